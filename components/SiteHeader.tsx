@@ -1,0 +1,33 @@
+export function SiteHeader() {
+  return (
+    <header class="bg-white border-b border-gray-200">
+      <a
+        href="#main"
+        class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:bg-white focus:px-3 focus:py-2"
+      >
+        Skip to content
+      </a>
+      <nav aria-label="Main" class="max-w-5xl mx-auto flex items-center gap-4 px-4 h-14">
+        <a
+          href="/"
+          class="text-xl font-bold text-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-600 rounded"
+        >
+          Prok
+        </a>
+        <span class="flex-1" />
+        <a
+          href="/login"
+          class="text-sm font-medium text-gray-700 hover:underline focus:outline-none focus:ring-2 focus:ring-brand-600 rounded px-2 py-1"
+        >
+          Sign in
+        </a>
+        <a
+          href="/register"
+          class="text-sm font-semibold text-white bg-brand-700 hover:bg-brand-800 rounded-full px-4 py-1.5 focus:outline-none focus:ring-2 focus:ring-offset-2 focus:ring-brand-600"
+        >
+          Join now
+        </a>
+      </nav>
+    </header>
+  );
+}

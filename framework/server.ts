@@ -1,0 +1,47 @@
+// `$fresh/server.ts`: what a Fresh 1.x app imports on the server.
+import { build, readBuild, sourceFingerprint } from "./dev/build.ts";
+import { createPipeline, type RequestHandler, resolveConfig } from "./server/handler.ts";
+import { StaticFiles } from "./server/static.ts";
+import type { BuildMeta } from "./server/build_meta.ts";
+import type { FreshConfig, Manifest, ResolvedConfig } from "./types.ts";
+
+export * from "./types.ts";
+export type { RequestHandler };
+
+/** Reuses the island build when it matches the current sources and static files, and builds it otherwise. */
+async function ensureBuild(manifest: Manifest, config: ResolvedConfig): Promise<BuildMeta | null> {
+  const statics = await StaticFiles.load(config.staticDir);
+  const staticPrint = await statics.fingerprint();
+  const sourcePrint = await sourceFingerprint(config.root);
+  const existing = await readBuild(config);
+  if (
+    existing && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint &&
+    Object.keys(manifest.islands).every((f) => f in existing.islands)
+  ) return existing;
+  return await build(manifest, config, { staticPrint, sourcePrint });
+}
+
+/** The app as a `(req, info?) => Promise<Response>` function, for tests and custom servers. */
+export async function createHandler(manifest: Manifest, config: FreshConfig = {}): Promise<RequestHandler> {
+  const resolved = resolveConfig(manifest, config);
+  return createPipeline(manifest, resolved, await ensureBuild(manifest, resolved));
+}
+
+export interface StartOptions {
+  /** Called once the server listens, with its address. */
+  onListen?: (addr: Deno.NetAddr) => void;
+  signal?: AbortSignal;
+}
+
+/** Serves the app: port from the config, else `PORT`, else 8000. */
+export async function start(manifest: Manifest, config: FreshConfig = {}, options: StartOptions = {}) {
+  const handler = await createHandler(manifest, config);
+  const port = config.server?.port ?? Number(Deno.env.get("PORT") ?? 8000);
+  return Deno.serve({
+    hostname: config.server?.hostname ?? "0.0.0.0",
+    ...config.server,
+    port,
+    signal: options.signal,
+    onListen: options.onListen ?? ((addr) => console.log(`Listening on http://${addr.hostname}:${addr.port}/`)),
+  }, handler);
+}

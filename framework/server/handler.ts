@@ -1,0 +1,254 @@
+// The request pipeline: normalise the URL, pick a destination (internal bundle, static file, route or not found), run
+// the middleware chain for it, and put the security headers on whatever comes out. Errors thrown anywhere end in
+// _500, never in a stack trace on the wire.
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setBuildId } from "../runtime.ts";
+import type {
+  Destination,
+  FreshConfig,
+  FreshContext,
+  Handler,
+  Manifest,
+  MiddlewareHandler,
+  RenderInit,
+  ResolvedConfig,
+  ServeInfo,
+} from "../types.ts";
+import type { BuildMeta } from "./build_meta.ts";
+import { registerIslands, renderPage } from "./render.tsx";
+import { buildRoutes, type Route, type RouteTable } from "./routes.ts";
+import { BundleFiles, StaticFiles } from "./static.ts";
+
+export type RequestHandler = (req: Request, info?: ServeInfo) => Promise<Response>;
+
+export function resolveConfig(manifest: Manifest, config: FreshConfig = {}): ResolvedConfig {
+  const root = dirname(fileURLToPath(manifest.baseUrl));
+  return {
+    root,
+    plugins: config.plugins ?? [],
+    build: { outDir: resolve(root, config.build?.outDir ?? "_fresh"), target: config.build?.target ?? "es2022" },
+    staticDir: resolve(root, config.staticDir ?? "static"),
+    router: { trailingSlash: config.router?.trailingSlash ?? false, basePath: config.router?.basePath ?? "" },
+    server: config.server ?? {},
+    dev: config.dev ?? false,
+  };
+}
+
+const LOCAL: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 0 };
+
+function nonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => c === "+" ? "-" : c === "/" ? "_" : "");
+}
+
+class Context implements FreshContext {
+  state: Record<string, unknown> = {};
+  destination: Destination = "notFound";
+  route = "";
+  params: Record<string, string> = {};
+  data: unknown = undefined;
+  error: unknown = undefined;
+  Component = (() => null) as FreshContext["Component"];
+  readonly nonce = nonce();
+  // Set by the pipeline for each stage: what render(), renderNotFound() and next() do.
+  page!: Route;
+  defaultStatus = 200;
+  chain: MiddlewareHandler[] = [];
+  final!: () => Promise<Response>;
+  pipeline!: Pipeline;
+
+  constructor(
+    readonly req: Request,
+    readonly url: URL,
+    readonly remoteAddr: Deno.NetAddr,
+    readonly config: ResolvedConfig,
+  ) {}
+
+  get basePath(): string {
+    return this.config.router.basePath;
+  }
+
+  render(data?: unknown, init?: RenderInit): Promise<Response> {
+    return this.pipeline.render(this, data, init);
+  }
+
+  renderNotFound(data?: unknown): Promise<Response> {
+    return this.pipeline.notFound(this, data);
+  }
+
+  next(): Promise<Response> {
+    const mw = this.chain.shift();
+    return mw ? Promise.resolve(mw(this.req, this)) : this.final();
+  }
+}
+
+class Pipeline {
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly table: RouteTable,
+    readonly statics: StaticFiles,
+    readonly bundles: BundleFiles,
+    readonly build: BuildMeta | null,
+  ) {}
+
+  render(ctx: Context, data: unknown, init?: RenderInit): Promise<Response> {
+    const page = ctx.page;
+    if (!page.component) {
+      throw new Error(`${page.label} has no default export, so ctx.render() has nothing to render.`);
+    }
+    return renderPage({
+      req: ctx.req,
+      ctx,
+      page: page.component,
+      layouts: page.layouts,
+      app: page.app,
+      data,
+      init,
+      defaultStatus: ctx.defaultStatus,
+      plugins: this.config.plugins,
+      build: this.build,
+    });
+  }
+
+  async notFound(ctx: Context, data?: unknown): Promise<Response> {
+    ctx.page = this.table.notFound;
+    ctx.route = "";
+    ctx.defaultStatus = 404;
+    ctx.data = data;
+    const handler = this.table.notFound.handlerFor(ctx.req.method)!;
+    return await handler(ctx.req, ctx);
+  }
+
+  async error(ctx: Context, error: unknown): Promise<Response> {
+    console.error(JSON.stringify({
+      level: "error",
+      msg: "unhandled error",
+      method: ctx.req.method,
+      path: ctx.url.pathname,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    }));
+    ctx.error = error;
+    ctx.page = this.table.error;
+    ctx.defaultStatus = 500;
+    try {
+      return await this.table.error.handlerFor(ctx.req.method)!(ctx.req, ctx);
+    } catch (again) {
+      console.error(JSON.stringify({ level: "error", msg: "the 500 page failed", error: String(again) }));
+      return new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain" } });
+    }
+  }
+
+  async handle(req: Request, info?: ServeInfo): Promise<Response> {
+    const url = new URL(req.url);
+    const collapsed = url.pathname.replace(/\/{2,}/g, "/");
+    if (collapsed !== url.pathname) url.pathname = collapsed;
+    const base = this.config.router.basePath;
+    const path = base && url.pathname.startsWith(base) ? url.pathname.slice(base.length) || "/" : url.pathname;
+
+    const slash = path.length > 1 && path.endsWith("/");
+    if (slash !== this.config.router.trailingSlash && path !== "/" && !path.startsWith("/_frsh/")) {
+      if (!(this.config.router.trailingSlash && /\.[a-z0-9]+$/i.test(path))) {
+        const target = base + (slash ? path.replace(/\/+$/, "") : path + "/") + url.search;
+        return withSecurityHeaders(new Response(null, { status: 307, headers: { location: target } }), url, null);
+      }
+    }
+
+    const ctx = new Context(req, url, info?.remoteAddr ?? LOCAL, this.config);
+    ctx.pipeline = this;
+    const match = this.#destination(ctx, path);
+    let res: Response;
+    try {
+      res = await ctx.next();
+    } catch (error) {
+      res = await this.error(ctx, error);
+    }
+    const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
+    return withSecurityHeaders(res, url, isHtml ? ctx.nonce : null, match);
+  }
+
+  #destination(ctx: Context, path: string): Route | null {
+    const req = ctx.req;
+    if (path.startsWith("/_frsh/")) {
+      ctx.destination = "internal";
+      ctx.chain = [...this.table.rootMiddlewares];
+      ctx.final = async () => this.#internal(req, path) ?? await this.notFound(ctx);
+      return null;
+    }
+    if (this.statics.has(path)) {
+      ctx.destination = "static";
+      ctx.chain = [...this.table.rootMiddlewares];
+      ctx.final = () => this.statics.serve(req, ctx.url, this.build?.buildId ?? "");
+      return null;
+    }
+    const match = this.table.router.match(path);
+    if (!match) {
+      ctx.destination = "notFound";
+      ctx.chain = [...this.table.rootMiddlewares];
+      ctx.final = () => this.notFound(ctx);
+      return null;
+    }
+    const route = match.value;
+    ctx.destination = "route";
+    ctx.route = route.pattern;
+    ctx.params = match.params;
+    ctx.page = route;
+    ctx.chain = [...route.middlewares];
+    const handler: Handler | null = route.handlerFor(req.method);
+    ctx.final = handler
+      ? async () => await handler(req, ctx)
+      : () => Promise.resolve(new Response("Method not allowed", { status: 405, headers: { allow: route.allow } }));
+    return route;
+  }
+
+  #internal(req: Request, path: string): Response | null {
+    const prefix = `/_frsh/js/${this.build?.buildId}/`;
+    if (!this.build || !path.startsWith(prefix)) return null;
+    return this.bundles.serve(req, path.slice(prefix.length));
+  }
+}
+
+const CSP_REST = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/** Headers every response gets; HTML gets the nonce CSP too. Immutable headers (redirects) are copied first. */
+function withSecurityHeaders(res: Response, url: URL, nonce: string | null, _route?: Route | null): Response {
+  if (res.status === 101) return res; // a WebSocket upgrade cannot be rebuilt or changed
+  const apply = (headers: Headers) => {
+    headers.set("x-content-type-options", "nosniff");
+    if (!headers.has("referrer-policy")) headers.set("referrer-policy", "strict-origin-when-cross-origin");
+    if (url.protocol === "https:") headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+    if (nonce) {
+      headers.set("content-security-policy", `script-src 'nonce-${nonce}' 'strict-dynamic'; ${CSP_REST}`);
+    }
+  };
+  try {
+    apply(res.headers);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    apply(copy.headers);
+    return copy;
+  }
+}
+
+export interface HandlerParts {
+  config: ResolvedConfig;
+  build: BuildMeta | null;
+}
+
+/** Builds the request handler for a manifest; `build` is the island build to serve (null when there is none). */
+export async function createPipeline(
+  manifest: Manifest,
+  config: ResolvedConfig,
+  build: BuildMeta | null,
+): Promise<RequestHandler> {
+  const table = buildRoutes(manifest, config.plugins);
+  registerIslands(manifest.islands);
+  for (const plugin of config.plugins) await plugin.configResolved?.(config);
+  const statics = await StaticFiles.load(config.staticDir);
+  const bundles = build ? await BundleFiles.load(resolve(config.build.outDir, "js", build.buildId)) : new BundleFiles();
+  setBuildId(build?.buildId ?? "");
+  const pipeline = new Pipeline(config, table, statics, bundles, build);
+  return (req, info) => pipeline.handle(req, info);
+}

@@ -1,0 +1,42 @@
+// Starts Prok: validate the environment, say which adapter serves each port, open the app's resources, serve.
+import { start } from "$fresh/server.ts";
+import config from "./fresh.config.ts";
+import manifest from "./fresh.gen.ts";
+import { appPlugin } from "./plugins/app.ts";
+import { closeApp, openApp } from "./services/app.ts";
+import { ConfigError, getConfig } from "./services/config.ts";
+import { describeAdapters } from "./services/health.ts";
+
+function log(fields: Record<string, unknown>) {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }));
+}
+
+let env;
+try {
+  env = getConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  Deno.exit(1);
+}
+
+for (const port of describeAdapters(env)) log({ msg: "port adapter", ...port });
+const app = await openApp(env);
+const server = await start(manifest, {
+  ...config,
+  dev: env.env === "development",
+  plugins: [appPlugin(app), ...(config.plugins ?? [])],
+  server: { port: env.port },
+}, {
+  onListen: (addr) => log({ msg: "listening", url: `http://${addr.hostname}:${addr.port}/`, env: env.env }),
+});
+
+// On SIGTERM readiness fails first, then in-flight requests finish before the process exits.
+const stop = async (signal: string) => {
+  log({ msg: "shutting down", signal });
+  app.accepting = false;
+  await server.shutdown();
+  closeApp(app);
+  Deno.exit(0);
+};
+for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => stop(signal));

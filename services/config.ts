@@ -1,0 +1,102 @@
+// The one place the environment is read. It is validated once, at start, and every later read comes from the
+// frozen object, so a bad value stops the process before it serves anything.
+import { z } from "zod";
+
+const urlWith = (protocols: string[], example: string) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (for example ${example})`);
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z.object({
+  PORT: z.preprocess(
+    (v) => (v === undefined || v === "" ? 8000 : Number(v)),
+    z.number({ error: (issue) => issue.code === "invalid_type" ? "must be a number" : undefined })
+      .int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535"),
+  ),
+  PROK_ENV: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["development", "production", "test"], { error: "must be development, production or test" }),
+  ).default("development"),
+  PROK_DATA_DIR: optional(z.string()).transform((v) => v ?? "./data"),
+  PROK_ORIGIN: optional(urlWith(["http:", "https:"], "https://prok.example")),
+  PROK_SECRET: optional(z.string().min(32, "must be at least 32 characters (for example: openssl rand -base64 48)")),
+  DATABASE_URL: optional(urlWith(["mysql:", "mariadb:"], "mysql://user:password@127.0.0.1:3306/prok")),
+  REDIS_URL: optional(urlWith(["redis:", "rediss:"], "redis://127.0.0.1:6379")),
+  MEILI_URL: optional(urlWith(["http:", "https:"], "http://127.0.0.1:7700")),
+  MEILI_API_KEY: optional(z.string()),
+  SMTP_URL: optional(urlWith(["smtp:", "smtps:"], "smtp://user:password@mail.example:587")),
+});
+
+export type Env = "development" | "production" | "test";
+
+export interface Config {
+  port: number;
+  env: Env;
+  dataDir: string;
+  origin?: string;
+  secret?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  meiliUrl?: string;
+  meiliApiKey?: string;
+  smtpUrl?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates an environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0]);
+    const value = env[name];
+    const shown = name === "PROK_SECRET" || value === undefined ? "" : ` (got ${JSON.stringify(redact(value))})`;
+    throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${shown}`);
+  }
+  const e = result.data;
+  if (e.PROK_ENV === "production" && !e.PROK_SECRET) {
+    throw new ConfigError(
+      "Invalid environment variable PROK_SECRET: production needs a secret of at least 32 characters " +
+        "(for example: openssl rand -base64 48)",
+    );
+  }
+  if (e.MEILI_API_KEY && !e.MEILI_URL) {
+    throw new ConfigError("Invalid environment variable MEILI_API_KEY: set MEILI_URL too, or unset MEILI_API_KEY");
+  }
+  return Object.freeze({
+    port: e.PORT,
+    env: e.PROK_ENV,
+    dataDir: e.PROK_DATA_DIR,
+    origin: e.PROK_ORIGIN?.replace(/\/+$/, ""),
+    secret: e.PROK_SECRET,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    meiliUrl: e.MEILI_URL,
+    meiliApiKey: e.MEILI_API_KEY,
+    smtpUrl: e.SMTP_URL,
+  });
+}
+
+/** A URL with its password hidden, for logs and messages. */
+export function redact(value: string): string {
+  try {
+    const url = new URL(value);
+    return url.password ? value.replace(`:${url.password}@`, ":***@") : value;
+  } catch {
+    return value;
+  }
+}
+
+let loaded: Config | undefined;
+
+/** The process configuration, read from the environment on first use. */
+export function getConfig(): Config {
+  return loaded ??= parseConfig(Deno.env.toObject());
+}

@@ -1,0 +1,116 @@
+// Which adapter serves each port, and whether the configured backends answer. Readiness opens a short-lived
+// connection per backend; the ports' own adapters (store, cache, search, mail) will answer for themselves once they
+// exist, and this module will ask them instead.
+import mysql from "mysql2/promise";
+import { createClient } from "redis";
+import { type Config, redact } from "./config.ts";
+
+export interface PortAdapter {
+  port: string;
+  adapter: string;
+  detail?: string;
+}
+
+/** One entry per port: what the configuration selects to serve it. */
+export function describeAdapters(config: Config): PortAdapter[] {
+  const kvPath = `${config.dataDir}/prok.kv`;
+  return [
+    config.databaseUrl
+      ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
+      : { port: "store", adapter: "deno-kv", detail: kvPath },
+    { port: "queue", adapter: "deno-kv", detail: kvPath },
+    config.redisUrl
+      ? { port: "cache", adapter: "redis", detail: redact(config.redisUrl) }
+      : { port: "cache", adapter: "memory" },
+    config.redisUrl
+      ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }
+      : { port: "rate-limit", adapter: "memory" },
+    config.redisUrl
+      ? { port: "pubsub", adapter: "redis", detail: redact(config.redisUrl) }
+      : { port: "pubsub", adapter: "memory" },
+    config.meiliUrl
+      ? { port: "search", adapter: "meilisearch", detail: config.meiliUrl }
+      : { port: "search", adapter: "builtin" },
+    config.smtpUrl
+      ? { port: "mail", adapter: "smtp", detail: redact(config.smtpUrl) }
+      : { port: "mail", adapter: "outbox", detail: `${config.dataDir}/outbox` },
+  ];
+}
+
+export interface Probe {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+const TIMEOUT_MS = 2000;
+
+function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function probeMysql(url: string): Promise<void> {
+  const conn = await mysql.createConnection({ uri: url.replace(/^mariadb:/, "mysql:"), connectTimeout: TIMEOUT_MS });
+  try {
+    await conn.query("SELECT 1");
+  } finally {
+    await conn.end().catch(() => {});
+  }
+}
+
+async function probeRedis(url: string): Promise<void> {
+  const client = createClient({ url, socket: { connectTimeout: TIMEOUT_MS, reconnectStrategy: false } });
+  client.on("error", () => {}); // reported through the rejected connect/ping below
+  try {
+    await client.connect();
+    await client.ping();
+  } finally {
+    if (client.isOpen) await client.quit().catch(() => {});
+  }
+}
+
+async function probeMeili(url: string): Promise<void> {
+  const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`answered ${res.status}`);
+}
+
+async function probeSmtp(url: string): Promise<void> {
+  const u = new URL(url);
+  const secure = u.protocol === "smtps:";
+  const port = Number(u.port || (secure ? 465 : 587));
+  const conn = secure
+    ? await Deno.connectTls({ hostname: u.hostname, port })
+    : await Deno.connect({ hostname: u.hostname, port });
+  try {
+    const buf = new Uint8Array(512);
+    const n = await conn.read(buf);
+    const greeting = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+    if (!greeting.startsWith("220")) throw new Error(`greeted with "${greeting.trim().slice(0, 60)}"`);
+  } finally {
+    conn.close();
+  }
+}
+
+async function run(name: string, check: () => Promise<void>): Promise<Probe> {
+  try {
+    await withTimeout(name, check());
+    return { name, ok: true };
+  } catch (err) {
+    return { name, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Checks every configured backend at once; the KV store is checked through the handle the app opened. */
+export function probeBackends(config: Config, kv: Deno.Kv): Promise<Probe[]> {
+  const probes = [run("deno-kv", async () => void await kv.get(["health"]))];
+  if (config.databaseUrl) probes.push(run("mysql", () => probeMysql(config.databaseUrl!)));
+  if (config.redisUrl) probes.push(run("redis", () => probeRedis(config.redisUrl!)));
+  if (config.meiliUrl) probes.push(run("meilisearch", () => probeMeili(config.meiliUrl!)));
+  if (config.smtpUrl) probes.push(run("smtp", () => probeSmtp(config.smtpUrl!)));
+  return Promise.all(probes);
+}
