@@ -45,3 +45,11 @@ export function assetSrcSet(srcset: string): string {
     return [asset(url), ...descriptor].join(" ");
   }).join(", ");
 }
+
+// An island's JSX children travel as server-rendered HTML inside this element; `display: contents` keeps it out of
+// layout. Shared by the server renderer and the boot script so both build the same element.
+export const SLOT_TAG = "frsh-slot";
+
+export function slotAttrs(index: number): Record<string, string> {
+  return { "data-frsh-slot": String(index), style: "display:contents" };
+}

@@ -8,23 +8,33 @@ import type { FreshConfig, Manifest, ResolvedConfig } from "./types.ts";
 export * from "./types.ts";
 export type { RequestHandler };
 
-/** Reuses the island build when it matches the current sources and static files, and builds it otherwise. */
-async function ensureBuild(manifest: Manifest, config: ResolvedConfig): Promise<BuildMeta | null> {
-  const statics = await StaticFiles.load(config.staticDir);
+/**
+ * Reuses the island build when it matches the current sources and static files, and builds it otherwise. An app
+ * without islands needs no bundle: its build id is then the static files' fingerprint, for asset() stamps.
+ */
+async function ensureBuild(
+  manifest: Manifest,
+  config: ResolvedConfig,
+  statics: StaticFiles,
+): Promise<{ build: BuildMeta | null; id: string }> {
   const staticPrint = await statics.fingerprint();
+  if (Object.keys(manifest.islands).length === 0) return { build: null, id: staticPrint.slice(0, 16) };
   const sourcePrint = await sourceFingerprint(config.root);
   const existing = await readBuild(config);
   if (
     existing && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint &&
     Object.keys(manifest.islands).every((f) => f in existing.islands)
-  ) return existing;
-  return await build(manifest, config, { staticPrint, sourcePrint });
+  ) return { build: existing, id: existing.buildId };
+  const fresh = await build(manifest, config, { staticPrint, sourcePrint });
+  return { build: fresh, id: fresh.buildId };
 }
 
 /** The app as a `(req, info?) => Promise<Response>` function, for tests and custom servers. */
 export async function createHandler(manifest: Manifest, config: FreshConfig = {}): Promise<RequestHandler> {
   const resolved = resolveConfig(manifest, config);
-  return createPipeline(manifest, resolved, await ensureBuild(manifest, resolved));
+  const statics = await StaticFiles.load(resolved.staticDir);
+  const { build, id } = await ensureBuild(manifest, resolved, statics);
+  return createPipeline({ manifest, config: resolved, statics, build, buildId: id });
 }
 
 export interface StartOptions {

@@ -2,10 +2,10 @@
 // between the comment markers the server wrote around it.
 import { type ComponentType, h, hydrate } from "preact";
 import { decode } from "./deserialize.ts";
-import { setBuildId } from "../runtime.ts";
+import { setBuildId, SLOT_TAG, slotAttrs } from "../runtime.ts";
 
 type IslandModules = Record<string, Record<string, unknown>>;
-type IslandEntry = [file: string, exportName: string];
+type IslandEntry = [file: string, exportName: string, hasSlot: 0 | 1];
 
 interface RootFragment {
   nodeType: 1;
@@ -59,11 +59,18 @@ export function boot(modules: IslandModules, stateId: string): void {
     else if (starts.has(index)) pairs.push([index, starts.get(index)!, node]);
   }
   for (const [index, start, end] of pairs) {
-    const [file, exportName] = islands[index];
+    const [file, exportName, hasSlot] = islands[index];
     const component = modules[file]?.[exportName] as ComponentType | undefined;
     if (!component) continue;
+    const props = allProps[index];
+    if (hasSlot) {
+      // The server-rendered children stay as they are: Preact neither hydrates nor rewrites inner HTML it was given,
+      // so islands inside them keep their own roots.
+      const slot = document.querySelector(`${SLOT_TAG}[data-frsh-slot="${index}"]`);
+      props.children = h(SLOT_TAG, { ...slotAttrs(index), dangerouslySetInnerHTML: { __html: slot?.innerHTML ?? "" } });
+    }
     try {
-      hydrate(h(component, allProps[index]), rootBetween(start, end) as unknown as Element);
+      hydrate(h(component, props), rootBetween(start, end) as unknown as Element);
     } catch (err) {
       console.error(`Island ${file}#${exportName} failed to hydrate`, err);
     }

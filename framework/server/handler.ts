@@ -90,6 +90,7 @@ class Pipeline {
     readonly statics: StaticFiles,
     readonly bundles: BundleFiles,
     readonly build: BuildMeta | null,
+    readonly buildId: string,
   ) {}
 
   render(ctx: Context, data: unknown, init?: RenderInit): Promise<Response> {
@@ -157,7 +158,7 @@ class Pipeline {
 
     const ctx = new Context(req, url, info?.remoteAddr ?? LOCAL, this.config);
     ctx.pipeline = this;
-    const match = this.#destination(ctx, path);
+    this.#destination(ctx, path);
     let res: Response;
     try {
       res = await ctx.next();
@@ -165,29 +166,29 @@ class Pipeline {
       res = await this.error(ctx, error);
     }
     const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
-    return withSecurityHeaders(res, url, isHtml ? ctx.nonce : null, match);
+    return withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);
   }
 
-  #destination(ctx: Context, path: string): Route | null {
+  #destination(ctx: Context, path: string): void {
     const req = ctx.req;
     if (path.startsWith("/_frsh/")) {
       ctx.destination = "internal";
       ctx.chain = [...this.table.rootMiddlewares];
       ctx.final = async () => this.#internal(req, path) ?? await this.notFound(ctx);
-      return null;
+      return;
     }
     if (this.statics.has(path)) {
       ctx.destination = "static";
       ctx.chain = [...this.table.rootMiddlewares];
-      ctx.final = () => this.statics.serve(req, ctx.url, this.build?.buildId ?? "");
-      return null;
+      ctx.final = () => this.statics.serve(req, ctx.url, this.buildId);
+      return;
     }
     const match = this.table.router.match(path);
     if (!match) {
       ctx.destination = "notFound";
       ctx.chain = [...this.table.rootMiddlewares];
       ctx.final = () => this.notFound(ctx);
-      return null;
+      return;
     }
     const route = match.value;
     ctx.destination = "route";
@@ -199,7 +200,6 @@ class Pipeline {
     ctx.final = handler
       ? async () => await handler(req, ctx)
       : () => Promise.resolve(new Response("Method not allowed", { status: 405, headers: { allow: route.allow } }));
-    return route;
   }
 
   #internal(req: Request, path: string): Response | null {
@@ -212,7 +212,7 @@ class Pipeline {
 const CSP_REST = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /** Headers every response gets; HTML gets the nonce CSP too. Immutable headers (redirects) are copied first. */
-function withSecurityHeaders(res: Response, url: URL, nonce: string | null, _route?: Route | null): Response {
+function withSecurityHeaders(res: Response, url: URL, nonce: string | null): Response {
   if (res.status === 101) return res; // a WebSocket upgrade cannot be rebuilt or changed
   const apply = (headers: Headers) => {
     headers.set("x-content-type-options", "nosniff");
@@ -232,23 +232,23 @@ function withSecurityHeaders(res: Response, url: URL, nonce: string | null, _rou
   }
 }
 
-export interface HandlerParts {
+/**
+ * Builds the request handler for a manifest. `build` is the island build to serve (null when the app has no
+ * islands); `buildId` stamps assets.
+ */
+export async function createPipeline(parts: {
+  manifest: Manifest;
   config: ResolvedConfig;
+  statics: StaticFiles;
   build: BuildMeta | null;
-}
-
-/** Builds the request handler for a manifest; `build` is the island build to serve (null when there is none). */
-export async function createPipeline(
-  manifest: Manifest,
-  config: ResolvedConfig,
-  build: BuildMeta | null,
-): Promise<RequestHandler> {
+  buildId: string;
+}): Promise<RequestHandler> {
+  const { manifest, config, statics, build, buildId } = parts;
   const table = buildRoutes(manifest, config.plugins);
   registerIslands(manifest.islands);
   for (const plugin of config.plugins) await plugin.configResolved?.(config);
-  const statics = await StaticFiles.load(config.staticDir);
   const bundles = build ? await BundleFiles.load(resolve(config.build.outDir, "js", build.buildId)) : new BundleFiles();
-  setBuildId(build?.buildId ?? "");
-  const pipeline = new Pipeline(config, table, statics, bundles, build);
+  setBuildId(buildId);
+  const pipeline = new Pipeline(config, table, statics, bundles, build, buildId);
   return (req, info) => pipeline.handle(req, info);
 }

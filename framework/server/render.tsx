@@ -3,7 +3,7 @@
 // islands, their state and one boot script.
 import { type ComponentChildren, type ComponentType, Fragment, h, options, toChildArray, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { asset, assetSrcSet, HEAD_CONTEXT } from "../runtime.ts";
+import { asset, assetSrcSet, HEAD_CONTEXT, SLOT_TAG, slotAttrs } from "../runtime.ts";
 import type { FreshContext, PageProps, Plugin, RenderInit } from "../types.ts";
 import { isAsyncComponent, type Layer, type PageComponent } from "./routes.ts";
 import { encodeProps, scriptSafeJson } from "./serialize.ts";
@@ -32,7 +32,7 @@ export function registerIslands(islands: Record<string, Record<string, unknown>>
 }
 
 interface PageRecord {
-  islands: { info: IslandInfo; props: Record<string, unknown> }[];
+  islands: { info: IslandInfo; props: Record<string, unknown>; slot: boolean }[];
 }
 
 // renderToString is synchronous, so the page being rendered can be a module variable without any request seeing
@@ -40,17 +40,31 @@ interface PageRecord {
 let current: PageRecord | null = null;
 let depth = 0;
 
+// Vnodes the wrapper itself creates for the island's component: the hook must not wrap them again.
+const PLAIN = Symbol("island body");
+
+function plain(component: ComponentType, props: Record<string, unknown>): VNode {
+  const vnode = h(component, props) as VNode & { [PLAIN]?: true };
+  vnode[PLAIN] = true;
+  return vnode;
+}
+
 function islandWrapper(component: ComponentType, info: IslandInfo): ComponentType {
   const Island = (props: Record<string, unknown>) => {
-    if (!current || depth > 0) return h(component, props); // an island inside an island is a plain component
+    if (!current || depth > 0) return plain(component, props); // an island inside an island is a plain component
     const index = current.islands.length;
-    const { children: _children, ...rest } = props;
-    current.islands.push({ info, props: rest });
+    const { children, ...rest } = props;
+    const hasSlot = children !== undefined && children !== null;
+    current.islands.push({ info, props: rest, slot: hasSlot });
+    // JSX children are rendered here on the server, into an element the browser keeps as it is (see boot.ts).
+    const bodyProps = hasSlot
+      ? { ...rest, children: h(SLOT_TAG, slotAttrs(index), h(SlotBody, null, children)) }
+      : props;
     return h(
       Fragment,
       null,
       comment(`frsh-i:${index}`),
-      h(IslandBody, { component, props }),
+      h(IslandBody, { component, props: bodyProps }),
       comment(`/frsh-i:${index}`),
     );
   };
@@ -65,8 +79,14 @@ function comment(text: string): VNode {
 
 // Marks the island's subtree so nested islands render plainly; depth is restored by the `diffed` hook below.
 function IslandBody({ component, props }: { component: ComponentType; props: Record<string, unknown> }) {
-  return h(component, props);
+  return plain(component, props);
 }
+
+// Children of an island are server content again: islands inside them are islands of their own.
+function SlotBody({ children }: { children?: ComponentChildren }) {
+  return h(Fragment, null, children);
+}
+const savedDepths: number[] = [];
 
 // deno-lint-ignore no-explicit-any
 const hooks = options as any;
@@ -77,7 +97,10 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
     const type = vnode.type as unknown;
     if (typeof type === "function") {
       if (type === IslandBody) depth++;
-      else {
+      else if (type === SlotBody) {
+        savedDepths.push(depth);
+        depth = 0;
+      } else if (!(vnode as { [PLAIN]?: true })[PLAIN]) {
         const wrapper = islandRegistry.get(type);
         if (wrapper) vnode.type = wrapper;
       }
@@ -92,6 +115,7 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
 };
 hooks.diffed = (vnode: VNode) => {
   if (current && vnode.type === IslandBody) depth--;
+  else if (current && vnode.type === SlotBody) depth = savedDepths.pop() ?? 0;
   previousDiffed?.(vnode);
 };
 
@@ -147,6 +171,7 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
   let body: string;
   current = record;
   depth = 0;
+  savedDepths.length = 0;
   try {
     body = renderToString(h(HEAD_CONTEXT.Provider, { value: headItems }, h(rendered[0], null)));
   } finally {
@@ -196,7 +221,7 @@ function islandScripts(record: PageRecord, build: BuildMeta, nonce: string): { p
 
   const state = {
     buildId: build.buildId,
-    islands: record.islands.map((i) => [i.info.file, i.info.exportName]),
+    islands: record.islands.map((i) => [i.info.file, i.info.exportName, i.slot ? 1 : 0]),
     props: encodeProps(
       record.islands.map((i) => i.props),
       record.islands.map((i) => `${i.info.file}#${i.info.exportName}`),

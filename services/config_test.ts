@@ -1,0 +1,40 @@
+import { assertEquals, assertStringIncludes, assertThrows } from "../framework/testing/assert.ts";
+import { ConfigError, parseConfig } from "./config.ts";
+
+Deno.test("[config] no environment at all is the embedded default", () => {
+  const config = parseConfig({});
+  assertEquals(JSON.parse(JSON.stringify(config)), { port: 8000, env: "development", dataDir: "./data" });
+  assertEquals(Object.isFrozen(config), true);
+});
+
+Deno.test("[config] a bad value is one line naming the variable and the fix", () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ PORT: "eighty" }, "PORT: must be a number"],
+    [{ PORT: "70000" }, "PORT: must be between 1 and 65535"],
+    [{ PROK_ENV: "staging" }, "PROK_ENV: must be development, production or test"],
+    [{ DATABASE_URL: "postgres://u:pw@h/db" }, "DATABASE_URL: must be a URL starting with mysql://"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL: must be a URL starting with redis://"],
+    [{ PROK_ORIGIN: "prok.example" }, "PROK_ORIGIN"],
+    [{ PROK_SECRET: "short" }, "PROK_SECRET: must be at least 32 characters"],
+    [{ MEILI_API_KEY: "k" }, "MEILI_API_KEY: set MEILI_URL too"],
+  ];
+  for (const [env, expected] of cases) {
+    const err = assertThrows(() => parseConfig(env)) as Error;
+    assertEquals(err instanceof ConfigError, true);
+    assertStringIncludes(err.message, `Invalid environment variable ${expected}`);
+    assertEquals(err.message.includes("\n"), false);
+  }
+});
+
+Deno.test("[config] passwords in URLs and the secret never appear in messages", () => {
+  const err = assertThrows(() => parseConfig({ DATABASE_URL: "postgres://u:s3cret@h/db" })) as Error;
+  assertEquals(err.message.includes("s3cret"), false);
+  const secret = assertThrows(() => parseConfig({ PROK_SECRET: "tooshort-but-secret" })) as Error;
+  assertEquals(secret.message.includes("tooshort-but-secret"), false);
+});
+
+Deno.test("[config] production refuses to start without PROK_SECRET", () => {
+  assertThrows(() => parseConfig({ PROK_ENV: "production" }), "PROK_SECRET: production needs a secret");
+  const ok = parseConfig({ PROK_ENV: "production", PROK_SECRET: "x".repeat(48), PROK_ORIGIN: "https://prok.example/" });
+  assertEquals([ok.env, ok.origin], ["production", "https://prok.example"]);
+});

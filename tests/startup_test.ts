@@ -1,0 +1,95 @@
+// main.ts as a process: what an operator sees at start-up, and a clean stop on SIGTERM.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../framework/testing/assert.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const CLEAN_ENV = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "SMTP_URL", "PROK_SECRET", "PROK_ORIGIN"];
+
+function baseEnv(extra: Record<string, string>): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of CLEAN_ENV) delete env[name];
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("[startup] a bad environment value stops start-up with one line naming it", async () => {
+  for (
+    const [env, expected] of [
+      [{ PORT: "http" }, "Invalid environment variable PORT: must be a number"],
+      [{ PROK_ENV: "production" }, "Invalid environment variable PROK_SECRET: production needs a secret"],
+    ] as const
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts"],
+      cwd: root,
+      env: baseEnv(env),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr).trim();
+    assertEquals(out.code, 1);
+    assertEquals(stderr.split("\n").length, 1, stderr);
+    assertStringIncludes(stderr, expected);
+  }
+});
+
+Deno.test("[startup] logs the adapter of every port, serves the landing page, and stops cleanly on SIGTERM", async () => {
+  const port = freePort();
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-start-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: root,
+    env: baseEnv({ PORT: String(port), PROK_DATA_DIR: dataDir, PROK_ENV: "production", PROK_SECRET: "s".repeat(40) }),
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += value;
+      const parts = buffered.split("\n");
+      buffered = parts.pop()!;
+      lines.push(...parts);
+    }
+  })();
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!lines.some((l) => l.includes('"msg":"listening"'))) {
+      assert(Date.now() < deadline, `server did not start: ${lines.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const adapters = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "port adapter");
+    assertEquals(adapters.map((a) => `${a.port}=${a.adapter}`), [
+      "store=deno-kv",
+      "queue=deno-kv",
+      "cache=memory",
+      "rate-limit=memory",
+      "pubsub=memory",
+      "search=builtin",
+      "mail=outbox",
+    ]);
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    assertMatch(res.headers.get("content-security-policy")!, /'nonce-/);
+    assert(!(await res.text()).includes("<script"));
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assertEquals(status.code, 0);
+    assert(lines.some((l) => l.includes('"msg":"shutting down"')));
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await pump.catch(() => {});
+    await child.stderr.cancel().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
