@@ -172,8 +172,10 @@ export interface FreshConfig {
   staticDir?: string;
   router?: { trailingSlash?: boolean; basePath?: string };
   server?: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
-  /** Development mode: errors are shown with their stack. Defaults to false. */
+  /** Development mode. Defaults to false. */
   dev?: boolean;
+  /** gzip text responses for clients that accept it (default true); turn off behind a proxy that compresses. */
+  compress?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -185,6 +187,7 @@ export interface ResolvedConfig {
   router: { trailingSlash: boolean; basePath: string };
   server: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
   dev: boolean;
+  compress: boolean;
 }
 
 /** Identity, with types. */

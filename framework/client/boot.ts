@@ -1,6 +1,6 @@
 // The one boot module a page with islands loads. It reads the serialised props, then hydrates each island in place
 // between the comment markers the server wrote around it.
-import { type ComponentType, h, hydrate } from "preact";
+import { type ComponentType, h, render } from "preact";
 import { decode } from "./deserialize.ts";
 import { setBuildId, SLOT_TAG, slotAttrs } from "../runtime.ts";
 
@@ -48,31 +48,35 @@ export function boot(modules: IslandModules, stateId: string): void {
   setBuildId(buildId);
   const allProps = decode(props) as Record<string, unknown>[];
 
-  const starts = new Map<number, Comment>();
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_COMMENT);
-  const pairs: [number, Comment, Comment][] = [];
-  for (let node = walker.nextNode() as Comment | null; node; node = walker.nextNode() as Comment | null) {
-    const m = node.data.match(/^(\/?)frsh-i:(\d+)$/);
-    if (!m) continue;
-    const index = Number(m[2]);
-    if (!m[1]) starts.set(index, node);
-    else if (starts.has(index)) pairs.push([index, starts.get(index)!, node]);
-  }
-  for (const [index, start, end] of pairs) {
+  // Outer islands first, each time finding its markers afresh: rendering an island with a slot re-creates the slot's
+  // nodes (and the markers of islands inside it), so those are only looked up after their parent is live.
+  for (let index = 0; index < islands.length; index++) {
+    const markers = findMarkers(index);
+    if (!markers) continue;
     const [file, exportName, hasSlot] = islands[index];
     const component = modules[file]?.[exportName] as ComponentType | undefined;
     if (!component) continue;
     const props = allProps[index];
     if (hasSlot) {
-      // The server-rendered children stay as they are: Preact neither hydrates nor rewrites inner HTML it was given,
-      // so islands inside them keep their own roots.
       const slot = document.querySelector(`${SLOT_TAG}[data-frsh-slot="${index}"]`);
       props.children = h(SLOT_TAG, { ...slotAttrs(index), dangerouslySetInnerHTML: { __html: slot?.innerHTML ?? "" } });
     }
     try {
-      hydrate(h(component, props), rootBetween(start, end) as unknown as Element);
+      // render(), not hydrate(): it reuses the server's nodes and also corrects attributes that differ in the
+      // browser (hydrate() only attaches listeners), as Fresh 1.x does.
+      render(h(component, props), rootBetween(markers[0], markers[1]) as unknown as Element);
     } catch (err) {
-      console.error(`Island ${file}#${exportName} failed to hydrate`, err);
+      console.error(`Island ${file}#${exportName} failed to start`, err);
     }
   }
+}
+
+function findMarkers(index: number): [Comment, Comment] | null {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_COMMENT);
+  let start: Comment | null = null;
+  for (let node = walker.nextNode() as Comment | null; node; node = walker.nextNode() as Comment | null) {
+    if (node.data === `frsh-i:${index}`) start = node;
+    else if (start && node.data === `/frsh-i:${index}`) return [start, node];
+  }
+  return null;
 }

@@ -39,14 +39,28 @@ function staticImports(file: string, code: string): string[] {
 }
 
 // Islands may import components/ and the framework's browser modules (house rules keep services out of them), so
-// these folders are what a bundle is built from; a change anywhere in them means the bundle must be rebuilt.
-const SOURCE_DIRS = ["islands", "components", "framework/client", "framework/runtime.ts", "deno.json", "deno.lock"];
+// these are what a bundle is built from; a change anywhere in them means the bundle must be rebuilt.
+const APP_SOURCES = ["islands", "components"];
+const FRAMEWORK_SOURCES = ["client", "runtime.ts"].map((p) => fileURLToPath(new URL(`../${p}`, import.meta.url)));
+
+/** The nearest folder at or above `dir` holding a deno.json: where the import map and lock file are. */
+async function configDir(dir: string): Promise<string | null> {
+  for (let d = resolve(dir);; d = dirname(d)) {
+    if (await Deno.stat(join(d, "deno.json")).catch(() => null)) return d;
+    if (dirname(d) === d) return null;
+  }
+}
 
 /** A hash of every file the island bundles can be built from. */
 export async function sourceFingerprint(root: string): Promise<string> {
+  const configRoot = await configDir(root);
+  const paths = [
+    ...APP_SOURCES.map((p) => join(root, p)),
+    ...FRAMEWORK_SOURCES,
+    ...(configRoot ? [join(configRoot, "deno.json"), join(configRoot, "deno.lock")] : []),
+  ];
   const parts: string[] = [];
-  for (const entry of SOURCE_DIRS) {
-    const path = join(root, entry);
+  for (const path of paths) {
     const stat = await Deno.stat(path).catch(() => null);
     if (!stat) continue;
     const files = stat.isDirectory ? (await listFiles(path)).map((f) => join(path, f)) : [path];

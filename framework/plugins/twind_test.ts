@@ -29,6 +29,7 @@ function resolved(root: string): ResolvedConfig {
     router: { trailingSlash: false, basePath: "" },
     server: {},
     dev: false,
+    compress: true,
   };
 }
 

@@ -19,6 +19,7 @@ import type { BuildMeta } from "./build_meta.ts";
 import { registerIslands, renderPage } from "./render.tsx";
 import { buildRoutes, type Route, type RouteTable } from "./routes.ts";
 import { BundleFiles, StaticFiles } from "./static.ts";
+import { maybeCompress } from "./compress.ts";
 
 export type RequestHandler = (req: Request, info?: ServeInfo) => Promise<Response>;
 
@@ -32,6 +33,7 @@ export function resolveConfig(manifest: Manifest, config: FreshConfig = {}): Res
     router: { trailingSlash: config.router?.trailingSlash ?? false, basePath: config.router?.basePath ?? "" },
     server: config.server ?? {},
     dev: config.dev ?? false,
+    compress: config.compress ?? true,
   };
 }
 
@@ -166,7 +168,8 @@ class Pipeline {
       res = await this.error(ctx, error);
     }
     const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
-    return withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);
+    const secured = withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);
+    return this.config.compress ? maybeCompress(req, secured) : secured;
   }
 
   #destination(ctx: Context, path: string): void {

@@ -119,6 +119,8 @@ hooks.diffed = (vnode: VNode) => {
   previousDiffed?.(vnode);
 };
 
+const encoder = new TextEncoder();
+
 export interface RenderRequest {
   req: Request;
   ctx: FreshContext;
@@ -198,9 +200,10 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
     tail = island.scripts;
   }
 
-  const html = assemble(body, renderHead(headItems), headParts.join(""), tail);
+  const html = encoder.encode(assemble(body, renderHead(headItems), headParts.join(""), tail));
   const headers = new Headers(r.init?.headers);
   if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("content-length", String(html.byteLength));
   return new Response(html, { status: r.init?.status ?? r.defaultStatus, statusText: r.init?.statusText, headers });
 }
 

@@ -2,6 +2,7 @@
 // load balancer answers the same validator for the same bytes.
 import { extname, join, relative, sep as SEP } from "node:path";
 import { sha256Hex } from "./hash.ts";
+import { acceptsGzip, gzip } from "./compress.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -122,15 +123,19 @@ export class StaticFiles {
   }
 }
 
-/** Built bundles, held in memory: they are small and every page with islands asks for them. */
+/** Built bundles, held in memory and gzipped once: they are small and every page with islands asks for them. */
 export class BundleFiles {
-  #files = new Map<string, { body: Uint8Array<ArrayBuffer>; etag: string }>();
+  #files = new Map<string, { body: Uint8Array<ArrayBuffer>; gzipped: Uint8Array<ArrayBuffer>; etag: string }>();
 
   static async load(dir: string): Promise<BundleFiles> {
     const files = new BundleFiles();
     for await (const path of walk(dir)) {
       const body = await Deno.readFile(path);
-      files.#files.set(relative(dir, path).split(SEP).join("/"), { body, etag: `"${await sha256(body)}"` });
+      files.#files.set(relative(dir, path).split(SEP).join("/"), {
+        body,
+        gzipped: await gzip(body),
+        etag: `"${await sha256(body)}"`,
+      });
     }
     return files;
   }
@@ -141,13 +146,17 @@ export class BundleFiles {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
     }
+    const zipped = acceptsGzip(req);
     const headers = new Headers({
       "content-type": contentType(path),
-      etag: file.etag,
+      etag: zipped ? `W/${file.etag}` : file.etag,
       "cache-control": "public, max-age=31536000, immutable",
+      vary: "accept-encoding",
     });
     if (matches(req.headers.get("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
-    headers.set("content-length", String(file.body.byteLength));
-    return new Response(req.method === "HEAD" ? null : file.body, { headers });
+    const body = zipped ? file.gzipped : file.body;
+    if (zipped) headers.set("content-encoding", "gzip");
+    headers.set("content-length", String(body.byteLength));
+    return new Response(req.method === "HEAD" ? null : body, { headers });
   }
 }

@@ -1,0 +1,339 @@
+// `deno task bench`: requests per second and latency of the real app under wrk, next to a bare Deno.serve hello
+// measured in the same run, checked against the performance budgets in QUALITY.md. Exits 1 if a budget fails.
+//
+//   deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]
+//
+// With --json the human-readable report goes to stderr and one JSON document to stdout.
+import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
+import { measurePage, type PageWeight } from "./bench/page.ts";
+import { freePort, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
+
+/** What the bench loads, one line each; `page: true` applies the server-rendered page budgets. */
+interface Target {
+  name: string;
+  path: string;
+  page?: boolean;
+}
+
+const TARGETS: Target[] = [
+  { name: "landing page", path: "/", page: true },
+  { name: "healthz", path: "/healthz" },
+];
+
+/** QUALITY.md "Performance budgets" as they apply to a server-rendered page. */
+const BUDGET = {
+  minRatioOfHello: 0.01,
+  maxP99Ms: 100,
+  maxFirstScreenGzipBytes: 14_000,
+  maxScriptTags: 0,
+  maxExternalStylesheets: 0,
+};
+
+/** Backend variables left out of the app's environment so it runs on the embedded defaults. */
+const UNSET = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "SMTP_URL"];
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  threads: number;
+  tool?: Tool;
+  json: boolean;
+}
+
+const USAGE =
+  "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]";
+
+function fail(message: string): never {
+  console.error(message);
+  Deno.exit(2);
+}
+
+function seconds(flag: string, value: string, min: number): number {
+  const match = /^(\d+)(s|m)?$/.exec(value);
+  const s = match ? Number(match[1]) * (match[2] === "m" ? 60 : 1) : NaN;
+  if (!(s >= min && s <= 600)) fail(`--${flag} must be between ${min}s and 600s, like 10s (got ${value})\n${USAGE}`);
+  return s;
+}
+
+function count(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) fail(`--${flag} must be a whole number from 1 to ${max}\n${USAGE}`);
+  return n;
+}
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { durationS: 10, warmupS: 2, connections: 32, threads: 1, json: false };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (flag === "--json") {
+      options.json = true;
+      continue;
+    }
+    if (flag === "--help" || flag === "-h") {
+      console.log(USAGE);
+      Deno.exit(0);
+    }
+    if (!["--duration", "--warmup", "--connections", "--threads", "--tool"].includes(flag)) {
+      fail(`unknown option ${args[i]}\n${USAGE}`);
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) fail(`${flag} needs a value\n${USAGE}`);
+    if (flag === "--duration") options.durationS = seconds("duration", value, 1);
+    else if (flag === "--warmup") options.warmupS = seconds("warmup", value, 0);
+    else if (flag === "--connections") options.connections = count("connections", value, 10_000);
+    else if (flag === "--threads") options.threads = count("threads", value, 64);
+    else if (flag === "--tool" && (value === "wrk" || value === "autocannon")) options.tool = value;
+    else fail(`--tool must be wrk or autocannon (got ${value})\n${USAGE}`);
+  }
+  return options;
+}
+
+interface Measured {
+  name: string;
+  path: string;
+  result: LoadResult;
+  /** Requests per second as a share of the hello baseline. */
+  ratio: number;
+}
+
+interface Check {
+  what: string;
+  value: string;
+  pass: boolean;
+}
+
+function randomSecret(): string {
+  // 36 random bytes are 48 base64 characters.
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(36))));
+}
+
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (UNSET.includes(name) || name.startsWith("PROK_") || name === "PORT") delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString("en-US"),
+  ms: (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0)} ms`,
+  pct: (n: number) => `${(n * 100).toFixed(n < 0.1 ? 2 : 1)}%`,
+};
+
+function table(rows: string[][], rightAligned: number[]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r.map((cell, c) => rightAligned.includes(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])).join("  ")
+      .trimEnd()
+  ).join("\n");
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(Deno.args);
+  const say = options.json ? console.error : console.log;
+  const progress = (text: string) => console.error(`· ${text}`);
+
+  const version = await wrkVersion();
+  let tool: Tool = options.tool ?? (version ? "wrk" : "autocannon");
+  if (tool === "wrk" && !version) {
+    console.error(WRK_MISSING);
+    tool = "autocannon";
+  } else if (!version && !options.tool) console.error(WRK_MISSING);
+  const toolName = tool === "wrk" ? version ?? "wrk" : "autocannon@8 (npx)";
+
+  const load = async (server: Server, path: string, label: string): Promise<LoadResult> => {
+    const url = server.origin + path;
+    const settings = { tool, url, connections: options.connections, threads: options.threads };
+    if (options.warmupS > 0) {
+      progress(`${label}: warm-up ${options.warmupS}s`);
+      await runLoad({ ...settings, durationS: options.warmupS });
+    }
+    progress(`${label}: measuring ${options.durationS}s against ${url}`);
+    return await runLoad({ ...settings, durationS: options.durationS });
+  };
+
+  // 1. The baseline, alone.
+  progress("starting the hello baseline (tasks/bench/hello.ts)");
+  const helloPort = freePort();
+  const hello = await startServer({
+    name: "hello baseline",
+    args: [Deno.execPath(), "run", "-A", "tasks/bench/hello.ts"],
+    cwd: ROOT,
+    env: childEnv({ PORT: String(helloPort) }),
+    port: helloPort,
+    readyPath: "/",
+  });
+  let baseline: LoadResult;
+  try {
+    baseline = await load(hello, "/", "hello baseline");
+  } finally {
+    await stop(hello.child);
+  }
+
+  // 2. The app, one target at a time.
+  progress("starting the app (main.ts, production, embedded backends)");
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-bench-" });
+  const measured: Measured[] = [];
+  const pages: (PageWeight & { name: string; path: string })[] = [];
+  try {
+    const appPort = freePort();
+    const app = await startServer({
+      name: "app",
+      args: [Deno.execPath(), "run", "-A", "main.ts"],
+      cwd: ROOT,
+      env: childEnv({
+        PORT: String(appPort),
+        PROK_ENV: "production",
+        PROK_SECRET: randomSecret(),
+        PROK_DATA_DIR: dataDir,
+      }),
+      port: appPort,
+      readyPath: "/healthz",
+    });
+    try {
+      for (const target of TARGETS) {
+        const weight = await measurePage(app.origin + target.path);
+        if (weight.status < 200 || weight.status > 299) {
+          throw new Error(`GET ${target.path} answered ${weight.status}; a benchmark of an error page means nothing`);
+        }
+        if (target.page) pages.push({ name: target.name, path: target.path, ...weight });
+        const result = await load(app, target.path, target.name);
+        measured.push({ name: target.name, path: target.path, result, ratio: result.rps / baseline.rps });
+      }
+    } finally {
+      await stop(app.child);
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+
+  // 3. Report.
+  const all: Measured[] = [{ name: "hello baseline", path: "/", result: baseline, ratio: 1 }, ...measured];
+  const checks: Check[] = [];
+  for (const m of all) {
+    const { socket, timeout, non2xx } = m.result.errors;
+    checks.push({
+      what: `${m.name}: clean run (0 socket errors, timeouts, non-2xx)`,
+      value: `${socket} / ${timeout} / ${non2xx}`,
+      pass: socket + timeout + non2xx === 0,
+    });
+  }
+  for (const m of measured) {
+    if (!TARGETS.find((t) => t.name === m.name)?.page) continue;
+    checks.push({
+      what: `${m.name}: req/s ≥ ${fmt.pct(BUDGET.minRatioOfHello)} of hello`,
+      value: fmt.pct(m.ratio),
+      pass: m.ratio >= BUDGET.minRatioOfHello,
+    }, {
+      what: `${m.name}: p99 ≤ ${BUDGET.maxP99Ms} ms`,
+      value: fmt.ms(m.result.latencyMs.p99),
+      pass: m.result.latencyMs.p99 <= BUDGET.maxP99Ms,
+    });
+  }
+  for (const p of pages) {
+    checks.push({
+      what: `${p.name}: gzip HTML ≤ ${fmt.int(BUDGET.maxFirstScreenGzipBytes)} B (first screen; whole page measured)`,
+      value: `${fmt.int(p.gzipBytes)} B`,
+      pass: p.gzipBytes <= BUDGET.maxFirstScreenGzipBytes,
+    }, {
+      what: `${p.name}: <script> tags = ${BUDGET.maxScriptTags}`,
+      value: String(p.scriptTags),
+      pass: p.scriptTags <= BUDGET.maxScriptTags,
+    }, {
+      what: `${p.name}: render-blocking stylesheets = ${BUDGET.maxExternalStylesheets}`,
+      value: String(p.externalStylesheets),
+      pass: p.externalStylesheets <= BUDGET.maxExternalStylesheets,
+    });
+  }
+
+  const cpus = navigator.hardwareConcurrency;
+  say("");
+  say(
+    `Prok bench: ${toolName}, ${tool === "wrk" ? `${options.threads} thread(s), ` : ""}` +
+      `${options.connections} connections, ` +
+      `${options.durationS}s per target after a ${options.warmupS}s warm-up, 127.0.0.1, ${cpus} CPUs, ` +
+      `deno ${Deno.version.deno}`,
+  );
+  say("");
+  say(table([
+    ["target", "path", "req/s", "p50", "p75", "p90", "p99", "vs hello"],
+    ...all.map((m) => [
+      m.name,
+      m.path,
+      fmt.int(m.result.rps),
+      fmt.ms(m.result.latencyMs.p50),
+      fmt.ms(m.result.latencyMs.p75),
+      fmt.ms(m.result.latencyMs.p90),
+      fmt.ms(m.result.latencyMs.p99),
+      fmt.pct(m.ratio),
+    ]),
+  ], [2, 3, 4, 5, 6, 7]));
+  if (pages.length) {
+    say("");
+    say(table([
+      ["page", "path", "raw HTML", "gzip", "<script>", "stylesheets", "served encoding"],
+      ...pages.map((p) => [
+        p.name,
+        p.path,
+        `${fmt.int(p.rawBytes)} B`,
+        `${fmt.int(p.gzipBytes)} B`,
+        String(p.scriptTags),
+        String(p.externalStylesheets),
+        p.servedEncoding,
+      ]),
+    ], [2, 3, 4, 5]));
+  }
+  say("");
+  say('Budgets (QUALITY.md "Performance budgets")');
+  say(table(checks.map((c) => [c.pass ? "PASS" : "FAIL", c.what, c.value]), [2]));
+  const failed = checks.filter((c) => !c.pass).length;
+  say("");
+  say(failed ? `${failed} budget line(s) failed.` : "All budget lines pass.");
+
+  if (options.json) {
+    console.log(JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        tool: toolName,
+        deno: Deno.version.deno,
+        cpus,
+        settings: {
+          durationS: options.durationS,
+          warmupS: options.warmupS,
+          connections: options.connections,
+          threads: options.threads,
+        },
+        results: all.map((m) => ({ name: m.name, path: m.path, ...m.result, ratioOfHello: m.ratio })),
+        pages,
+        budgets: checks,
+        pass: failed === 0,
+      },
+      null,
+      2,
+    ));
+  }
+  return failed ? 1 : 0;
+}
+
+let interrupted = false;
+const interrupt = (signal: Deno.Signal) => () => {
+  interrupted = true;
+  console.error(`\n${signal}: stopping the servers and the load generator`);
+  stopAll().finally(() => Deno.exit(130));
+};
+Deno.addSignalListener("SIGINT", interrupt("SIGINT"));
+Deno.addSignalListener("SIGTERM", interrupt("SIGTERM"));
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  if (!interrupted) console.error(`bench failed: ${err instanceof Error ? err.message : err}`);
+} finally {
+  await stopAll();
+}
+Deno.exit(code);
