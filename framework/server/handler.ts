@@ -16,7 +16,7 @@ import type {
   ServeInfo,
 } from "../types.ts";
 import type { BuildMeta } from "./build_meta.ts";
-import { registerIslands, renderPage } from "./render.tsx";
+import { DEV_REVISION, registerIslands, renderPage } from "./render.tsx";
 import { buildRoutes, type Route, type RouteTable } from "./routes.ts";
 import { BundleFiles, StaticFiles } from "./static.ts";
 import { maybeCompress } from "./compress.ts";
@@ -111,6 +111,7 @@ class Pipeline {
       defaultStatus: ctx.defaultStatus,
       plugins: this.config.plugins,
       build: this.build,
+      dev: this.config.dev,
     });
   }
 
@@ -206,6 +207,11 @@ class Pipeline {
   }
 
   #internal(req: Request, path: string): Response | null {
+    if (path === "/_frsh/alive" && this.config.dev) {
+      return new Response(`retry: 1000\ndata: ${DEV_REVISION}\n\n`, {
+        headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
+      });
+    }
     const prefix = `/_frsh/js/${this.build?.buildId}/`;
     if (!this.build || !path.startsWith(prefix)) return null;
     return this.bundles.serve(req, path.slice(prefix.length));

@@ -334,3 +334,23 @@ Deno.test("[framework] plugin routes are served like file routes", async () => {
   });
   assertEquals(await (await app.fetch("/hello/ada")).text(), "hi ada");
 });
+
+Deno.test("[framework] in development pages reload when the server restarts; elsewhere there is no such script", async () => {
+  const routes = { "./routes/p.tsx": { default: () => <p>x</p> } };
+  const dev = await testApp(routes, { config: { dev: true } });
+  const page = await dev.fetch("/p");
+  const nonce = page.headers.get("content-security-policy")!.match(/'nonce-([^']+)'/)![1];
+  assertStringIncludes(
+    await page.text(),
+    `<script type="module" nonce="${nonce}">let r;new EventSource("/_frsh/alive")`,
+  );
+  const alive = await dev.fetch("/_frsh/alive");
+  assertEquals(alive.headers.get("content-type"), "text/event-stream");
+  assertMatch(await alive.text(), /^retry: 1000\ndata: [0-9a-f-]{36}\n\n$/);
+
+  const prod = await testApp(routes);
+  assertNotIncludes(await (await prod.fetch("/p")).text(), "<script");
+  const none = await prod.fetch("/_frsh/alive");
+  assertEquals(none.status, 404);
+  await none.body?.cancel();
+});

@@ -132,6 +132,7 @@ export interface RenderRequest {
   defaultStatus: number;
   plugins: Plugin[];
   build: BuildMeta | null;
+  dev: boolean;
 }
 
 function propsFor(ctx: FreshContext, data: unknown, Component: ComponentType): PageProps {
@@ -199,12 +200,21 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
     headParts.push(island.preload);
     tail = island.scripts;
   }
+  if (r.dev) tail += devReloadScript(ctx.nonce);
 
   const html = encoder.encode(assemble(body, renderHead(headItems), headParts.join(""), tail));
   const headers = new Headers(r.init?.headers);
   if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
   headers.set("content-length", String(html.byteLength));
   return new Response(html, { status: r.init?.status ?? r.defaultStatus, statusText: r.init?.statusText, headers });
+}
+
+// In development, pages reload themselves when the server restarts with new code: the alive endpoint answers with
+// the process's revision and closes, and EventSource asks again a second later.
+export const DEV_REVISION = crypto.randomUUID();
+function devReloadScript(nonce: string): string {
+  return `<script type="module" nonce="${nonce}">let r;new EventSource("/_frsh/alive").onmessage=e=>` +
+    `{if(r&&r!==e.data)location.reload();r=e.data}</script>`;
 }
 
 function islandScripts(record: PageRecord, build: BuildMeta, nonce: string): { preload: string; scripts: string } {

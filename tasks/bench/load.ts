@@ -98,6 +98,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         `-c${options.connections}`,
         `-d${options.durationS}s`,
         "--latency",
+        // Measure what a browser costs the server: browsers always ask for gzip.
+        "-H",
+        "Accept-Encoding: gzip",
         options.url,
       ]),
     );
@@ -107,6 +110,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       "-y",
       "autocannon@8",
       "--json",
+      "-H",
+      "accept-encoding=gzip",
       "-c",
       String(options.connections),
       "-d",

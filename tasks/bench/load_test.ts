@@ -23,11 +23,11 @@ Requests/sec:  21234.56
 Transfer/sec:      3.08MB
 `;
 
-Deno.test("wrk times are read in their units", () => {
+Deno.test("[bench] wrk times are read in their units", () => {
   assertEquals([parseWrkTime("268.00us"), parseWrkTime("1.23ms"), parseWrkTime("2.00s")], [0.268, 1.23, 2000]);
 });
 
-Deno.test("wrk --latency output is parsed", () => {
+Deno.test("[bench] wrk --latency output is parsed", () => {
   const r = parseWrk(WRK);
   assertEquals(r.requests, 212345);
   assertEquals(r.rps, 21234.56);
@@ -35,12 +35,12 @@ Deno.test("wrk --latency output is parsed", () => {
   assertEquals(r.errors, { socket: 6, timeout: 4, non2xx: 5 });
 });
 
-Deno.test("a clean wrk run has no errors", () => {
+Deno.test("[bench] a clean wrk run has no errors", () => {
   const clean = WRK.replace(/^\s*(Socket errors|Non-2xx).*\n/gm, "");
   assertEquals(parseWrk(clean).errors, { socket: 0, timeout: 0, non2xx: 0 });
 });
 
-Deno.test("autocannon --json output is parsed", () => {
+Deno.test("[bench] autocannon --json output is parsed", () => {
   const json = JSON.stringify({
     requests: { average: 4495, total: 13483 },
     latency: { p50: 4, p75: 8, p90: 12, p99: 39 },
