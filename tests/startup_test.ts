@@ -1,4 +1,5 @@
-// main.ts as a process: what an operator sees at start-up, and a clean stop on SIGTERM.
+// main.ts as a process: what an operator sees at start-up, and a clean stop on SIGTERM. Children get a cleared
+// environment (clearEnv) so that backends CI configures do not leak into "no environment at all".
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../framework/testing/assert.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -28,6 +29,7 @@ Deno.test("[startup] a bad environment value stops start-up with one line naming
       args: ["run", "-A", "main.ts"],
       cwd: root,
       env: baseEnv(env),
+      clearEnv: true,
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -45,6 +47,7 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
     args: ["run", "-A", "main.ts"],
     cwd: root,
     env: baseEnv({ PORT: String(port), PROK_DATA_DIR: dataDir, PROK_ENV: "production", PROK_SECRET: "s".repeat(40) }),
+    clearEnv: true,
     stdout: "piped",
     stderr: "piped",
   }).spawn();

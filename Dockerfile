@@ -1,0 +1,63 @@
+# Prok: docker build -t prok . && docker run -e PROK_SECRET=... -p 8000:8000 prok   (or: docker compose up)
+#
+# Deno comes from npm in the build stage. The runtime stage holds only the deno binary, the app with its island
+# bundles (_fresh/), its npm dependencies (node_modules/) and a warm DENO_DIR, so nothing is downloaded at runtime.
+
+ARG DENO_VERSION=2.9.6
+
+# ---------------------------------------------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS build
+ARG DENO_VERSION
+ENV DENO_DIR=/app/.deno-cache \
+    DENO_NO_UPDATE_CHECK=1 \
+    DENO_NO_PROMPT=1
+
+# The npm package links its platform binary (@deno/linux-<arch>-glibc) in a postinstall script; whichever way it
+# resolved, Deno.execPath() names the real executable, the only file the runtime stage needs.
+RUN npm install -g --no-fund --no-audit "deno@${DENO_VERSION}" \
+    && install -D -m 0755 "$(deno eval 'console.log(Deno.execPath())')" /opt/deno/deno \
+    && /opt/deno/deno --version
+
+WORKDIR /app
+
+# Dependencies first, so this layer is reused until deno.json or deno.lock change.
+COPY deno.json deno.lock ./
+RUN deno install --frozen
+
+COPY . .
+# Island bundles into _fresh/ (and fresh.gen.ts), then every module main.ts reaches into DENO_DIR.
+RUN deno task build \
+    && deno cache --frozen main.ts \
+    && mv /app/.deno-cache /deno-cache
+
+# ---------------------------------------------------------------------------------------------------------------------
+FROM debian:bookworm-slim AS runtime
+
+RUN groupadd --gid 10001 prok \
+    && useradd --uid 10001 --gid prok --no-log-init --no-create-home --home-dir /app --shell /usr/sbin/nologin prok \
+    && mkdir -p /app/data \
+    && chown prok:prok /app/data
+
+COPY --from=build /opt/deno/deno /usr/local/bin/deno
+# The app, node_modules and _fresh/ stay root-owned (read-only for the app); DENO_DIR is the app's, for V8's code cache.
+COPY --from=build /app /app
+COPY --from=build --chown=prok:prok /deno-cache /app/.deno-cache
+
+ENV PROK_ENV=production \
+    PORT=8000 \
+    PROK_DATA_DIR=/app/data \
+    DENO_DIR=/app/.deno-cache \
+    DENO_NO_UPDATE_CHECK=1 \
+    DENO_NO_PROMPT=1
+
+WORKDIR /app
+VOLUME ["/app/data"]
+USER prok
+EXPOSE 8000
+
+# No curl in the image: deno itself asks the liveness route.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["deno", "eval", "--no-config", "const r = await fetch('http://127.0.0.1:8000/healthz'); Deno.exit(r.ok ? 0 : 1)"]
+
+# --cached-only: fail loudly rather than download anything at runtime.
+CMD ["deno", "run", "-A", "--cached-only", "main.ts"]
