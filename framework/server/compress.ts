@@ -1,6 +1,8 @@
 // gzip for text responses. Deno.serve sends bodies as they are, and a page that is 10 KB raw is 3.5 KB gzipped: on a
 // slow link that is the difference between one round trip and three.
 
+import { gzipSync } from "node:zlib";
+
 const COMPRESSIBLE = /^(text\/|application\/(json|problem\+json|javascript|xml|manifest\+json)|image\/svg\+xml)/;
 const MIN_BYTES = 1024;
 
@@ -21,17 +23,24 @@ function varyOn(headers: Headers): void {
   else if (!/accept-encoding|\*/i.test(vary)) headers.set("vary", `${vary}, accept-encoding`);
 }
 
-/** Whether a response is worth compressing at all (independent of what the client accepts). */
+/**
+ * Whether a response is worth compressing at all (independent of what the client accepts). Only bodies of a known
+ * length of at least 1 KiB qualify: gzip makes tiny bodies bigger, and a body of unknown length may be a stream that
+ * should flow as it comes (rendered pages and static files always state their length).
+ */
 export function compressible(res: Response): boolean {
   if (!res.body || res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) return false;
   if (res.headers.has("content-encoding")) return false;
   if (!COMPRESSIBLE.test(res.headers.get("content-type") ?? "")) return false;
-  const length = res.headers.get("content-length");
-  return length === null || Number(length) >= MIN_BYTES;
+  return Number(res.headers.get("content-length") ?? 0) >= MIN_BYTES;
 }
 
+// Measured on a 10 KB page: zlib level 4 in one call takes about half the time of a CompressionStream at the same
+// ratio, so bodies small enough to hold are compressed in one go and larger ones streamed.
+const BUFFER_LIMIT = 512 * 1024;
+
 /** Compresses the body when the client takes gzip; the representation then gets a weak validator. */
-export function maybeCompress(req: Request, res: Response): Response {
+export async function maybeCompress(req: Request, res: Response): Promise<Response> {
   if (!compressible(res)) return res;
   const headers = new Headers(res.headers);
   varyOn(headers);
@@ -39,17 +48,24 @@ export function maybeCompress(req: Request, res: Response): Response {
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   }
   headers.set("content-encoding", "gzip");
-  headers.delete("content-length");
   const etag = headers.get("etag");
   if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
-  return new Response(res.body!.pipeThrough(new CompressionStream("gzip")), {
-    status: res.status,
-    statusText: res.statusText,
-    headers,
-  });
+  const init = { status: res.status, statusText: res.statusText, headers };
+  if (Number(res.headers.get("content-length")) <= BUFFER_LIMIT) {
+    const body = deflate(new Uint8Array(await res.arrayBuffer()), 4);
+    headers.set("content-length", String(body.byteLength));
+    return new Response(body, init);
+  }
+  headers.delete("content-length");
+  return new Response(res.body!.pipeThrough(new CompressionStream("gzip")), init);
 }
 
-export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function deflate(bytes: Uint8Array, level: number): Uint8Array<ArrayBuffer> {
+  const out = gzipSync(bytes, { level });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength) as Uint8Array<ArrayBuffer>;
+}
+
+/** gzip at the best ratio, for files compressed once and served many times. */
+export function gzip(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return deflate(bytes, 9);
 }

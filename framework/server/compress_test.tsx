@@ -7,6 +7,7 @@ const big = "<p>" + "professional network ".repeat(200) + "</p>";
 Deno.test("[compress] pages are gzipped for clients that take gzip, with vary and a weak validator", async () => {
   const app = await testApp({
     "./routes/page.tsx": { default: () => <div dangerouslySetInnerHTML={{ __html: big }} /> },
+    "./routes/stream.ts": { handler: () => Response.json({ text: big }) },
     "./routes/tiny.ts": { handler: () => new Response("x".repeat(10), { headers: { "content-length": "10" } }) },
   }, { static: { "big.css": "a{color:red}".repeat(200) } });
   const gz = await app.fetch("/page", { headers: { "accept-encoding": "gzip, br" } });
@@ -28,6 +29,9 @@ Deno.test("[compress] pages are gzipped for clients that take gzip, with vary an
   const tiny = await app.fetch("/tiny", { headers: { "accept-encoding": "gzip" } });
   assertEquals(tiny.headers.get("content-encoding"), null, "small bodies are not worth it");
   await tiny.body?.cancel();
+  const stream = await app.fetch("/stream", { headers: { "accept-encoding": "gzip" } });
+  assertEquals(stream.headers.get("content-encoding"), null, "a body of unknown length flows as it is");
+  assertEquals((await stream.json()).text, big);
 });
 
 Deno.test("[compress] accept-encoding is read with its q-values", () => {

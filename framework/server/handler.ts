@@ -170,7 +170,7 @@ class Pipeline {
     }
     const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
     const secured = withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);
-    return this.config.compress ? maybeCompress(req, secured) : secured;
+    return this.config.compress ? await maybeCompress(req, secured) : secured;
   }
 
   #destination(ctx: Context, path: string): void {

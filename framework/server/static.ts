@@ -133,7 +133,7 @@ export class BundleFiles {
       const body = await Deno.readFile(path);
       files.#files.set(relative(dir, path).split(SEP).join("/"), {
         body,
-        gzipped: await gzip(body),
+        gzipped: gzip(body),
         etag: `"${await sha256(body)}"`,
       });
     }
