@@ -354,3 +354,25 @@ Deno.test("[framework] in development pages reload when the server restarts; els
   assertEquals(none.status, 404);
   await none.body?.cancel();
 });
+
+Deno.test("[framework] routeOverride replaces the file's pattern; [[optional]] and [...rest] params reach the page", async () => {
+  const echo = {
+    handler: (_req: Request, ctx: FreshContext) => Response.json({ route: ctx.route, params: ctx.params }),
+  };
+  const app = await testApp({
+    "./routes/legacy.ts": { ...echo, config: { routeOverride: "/old/:year/:slug*" } },
+    "./routes/shop/[[lang]]/cart.ts": echo,
+    "./routes/files/[...path].ts": echo,
+  });
+  assertEquals(await (await app.fetch("/old/2024/a/b")).json(), {
+    route: "/old/:year/:slug*",
+    params: { year: "2024", slug: "a/b" },
+  });
+  assertEquals((await app.fetch("/legacy")).status, 404);
+  assertEquals((await (await app.fetch("/shop/cart")).json()).params, {});
+  assertEquals((await (await app.fetch("/shop/de/cart")).json()).params, { lang: "de" });
+  assertEquals(await (await app.fetch("/files/a%20b/c.txt")).json(), {
+    route: "/files/:path*",
+    params: { path: "a b/c.txt" },
+  });
+});
