@@ -1,6 +1,6 @@
-import { Head } from "$fresh/runtime.ts";
 import type { FreshContext, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
+import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { isApiPath, problem } from "./(_http)/problem.ts";
 
 // The root middleware never sees this response (the error escaped it), so the request id is added here.
@@ -17,29 +17,13 @@ export async function handler(_req: Request, ctx: FreshContext<AppState>) {
 
 export default function ServerError({ state }: PageProps<unknown, Partial<AppState>>) {
   return (
-    <>
-      <Head>
-        <title>Something went wrong — Prok</title>
-      </Head>
-      <section class="py-16 text-center" aria-labelledby="err-title">
-        <h1 id="err-title" class="text-3xl font-bold">Something went wrong</h1>
-        <p class="mt-4 text-gray-700">
-          We couldn't finish that request. Please try again in a moment.
+    <ErrorNotice title="Something went wrong">
+      <p class="mt-4 text-gray-700">We couldn't finish that request. Please try again in a moment.</p>
+      {state.requestId && (
+        <p class="mt-2 text-sm text-gray-600">
+          If it keeps happening, quote this reference: <code>{state.requestId}</code>
         </p>
-        {state.requestId && (
-          <p class="mt-2 text-sm text-gray-600">
-            If it keeps happening, quote this reference: <code>{state.requestId}</code>
-          </p>
-        )}
-        <p class="mt-8">
-          <a
-            href="/"
-            class="font-semibold text-brand-700 underline focus:outline-none focus:ring-2 focus:ring-brand-600"
-          >
-            Go to the home page
-          </a>
-        </p>
-      </section>
-    </>
+      )}
+    </ErrorNotice>
   );
 }

@@ -7,7 +7,7 @@ import {
   assertNotIncludes,
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
-import { captureLogs, createTestApp, gzipSize, requireEnv } from "./testing.ts";
+import { captureLogs, createTestApp, gzipSize, requireEnv, withTestApp } from "./testing.ts";
 
 const failing: Plugin = {
   name: "failing-routes",
@@ -53,144 +53,111 @@ Deno.test("[shell] the landing page presents Prok with a nonce CSP, no script, a
 });
 
 Deno.test("[shell] a well-formed incoming request id is kept; a malformed one is replaced", async () => {
-  const t = await createTestApp();
-  try {
-    await captureLogs(async () => {
-      const kept = await t.fetch("/healthz", { headers: { "x-request-id": "edge-1234567890" } });
-      assertEquals(kept.headers.get("x-request-id"), "edge-1234567890");
-      const replaced = await t.fetch("/healthz", { headers: { "x-request-id": "bad id {injected}" } });
-      assertMatch(replaced.headers.get("x-request-id")!, /^[0-9a-f-]{36}$/);
-      await kept.body?.cancel();
-      await replaced.body?.cancel();
-    });
-  } finally {
-    t.close();
-  }
+  await withTestApp(async (t) => {
+    const kept = await t.fetch("/healthz", { headers: { "x-request-id": "edge-1234567890" } });
+    assertEquals(kept.headers.get("x-request-id"), "edge-1234567890");
+    const replaced = await t.fetch("/healthz", { headers: { "x-request-id": "bad id {injected}" } });
+    assertMatch(replaced.headers.get("x-request-id")!, /^[0-9a-f-]{36}$/);
+    await kept.body?.cancel();
+    await replaced.body?.cancel();
+  });
 });
 
 Deno.test("[shell] an unknown page gets the friendly 404 page; under /api it gets problem+json", async () => {
-  const t = await createTestApp();
-  try {
-    await captureLogs(async () => {
-      const page = await t.fetch("/no/such/page");
-      const html = await page.text();
-      assertEquals(page.status, 404);
-      assertStringIncludes(page.headers.get("content-type")!, "text/html");
-      assertStringIncludes(html, "We can't find that page");
-      assertStringIncludes(html, "<header"); // inside the site layout
-      assert(page.headers.get("x-request-id"));
+  await withTestApp(async (t) => {
+    const page = await t.fetch("/no/such/page");
+    const html = await page.text();
+    assertEquals(page.status, 404);
+    assertStringIncludes(page.headers.get("content-type")!, "text/html");
+    assertStringIncludes(html, "We can't find that page");
+    assertStringIncludes(html, "<header"); // inside the site layout
+    assert(page.headers.get("x-request-id"));
 
-      const api = await t.fetch("/api/no/such/thing");
-      assertEquals(api.status, 404);
-      assertEquals(api.headers.get("content-type"), "application/problem+json");
-      assert(api.headers.get("x-request-id"));
-      const body = await api.json();
-      assertEquals([body.type, body.title, body.status], ["about:blank", "Not Found", 404]);
-    });
-  } finally {
-    t.close();
-  }
+    const api = await t.fetch("/api/no/such/thing");
+    assertEquals(api.status, 404);
+    assertEquals(api.headers.get("content-type"), "application/problem+json");
+    assert(api.headers.get("x-request-id"));
+    const body = await api.json();
+    assertEquals([body.type, body.title, body.status], ["about:blank", "Not Found", 404]);
+  });
 });
 
 Deno.test("[shell] a thrown error gets the 500 page or problem+json, with a request id and no stack or detail", async () => {
-  const t = await createTestApp({}, [failing]);
-  try {
-    const { lines } = await captureLogs(async () => {
-      const page = await t.fetch("/boom");
-      const html = await page.text();
-      assertEquals(page.status, 500);
-      assertStringIncludes(html, "Something went wrong");
-      const id = page.headers.get("x-request-id")!;
-      assert(id, "the 500 page carries the request id");
-      assertStringIncludes(html, id, "and shows it as a reference");
-      for (const leak of ["hunter2", "file://", ".ts:", "Error:"]) assertNotIncludes(html, leak);
+  const lines = await withTestApp(async (t) => {
+    const page = await t.fetch("/boom");
+    const html = await page.text();
+    assertEquals(page.status, 500);
+    assertStringIncludes(html, "Something went wrong");
+    const id = page.headers.get("x-request-id")!;
+    assert(id, "the 500 page carries the request id");
+    assertStringIncludes(html, id, "and shows it as a reference");
+    for (const leak of ["hunter2", "file://", ".ts:", "Error:"]) assertNotIncludes(html, leak);
 
-      const api = await t.fetch("/api/boom");
-      const text = await api.text();
-      assertEquals(api.status, 500);
-      assertEquals(api.headers.get("content-type"), "application/problem+json");
-      assert(api.headers.get("x-request-id"));
-      assertNotIncludes(text, "SELECT");
-      assertEquals(JSON.parse(text).title, "Internal Server Error");
-    });
-    const errors = lines.filter((l) => l.includes('"level":"error"'));
-    assertEquals(errors.length, 2, "each failure is logged once, server side");
-    assertStringIncludes(errors[0], "hunter2");
-    const requests = lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).status);
-    assertEquals(requests, [500, 500]);
-  } finally {
-    t.close();
-  }
+    const api = await t.fetch("/api/boom");
+    const text = await api.text();
+    assertEquals(api.status, 500);
+    assertEquals(api.headers.get("content-type"), "application/problem+json");
+    assert(api.headers.get("x-request-id"));
+    assertNotIncludes(text, "SELECT");
+    assertEquals(JSON.parse(text).title, "Internal Server Error");
+  }, { plugins: [failing] });
+  const errors = lines.filter((l) => l.includes('"level":"error"'));
+  assertEquals(errors.length, 2, "each failure is logged once, server side");
+  assertStringIncludes(errors[0], "hunter2");
+  const requests = lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).status);
+  assertEquals(requests, [500, 500]);
 });
 
 Deno.test("[shell] a method an API route lacks is 405 problem+json with allow", async () => {
-  const t = await createTestApp({}, [failing]);
-  try {
-    await captureLogs(async () => {
-      const res = await t.fetch("/api/only-get", { method: "DELETE" });
-      assertEquals(res.status, 405);
-      assertEquals(res.headers.get("allow"), "GET, HEAD");
-      assertEquals(res.headers.get("content-type"), "application/problem+json");
-      assertEquals((await res.json()).status, 405);
-    });
-  } finally {
-    t.close();
-  }
+  await withTestApp(async (t) => {
+    const res = await t.fetch("/api/only-get", { method: "DELETE" });
+    assertEquals(res.status, 405);
+    assertEquals(res.headers.get("allow"), "GET, HEAD");
+    assertEquals(res.headers.get("content-type"), "application/problem+json");
+    assertEquals((await res.json()).status, 405);
+  }, { plugins: [failing] });
 });
 
 Deno.test("[shell] /healthz answers while the process runs; /readyz checks the embedded store", async () => {
-  const t = await createTestApp();
-  try {
-    await captureLogs(async () => {
-      const health = await t.fetch("/healthz");
-      assertEquals([health.status, (await health.json()).status], [200, "ok"]);
-      const ready = await t.fetch("/readyz");
-      assertEquals(ready.status, 200);
-      assertEquals((await ready.json()).checks, [{ name: "deno-kv", ok: true }]);
-      t.app.accepting = false;
-      const draining = await t.fetch("/readyz");
-      assertEquals(draining.status, 503);
-      assertEquals((await draining.json()).checks[0], { name: "process", ok: false, error: "shutting down" });
-    });
-  } finally {
-    t.close();
-  }
+  await withTestApp(async (t) => {
+    const health = await t.fetch("/healthz");
+    assertEquals([health.status, (await health.json()).status], [200, "ok"]);
+    const ready = await t.fetch("/readyz");
+    assertEquals(ready.status, 200);
+    assertEquals((await ready.json()).checks, [{ name: "deno-kv", ok: true }]);
+    t.app.accepting = false;
+    const draining = await t.fetch("/readyz");
+    assertEquals(draining.status, 503);
+    assertEquals((await draining.json()).checks[0], { name: "process", ok: false, error: "shutting down" });
+  });
 });
 
 Deno.test("[shell] /readyz answers 503 naming each configured backend that does not answer", async () => {
-  const t = await createTestApp({
-    DATABASE_URL: "mysql://root@127.0.0.1:1/test",
-    REDIS_URL: "redis://127.0.0.1:1",
-    MEILI_URL: "http://127.0.0.1:1",
-    SMTP_URL: "smtp://127.0.0.1:1",
+  await withTestApp(async (t) => {
+    const res = await t.fetch("/readyz");
+    assertEquals(res.status, 503);
+    const { status, checks } = await res.json();
+    assertEquals(status, "unavailable");
+    const failed = checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
+    assertEquals(failed, ["mysql", "redis", "meilisearch", "smtp"]);
+  }, {
+    env: {
+      DATABASE_URL: "mysql://root@127.0.0.1:1/test",
+      REDIS_URL: "redis://127.0.0.1:1",
+      MEILI_URL: "http://127.0.0.1:1",
+      SMTP_URL: "smtp://127.0.0.1:1",
+    },
   });
-  try {
-    await captureLogs(async () => {
-      const res = await t.fetch("/readyz");
-      assertEquals(res.status, 503);
-      const { status, checks } = await res.json();
-      assertEquals(status, "unavailable");
-      const failed = checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
-      assertEquals(failed, ["mysql", "redis", "meilisearch", "smtp"]);
-    });
-  } finally {
-    t.close();
-  }
 });
 
 Deno.test("[shell] /readyz is ready against the real MySQL and Redis that CI provides", async () => {
   const databaseUrl = requireEnv("DATABASE_URL");
   const redisUrl = requireEnv("REDIS_URL");
   if (!databaseUrl || !redisUrl) return;
-  const t = await createTestApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl });
-  try {
-    await captureLogs(async () => {
-      const res = await t.fetch("/readyz");
-      const body = await res.json();
-      assertEquals(res.status, 200, JSON.stringify(body));
-      assertEquals(body.checks.map((c: { name: string }) => c.name), ["deno-kv", "mysql", "redis"]);
-    });
-  } finally {
-    t.close();
-  }
+  await withTestApp(async (t) => {
+    const res = await t.fetch("/readyz");
+    const body = await res.json();
+    assertEquals(res.status, 200, JSON.stringify(body));
+    assertEquals(body.checks.map((c: { name: string }) => c.name), ["deno-kv", "mysql", "redis"]);
+  }, { env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
 });

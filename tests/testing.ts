@@ -31,6 +31,19 @@ export async function createTestApp(
   };
 }
 
+/** Runs `fn` against a fresh app with its logs captured, closes the app, and returns the log lines. */
+export async function withTestApp(
+  fn: (t: TestApp) => Promise<void>,
+  options: { env?: Record<string, string>; plugins?: Plugin[] } = {},
+): Promise<string[]> {
+  const t = await createTestApp(options.env, options.plugins);
+  try {
+    return (await captureLogs(() => fn(t))).lines;
+  } finally {
+    t.close();
+  }
+}
+
 /** Runs `fn` with console.log and console.error captured, returning what was written. */
 export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
