@@ -27,7 +27,6 @@ export interface FreshContext<State = Record<string, unknown>, Data = any> {
   readonly nonce: string;
   data: Data;
   error: unknown;
-  readonly basePath: string;
   readonly config: ResolvedConfig;
   // deno-lint-ignore no-explicit-any
   Component: ComponentType<any>;
@@ -170,7 +169,7 @@ export interface FreshConfig {
   plugins?: Plugin<any>[];
   build?: { outDir?: string; target?: string | string[] };
   staticDir?: string;
-  router?: { trailingSlash?: boolean; basePath?: string };
+  router?: { trailingSlash?: boolean };
   server?: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
   /** Development mode. Defaults to false. */
   dev?: boolean;
@@ -184,7 +183,7 @@ export interface ResolvedConfig {
   plugins: Plugin<any>[];
   build: { outDir: string; target: string | string[] };
   staticDir: string;
-  router: { trailingSlash: boolean; basePath: string };
+  router: { trailingSlash: boolean };
   server: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
   dev: boolean;
   compress: boolean;

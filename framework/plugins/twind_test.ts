@@ -26,7 +26,7 @@ function resolved(root: string): ResolvedConfig {
     plugins: [],
     build: { outDir: "_fresh", target: "es2022" },
     staticDir: "static",
-    router: { trailingSlash: false, basePath: "" },
+    router: { trailingSlash: false },
     server: {},
     dev: false,
     compress: true,

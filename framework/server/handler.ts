@@ -30,7 +30,7 @@ export function resolveConfig(manifest: Manifest, config: FreshConfig = {}): Res
     plugins: config.plugins ?? [],
     build: { outDir: resolve(root, config.build?.outDir ?? "_fresh"), target: config.build?.target ?? "es2022" },
     staticDir: resolve(root, config.staticDir ?? "static"),
-    router: { trailingSlash: config.router?.trailingSlash ?? false, basePath: config.router?.basePath ?? "" },
+    router: { trailingSlash: config.router?.trailingSlash ?? false },
     server: config.server ?? {},
     dev: config.dev ?? false,
     compress: config.compress ?? true,
@@ -66,10 +66,6 @@ class Context implements FreshContext {
     readonly remoteAddr: Deno.NetAddr,
     readonly config: ResolvedConfig,
   ) {}
-
-  get basePath(): string {
-    return this.config.router.basePath;
-  }
 
   render(data?: unknown, init?: RenderInit): Promise<Response> {
     return this.pipeline.render(this, data, init);
@@ -148,13 +144,12 @@ class Pipeline {
     const url = new URL(req.url);
     const collapsed = url.pathname.replace(/\/{2,}/g, "/");
     if (collapsed !== url.pathname) url.pathname = collapsed;
-    const base = this.config.router.basePath;
-    const path = base && url.pathname.startsWith(base) ? url.pathname.slice(base.length) || "/" : url.pathname;
+    const path = url.pathname;
 
     const slash = path.length > 1 && path.endsWith("/");
     if (slash !== this.config.router.trailingSlash && path !== "/" && !path.startsWith("/_frsh/")) {
       if (!(this.config.router.trailingSlash && /\.[a-z0-9]+$/i.test(path))) {
-        const target = base + (slash ? path.replace(/\/+$/, "") : path + "/") + url.search;
+        const target = (slash ? path.replace(/\/+$/, "") : path + "/") + url.search;
         return withSecurityHeaders(new Response(null, { status: 307, headers: { location: target } }), url, null);
       }
     }
@@ -167,6 +162,11 @@ class Pipeline {
       res = await ctx.next();
     } catch (error) {
       res = await this.error(ctx, error);
+    }
+    // Whatever answered (a 404 page, a function handler), HEAD gets the headers only.
+    if (req.method === "HEAD" && res.body) {
+      await res.body.cancel();
+      res = new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
     const secured = withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);

@@ -110,6 +110,8 @@ Deno.test("[framework] a missing method is 405 with allow; HEAD answers from GET
   const head = await app.fetch("/thing", { method: "HEAD" });
   assertEquals([head.status, head.headers.get("x-from"), await head.text()], [200, "get", ""]);
   assertEquals((await app.fetch("/page", { method: "POST" })).status, 405);
+  const missing = await app.fetch("/nowhere", { method: "HEAD" });
+  assertEquals([missing.status, await missing.text()], [404, ""]);
   assertStringIncludes(await (await app.fetch("/page")).text(), "<p>hi</p>");
 });
 

@@ -87,13 +87,8 @@ function methodTable(label: string, mod: RouteModule): Pick<Route, "handlerFor" 
     }
   }
   if (mod.default && !table.GET) table.GET = renderPage;
-  const get = table.GET;
-  if (get && !table.HEAD) {
-    table.HEAD = async (req, ctx) => {
-      const res = await get(req, ctx);
-      return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
-    };
-  }
+  // HEAD runs GET; the pipeline drops the body of every HEAD response.
+  if (table.GET && !table.HEAD) table.HEAD = table.GET;
   const allowed = METHODS.filter((m) => table[m]);
   return { handlerFor: (method) => table[method as Method] ?? null, allow: allowed.join(", ") };
 }
