@@ -6,7 +6,7 @@ export default function Layout({ Component }: PageProps) {
   return (
     <>
       <SiteHeader />
-      <main id="main" class="max-w-5xl mx-auto px-4 py-8">
+      <main id="main" class="flex-1 w-full max-w-5xl mx-auto px-4 py-8">
         <Component />
       </main>
       <SiteFooter />

@@ -41,6 +41,11 @@ Deno.test("[shell] the landing page presents Prok with a nonce CSP, no script, a
     assertStringIncludes(html, '<html lang="en">');
     assertMatch(html, /<h1[^>]*>Your professional network, open and fast.<\/h1>/);
     assertStringIncludes(html, '<style id="__TWIND"');
+    const icon = html.match(/<link rel="icon" href="(\/favicon\.svg\?__frsh_c=\w+)"/)![1];
+    const iconRes = await t.fetch(icon);
+    assertEquals(iconRes.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    assertEquals(iconRes.headers.get("content-type"), "image/svg+xml");
+    await iconRes.body?.cancel();
     const gz = await gzipSize(html);
     assert(gz <= 14_000, `landing page is ${gz} bytes gzip, over the 14,000-byte first-screen budget`);
     const id = res.headers.get("x-request-id")!;
