@@ -7,9 +7,17 @@ import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_layout.tsx";
 import * as $4 from "./routes/_middleware.ts";
 import * as $5 from "./routes/api/_middleware.ts";
-import * as $6 from "./routes/healthz.ts";
-import * as $7 from "./routes/index.tsx";
-import * as $8 from "./routes/readyz.ts";
+import * as $6 from "./routes/api/auth/login.ts";
+import * as $7 from "./routes/api/auth/logout.ts";
+import * as $8 from "./routes/api/auth/refresh-token.ts";
+import * as $9 from "./routes/api/auth/register.ts";
+import * as $10 from "./routes/api/openapi.json.ts";
+import * as $11 from "./routes/api/users/[id].ts";
+import * as $12 from "./routes/api/users/index.ts";
+import * as $13 from "./routes/api/users/me.ts";
+import * as $14 from "./routes/healthz.ts";
+import * as $15 from "./routes/index.tsx";
+import * as $16 from "./routes/readyz.ts";
 
 const manifest = {
   routes: {
@@ -19,9 +27,17 @@ const manifest = {
     "./routes/_layout.tsx": $3,
     "./routes/_middleware.ts": $4,
     "./routes/api/_middleware.ts": $5,
-    "./routes/healthz.ts": $6,
-    "./routes/index.tsx": $7,
-    "./routes/readyz.ts": $8,
+    "./routes/api/auth/login.ts": $6,
+    "./routes/api/auth/logout.ts": $7,
+    "./routes/api/auth/refresh-token.ts": $8,
+    "./routes/api/auth/register.ts": $9,
+    "./routes/api/openapi.json.ts": $10,
+    "./routes/api/users/[id].ts": $11,
+    "./routes/api/users/index.ts": $12,
+    "./routes/api/users/me.ts": $13,
+    "./routes/healthz.ts": $14,
+    "./routes/index.tsx": $15,
+    "./routes/readyz.ts": $16,
   },
   islands: {},
   baseUrl: import.meta.url,

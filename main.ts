@@ -36,7 +36,7 @@ const stop = async (signal: string) => {
   log({ msg: "shutting down", signal });
   app.accepting = false;
   await server.shutdown();
-  closeApp(app);
+  await closeApp(app);
   Deno.exit(0);
 };
 for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => stop(signal));

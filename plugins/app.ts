@@ -1,9 +1,13 @@
 import type { Plugin } from "$fresh/server.ts";
 import type { App } from "../services/app.ts";
+import type { SessionState } from "../routes/(_http)/session.ts";
 
 export interface AppState {
   app: App;
   requestId: string;
+  /** The client address (socket, or trusted proxy's X-Forwarded-For). */
+  ip: string;
+  session: SessionState;
 }
 
 /** Gives every request the app's resources as `ctx.state.app`, before any route middleware runs. */

@@ -1,25 +1,30 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
+import { clientIp } from "./(_http)/client.ts";
 import { logRequest, requestIdFor } from "./(_http)/request_log.ts";
+import { resolveSession } from "./(_http)/session.ts";
+
+/** Adds a header, copying the response first when its headers are immutable (redirects). */
+function withHeader(res: Response, name: string, value: string): Response {
+  try {
+    res.headers.append(name, value);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.append(name, value);
+    return copy;
+  }
+}
 
 // Tags every response with its request id and logs it; a thrown error is logged as the 500 that _500 will answer.
-export async function handler(req: Request, ctx: FreshContext<AppState>) {
+async function requestLog(req: Request, ctx: FreshContext<AppState>) {
   const started = performance.now();
   const id = ctx.state.requestId = requestIdFor(req);
   let status = 500;
   try {
     const res = await ctx.next();
     status = res.status;
-    if (res.status === 101) return res;
-    try {
-      res.headers.set("x-request-id", id);
-      return res;
-    } catch {
-      // Redirects carry immutable headers.
-      const copy = new Response(res.body, res);
-      copy.headers.set("x-request-id", id);
-      return copy;
-    }
+    return res.status === 101 ? res : withHeader(res, "x-request-id", id);
   } finally {
     logRequest({
       id,
@@ -27,7 +32,21 @@ export async function handler(req: Request, ctx: FreshContext<AppState>) {
       path: ctx.url.pathname,
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      remote: ctx.remoteAddr.hostname,
+      remote: ctx.state.ip ?? ctx.remoteAddr.hostname,
     });
   }
 }
+
+// Who is asking, for pages and the API alike; a self-refreshed web session sends its new cookies back.
+async function session(req: Request, ctx: FreshContext<AppState>) {
+  if (ctx.destination !== "route" && ctx.destination !== "notFound") return ctx.next();
+  const app = ctx.state.app;
+  ctx.state.ip = clientIp(req, ctx.remoteAddr, app.config);
+  ctx.state.session = await resolveSession(req, ctx.url, app, ctx.state.ip);
+  let res = await ctx.next();
+  if (res.status === 101) return res;
+  for (const cookie of ctx.state.session.setCookies) res = withHeader(res, "set-cookie", cookie);
+  return res;
+}
+
+export const handler = [requestLog, session];

@@ -1,24 +1,88 @@
 // The app's long-lived resources, opened once per process (or per test) and handed to routes through ctx.state.
+import type { AuthDeps, SecurityLog } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { type Probe, probeBackends } from "./health.ts";
+import { PasswordHasher } from "./passwords.ts";
+import { MemoryRateLimiter } from "./ratelimit/memory.ts";
+import { RedisRateLimiter } from "./ratelimit/redis.ts";
+import type { RateLimiter } from "./ratelimit/types.ts";
+import { deriveKeys, type Keys, resolveSecret } from "./secrets.ts";
+import { KvStore } from "./store/kv/store.ts";
+import type { Store } from "./store/types.ts";
+import type { TokenIssuer } from "./tokens.ts";
+import type { UsersDeps } from "./users.ts";
 
 export interface App {
   config: Config;
+  /** Always open: the primary store when embedded, and the queue in every mode. */
   kv: Deno.Kv;
+  store: Store;
+  limiter: RateLimiter;
+  hasher: PasswordHasher;
+  keys: Keys;
+  tokens: TokenIssuer;
+  log: SecurityLog;
   /** True from start until shutdown begins; readiness fails as soon as it turns false. */
   accepting: boolean;
 }
 
-/** Opens the embedded KV file (or an in-memory one for tests) and returns the app's resources. */
-export async function openApp(config: Config, options: { kvPath?: string } = {}): Promise<App> {
-  const kvPath = options.kvPath ?? `${config.dataDir}/prok.kv`;
-  if (kvPath !== ":memory:") await Deno.mkdir(config.dataDir, { recursive: true });
-  return { config, kv: await Deno.openKv(kvPath), accepting: true };
+/** JSON lines for security events (sign-ins, refusals): never a password or a token. */
+const securityLog: SecurityLog = (event) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "security", ...event }));
+
+export interface OpenOptions {
+  /** ":memory:" for tests; defaults to `<dataDir>/prok.kv`. */
+  kvPath?: string;
+  log?: SecurityLog;
+  /** Size of the bcrypt worker pool (defaults to one fewer than the cores). */
+  hashers?: number;
 }
 
-export function closeApp(app: App): void {
+/** Opens every adapter the configuration selects and returns the app's resources. */
+export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
+  const kvPath = options.kvPath ?? `${config.dataDir}/prok.kv`;
+  const embedded = kvPath !== ":memory:";
+  if (embedded) await Deno.mkdir(config.dataDir, { recursive: true });
+  const kv = await Deno.openKv(kvPath);
+  const keys = await deriveKeys(await resolveSecret(config, embedded));
+  const store: Store = config.databaseUrl
+    ? await (await import("./store/mysql/store.ts")).MysqlStore.open(config.databaseUrl, kv)
+    : new KvStore(kv);
+  const limiter: RateLimiter = config.redisUrl ? await RedisRateLimiter.open(config.redisUrl) : new MemoryRateLimiter();
+  return {
+    config,
+    kv,
+    store,
+    limiter,
+    hasher: new PasswordHasher(keys.pepper, options.hashers),
+    keys,
+    tokens: { issuer: config.origin ?? "prok", audience: "prok-api", key: keys.jwt },
+    log: options.log ?? securityLog,
+    accepting: true,
+  };
+}
+
+export async function closeApp(app: App): Promise<void> {
   app.accepting = false;
+  app.hasher.close();
+  await app.limiter.close();
+  if (app.store.kind !== "deno-kv") await app.store.close();
   app.kv.close();
+}
+
+export function authDeps(app: App): AuthDeps {
+  return {
+    store: app.store,
+    hasher: app.hasher,
+    tokens: app.tokens,
+    limiter: app.limiter,
+    limitFactor: app.config.rateLimitFactor,
+    log: app.log,
+  };
+}
+
+export function usersDeps(app: App): UsersDeps {
+  return { store: app.store, cursorKey: app.keys.cursor, log: app.log };
 }
 
 export interface Readiness {

@@ -31,6 +31,18 @@ const schema = z.object({
   MEILI_URL: optional(urlWith(["http:", "https:"], "http://127.0.0.1:7700")),
   MEILI_API_KEY: optional(z.string()),
   SMTP_URL: optional(urlWith(["smtp:", "smtps:"], "smtp://user:password@mail.example:587")),
+  PROK_RATE_LIMIT_FACTOR: z.preprocess(
+    (v) => (v === undefined || v === "" ? 1 : Number(v)),
+    z.number({ error: (issue) => issue.code === "invalid_type" ? "must be a number" : undefined })
+      .min(0.01, "must be between 0.01 and 10000").max(10_000, "must be between 0.01 and 10000"),
+  ),
+  PROK_TRUSTED_PROXIES: optional(
+    z.string().refine(
+      (v) => v.split(",").every((ip) => /^[0-9a-fA-F:.]+$/.test(ip.trim())),
+      "must be a comma-separated list of proxy IP addresses (for example 10.0.0.5,10.0.0.6)",
+    ),
+  ),
+  PROK_DEMO: optional(z.enum(["0", "1"], { error: "must be 0 or 1" })),
 });
 
 export type Env = "development" | "production" | "test";
@@ -46,6 +58,12 @@ export interface Config {
   meiliUrl?: string;
   meiliApiKey?: string;
   smtpUrl?: string;
+  /** Multiplies every rate limit (operators behind one shared address, load tests). */
+  rateLimitFactor: number;
+  /** Proxies whose X-Forwarded-For names the client; without them the socket address is the client. */
+  trustedProxies: string[];
+  /** Seed a demo network into an empty embedded store in development (default on there, never in production). */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +99,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     meiliUrl: e.MEILI_URL,
     meiliApiKey: e.MEILI_API_KEY,
     smtpUrl: e.SMTP_URL,
+    rateLimitFactor: e.PROK_RATE_LIMIT_FACTOR,
+    trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((ip) => ip.trim()) ?? [],
+    demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
   });
 }
 

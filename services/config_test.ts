@@ -3,7 +3,14 @@ import { ConfigError, parseConfig } from "./config.ts";
 
 Deno.test("[config] no environment at all is the embedded default", () => {
   const config = parseConfig({});
-  assertEquals(JSON.parse(JSON.stringify(config)), { port: 8000, env: "development", dataDir: "./data" });
+  assertEquals(JSON.parse(JSON.stringify(config)), {
+    port: 8000,
+    env: "development",
+    dataDir: "./data",
+    rateLimitFactor: 1,
+    trustedProxies: [],
+    demo: true,
+  });
   assertEquals(Object.isFrozen(config), true);
 });
 
@@ -17,6 +24,9 @@ Deno.test("[config] a bad value is one line naming the variable and the fix", ()
     [{ PROK_ORIGIN: "prok.example" }, "PROK_ORIGIN"],
     [{ PROK_SECRET: "short" }, "PROK_SECRET: must be at least 32 characters"],
     [{ MEILI_API_KEY: "k" }, "MEILI_API_KEY: set MEILI_URL too"],
+    [{ PROK_RATE_LIMIT_FACTOR: "0" }, "PROK_RATE_LIMIT_FACTOR: must be between 0.01 and 10000"],
+    [{ PROK_TRUSTED_PROXIES: "10.0.0.1, evil host" }, "PROK_TRUSTED_PROXIES: must be a comma-separated list"],
+    [{ PROK_DEMO: "yes" }, "PROK_DEMO: must be 0 or 1"],
   ];
   for (const [env, expected] of cases) {
     const err = assertThrows(() => parseConfig(env)) as Error;

@@ -1,9 +1,22 @@
 import type { FreshContext } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { problemFor } from "../(_http)/api.ts";
 import { problem } from "../(_http)/problem.ts";
+import { assertSameSite } from "../(_http)/session.ts";
 
-// The framework answers a method a route lacks with a plain 405; the API speaks problem+json.
-export async function handler(_req: Request, ctx: FreshContext) {
-  const res = await ctx.next();
+// Domain errors become problem+json; cookie-authenticated writes must carry the CSRF token in x-csrf-token; the
+// framework's plain 405 is rewritten in the API's own shape.
+export async function handler(req: Request, ctx: FreshContext<AppState>) {
+  let res: Response;
+  try {
+    const { app, session } = ctx.state;
+    await assertSameSite(req, ctx.url, app, session, req.headers.get("x-csrf-token"), "cookie-sessions");
+    res = await ctx.next();
+  } catch (err) {
+    const mapped = problemFor(err);
+    if (!mapped) throw err;
+    return mapped;
+  }
   if (res.status === 405 && !res.headers.get("content-type")?.includes("json")) {
     const allow = res.headers.get("allow") ?? "";
     return problem({ status: 405, title: "Method Not Allowed", detail: `Use one of: ${allow}.` }, { allow });

@@ -1,0 +1,62 @@
+// The request schemas of the API (API.md, "Limits"), shared by the routes that validate with them and the OpenAPI
+// document that describes them. Strict objects: an unknown field is a 422, never silently dropped.
+import { z } from "zod";
+import { pageQuery } from "./api.ts";
+
+// Control characters are refused on purpose: they have no place in names, and NUL breaks C-based tools downstream.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// deno-lint-ignore no-control-regex
+const CONTROL_OR_NEWLINE = /[\u0000-\u001F\u007F]/;
+const codePoints = (s: string) => [...s].length;
+
+/** Text measured in characters (code points, so an emoji counts once), stored exactly as sent. */
+function text(min: number, max: number, opts: { multiline?: boolean } = {}) {
+  return z.string({ error: "must be text" })
+    .refine((s) => codePoints(s) >= min, min === 1 ? "must not be empty" : `must be at least ${min} characters`)
+    .refine((s) => codePoints(s) <= max, `must be at most ${max.toLocaleString("en")} characters`)
+    .refine((s) => !(opts.multiline ? CONTROL : CONTROL_OR_NEWLINE).test(s), "must not contain control characters")
+    .meta({ minLength: min, maxLength: max }); // JSON Schema counts code points too
+}
+
+export const email = text(3, 255).refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), "must be an email address");
+export const password = z.string({ error: "must be text" })
+  .refine((s) => codePoints(s) >= 8, "must be at least 8 characters")
+  .refine((s) => codePoints(s) <= 256, "must be at most 256 characters")
+  .meta({ minLength: 8, maxLength: 256 });
+const name = text(1, 100);
+const pictureUrl = z.string().max(2048, "must be at most 2,048 characters").refine((s) => {
+  try {
+    return ["https:", "http:"].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}, "must be an http or https URL").nullable();
+
+export const registerBody = z.strictObject({
+  email,
+  password,
+  firstName: name,
+  lastName: name,
+  role: z.enum(["member", "recruiter"], { error: "must be member or recruiter" }).optional(),
+});
+
+export const loginBody = z.strictObject({
+  email: z.string({ error: "must be text" }).max(255, "must be at most 255 characters"),
+  password: z.string({ error: "must be text" }).max(1024, "must be at most 256 characters"),
+});
+
+export const refreshBody = z.strictObject({ refreshToken: z.string().max(256).optional() });
+
+export const profilePatch = z.strictObject({
+  firstName: name.optional(),
+  lastName: name.optional(),
+  headline: text(0, 255).optional(),
+  bio: text(0, 2600, { multiline: true }).optional(),
+  location: text(0, 255).optional(),
+  profilePictureUrl: pictureUrl.optional(),
+});
+
+export const usersQuery = z.strictObject({ q: text(0, 100).optional(), ...pageQuery });
+
+export const idParam = z.string().min(1).max(64);

@@ -1,0 +1,7 @@
+import type { Handlers } from "$fresh/server.ts";
+import { json } from "../(_http)/api.ts";
+import { openApiDocument } from "../(_http)/openapi.ts";
+
+export const handler: Handlers = {
+  GET: () => json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }),
+};

@@ -1,0 +1,17 @@
+import type { Handlers } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { usersDeps } from "../../../services/app.ts";
+import { listMembers } from "../../../services/users.ts";
+import { json, readQuery } from "../../(_http)/api.ts";
+import { usersQuery } from "../../(_http)/schemas.ts";
+import { userSummary } from "../../(_http)/serialize.ts";
+import { requireCaller } from "../../(_http)/session.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    requireCaller(ctx.state.session);
+    const query = readQuery(ctx.url, usersQuery);
+    const page = await listMembers(usersDeps(ctx.state.app), query);
+    return json({ items: page.items.map(userSummary), nextCursor: page.nextCursor });
+  },
+};

@@ -1,0 +1,62 @@
+// Typed domain errors. Services throw these; one middleware turns them into problem+json or a page message.
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that breaks a rule (422). */
+export class ValidationError extends DomainError {
+  constructor(message: string, readonly issues: FieldIssue[] = []) {
+    super(message, "validation");
+  }
+}
+
+/** Unknown, or not visible to the caller (404): never says which. */
+export class NotFoundError extends DomainError {
+  constructor(what = "resource") {
+    super(`The ${what} does not exist.`, "not-found");
+  }
+}
+
+/** No or bad credentials (401). */
+export class AuthenticationError extends DomainError {
+  constructor(message = "Sign in to continue.") {
+    super(message, "unauthenticated");
+  }
+}
+
+/** The caller may see the thing but not act on it (403). */
+export class ForbiddenError extends DomainError {
+  constructor(message = "You are not allowed to do that.") {
+    super(message, "forbidden");
+  }
+}
+
+/** A uniqueness or state conflict (409). `field` names the clashing input when there is one. */
+export class ConflictError extends DomainError {
+  constructor(message: string, readonly field?: string) {
+    super(message, "conflict");
+  }
+}
+
+/** Too many attempts (429). */
+export class RateLimitError extends DomainError {
+  constructor(readonly retryAfterSeconds: number, message = "Too many attempts. Try again later.") {
+    super(message, "rate-limited");
+  }
+}
+
+/** A backend the request truly needs is down (503). */
+export class UnavailableError extends DomainError {
+  constructor(readonly backend: string) {
+    super(`${backend} is not available right now.`, "unavailable");
+  }
+}

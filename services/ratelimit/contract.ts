@@ -1,0 +1,59 @@
+// The one contract every RateLimiter adapter passes.
+import { assert, assertEquals } from "../../framework/testing/assert.ts";
+import type { RateLimiter } from "./types.ts";
+
+export function rateLimiterContract(
+  name: string,
+  open: () => Promise<RateLimiter>,
+  options: { ignore?: boolean } = {},
+) {
+  const test = (title: string, fn: (rl: RateLimiter, key: (k: string) => string) => Promise<void>) =>
+    Deno.test({
+      name: `[ratelimit:${name}] ${title}`,
+      ignore: options.ignore,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn: async () => {
+        const rl = await open();
+        const run = crypto.randomUUID(); // keys private to this test, whatever else the server holds
+        try {
+          await fn(rl, (k) => `${run}:${k}`);
+        } finally {
+          await rl.close();
+        }
+      },
+    });
+
+  test("hits count up within a window and start again after it", async (rl, key) => {
+    assertEquals((await rl.hit(key("a"), 200)).count, 1);
+    assertEquals((await rl.hit(key("a"), 200)).count, 2);
+    const third = await rl.hit(key("a"), 200);
+    assertEquals(third.count, 3);
+    assert(third.resetInMs > 0 && third.resetInMs <= 200, `resetInMs ${third.resetInMs}`);
+    assertEquals((await rl.peek(key("a"))).count, 3);
+    assertEquals((await rl.hit(key("b"), 200)).count, 1, "keys are independent");
+    await new Promise((r) => setTimeout(r, 260));
+    assertEquals((await rl.peek(key("a"))).count, 0);
+    assertEquals((await rl.hit(key("a"), 200)).count, 1);
+  });
+
+  test("concurrent hits are all counted", async (rl, key) => {
+    const counts = await Promise.all(Array.from({ length: 50 }, () => rl.hit(key("c"), 10_000)));
+    assertEquals(counts.map((c) => c.count).sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  test("a lock holds for its time, only ever grows, and reset clears it", async (rl, key) => {
+    assertEquals(await rl.lockedFor(key("l")), 0);
+    await rl.lock(key("l"), 5_000);
+    await rl.lock(key("l"), 100);
+    const left = await rl.lockedFor(key("l"));
+    assert(left > 4_000 && left <= 5_000, `lock left ${left} ms`);
+    await rl.hit(key("l"), 10_000);
+    await rl.reset(key("l"));
+    assertEquals(await rl.lockedFor(key("l")), 0);
+    assertEquals((await rl.peek(key("l"))).count, 0);
+    await rl.lock(key("m"), 60);
+    await new Promise((r) => setTimeout(r, 120));
+    assertEquals(await rl.lockedFor(key("m")), 0);
+  });
+}

@@ -1,0 +1,98 @@
+import { createClient } from "redis";
+import { UnavailableError } from "../errors.ts";
+import type { RateLimiter, WindowCount } from "./types.ts";
+
+function makeClient(url: string) {
+  return createClient({
+    url,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) },
+    disableOfflineQueue: true,
+  });
+}
+type Client = ReturnType<typeof makeClient>;
+
+// One round trip per hit: INCR and set the expiry only when the key is new, atomically.
+const HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+// Extends a lock only forward.
+const LOCK = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 1`;
+
+/** Limits shared by every instance through Redis. A Redis that does not answer makes the check a 503, not a 500. */
+export class RedisRateLimiter implements RateLimiter {
+  readonly kind = "redis";
+
+  private constructor(readonly client: Client, readonly prefix: string) {}
+
+  /**
+   * Connects, waiting at most a few seconds: a Redis that is down at start does not stop the app; the calls that
+   * need it answer 503 until the client's own reconnects succeed.
+   */
+  static async open(url: string, prefix = "prok:rl:"): Promise<RedisRateLimiter> {
+    const client = makeClient(url);
+    client.on("error", () => {}); // surfaced per call as UnavailableError; reconnects by itself
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise((r) => timer = setTimeout(r, 3000));
+    await Promise.race([client.connect().catch(() => {}), waited]);
+    clearTimeout(timer);
+    return new RedisRateLimiter(client, prefix);
+  }
+
+  async #call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!this.client.isReady) throw new UnavailableError("redis");
+      throw err;
+    }
+  }
+
+  hit(key: string, windowMs: number): Promise<WindowCount> {
+    return this.#call(async () => {
+      const [count, ttl] = await this.client.eval(HIT, {
+        keys: [`${this.prefix}w:${key}`],
+        arguments: [String(Math.max(1, Math.round(windowMs)))],
+      }) as [number, number];
+      return { count, resetInMs: ttl };
+    });
+  }
+
+  peek(key: string): Promise<WindowCount> {
+    return this.#call(async () => {
+      const k = `${this.prefix}w:${key}`;
+      const [count, ttl] = await this.client.multi().get(k).pTTL(k).exec() as unknown as [string | null, number];
+      return count === null ? { count: 0, resetInMs: 0 } : { count: Number(count), resetInMs: Math.max(0, ttl) };
+    });
+  }
+
+  lock(key: string, ms: number): Promise<void> {
+    return this.#call(async () => {
+      await this.client.eval(LOCK, {
+        keys: [`${this.prefix}l:${key}`],
+        arguments: [String(Math.max(1, Math.round(ms)))],
+      });
+    });
+  }
+
+  lockedFor(key: string): Promise<number> {
+    return this.#call(async () => Math.max(0, await this.client.pTTL(`${this.prefix}l:${key}`)));
+  }
+
+  reset(key: string): Promise<void> {
+    return this.#call(async () => {
+      await this.client.del([`${this.prefix}w:${key}`, `${this.prefix}l:${key}`]);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
+    else if (this.client.isOpen) this.client.destroy(); // still reconnecting: nothing to flush
+  }
+}

@@ -1,0 +1,502 @@
+// The MySQL / MariaDB adapter of the storage port. Schema: migrations/. Every member write commits an outbox row in
+// the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
+// workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter.
+import { ConflictError } from "../../errors.ts";
+import type {
+  DomainEvent,
+  IdempotencyRecord,
+  ListUsersQuery,
+  NewUser,
+  Role,
+  Session,
+  SessionByToken,
+  Store,
+  User,
+  UserPatch,
+  UsersPage,
+} from "../types.ts";
+import { migrate } from "./migrate.ts";
+import { type Database, ER_DUP_ENTRY, errno, type Executor, openDatabase, type Param } from "./pool.ts";
+
+const RELAY_INTERVAL_MS = 1_000;
+const RELAY_BATCH = 100;
+/** Expired idempotency keys and session families are purged this often, a bounded batch at a time. */
+const PURGE_INTERVAL_MS = 60_000;
+const PURGE_BATCH = 1_000;
+/** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
+const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
+/** How many times a claim re-races for a key that was released or expired under it. */
+const CLAIM_TRIES = 5;
+
+const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, profile_picture_url, " +
+  "role, created_at, updated_at";
+const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at";
+
+/** The columns an update may reach, by patch field: the SET clause is built from this list only. */
+const PATCH_COLUMNS = {
+  firstName: "first_name",
+  lastName: "last_name",
+  headline: "headline",
+  bio: "bio",
+  location: "location",
+  profilePictureUrl: "profile_picture_url",
+  passwordHash: "password_hash",
+  role: "role",
+} as const satisfies Record<keyof UserPatch, string>;
+
+interface UserRow {
+  id: string | number;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  headline: string;
+  bio: string;
+  location: string;
+  profile_picture_url: string | null;
+  role: Role;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface SessionRow {
+  id: string | number;
+  user_id: string | number;
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+interface IdempotencyRow {
+  request_hash: string;
+  state: "in-flight" | "done";
+  status: number | null;
+  body: string | null;
+  expires_at: Date;
+}
+
+const MAX_ID = 18446744073709551615n;
+
+/** The numeric form of an id, or null for text that cannot be one of ours ("missing", "", "1e3", too large). */
+function dbId(id: string): string | null {
+  if (!/^[1-9][0-9]{0,19}$/.test(id) || BigInt(id) > MAX_ID) return null;
+  return id;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: String(row.id),
+    email: row.email,
+    passwordHash: row.password_hash,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    headline: row.headline,
+    bio: row.bio,
+    location: row.location,
+    profilePictureUrl: row.profile_picture_url,
+    role: row.role,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
+  return row.state === "done"
+    ? { state: "done", requestHash: row.request_hash, status: Number(row.status), body: row.body ?? "" }
+    : { state: "in-flight", requestHash: row.request_hash };
+}
+
+/** `%`, `_` and the escape character itself are literal in the member's text. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, "!$&")}%`;
+}
+
+function isDuplicate(err: unknown, key?: string): boolean {
+  return errno(err) === ER_DUP_ENTRY && (key === undefined || String((err as Error).message).includes(key));
+}
+
+async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
+  const at = new Date();
+  const event: DomainEvent = { type, id, eventId: crypto.randomUUID(), at: at.toISOString() };
+  await tx.execute("INSERT INTO outbox (event, created_at) VALUES (?, ?)", [JSON.stringify(event), at]);
+}
+
+/** The storage port on MySQL 8 or MariaDB 10.11; events reach the workers through the given KV queue. */
+export class MysqlStore implements Store {
+  readonly kind = "mysql";
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #relaying: Promise<void> | null = null;
+  #purging: Promise<void> | null = null;
+  #relayAgain = false;
+  #closed = false;
+
+  private constructor(private readonly db: Database, readonly queue: Deno.Kv) {}
+
+  /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
+  static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
+    const db = openDatabase(databaseUrl);
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    const store = new MysqlStore(db, queue);
+    store.#timers.push(
+      setInterval(() => store.#kick(), RELAY_INTERVAL_MS),
+      setInterval(() => store.#purge(), PURGE_INTERVAL_MS),
+    );
+    store.#kick();
+    return store;
+  }
+
+  // --- members -----------------------------------------------------------------------------------------------------
+
+  async createUser(input: NewUser): Promise<User> {
+    const now = new Date();
+    const user: Omit<User, "id"> = {
+      email: input.email,
+      passwordHash: input.passwordHash,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      headline: input.headline ?? "",
+      bio: input.bio ?? "",
+      location: input.location ?? "",
+      profilePictureUrl: input.profilePictureUrl ?? null,
+      role: input.role,
+      createdAt: now,
+      updatedAt: now,
+    };
+    let id: string;
+    try {
+      id = await this.db.writer.transaction(async (tx) => {
+        const { insertId } = await tx.execute(
+          "INSERT INTO users (email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
+            "profile_picture_url, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          [
+            user.email,
+            user.email.toLowerCase(),
+            user.passwordHash,
+            user.firstName,
+            user.lastName,
+            user.headline,
+            user.bio,
+            user.location,
+            user.profilePictureUrl,
+            user.role,
+            now,
+            now,
+          ],
+        );
+        await writeEvent(tx, "user.created", insertId);
+        return insertId;
+      });
+    } catch (err) {
+      if (isDuplicate(err, "uq_users_email_lower")) {
+        throw new ConflictError("That email is already registered.", "email");
+      }
+      throw err;
+    }
+    this.#kick();
+    return { id, ...user };
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const key = dbId(id);
+    if (!key) return null;
+    const [row] = await this.db.reader.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [key]);
+    return row ? toUser(row) : null;
+  }
+
+  async getUserByEmail(email: string): Promise<User | null> {
+    const [row] = await this.db.reader.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email_lower = ?`, [
+      email.toLowerCase(),
+    ]);
+    return row ? toUser(row) : null;
+  }
+
+  async listUsers(query: ListUsersQuery): Promise<UsersPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new RangeError(`listUsers limit must be a positive integer, got ${query.limit}`);
+    }
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (query.q) {
+      const pattern = likePattern(query.q);
+      where.push("(first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' OR headline LIKE ? ESCAPE '!')");
+      params.push(pattern, pattern, pattern);
+    }
+    if (query.after) {
+      const afterId = dbId(query.after.id);
+      if (!afterId) return { items: [], next: null };
+      // Spelled out rather than `(created_at, id) < (?, ?)`: MariaDB scans the whole index for a row comparison,
+      // so deep pages would cost more than the first; this form is a range scan on both servers.
+      const after = new Date(query.after.createdAt);
+      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+      params.push(after, after, afterId);
+    }
+    // LIMIT is bound as text: MySQL 8 rejects a DOUBLE there, and mysql2 sends JS numbers as DOUBLE.
+    params.push(String(query.limit + 1));
+    const rows = await this.db.reader.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
+        "ORDER BY created_at DESC, id DESC LIMIT ?",
+      params,
+    );
+    const items = rows.slice(0, query.limit).map(toUser);
+    const last = items.at(-1);
+    return {
+      items,
+      next: rows.length > query.limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null,
+    };
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<User | null> {
+    const key = dbId(id);
+    if (!key) return null;
+    const sets: string[] = [];
+    const params: Param[] = [];
+    for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof UserPatch, string][]) {
+      const value = patch[field];
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      params.push(value);
+    }
+    sets.push("updated_at = ?");
+    params.push(new Date(), key);
+    const updated = await this.db.writer.transaction(async (tx) => {
+      const { affectedRows } = await tx.execute(`UPDATE users SET ${sets.join(", ")} WHERE id = ?`, params);
+      if (affectedRows === 0) return null;
+      await writeEvent(tx, "user.updated", key);
+      const [row] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [key]);
+      return row ? toUser(row) : null;
+    });
+    if (updated) this.#kick();
+    return updated;
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    const key = dbId(id);
+    if (!key) return false;
+    const deleted = await this.db.writer.transaction(async (tx) => {
+      // Sessions and their token hashes go with the row (ON DELETE CASCADE).
+      const { affectedRows } = await tx.execute("DELETE FROM users WHERE id = ?", [key]);
+      if (affectedRows === 0) return false;
+      await tx.execute("DELETE FROM idempotency_keys WHERE user_id = ?", [key]);
+      await writeEvent(tx, "user.deleted", key);
+      return true;
+    });
+    if (deleted) this.#kick();
+    return deleted;
+  }
+
+  // --- refresh-token families ----------------------------------------------------------------------------------------
+  // Session reads use the writer: a revocation or rotation must take effect at once, on every instance.
+
+  async createSession(input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<Session> {
+    const createdAt = new Date();
+    const id = await this.db.writer.transaction(async (tx) => {
+      const { insertId } = await tx.execute(
+        "INSERT INTO sessions (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [input.userId, input.tokenHash, createdAt, input.expiresAt],
+      );
+      await tx.execute("INSERT INTO session_tokens (token_hash, session_id) VALUES (?, ?)", [
+        input.tokenHash,
+        insertId,
+      ]);
+      return insertId;
+    });
+    return {
+      id,
+      userId: input.userId,
+      tokenHash: input.tokenHash,
+      createdAt,
+      expiresAt: new Date(input.expiresAt.getTime()),
+      revokedAt: null,
+    };
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    const key = dbId(id);
+    if (!key) return null;
+    const [row] = await this.db.writer.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`, [key]);
+    return row ? toSession(row) : null;
+  }
+
+  async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {
+    const [row] = await this.db.writer.query<SessionRow>(
+      "SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at " +
+        "FROM session_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?",
+      [tokenHash],
+    );
+    return row ? { session: toSession(row), current: row.token_hash === tokenHash } : null;
+  }
+
+  async rotateSession(id: string, fromHash: string, toHash: string): Promise<boolean> {
+    const key = dbId(id);
+    if (!key) return false;
+    return await this.db.writer.transaction(async (tx) => {
+      // The row lock serialises racing rotations; the loser re-reads token_hash after the winner commits and matches 0.
+      const { affectedRows } = await tx.execute(
+        "UPDATE sessions SET token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL",
+        [toHash, key, fromHash],
+      );
+      if (affectedRows !== 1) return false;
+      await tx.execute("INSERT INTO session_tokens (token_hash, session_id) VALUES (?, ?)", [toHash, key]);
+      return true;
+    });
+  }
+
+  async revokeSession(id: string): Promise<void> {
+    const key = dbId(id);
+    if (!key) return;
+    await this.db.writer.execute("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+      new Date(),
+      key,
+    ]);
+  }
+
+  async revokeUserSessions(userId: string): Promise<void> {
+    const key = dbId(userId);
+    if (!key) return;
+    await this.db.writer.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [
+      new Date(),
+      key,
+    ]);
+  }
+
+  // --- idempotency keys ----------------------------------------------------------------------------------------------
+  // The primary key decides claims: of racing INSERTs exactly one succeeds, the rest see ER_DUP_ENTRY and read the
+  // winner's record. An expired record is deleted (only while still expired) and the key raced for again.
+
+  async claimIdempotency(
+    userId: string,
+    key: string,
+    requestHash: string,
+    ttlMs: number,
+  ): Promise<IdempotencyRecord | null> {
+    for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+      const now = new Date();
+      try {
+        await this.db.writer.execute(
+          "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, state, expires_at) " +
+            "VALUES (?, ?, ?, 'in-flight', ?)",
+          [userId, key, requestHash, new Date(now.getTime() + ttlMs)],
+        );
+        return null;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+      const [row] = await this.db.writer.query<IdempotencyRow>(
+        "SELECT request_hash, state, status, body, expires_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+        [userId, key],
+      );
+      if (row && row.expires_at.getTime() > now.getTime()) return toIdempotency(row);
+      if (row) {
+        await this.db.writer.execute(
+          "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND expires_at <= ?",
+          [userId, key, now],
+        );
+      }
+    }
+    throw new ConflictError("That Idempotency-Key is being claimed by other requests at the same time; try again.");
+  }
+
+  async finishIdempotency(userId: string, key: string, result: { status: number; body: string }): Promise<void> {
+    await this.db.writer.execute(
+      "UPDATE idempotency_keys SET state = 'done', status = ?, body = ? WHERE user_id = ? AND idem_key = ?",
+      [result.status, result.body, userId, key],
+    );
+  }
+
+  async releaseIdempotency(userId: string, key: string): Promise<void> {
+    await this.db.writer.execute(
+      "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND state = 'in-flight'",
+      [userId, key],
+    );
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------------------------------
+
+  async ping(): Promise<void> {
+    await this.db.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.all([this.#relaying, this.#purging]);
+    await this.db.close();
+  }
+
+  /** Starts a relay pass, or asks the running one to go again, so a write committed mid-pass is not left waiting. */
+  #kick(): void {
+    if (this.#closed) return;
+    if (this.#relaying) {
+      this.#relayAgain = true;
+      return;
+    }
+    this.#relaying = (async () => {
+      try {
+        do {
+          this.#relayAgain = false;
+          while (!this.#closed && await this.#relayBatch() === RELAY_BATCH);
+        } while (this.#relayAgain && !this.#closed);
+      } catch (err) {
+        // The rows stay in the outbox; the next tick retries them.
+        console.error("mysql store: outbox relay failed; retrying", err);
+      } finally {
+        this.#relaying = null;
+      }
+    })();
+  }
+
+  /** Moves one batch from the outbox to the queue. Rows another instance is relaying are skipped, not waited for. */
+  async #relayBatch(): Promise<number> {
+    return await this.db.writer.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; event: string }>(
+        "SELECT id, event FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+        [String(RELAY_BATCH)],
+      );
+      if (rows.length === 0) return 0;
+      // Enqueue before delete: a crash in between delivers twice (workers dedupe by eventId), never zero times.
+      await Promise.all(rows.map((row) => this.queue.enqueue(JSON.parse(row.event) as DomainEvent)));
+      await tx.execute(`DELETE FROM outbox WHERE id IN (${rows.map(() => "?").join(", ")})`, rows.map((r) => r.id));
+      return rows.length;
+    });
+  }
+
+  #purge(): void {
+    if (this.#closed || this.#purging) return;
+    this.#purging = this.#purgeBatch()
+      .catch((err) => console.error("mysql store: purge failed; retrying later", err))
+      .finally(() => {
+        this.#purging = null;
+      });
+  }
+
+  async #purgeBatch(): Promise<void> {
+    const now = Date.now();
+    await this.db.writer.execute("DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?", [
+      new Date(now),
+      String(PURGE_BATCH),
+    ]);
+    // An ended family's token hashes go with it (ON DELETE CASCADE).
+    await this.db.writer.execute("DELETE FROM sessions WHERE expires_at <= ? LIMIT ?", [
+      new Date(now - SESSION_GRACE_MS),
+      String(PURGE_BATCH),
+    ]);
+  }
+}

@@ -1,0 +1,62 @@
+// Access tokens (RFC 9068 style JWTs, RFC 8725 rules) and opaque refresh tokens.
+import { errors, jwtVerify, SignJWT } from "jose";
+import { sha256Hex } from "./crypto.ts";
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+const ALG = "HS256"; // the one algorithm: never read from the token's header
+const TYP = "at+jwt";
+
+export interface AccessClaims {
+  /** Member id. */
+  sub: string;
+  /** Session (refresh family) id: revoking the family cuts this token at once. */
+  sid: string;
+}
+
+export interface TokenIssuer {
+  issuer: string;
+  audience: string;
+  key: Uint8Array;
+}
+
+export function signAccessToken(t: TokenIssuer, claims: AccessClaims): Promise<string> {
+  return new SignJWT({ sid: claims.sid })
+    .setProtectedHeader({ alg: ALG, typ: TYP })
+    .setSubject(claims.sub)
+    .setIssuer(t.issuer)
+    .setAudience(t.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_TTL_SECONDS}s`)
+    .setJti(crypto.randomUUID())
+    .sign(t.key);
+}
+
+/** The claims of a valid access token, or null for anything else (forged, expired, wrong audience, alg none...). */
+export async function verifyAccessToken(t: TokenIssuer, token: string): Promise<AccessClaims | null> {
+  if (token.length > 4096) return null;
+  try {
+    const { payload } = await jwtVerify(token, t.key, {
+      algorithms: [ALG],
+      issuer: t.issuer,
+      audience: t.audience,
+      typ: TYP,
+      requiredClaims: ["sub", "exp", "iat", "sid"],
+    });
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
+    return { sub: payload.sub, sid: payload.sid };
+  } catch (err) {
+    if (err instanceof errors.JOSEError || err instanceof TypeError || err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
+
+/** 32 random bytes, base64url: the refresh token the client holds. Only its hash is stored. */
+export function newRefreshToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function hashRefreshToken(token: string): Promise<string> {
+  return sha256Hex(token);
+}

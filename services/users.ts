@@ -1,0 +1,65 @@
+// Member profiles: read, list, edit, delete. Object-level rules: anyone signed in reads a profile; only the member
+// or an admin edits or deletes it.
+import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { decodeCursor, encodeCursor } from "./store/cursor.ts";
+import type { Store, User, UserPatch, UserPosition } from "./store/types.ts";
+
+export interface UsersDeps {
+  store: Store;
+  cursorKey: CryptoKey;
+  log: (event: Record<string, unknown>) => void;
+}
+
+/** The fields a member may change on a profile (API.md, PUT /api/users/:id). */
+export type ProfilePatch = Pick<
+  UserPatch,
+  "firstName" | "lastName" | "headline" | "bio" | "location" | "profilePictureUrl"
+>;
+
+export async function getMember(deps: Pick<UsersDeps, "store">, id: string): Promise<User> {
+  const user = await deps.store.getUser(id);
+  if (!user) throw new NotFoundError("member");
+  return user;
+}
+
+function isPosition(v: unknown): v is UserPosition {
+  const p = v as UserPosition;
+  return typeof p === "object" && p !== null && Number.isSafeInteger(p.createdAt) && typeof p.id === "string" &&
+    p.id.length > 0 && p.id.length <= 64;
+}
+
+/** Newest members first; `q` filters by name or headline. */
+export async function listMembers(
+  deps: UsersDeps,
+  query: { q?: string; limit: number; cursor?: string },
+): Promise<{ items: User[]; nextCursor: string | null }> {
+  const after = query.cursor ? await decodeCursor(deps.cursorKey, "users", query.cursor, isPosition) : undefined;
+  const page = await deps.store.listUsers({ q: query.q?.trim() || undefined, limit: query.limit, after });
+  return {
+    items: page.items,
+    nextCursor: page.next ? await encodeCursor(deps.cursorKey, "users", page.next) : null,
+  };
+}
+
+function assertMayChange(caller: User, id: string, action: string): void {
+  if (caller.id !== id && caller.role !== "admin") {
+    throw new ForbiddenError(`Only the member or an admin may ${action} this profile.`);
+  }
+}
+
+export async function updateProfile(deps: UsersDeps, caller: User, id: string, patch: ProfilePatch): Promise<User> {
+  await getMember(deps, id); // unknown is 404 before the 403 question
+  assertMayChange(caller, id, "edit");
+  const updated = await deps.store.updateUser(id, patch);
+  if (!updated) throw new NotFoundError("member");
+  if (caller.id !== id) deps.log({ msg: "admin edited a profile", adminId: caller.id, userId: id });
+  return updated;
+}
+
+/** Deletes the account: it can no longer sign in, its sessions end, and its email is free again. */
+export async function deleteAccount(deps: UsersDeps, caller: User, id: string): Promise<void> {
+  await getMember(deps, id);
+  assertMayChange(caller, id, "delete");
+  if (!await deps.store.deleteUser(id)) throw new NotFoundError("member");
+  deps.log({ msg: "account deleted", userId: id, by: caller.id });
+}
