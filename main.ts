@@ -4,6 +4,7 @@ import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { appPlugin } from "./plugins/app.ts";
 import { closeApp, openApp } from "./services/app.ts";
+import { seedDemo } from "./services/demo.ts";
 import { ConfigError, getConfig } from "./services/config.ts";
 import { describeAdapters } from "./services/health.ts";
 
@@ -21,7 +22,22 @@ try {
 }
 
 for (const port of describeAdapters(env)) log({ msg: "port adapter", ...port });
-const app = await openApp(env);
+let app;
+try {
+  app = await openApp(env);
+} catch (err) {
+  // The primary store must answer at start (migrations run then); the orchestrator restarts us until it does.
+  console.error(`Cannot open the primary store: ${err instanceof Error ? err.message : String(err)}`);
+  Deno.exit(1);
+}
+if (env.demo && !env.databaseUrl) {
+  const demo = await seedDemo(app.store, app.hasher);
+  if (demo) {
+    log({ msg: "demo network seeded", members: demo.emails });
+    console.log(`Demo members (development only; PROK_DEMO=0 turns this off): ${demo.emails.join(", ")}`);
+    console.log(`Their shared password, shown once: ${demo.password}`);
+  }
+}
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",

@@ -1,7 +1,7 @@
 // The app's long-lived resources, opened once per process (or per test) and handed to routes through ctx.state.
 import type { AuthDeps, SecurityLog } from "./auth.ts";
 import type { Config } from "./config.ts";
-import { type Probe, probeBackends } from "./health.ts";
+import { type Pingable, type Probe, probeBackends } from "./health.ts";
 import { PasswordHasher } from "./passwords.ts";
 import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { RedisRateLimiter } from "./ratelimit/redis.ts";
@@ -92,7 +92,10 @@ export interface Readiness {
 
 /** Ready when the process still accepts work and every configured backend answers. */
 export async function checkReadiness(app: App): Promise<Readiness> {
-  const checks = await probeBackends(app.config, app.kv);
+  const adapters: Pingable[] = [{ name: "deno-kv", ping: async () => void await app.kv.get(["health"]) }];
+  if (app.store.kind === "mysql") adapters.push({ name: "mysql", ping: () => app.store.ping() });
+  if (app.limiter.kind === "redis") adapters.push({ name: "redis", ping: () => app.limiter.ping() });
+  const checks = await probeBackends(app.config, adapters);
   if (!app.accepting) checks.unshift({ name: "process", ok: false, error: "shutting down" });
   return { ready: checks.every((c) => c.ok), checks };
 }

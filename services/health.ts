@@ -1,8 +1,5 @@
-// Which adapter serves each port, and whether the configured backends answer. Readiness opens a short-lived
-// connection per backend; the ports' own adapters (store, cache, search, mail) will answer for themselves once they
-// exist, and this module will ask them instead.
-import mysql from "mysql2/promise";
-import { createClient } from "redis";
+// Which adapter serves each port, and whether the configured backends answer. Open adapters answer for themselves;
+// backends whose adapters arrive in later issues (search, mail) are probed with a short-lived connection.
 import { type Config, redact } from "./config.ts";
 
 export interface PortAdapter {
@@ -53,26 +50,6 @@ function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function probeMysql(url: string): Promise<void> {
-  const conn = await mysql.createConnection({ uri: url.replace(/^mariadb:/, "mysql:"), connectTimeout: TIMEOUT_MS });
-  try {
-    await conn.query("SELECT 1");
-  } finally {
-    await conn.end().catch(() => {});
-  }
-}
-
-async function probeRedis(url: string): Promise<void> {
-  const client = createClient({ url, socket: { connectTimeout: TIMEOUT_MS, reconnectStrategy: false } });
-  client.on("error", () => {}); // reported through the rejected connect/ping below
-  try {
-    await client.connect();
-    await client.ping();
-  } finally {
-    if (client.isOpen) await client.quit().catch(() => {});
-  }
-}
-
 async function probeMeili(url: string): Promise<void> {
   const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(TIMEOUT_MS) });
   await res.body?.cancel();
@@ -105,11 +82,14 @@ async function run(name: string, check: () => Promise<void>): Promise<Probe> {
   }
 }
 
-/** Checks every configured backend at once; the KV store is checked through the handle the app opened. */
-export function probeBackends(config: Config, kv: Deno.Kv): Promise<Probe[]> {
-  const probes = [run("deno-kv", async () => void await kv.get(["health"]))];
-  if (config.databaseUrl) probes.push(run("mysql", () => probeMysql(config.databaseUrl!)));
-  if (config.redisUrl) probes.push(run("redis", () => probeRedis(config.redisUrl!)));
+export interface Pingable {
+  name: string;
+  ping(): Promise<void>;
+}
+
+/** Checks every configured backend at once: the open adapters answer for themselves, the rest are probed here. */
+export function probeBackends(config: Config, adapters: Pingable[]): Promise<Probe[]> {
+  const probes = adapters.map((a) => run(a.name, () => a.ping()));
   if (config.meiliUrl) probes.push(run("meilisearch", () => probeMeili(config.meiliUrl!)));
   if (config.smtpUrl) probes.push(run("smtp", () => probeSmtp(config.smtpUrl!)));
   return Promise.all(probes);

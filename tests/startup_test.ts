@@ -96,3 +96,74 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+async function runMain(env: Record<string, string>, untilLine: RegExp): Promise<string[]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: root,
+    env: baseEnv(env),
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const lines: string[] = [];
+  let buffered = "";
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of child.stdout) {
+      buffered += decoder.decode(chunk, { stream: true });
+      const parts = buffered.split("\n");
+      buffered = parts.pop()!;
+      lines.push(...parts);
+      if (lines.some((l) => untilLine.test(l))) break;
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
+  return lines;
+}
+
+Deno.test("[startup] a fresh development store gets a demo network with its password printed once", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-demo-" });
+  try {
+    const env = { PORT: String(freePort()), PROK_DATA_DIR: dataDir, PROK_ENV: "development" };
+    const first = await runMain(env, /"msg":"listening"/);
+    assert(first.some((l) => /Their shared password, shown once: demo-/.test(l)), first.join("\n"));
+    assert(first.some((l) => l.includes("amara.demo@prok.test")));
+    const second = await runMain({ ...env, PORT: String(freePort()) }, /"msg":"listening"/);
+    assert(!second.some((l) => l.includes("shown once")), "only an empty store is seeded");
+
+    const off = await Deno.makeTempDir({ prefix: "prok-nodemo-" });
+    const none = await runMain({ ...env, PORT: String(freePort()), PROK_DATA_DIR: off, PROK_DEMO: "0" }, /listening/);
+    assert(!none.some((l) => l.includes("demo network")), "PROK_DEMO=0 turns it off");
+    await Deno.remove(off, { recursive: true });
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("[startup] admin:create promotes an existing member or creates an admin with a one-time password", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-admin-" });
+  const task = (email: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "tasks/admin_create.ts", email],
+      cwd: root,
+      env: baseEnv({ PROK_DATA_DIR: dataDir, PROK_ENV: "development" }),
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  try {
+    const created = await task("root@prok.test");
+    const out = new TextDecoder().decode(created.stdout);
+    assertEquals(created.code, 0, new TextDecoder().decode(created.stderr));
+    assertMatch(out, /Created admin root@prok\.test \(member \S+\)\. Password, shown once: \S{20,}/);
+    const again = await task("ROOT@prok.test");
+    assertStringIncludes(new TextDecoder().decode(again.stdout), "is now an admin");
+    const bad = await task("not-an-email");
+    assertEquals(bad.code, 2);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -24,6 +24,10 @@ export function rateLimiterContract(
       },
     });
 
+  test("ping answers while the backend does", async (rl) => {
+    await rl.ping();
+  });
+
   test("hits count up within a window and start again after it", async (rl, key) => {
     assertEquals((await rl.hit(key("a"), 200)).count, 1);
     assertEquals((await rl.hit(key("a"), 200)).count, 2);

@@ -48,6 +48,10 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve();
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     clearInterval(this.#sweep);
     return Promise.resolve();

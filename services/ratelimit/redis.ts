@@ -91,6 +91,10 @@ export class RedisRateLimiter implements RateLimiter {
     });
   }
 
+  ping(): Promise<void> {
+    return this.#call(async () => void await this.client.ping());
+  }
+
   async close(): Promise<void> {
     if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
     else if (this.client.isOpen) this.client.destroy(); // still reconnecting: nothing to flush

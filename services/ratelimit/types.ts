@@ -19,5 +19,7 @@ export interface RateLimiter {
   lockedFor(key: string): Promise<number>;
   /** Forgets the window and the lock of `key` (a successful sign-in clears its failures). */
   reset(key: string): Promise<void>;
+  /** Answers when the backend answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface LoadOptions {
   durationS: number;
   connections: number;
   threads: number;
+  /** A wrk Lua script (method, body, headers); wrk only. */
+  script?: string;
 }
 
 export interface LoadResult {
@@ -98,6 +100,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         `-c${options.connections}`,
         `-d${options.durationS}s`,
         "--latency",
+        ...(options.script ? ["-s", options.script] : []),
         // Measure what a browser costs the server: browsers always ask for gzip.
         "-H",
         "Accept-Encoding: gzip",
