@@ -27,7 +27,7 @@ RUN deno install --frozen
 COPY . .
 # Island bundles into _fresh/ (and fresh.gen.ts), then every module main.ts reaches into DENO_DIR.
 RUN deno task build \
-    && deno cache --frozen main.ts \
+    && deno cache --frozen main.ts services/password_worker.ts \
     && mv /app/.deno-cache /deno-cache
 
 # ---------------------------------------------------------------------------------------------------------------------

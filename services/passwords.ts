@@ -13,13 +13,22 @@ export class PasswordHasher {
   #pending = new Map<number, { resolve: (v: string | boolean) => void; reject: (e: Error) => void; worker: Worker }>();
   #nextId = 1;
   #dummy: Promise<string>;
+  #inline = false;
 
   constructor(readonly pepper: CryptoKey, size = Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL("./password_worker.ts", import.meta.url).href, { type: "module" });
-      worker.onmessage = (e: MessageEvent<PasswordResult>) => this.#settle(worker, e.data);
-      this.#workers.push(worker);
-      this.#idle.push(worker);
+    try {
+      for (let i = 0; i < size; i++) {
+        const worker = new Worker(new URL("./password_worker.ts", import.meta.url).href, { type: "module" });
+        worker.onmessage = (e: MessageEvent<PasswordResult>) => this.#settle(worker, e.data);
+        this.#workers.push(worker);
+        this.#idle.push(worker);
+      }
+    } catch (err) {
+      // A platform without Web Workers: hash on the main thread rather than not at all, and say so.
+      console.warn(
+        JSON.stringify({ level: "warn", msg: "no worker threads; bcrypt runs on the event loop", err: String(err) }),
+      );
+      this.#inline = true;
     }
     // Unknown emails are checked against this, so they cost what a wrong password costs.
     this.#dummy = this.hash(crypto.randomUUID());
@@ -31,8 +40,12 @@ export class PasswordHasher {
     return btoa(String.fromCharCode(...new Uint8Array(mac)));
   }
 
-  #run(job: PasswordTask): Promise<string | boolean> {
-    return new Promise((resolve, reject) => {
+  async #run(job: PasswordTask): Promise<string | boolean> {
+    if (this.#inline) {
+      const bcrypt = (await import("bcryptjs")).default;
+      return job.op === "hash" ? bcrypt.hashSync(job.input, job.cost) : bcrypt.compareSync(job.input, job.hash);
+    }
+    return await new Promise((resolve, reject) => {
       this.#queue.push({ job: { ...job, id: this.#nextId++ }, resolve, reject });
       this.#pump();
     });
