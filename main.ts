@@ -7,6 +7,8 @@ import { closeApp, openApp } from "./services/app.ts";
 import { seedDemo } from "./services/demo.ts";
 import { ConfigError, getConfig } from "./services/config.ts";
 import { describeAdapters } from "./services/health.ts";
+import { appWorkers } from "./workers/mod.ts";
+import { startWorkers } from "./workers/runner.ts";
 
 function log(fields: Record<string, unknown>) {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }));
@@ -38,6 +40,7 @@ if (env.demo && !env.databaseUrl) {
     console.log(`Their shared password, shown once: ${demo.password}`);
   }
 }
+const workers = startWorkers(app.kv, appWorkers(app), (fields) => log({ ...fields, kind: "worker" }));
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
@@ -52,7 +55,8 @@ const stop = async (signal: string) => {
   log({ msg: "shutting down", signal });
   app.accepting = false;
   await server.shutdown();
-  await closeApp(app);
+  await closeApp(app); // closing the KV handle also ends the queue listener
+  await workers.catch(() => {});
   Deno.exit(0);
 };
 for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => stop(signal));

@@ -2,6 +2,7 @@
 // (writeUser, writeSession, and the idempotency methods) that puts the record and all its index keys in one atomic
 // commit, guarded by versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
 import { ConflictError, NotFoundError } from "../../errors.ts";
+import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   DomainEvent,
   IdempotencyRecord,
@@ -42,10 +43,6 @@ const PATCHABLE = [
 type StoredIdempotency = IdempotencyRecord & { expiresAt: number };
 interface TokenIndex {
   sessionId: string;
-}
-
-function event(type: DomainEvent["type"], id: string): DomainEvent {
-  return { type, id, eventId: crypto.randomUUID(), at: new Date().toISOString() };
 }
 
 function sameKey(a: Deno.KvKey, b: Deno.KvKey): boolean {
@@ -99,7 +96,8 @@ export class KvStore implements Store {
     } else {
       op.delete(before.key);
     }
-    op.enqueue(event(type, after?.id ?? before.value!.id));
+    const event = newEvent(type, after?.id ?? before.value!.id);
+    op.enqueue(event, enqueueOptions(event));
     return (await op.commit()).ok;
   }
 

@@ -2,6 +2,7 @@
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter.
 import { ConflictError } from "../../errors.ts";
+import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   DomainEvent,
   IdempotencyRecord,
@@ -129,7 +130,7 @@ function isDuplicate(err: unknown, key?: string): boolean {
 
 async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
   const at = new Date();
-  const event: DomainEvent = { type, id, eventId: crypto.randomUUID(), at: at.toISOString() };
+  const event: DomainEvent = newEvent(type, id, at);
   await tx.execute("INSERT INTO outbox (event, created_at) VALUES (?, ?)", [JSON.stringify(event), at]);
 }
 
@@ -472,7 +473,10 @@ export class MysqlStore implements Store {
       );
       if (rows.length === 0) return 0;
       // Enqueue before delete: a crash in between delivers twice (workers dedupe by eventId), never zero times.
-      await Promise.all(rows.map((row) => this.queue.enqueue(JSON.parse(row.event) as DomainEvent)));
+      await Promise.all(rows.map((row) => {
+        const event = JSON.parse(row.event) as DomainEvent;
+        return this.queue.enqueue(event, enqueueOptions(event));
+      }));
       await tx.execute(`DELETE FROM outbox WHERE id IN (${rows.map(() => "?").join(", ")})`, rows.map((r) => r.id));
       return rows.length;
     });

@@ -1,0 +1,58 @@
+// The queue consumer: every domain event a store commits reaches the workers that handle its type. Delivery is at
+// least once (KV redelivers an event whose handler threw, with the waits in services/store/events.ts, then keeps it
+// as a dead letter), so each worker's success is recorded per event and a redelivery never runs a finished worker
+// again: an effect is never lost and never doubled.
+import { isDomainEvent } from "../services/store/events.ts";
+import type { DomainEvent } from "../services/store/types.ts";
+
+export interface Worker {
+  /** Stable name: it keys the record of which events this worker finished. */
+  name: string;
+  handles: DomainEvent["type"][];
+  /** Takes ids from the event and reloads; treats a missing record as done. Throw to have the event retried. */
+  run(event: DomainEvent): Promise<void>;
+}
+
+const DONE_FOR_MS = 7 * 24 * 3600 * 1000;
+/** How long a worker may hold an event before another delivery may take it over (a crashed process). */
+const LEASE_MS = 5 * 60 * 1000;
+
+export type WorkerLog = (fields: Record<string, unknown>) => void;
+
+/** Starts consuming the queue of `kv` (one listener per KV handle; it stops when the handle closes). */
+export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Promise<void> {
+  return kv.listenQueue(async (message: unknown) => {
+    if (!isDomainEvent(message)) {
+      log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
+      return;
+    }
+    const failures: string[] = [];
+    for (const worker of workers.filter((w) => w.handles.includes(message.type))) {
+      // Two deliveries of one event may run at once: the claim lets one of them in.
+      const key: Deno.KvKey = ["worker_events", worker.name, message.eventId];
+      const claim = await kv.atomic().check({ key, versionstamp: null })
+        .set(key, "running", { expireIn: LEASE_MS }).commit();
+      if (!claim.ok) {
+        if ((await kv.get(key)).value === "done") continue;
+        failures.push(`${worker.name} (busy elsewhere)`); // retried later, when the other delivery has finished
+        continue;
+      }
+      try {
+        await worker.run(message);
+        await kv.set(key, "done", { expireIn: DONE_FOR_MS });
+      } catch (err) {
+        await kv.delete(key);
+        failures.push(worker.name);
+        log({
+          level: "error",
+          msg: "worker failed; the event will be retried",
+          worker: worker.name,
+          event: message.type,
+          eventId: message.eventId,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    if (failures.length) throw new Error(`workers failed: ${failures.join(", ")}`);
+  });
+}
