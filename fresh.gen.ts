@@ -16,8 +16,14 @@ import * as $11 from "./routes/api/users/[id].ts";
 import * as $12 from "./routes/api/users/index.ts";
 import * as $13 from "./routes/api/users/me.ts";
 import * as $14 from "./routes/healthz.ts";
-import * as $15 from "./routes/index.tsx";
-import * as $16 from "./routes/readyz.ts";
+import * as $15 from "./routes/in/[id].tsx";
+import * as $16 from "./routes/index.tsx";
+import * as $17 from "./routes/login.tsx";
+import * as $18 from "./routes/logout.tsx";
+import * as $19 from "./routes/readyz.ts";
+import * as $20 from "./routes/register.tsx";
+import * as $21 from "./routes/settings/delete.tsx";
+import * as $22 from "./routes/settings/index.tsx";
 
 const manifest = {
   routes: {
@@ -36,8 +42,14 @@ const manifest = {
     "./routes/api/users/index.ts": $12,
     "./routes/api/users/me.ts": $13,
     "./routes/healthz.ts": $14,
-    "./routes/index.tsx": $15,
-    "./routes/readyz.ts": $16,
+    "./routes/in/[id].tsx": $15,
+    "./routes/index.tsx": $16,
+    "./routes/login.tsx": $17,
+    "./routes/logout.tsx": $18,
+    "./routes/readyz.ts": $19,
+    "./routes/register.tsx": $20,
+    "./routes/settings/delete.tsx": $21,
+    "./routes/settings/index.tsx": $22,
   },
   islands: {},
   baseUrl: import.meta.url,

@@ -1,4 +1,14 @@
-export function SiteHeader() {
+const LINK =
+  "text-sm font-medium text-gray-700 hover:underline focus:outline-none focus:ring-2 focus:ring-brand-600 rounded px-2 py-1";
+
+export interface HeaderMember {
+  id: string;
+  firstName: string;
+}
+
+/** Signed out: sign in and join. Signed in: the member's name (their profile), settings, and a sign-out button. */
+export function SiteHeader(props: { member?: HeaderMember; csrf?: string }) {
+  const { member, csrf } = props;
   return (
     <header class="bg-white border-b border-gray-200">
       <a
@@ -15,18 +25,38 @@ export function SiteHeader() {
           Prok
         </a>
         <span class="flex-1" />
-        <a
-          href="/login"
-          class="text-sm font-medium text-gray-700 hover:underline focus:outline-none focus:ring-2 focus:ring-brand-600 rounded px-2 py-1"
-        >
-          Sign in
-        </a>
-        <a
-          href="/register"
-          class="text-sm font-semibold text-white bg-brand-700 hover:bg-brand-800 rounded-full px-4 py-1.5 focus:outline-none focus:ring-2 focus:ring-offset-2 focus:ring-brand-600"
-        >
-          Join now
-        </a>
+        {member
+          ? (
+            <>
+              <a href={`/in/${encodeURIComponent(member.id)}`} class={`${LINK} max-w-[12rem] truncate`}>
+                <span class="sr-only">Your profile:</span>
+                {member.firstName}
+              </a>
+              <a href="/settings" class={LINK}>Settings</a>
+              {csrf && (
+                <form method="post" action="/logout">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button
+                    type="submit"
+                    class="text-sm font-semibold text-brand-700 border border-brand-700 hover:bg-brand-50 rounded-full px-4 py-1.5 focus:outline-none focus:ring-2 focus:ring-offset-2 focus:ring-brand-600"
+                  >
+                    Sign out
+                  </button>
+                </form>
+              )}
+            </>
+          )
+          : (
+            <>
+              <a href="/login" class={LINK}>Sign in</a>
+              <a
+                href="/register"
+                class="text-sm font-semibold text-white bg-brand-700 hover:bg-brand-800 rounded-full px-4 py-1.5 focus:outline-none focus:ring-2 focus:ring-offset-2 focus:ring-brand-600"
+              >
+                Join now
+              </a>
+            </>
+          )}
       </nav>
     </header>
   );

@@ -1,4 +1,5 @@
 import { Head } from "$fresh/runtime.ts";
+import type { PageProps } from "$fresh/server.ts";
 
 const POINTS = [
   {
@@ -20,7 +21,7 @@ const POINTS = [
   },
 ];
 
-export default function Landing() {
+export default function Landing({ url }: PageProps) {
   return (
     <>
       <Head>
@@ -30,6 +31,11 @@ export default function Landing() {
           content="Keep a profile, grow your network, talk in real time and find work, on an open network anyone can run."
         />
       </Head>
+      {url.searchParams.get("deleted") === "1" && (
+        <p role="status" class="rounded-md border border-green-700 bg-green-50 p-4 text-green-900">
+          Your account was deleted. Thank you for being part of Prok.
+        </p>
+      )}
       <section class="py-10 md:py-16" aria-labelledby="hero-title">
         <h1 id="hero-title" class="text-4xl md:text-5xl font-bold tracking-tight text-gray-900 max-w-2xl">
           Your professional network, open and fast.

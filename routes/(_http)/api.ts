@@ -25,15 +25,19 @@ export class HttpProblem extends Error {
   }
 }
 
-async function readCapped(req: Request, limit: number): Promise<Uint8Array> {
+/** Reads a body of at most MAX_BODY_BYTES; a larger one (declared or streamed) is a 413 with `tooLarge`. */
+export async function readCapped(
+  req: Request,
+  tooLarge = `Bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > limit) throw new HttpProblem(413, "Content Too Large", `Bodies are limited to ${limit} bytes.`);
+  if (declared > MAX_BODY_BYTES) throw new HttpProblem(413, "Content Too Large", tooLarge);
   if (!req.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body) {
     size += chunk.byteLength;
-    if (size > limit) throw new HttpProblem(413, "Content Too Large", `Bodies are limited to ${limit} bytes.`);
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, "Content Too Large", tooLarge);
     chunks.push(chunk);
   }
   const out = new Uint8Array(size);
@@ -84,7 +88,7 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T): Pr
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
     throw new HttpProblem(415, "Unsupported Media Type", "Send the body as application/json.");
   }
-  const bytes = await readCapped(req, MAX_BODY_BYTES);
+  const bytes = await readCapped(req);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

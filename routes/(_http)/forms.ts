@@ -1,0 +1,185 @@
+// Reading HTML form posts for the pages: capped bodies, allow-listed fields, safe redirects, and domain errors turned
+// into what a form shows (a status, a summary, a sentence next to each field). The pages work without JavaScript.
+import type { FreshContext } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import type { FormState } from "../../components/forms.tsx";
+import type { User } from "../../services/store/types.ts";
+import {
+  AuthenticationError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  RateLimitError,
+  ValidationError,
+} from "../../services/errors.ts";
+import { HttpProblem, readCapped } from "./api.ts";
+import { assertSameSite, cookieNames, csrfToken, type SessionState } from "./session.ts";
+
+/** Form pages carry a CSRF token and personal data: never cached. */
+export const NO_STORE = { "cache-control": "no-store" };
+
+const TOO_LARGE = "The form is too large to send (the limit is 64 KiB). Shorten the longest text and try again.";
+
+/** Reads a urlencoded or multipart form of at most 64 KiB; 413 when larger, 400 when it is not a form. */
+export async function readForm(req: Request): Promise<FormData> {
+  const body = await readCapped(req, TOO_LARGE);
+  const type = req.headers.get("content-type") ?? "";
+  try {
+    return await new Response(body, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new HttpProblem(400, "Bad Request", "The form could not be read. Reload the page and send it again.");
+  }
+}
+
+/**
+ * Refuses (403) a post from another site or without this visitor's CSRF token, sign-in included. Call it before
+ * acting on the form; reading the fields first only lets a refused form be shown again as it was typed.
+ */
+export async function assertFormSameSite(req: Request, ctx: FreshContext<AppState>, form: FormData): Promise<void> {
+  const token = form.get("_csrf");
+  const { app, session } = ctx.state;
+  await assertSameSite(req, ctx.url, app, session, typeof token === "string" ? token : null, "everyone");
+}
+
+/** The named text fields of a form (files and unknown fields are ignored; a missing field is ""). */
+export function textFields<K extends string>(form: FormData, names: readonly K[]): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const name of names) {
+    const value = form.get(name);
+    out[name] = typeof value === "string" ? value : "";
+  }
+  return out;
+}
+
+// Backslashes (browsers read them as "/") and control characters (URL parsers drop tabs and newlines).
+// deno-lint-ignore no-control-regex
+const UNSAFE_IN_PATH = /[\\\u0000-\u001F\u007F]/;
+
+/**
+ * A same-site path to go to after signing in, or null. Only a relative path with a single leading "/" passes:
+ * never "//host", "/\host", a scheme, or control characters that URL parsers drop.
+ */
+export function safeNext(raw: string | null | undefined): string | null {
+  if (!raw || raw.length > 2048 || !raw.startsWith("/") || raw.startsWith("//") || UNSAFE_IN_PATH.test(raw)) {
+    return null;
+  }
+  const base = "http://prok.invalid";
+  const url = new URL(raw, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : null;
+}
+
+/** `/login?next=...` (or just `/login`) for a path the visitor should come back to. */
+export function withNext(path: string, next: string | null): string {
+  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
+/** A member's profile page. */
+export function profilePath(id: string): string {
+  return `/in/${encodeURIComponent(id)}`;
+}
+
+/** 303 See Other: the answer to a form post that worked. */
+export function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { location } });
+}
+
+/**
+ * Replaces the session cookies this response will set (a self-refresh earlier in the request would otherwise be
+ * applied after, and win over, a sign-in or sign-out).
+ */
+export function setSessionCookies(session: SessionState, cookies: string[]): void {
+  const { access, refresh } = cookieNames(session.secure);
+  session.setCookies = session.setCookies.filter((c) => !c.startsWith(`${access}=`) && !c.startsWith(`${refresh}=`));
+  session.setCookies.push(...cookies);
+}
+
+/** A form to show again: its token, the values to keep, and what went wrong. */
+export async function formState(
+  ctx: FreshContext<AppState>,
+  values: Record<string, string> = {},
+  failure?: FormFailure,
+): Promise<FormState> {
+  return {
+    csrf: await csrfToken(ctx.state.app, ctx.state.session),
+    values,
+    errors: failure?.errors ?? {},
+    problem: failure?.problem,
+  };
+}
+
+export interface FormFailure {
+  status: number;
+  /** What went wrong as a whole, for the summary. */
+  problem?: string;
+  /** A sentence per field name. */
+  errors: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+function wait(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+/**
+ * What a form shows for an error, or null for an error that is not the visitor's (it becomes the 500 page).
+ * `labels` names the fields so that each message reads as a sentence ("First name must not be empty.").
+ */
+export function formFailure(
+  ctx: FreshContext<AppState>,
+  err: unknown,
+  labels: Record<string, string>,
+): FormFailure | null {
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (err instanceof HttpProblem) return { status: err.status, problem: err.message, errors: {}, headers };
+  if (!(err instanceof DomainError)) return null;
+  if (err instanceof ValidationError) {
+    // One sentence per field (its first issue), in the order the form shows the fields.
+    const order = Object.keys(labels);
+    const rank = (field: string) => (order.indexOf(field) + 1) || order.length + 1;
+    const errors: Record<string, string> = {};
+    for (const issue of [...err.issues].sort((a, b) => rank(a.path.split(".")[0]) - rank(b.path.split(".")[0]))) {
+      const field = issue.path.split(".")[0];
+      errors[field] ??= `${labels[field] ?? field} ${issue.message}.`;
+    }
+    const problem = Object.keys(errors).length ? undefined : err.message;
+    return { status: 422, problem, errors, headers };
+  }
+  if (err instanceof ConflictError) {
+    const field = err.field ?? "";
+    if (field === "email") {
+      return { status: 409, errors: { email: "An account with this email already exists. Sign in instead." }, headers };
+    }
+    return { status: 409, problem: err.message, errors: {}, headers };
+  }
+  if (err instanceof RateLimitError) {
+    const seconds = Math.max(1, err.retryAfterSeconds);
+    headers["retry-after"] = String(seconds);
+    return { status: 429, problem: `Too many attempts. Wait ${wait(seconds)} and try again.`, errors: {}, headers };
+  }
+  if (err instanceof AuthenticationError) return { status: 401, problem: err.message, errors: {}, headers };
+  if (err instanceof ForbiddenError) {
+    ctx.state.app.log({ msg: "form refused", reason: err.message, path: ctx.url.pathname, ip: ctx.state.ip });
+    return {
+      status: 403,
+      problem: "This form had expired or did not come from Prok's own pages, so nothing was changed. " +
+        "Check the details and send it again.",
+      errors: {},
+      headers,
+    };
+  }
+  return { status: 400, problem: err.message, errors: {}, headers };
+}
+
+/** The profile form's fields as a member's profile fills them. */
+export function profileValues(user: User): Record<string, string> {
+  return {
+    firstName: user.firstName,
+    lastName: user.lastName,
+    headline: user.headline,
+    location: user.location,
+    bio: user.bio,
+    profilePictureUrl: user.profilePictureUrl ?? "",
+  };
+}

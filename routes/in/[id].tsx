@@ -1,0 +1,87 @@
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { usersDeps } from "../../services/app.ts";
+import { NotFoundError } from "../../services/errors.ts";
+import { getMember } from "../../services/users.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { FOCUS } from "../../components/forms.tsx";
+import { profilePath, seeOther, withNext } from "../(_http)/forms.ts";
+import { idParam } from "../(_http)/schemas.ts";
+
+interface Profile {
+  firstName: string;
+  lastName: string;
+  headline: string;
+  location: string;
+  bio: string;
+  pictureUrl: string | null;
+  memberSince: string;
+  own: boolean;
+}
+
+// Profiles are for members: a visitor signs in first and comes back here.
+export const handler: Handlers<Profile, AppState> = {
+  async GET(_req, ctx) {
+    const { caller } = ctx.state.session;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(withNext("/login", profilePath(id)));
+    if (!idParam.safeParse(id).success) return ctx.renderNotFound();
+    let user;
+    try {
+      user = await getMember(usersDeps(ctx.state.app), id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      throw err;
+    }
+    return ctx.render({
+      firstName: user.firstName,
+      lastName: user.lastName,
+      headline: user.headline,
+      location: user.location,
+      bio: user.bio,
+      pictureUrl: user.profilePictureUrl,
+      memberSince: user.createdAt.toISOString(),
+      own: user.id === caller.user.id,
+    }, { headers: { "cache-control": "private, no-cache" } });
+  },
+};
+
+export default function ProfilePage({ data: p }: PageProps<Profile>) {
+  const name = `${p.firstName} ${p.lastName}`;
+  const since = new Date(p.memberSince).toLocaleDateString("en", { month: "long", year: "numeric", timeZone: "UTC" });
+  return (
+    <>
+      <Head>
+        <title>{name} — Prok</title>
+      </Head>
+      <article aria-labelledby="profile-name" class="rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
+        <div class="flex flex-wrap items-center gap-6">
+          <Avatar firstName={p.firstName} lastName={p.lastName} pictureUrl={p.pictureUrl} size="lg" />
+          <div class="min-w-0 flex-1">
+            <h1 id="profile-name" class="break-words text-3xl font-bold text-gray-900">{name}</h1>
+            {p.headline && <p class="mt-1 break-words text-lg text-gray-800">{p.headline}</p>}
+            {p.location && <p class="mt-1 break-words text-gray-700">{p.location}</p>}
+            <p class="mt-1 text-sm text-gray-600">
+              Member since <time datetime={p.memberSince}>{since}</time>
+            </p>
+          </div>
+          {p.own && (
+            <a
+              href="/settings"
+              class={`rounded-full border border-brand-700 px-4 py-1.5 font-semibold text-brand-700 hover:bg-brand-50 ${FOCUS}`}
+            >
+              Edit profile
+            </a>
+          )}
+        </div>
+        {p.bio && (
+          <section aria-labelledby="about" class="mt-8">
+            <h2 id="about" class="text-xl font-semibold text-gray-900">About</h2>
+            <p class="mt-2 whitespace-pre-wrap break-words text-gray-800">{p.bio}</p>
+          </section>
+        )}
+      </article>
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../plugins/app.ts";
+import { register } from "../services/auth.ts";
+import { authDeps } from "../services/app.ts";
+import {
+  Checkbox,
+  CsrfField,
+  ErrorSummary,
+  Field,
+  FOCUS,
+  FormCard,
+  type FormState,
+  SubmitButton,
+} from "../components/forms.tsx";
+import { validate } from "./(_http)/api.ts";
+import {
+  assertFormSameSite,
+  formFailure,
+  formState,
+  NO_STORE,
+  profilePath,
+  readForm,
+  safeNext,
+  seeOther,
+  setSessionCookies,
+  textFields,
+  withNext,
+} from "./(_http)/forms.ts";
+import { registerBody } from "./(_http)/schemas.ts";
+import { sessionCookies } from "./(_http)/session.ts";
+
+const LABELS = { firstName: "First name", lastName: "Last name", email: "Email", password: "Password" };
+const FIELDS = ["firstName", "lastName", "email", "password", "hiring"] as const;
+
+interface Data {
+  form: FormState;
+  next: string | null;
+}
+
+export const handler: Handlers<Data, AppState> = {
+  async GET(_req, ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"));
+    const caller = ctx.state.session.caller;
+    if (caller) return seeOther(next ?? profilePath(caller.user.id));
+    return ctx.render({ form: await formState(ctx), next }, { headers: NO_STORE });
+  },
+  async POST(req, ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"));
+    let values: Record<string, string> = {};
+    try {
+      const form = await readForm(req);
+      const { hiring, password, ...kept } = textFields(form, FIELDS);
+      values = { ...kept, hiring };
+      await assertFormSameSite(req, ctx, form);
+      const input = validate(registerBody, {
+        ...kept,
+        email: kept.email.trim(),
+        password,
+        role: hiring ? "recruiter" : "member",
+      });
+      const signedIn = await register(authDeps(ctx.state.app), input, { ip: ctx.state.ip });
+      setSessionCookies(ctx.state.session, sessionCookies(signedIn, ctx.state.session.secure));
+      return seeOther(next ?? profilePath(signedIn.user.id));
+    } catch (err) {
+      const failure = formFailure(ctx, err, LABELS);
+      if (!failure) throw err;
+      const form = await formState(ctx, values, failure);
+      return ctx.render({ form, next }, { status: failure.status, headers: failure.headers });
+    }
+  },
+};
+
+export default function Register({ data }: PageProps<Data>) {
+  const { form, next } = data;
+  const v = form.values;
+  return (
+    <>
+      <Head>
+        <title>Join Prok</title>
+      </Head>
+      <FormCard title="Join Prok" intro="Make the most of your professional life.">
+        <ErrorSummary form={form} />
+        <form method="post" action={withNext("/register", next)}>
+          <CsrfField token={form.csrf} />
+          <Field
+            name="firstName"
+            label="First name"
+            value={v.firstName}
+            error={form.errors.firstName}
+            autocomplete="given-name"
+            maxlength={100}
+            required
+          />
+          <Field
+            name="lastName"
+            label="Last name"
+            value={v.lastName}
+            error={form.errors.lastName}
+            autocomplete="family-name"
+            maxlength={100}
+            required
+          />
+          <Field
+            name="email"
+            label="Email"
+            type="email"
+            value={v.email}
+            error={form.errors.email}
+            autocomplete="email"
+            maxlength={255}
+            required
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            hint="At least 8 characters. A few unrelated words make a strong one."
+            error={form.errors.password}
+            autocomplete="new-password"
+            minlength={8}
+            maxlength={256}
+            required
+          />
+          <Checkbox
+            name="hiring"
+            label="I'm hiring"
+            checked={!!v.hiring}
+            hint="Recruiters can post jobs on Prok."
+          />
+          <SubmitButton>Create account</SubmitButton>
+        </form>
+        <p class="mt-6 text-gray-700">
+          Already on Prok?{" "}
+          <a href={withNext("/login", next)} class={`font-semibold text-brand-700 underline ${FOCUS}`}>Sign in</a>
+        </p>
+      </FormCard>
+    </>
+  );
+}

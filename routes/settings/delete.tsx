@@ -1,0 +1,57 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { usersDeps } from "../../services/app.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { deleteAccount } from "../../services/users.ts";
+import { SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
+import {
+  assertFormSameSite,
+  formFailure,
+  formState,
+  profileValues,
+  readForm,
+  seeOther,
+  setSessionCookies,
+  textFields,
+} from "../(_http)/forms.ts";
+import { clearedSessionCookies } from "../(_http)/session.ts";
+
+const LABELS = { confirm: "The confirmation" };
+
+// Deleting the account needs the word DELETE (or the member's own email) typed in: a stray click or a pre-filled
+// form cannot do it.
+export const handler: Handlers<SettingsPageProps, AppState> = {
+  GET: () => seeOther("/settings"),
+  async POST(req, ctx) {
+    const { session } = ctx.state;
+    const caller = session.caller;
+    if (!caller) return seeOther("/login?next=/settings");
+    let confirm = "";
+    try {
+      const form = await readForm(req);
+      confirm = textFields(form, ["confirm"]).confirm;
+      await assertFormSameSite(req, ctx, form);
+      const typed = confirm.trim();
+      if (typed !== "DELETE" && typed.toLowerCase() !== caller.user.email.toLowerCase()) {
+        throw new ValidationError("The account was not deleted.", [
+          { path: "confirm", message: "must be the word DELETE in capitals, or your email address" },
+        ]);
+      }
+      await deleteAccount(usersDeps(ctx.state.app), caller.user, caller.user.id);
+      setSessionCookies(session, clearedSessionCookies(session.secure));
+      return seeOther("/?deleted=1");
+    } catch (err) {
+      const failure = formFailure(ctx, err, LABELS);
+      if (!failure) throw err;
+      return ctx.render({
+        profile: await formState(ctx, profileValues(caller.user)),
+        remove: await formState(ctx, { confirm }, failure),
+        saved: false,
+      }, { status: failure.status, headers: failure.headers });
+    }
+  },
+};
+
+export default function DeleteAccount({ data }: PageProps<SettingsPageProps>) {
+  return <SettingsPage {...data} />;
+}

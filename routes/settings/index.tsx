@@ -1,0 +1,62 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { usersDeps } from "../../services/app.ts";
+import { updateProfile } from "../../services/users.ts";
+import { PROFILE_LABELS, SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
+import { validate } from "../(_http)/api.ts";
+import {
+  assertFormSameSite,
+  formFailure,
+  formState,
+  NO_STORE,
+  profileValues,
+  readForm,
+  seeOther,
+  textFields,
+} from "../(_http)/forms.ts";
+import { profilePatch } from "../(_http)/schemas.ts";
+
+const FIELDS = ["firstName", "lastName", "headline", "location", "bio", "profilePictureUrl"] as const;
+
+export const handler: Handlers<SettingsPageProps, AppState> = {
+  async GET(_req, ctx) {
+    const caller = ctx.state.session.caller;
+    if (!caller) return seeOther("/login?next=/settings");
+    return ctx.render({
+      profile: await formState(ctx, profileValues(caller.user)),
+      remove: await formState(ctx),
+      saved: ctx.url.searchParams.get("saved") === "1",
+    }, { headers: NO_STORE });
+  },
+  async POST(req, ctx) {
+    const caller = ctx.state.session.caller;
+    if (!caller) return seeOther("/login?next=/settings");
+    let values = profileValues(caller.user);
+    try {
+      const form = await readForm(req);
+      values = textFields(form, FIELDS);
+      await assertFormSameSite(req, ctx, form);
+      const picture = values.profilePictureUrl.trim();
+      const patch = validate(profilePatch, {
+        ...values,
+        // Browsers send a textarea's line breaks as CRLF; one break is one character, as the field counted it.
+        bio: values.bio.replace(/\r\n?/g, "\n"),
+        profilePictureUrl: picture === "" ? null : picture,
+      });
+      await updateProfile(usersDeps(ctx.state.app), caller.user, caller.user.id, patch);
+      return seeOther("/settings?saved=1");
+    } catch (err) {
+      const failure = formFailure(ctx, err, PROFILE_LABELS);
+      if (!failure) throw err;
+      return ctx.render({
+        profile: await formState(ctx, values, failure),
+        remove: await formState(ctx),
+        saved: false,
+      }, { status: failure.status, headers: failure.headers });
+    }
+  },
+};
+
+export default function Settings({ data }: PageProps<SettingsPageProps>) {
+  return <SettingsPage {...data} />;
+}
