@@ -444,3 +444,24 @@ Deno.test("[pages] signing out revokes the session at once and clears the cookie
     assertNotIncludes(home.html, "Sign out");
   });
 });
+
+Deno.test("[pages] a web session refreshes itself when its access cookie is gone; a replayed refresh cookie is not", async () => {
+  await withTestApp(async (t) => {
+    const { v, person } = await registered(t);
+    const oldRefresh = v.cookies.get("prok_rt")!;
+    v.cookies.delete("prok_at"); // as after its 15 minutes
+    const page = await v.page("/settings");
+    assertEquals(page.status, 200, "still signed in");
+    assertStringIncludes(page.html, person.lastName);
+    assert(v.cookies.get("prok_at"), "a new access cookie");
+    assert(v.cookies.get("prok_rt") && v.cookies.get("prok_rt") !== oldRefresh, "a rotated refresh cookie");
+
+    const thief = new Visitor(t);
+    thief.cookies.set("prok_rt", oldRefresh);
+    const stolen = await thief.page("/settings");
+    assertEquals(stolen.status, 303, "the replayed cookie signs nobody in");
+    assertEquals(thief.cookies.has("prok_rt"), false, "and is cleared");
+    v.cookies.delete("prok_at");
+    assertEquals((await v.page("/settings")).status, 303, "the replay revoked the whole family");
+  });
+});
