@@ -276,7 +276,7 @@ Deno.test("[api] members list newest first with a tamper-checked cursor; limits 
 });
 
 Deno.test("[api] profiles: anyone signed in reads, only the member edits; mass assignment is 422", async () => {
-  await withTestApp(async (t) => {
+  const lines = await withTestApp(async (t) => {
     const a = await signUp(t);
     const b = await signUp(t);
     const me = await call(t, "GET", "/api/users/me", undefined, a.accessToken);
@@ -309,6 +309,10 @@ Deno.test("[api] profiles: anyone signed in reads, only the member edits; mass a
     const byAdmin = await call(t, "PUT", `/api/users/${a.user.id}`, { headline: "Moderated" }, b.accessToken);
     assertEquals([byAdmin.status, byAdmin.json.headline, byAdmin.json.email], [200, "Moderated", undefined]);
   });
+  const refusals = lines.filter((l) => l.includes('"msg":"authorization failure"')).map((l) => JSON.parse(l));
+  assert(refusals.some((r) => r.status === 403 && r.method === "PUT" && r.userId), "a 403 is logged with who tried");
+  assert(refusals.some((r) => r.status === 401), "a 401 is logged");
+  assert(!lines.some((l) => /eyJ[\w-]{10,}\./.test(l)), "no token ever reaches the log");
 });
 
 Deno.test("[api] deleting an account ends its sessions and frees its email; others cannot delete it", async () => {

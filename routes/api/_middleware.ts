@@ -15,6 +15,17 @@ export async function handler(req: Request, ctx: FreshContext<AppState>) {
   } catch (err) {
     const mapped = problemFor(err);
     if (!mapped) throw err;
+    if (mapped.status === 401 || mapped.status === 403) {
+      ctx.state.app.log({
+        msg: "authorization failure",
+        status: mapped.status,
+        method: req.method,
+        path: ctx.url.pathname,
+        requestId: ctx.state.requestId,
+        ip: ctx.state.ip,
+        ...(ctx.state.session?.caller ? { userId: ctx.state.session.caller.user.id } : {}),
+      });
+    }
     return mapped;
   }
   if (res.status === 405 && !res.headers.get("content-type")?.includes("json")) {
