@@ -4,18 +4,19 @@ import type { AppState } from "../plugins/app.ts";
 import { login } from "../services/auth.ts";
 import { authDeps } from "../services/app.ts";
 import { ValidationError } from "../services/errors.ts";
-import { CsrfField, ErrorSummary, Field, FOCUS, FormCard, type FormState, SubmitButton } from "../components/forms.tsx";
+import { CsrfField, ErrorSummary, Field, FOCUS, FormCard, SubmitButton } from "../components/forms.tsx";
 import { validate } from "./(_http)/api.ts";
 import {
   assertFormSameSite,
   formFailure,
   formState,
-  NO_STORE,
   profilePath,
   readForm,
   safeNext,
   seeOther,
   setSessionCookies,
+  signedOutForm,
+  type SignedOutFormData as Data,
   textFields,
   withNext,
 } from "./(_http)/forms.ts";
@@ -24,18 +25,8 @@ import { sessionCookies } from "./(_http)/session.ts";
 
 const LABELS = { email: "Email", password: "Password" };
 
-interface Data {
-  form: FormState;
-  next: string | null;
-}
-
 export const handler: Handlers<Data, AppState> = {
-  async GET(_req, ctx) {
-    const next = safeNext(ctx.url.searchParams.get("next"));
-    const caller = ctx.state.session.caller;
-    if (caller) return seeOther(next ?? profilePath(caller.user.id));
-    return ctx.render({ form: await formState(ctx), next }, { headers: NO_STORE });
-  },
+  GET: (_req, ctx) => signedOutForm(ctx),
   async POST(req, ctx) {
     const next = safeNext(ctx.url.searchParams.get("next"));
     let values: Record<string, string> = {};

@@ -3,27 +3,19 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { register } from "../services/auth.ts";
 import { authDeps } from "../services/app.ts";
-import {
-  Checkbox,
-  CsrfField,
-  ErrorSummary,
-  Field,
-  FOCUS,
-  FormCard,
-  type FormState,
-  SubmitButton,
-} from "../components/forms.tsx";
+import { Checkbox, CsrfField, ErrorSummary, Field, FOCUS, FormCard, SubmitButton } from "../components/forms.tsx";
 import { validate } from "./(_http)/api.ts";
 import {
   assertFormSameSite,
   formFailure,
   formState,
-  NO_STORE,
   profilePath,
   readForm,
   safeNext,
   seeOther,
   setSessionCookies,
+  signedOutForm,
+  type SignedOutFormData as Data,
   textFields,
   withNext,
 } from "./(_http)/forms.ts";
@@ -33,18 +25,8 @@ import { sessionCookies } from "./(_http)/session.ts";
 const LABELS = { firstName: "First name", lastName: "Last name", email: "Email", password: "Password" };
 const FIELDS = ["firstName", "lastName", "email", "password", "hiring"] as const;
 
-interface Data {
-  form: FormState;
-  next: string | null;
-}
-
 export const handler: Handlers<Data, AppState> = {
-  async GET(_req, ctx) {
-    const next = safeNext(ctx.url.searchParams.get("next"));
-    const caller = ctx.state.session.caller;
-    if (caller) return seeOther(next ?? profilePath(caller.user.id));
-    return ctx.render({ form: await formState(ctx), next }, { headers: NO_STORE });
-  },
+  GET: (_req, ctx) => signedOutForm(ctx),
   async POST(req, ctx) {
     const next = safeNext(ctx.url.searchParams.get("next"));
     let values: Record<string, string> = {};

@@ -107,6 +107,20 @@ export async function formState(
   };
 }
 
+/** What the sign-in and join pages render: the form and where to go afterwards. */
+export interface SignedOutFormData {
+  form: FormState;
+  next: string | null;
+}
+
+/** GET of a form for signed-out visitors; a signed-in visitor goes where they were headed, or to their profile. */
+export async function signedOutForm(ctx: FreshContext<AppState>): Promise<Response> {
+  const next = safeNext(ctx.url.searchParams.get("next"));
+  const caller = ctx.state.session.caller;
+  if (caller) return seeOther(next ?? profilePath(caller.user.id));
+  return ctx.render({ form: await formState(ctx), next } satisfies SignedOutFormData, { headers: NO_STORE });
+}
+
 export interface FormFailure {
   status: number;
   /** What went wrong as a whole, for the summary. */

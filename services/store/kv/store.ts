@@ -2,6 +2,7 @@
 // (writeUser, writeSession, and the idempotency methods) that puts the record and all its index keys in one atomic
 // commit, guarded by versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
 import { ConflictError, NotFoundError } from "../../errors.ts";
+import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   DomainEvent,
@@ -106,20 +107,7 @@ export class KvStore implements Store {
     for (let i = 0; i < MAX_TRIES; i++) {
       const { id, ms } = newId();
       const at = new Date(ms);
-      const user: User = {
-        id,
-        email: input.email,
-        passwordHash: input.passwordHash,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        headline: input.headline ?? "",
-        bio: input.bio ?? "",
-        location: input.location ?? "",
-        profilePictureUrl: input.profilePictureUrl ?? null,
-        role: input.role,
-        createdAt: at,
-        updatedAt: new Date(ms),
-      };
+      const user: User = { id, ...newUserRecord(input, at) };
       const fresh = { key: keys.user(id), value: null, versionstamp: null };
       if (await this.writeUser(fresh, user, "user.created")) return user;
       const claim = await this.kv.get(keys.userByEmail(input.email));

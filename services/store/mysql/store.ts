@@ -2,6 +2,7 @@
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter.
 import { ConflictError } from "../../errors.ts";
+import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   DomainEvent,
@@ -167,19 +168,7 @@ export class MysqlStore implements Store {
 
   async createUser(input: NewUser): Promise<User> {
     const now = new Date();
-    const user: Omit<User, "id"> = {
-      email: input.email,
-      passwordHash: input.passwordHash,
-      firstName: input.firstName,
-      lastName: input.lastName,
-      headline: input.headline ?? "",
-      bio: input.bio ?? "",
-      location: input.location ?? "",
-      profilePictureUrl: input.profilePictureUrl ?? null,
-      role: input.role,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const user = newUserRecord(input, now);
     let id: string;
     try {
       id = await this.db.writer.transaction(async (tx) => {
