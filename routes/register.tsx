@@ -6,51 +6,35 @@ import { authDeps } from "../services/app.ts";
 import { Checkbox, CsrfField, ErrorSummary, Field, FOCUS, FormCard, SubmitButton } from "../components/forms.tsx";
 import { validate } from "./(_http)/api.ts";
 import {
-  assertFormSameSite,
-  formFailure,
-  formState,
-  profilePath,
-  readForm,
-  safeNext,
-  seeOther,
-  setSessionCookies,
   signedOutForm,
   type SignedOutFormData as Data,
+  submitSignedOutForm,
   textFields,
   withNext,
 } from "./(_http)/forms.ts";
 import { registerBody } from "./(_http)/schemas.ts";
-import { sessionCookies } from "./(_http)/session.ts";
 
 const LABELS = { firstName: "First name", lastName: "Last name", email: "Email", password: "Password" };
 const FIELDS = ["firstName", "lastName", "email", "password", "hiring"] as const;
 
 export const handler: Handlers<Data, AppState> = {
   GET: (_req, ctx) => signedOutForm(ctx),
-  async POST(req, ctx) {
-    const next = safeNext(ctx.url.searchParams.get("next"));
-    let values: Record<string, string> = {};
-    try {
-      const form = await readForm(req);
+  POST: (req, ctx) =>
+    submitSignedOutForm(req, ctx, LABELS, (form) => {
       const { hiring, password, ...kept } = textFields(form, FIELDS);
-      values = { ...kept, hiring };
-      await assertFormSameSite(req, ctx, form);
-      const input = validate(registerBody, {
-        ...kept,
-        email: kept.email.trim(),
-        password,
-        role: hiring ? "recruiter" : "member",
-      });
-      const signedIn = await register(authDeps(ctx.state.app), input, { ip: ctx.state.ip });
-      setSessionCookies(ctx.state.session, sessionCookies(signedIn, ctx.state.session.secure));
-      return seeOther(next ?? profilePath(signedIn.user.id));
-    } catch (err) {
-      const failure = formFailure(ctx, err, LABELS);
-      if (!failure) throw err;
-      const form = await formState(ctx, values, failure);
-      return ctx.render({ form, next }, { status: failure.status, headers: failure.headers });
-    }
-  },
+      return {
+        kept: { ...kept, hiring },
+        act: () => {
+          const input = validate(registerBody, {
+            ...kept,
+            email: kept.email.trim(),
+            password,
+            role: hiring ? "recruiter" : "member",
+          });
+          return register(authDeps(ctx.state.app), input, { ip: ctx.state.ip });
+        },
+      };
+    }),
 };
 
 export default function Register({ data }: PageProps<Data>) {

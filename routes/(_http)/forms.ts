@@ -12,8 +12,9 @@ import {
   RateLimitError,
   ValidationError,
 } from "../../services/errors.ts";
+import type { SignedIn } from "../../services/auth.ts";
 import { HttpProblem, readCapped } from "./api.ts";
-import { assertSameSite, cookieNames, csrfToken, type SessionState } from "./session.ts";
+import { assertSameSite, cookieNames, csrfToken, sessionCookies, type SessionState } from "./session.ts";
 
 /** Form pages carry a CSRF token and personal data: never cached. */
 export const NO_STORE = { "cache-control": "no-store" };
@@ -119,6 +120,34 @@ export async function signedOutForm(ctx: FreshContext<AppState>): Promise<Respon
   const caller = ctx.state.session.caller;
   if (caller) return seeOther(next ?? profilePath(caller.user.id));
   return ctx.render({ form: await formState(ctx), next } satisfies SignedOutFormData, { headers: NO_STORE });
+}
+
+/**
+ * POST of the sign-in and join forms: read the fields, check the CSRF token, act, start the session and go on; or
+ * show the form again with what went wrong. `read` returns the values to keep on the form and the action to take.
+ */
+export async function submitSignedOutForm(
+  req: Request,
+  ctx: FreshContext<AppState>,
+  labels: Record<string, string>,
+  read: (form: FormData) => { kept: Record<string, string>; act: () => Promise<SignedIn> },
+): Promise<Response> {
+  const next = safeNext(ctx.url.searchParams.get("next"));
+  let values: Record<string, string> = {};
+  try {
+    const form = await readForm(req);
+    const { kept, act } = read(form);
+    values = kept;
+    await assertFormSameSite(req, ctx, form);
+    const signedIn = await act();
+    setSessionCookies(ctx.state.session, sessionCookies(signedIn, ctx.state.session.secure));
+    return seeOther(next ?? profilePath(signedIn.user.id));
+  } catch (err) {
+    const failure = formFailure(ctx, err, labels);
+    if (!failure) throw err;
+    const form = await formState(ctx, values, failure);
+    return ctx.render({ form, next } satisfies SignedOutFormData, { status: failure.status, headers: failure.headers });
+  }
 }
 
 export interface FormFailure {
