@@ -12,18 +12,24 @@ import * as $7 from "./routes/api/auth/logout.ts";
 import * as $8 from "./routes/api/auth/refresh-token.ts";
 import * as $9 from "./routes/api/auth/register.ts";
 import * as $10 from "./routes/api/openapi.json.ts";
-import * as $11 from "./routes/api/users/[id].ts";
-import * as $12 from "./routes/api/users/index.ts";
-import * as $13 from "./routes/api/users/me.ts";
-import * as $14 from "./routes/healthz.ts";
-import * as $15 from "./routes/in/[id].tsx";
-import * as $16 from "./routes/index.tsx";
-import * as $17 from "./routes/login.tsx";
-import * as $18 from "./routes/logout.tsx";
-import * as $19 from "./routes/readyz.ts";
-import * as $20 from "./routes/register.tsx";
-import * as $21 from "./routes/settings/delete.tsx";
-import * as $22 from "./routes/settings/index.tsx";
+import * as $11 from "./routes/api/posts/[id].ts";
+import * as $12 from "./routes/api/posts/index.ts";
+import * as $13 from "./routes/api/users/[id].ts";
+import * as $14 from "./routes/api/users/index.ts";
+import * as $15 from "./routes/api/users/me.ts";
+import * as $16 from "./routes/feed.tsx";
+import * as $17 from "./routes/healthz.ts";
+import * as $18 from "./routes/in/[id].tsx";
+import * as $19 from "./routes/index.tsx";
+import * as $20 from "./routes/login.tsx";
+import * as $21 from "./routes/logout.tsx";
+import * as $22 from "./routes/posts/[id].tsx";
+import * as $23 from "./routes/posts/[id]/delete.tsx";
+import * as $24 from "./routes/readyz.ts";
+import * as $25 from "./routes/register.tsx";
+import * as $26 from "./routes/settings/delete.tsx";
+import * as $27 from "./routes/settings/index.tsx";
+import * as $i0 from "./islands/Composer.tsx";
 
 const manifest = {
   routes: {
@@ -38,20 +44,27 @@ const manifest = {
     "./routes/api/auth/refresh-token.ts": $8,
     "./routes/api/auth/register.ts": $9,
     "./routes/api/openapi.json.ts": $10,
-    "./routes/api/users/[id].ts": $11,
-    "./routes/api/users/index.ts": $12,
-    "./routes/api/users/me.ts": $13,
-    "./routes/healthz.ts": $14,
-    "./routes/in/[id].tsx": $15,
-    "./routes/index.tsx": $16,
-    "./routes/login.tsx": $17,
-    "./routes/logout.tsx": $18,
-    "./routes/readyz.ts": $19,
-    "./routes/register.tsx": $20,
-    "./routes/settings/delete.tsx": $21,
-    "./routes/settings/index.tsx": $22,
+    "./routes/api/posts/[id].ts": $11,
+    "./routes/api/posts/index.ts": $12,
+    "./routes/api/users/[id].ts": $13,
+    "./routes/api/users/index.ts": $14,
+    "./routes/api/users/me.ts": $15,
+    "./routes/feed.tsx": $16,
+    "./routes/healthz.ts": $17,
+    "./routes/in/[id].tsx": $18,
+    "./routes/index.tsx": $19,
+    "./routes/login.tsx": $20,
+    "./routes/logout.tsx": $21,
+    "./routes/posts/[id].tsx": $22,
+    "./routes/posts/[id]/delete.tsx": $23,
+    "./routes/readyz.ts": $24,
+    "./routes/register.tsx": $25,
+    "./routes/settings/delete.tsx": $26,
+    "./routes/settings/index.tsx": $27,
   },
-  islands: {},
+  islands: {
+    "./islands/Composer.tsx": $i0,
+  },
   baseUrl: import.meta.url,
 };
 

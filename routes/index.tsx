@@ -1,5 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
-import type { PageProps } from "$fresh/server.ts";
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../plugins/app.ts";
+import { seeOther } from "./(_http)/forms.ts";
 
 const POINTS = [
   {
@@ -20,6 +22,11 @@ const POINTS = [
     text: "One command starts it with an embedded database. Grow into MySQL, Redis and search when you need them.",
   },
 ];
+
+// Members start at their feed; everyone else gets the landing page.
+export const handler: Handlers<unknown, AppState> = {
+  GET: (_req, ctx) => ctx.state.session.caller ? seeOther("/feed") : ctx.render(),
+};
 
 export default function Landing({ url }: PageProps) {
   return (

@@ -11,6 +11,7 @@ import { KvStore } from "./store/kv/store.ts";
 import type { Store } from "./store/types.ts";
 import type { TokenIssuer } from "./tokens.ts";
 import type { UsersDeps } from "./users.ts";
+import type { PostsDeps } from "./posts.ts";
 
 export interface App {
   config: Config;
@@ -62,7 +63,12 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   };
 }
 
+const closed = new WeakSet<App>();
+
+/** Closes every adapter; closing twice is harmless. */
 export async function closeApp(app: App): Promise<void> {
+  if (closed.has(app)) return;
+  closed.add(app);
   app.accepting = false;
   app.hasher.close();
   await app.limiter.close();
@@ -79,6 +85,10 @@ export function authDeps(app: App): AuthDeps {
     limitFactor: app.config.rateLimitFactor,
     log: app.log,
   };
+}
+
+export function postsDeps(app: App): PostsDeps {
+  return { store: app.store, cursorKey: app.keys.cursor, log: app.log };
 }
 
 export function usersDeps(app: App): UsersDeps {

@@ -2,61 +2,8 @@
 import { SignJWT } from "jose";
 import { assert, assertEquals, assertMatch, assertNotIncludes } from "../framework/testing/assert.ts";
 import { deriveKeys } from "../services/secrets.ts";
-import { type TestApp, withTestApp } from "./testing.ts";
-
-type Json = Record<string, unknown>;
-
-async function call(
-  t: TestApp,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-  headers: HeadersInit = {},
-) {
-  const h = new Headers(headers);
-  if (body !== undefined && !h.has("content-type")) h.set("content-type", "application/json");
-  if (token) h.set("authorization", `Bearer ${token}`);
-  const res = await t.fetch(path, {
-    method,
-    headers: h,
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) as Json : {} };
-}
-
-let n = 0;
-function person(extra: Json = {}) {
-  n++;
-  return {
-    email: `person${n}.${crypto.randomUUID().slice(0, 8)}@example.com`,
-    password: "correct horse battery",
-    firstName: "Ada",
-    lastName: `Lovelace${n}`,
-    ...extra,
-  };
-}
-
-async function signUp(t: TestApp, extra: Json = {}) {
-  const body = person(extra);
-  const res = await call(t, "POST", "/api/auth/register", body);
-  assertEquals(res.status, 201, res.text);
-  return { ...res.json, email: body.email, password: body.password } as Json & {
-    user: Json & { id: string };
-    accessToken: string;
-    refreshToken: string;
-    email: string;
-    password: string;
-  };
-}
-
-function assertProblem(res: { status: number; headers: Headers; json: Json }, status: number) {
-  assertEquals(res.status, status, JSON.stringify(res.json));
-  assertEquals(res.headers.get("content-type"), "application/problem+json");
-  assertEquals(res.json.status, status);
-  assert(typeof res.json.title === "string");
-}
+import { assertProblem, call, type Json, person, signUp } from "./api_client.ts";
+import { withTestApp } from "./testing.ts";
 
 Deno.test("[api] register answers 201 with the member, a token pair and a location; never the hash", async () => {
   await withTestApp(async (t) => {

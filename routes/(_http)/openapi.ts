@@ -1,6 +1,15 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
 import { z } from "zod";
-import { loginBody, profilePatch, refreshBody, registerBody, usersQuery } from "./schemas.ts";
+import {
+  loginBody,
+  postBody,
+  postPatch,
+  postsQuery,
+  profilePatch,
+  refreshBody,
+  registerBody,
+  usersQuery,
+} from "./schemas.ts";
 
 type Schema = z.ZodType;
 
@@ -11,6 +20,8 @@ interface Operation {
   auth: boolean;
   body?: Schema;
   query?: z.ZodObject;
+  /** Creating POSTs that honour Idempotency-Key. */
+  idempotent?: boolean;
   responses: Record<string, string>;
 }
 
@@ -78,6 +89,45 @@ const OPERATIONS: Operation[] = [
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
   },
+  {
+    method: "get",
+    path: "/api/posts",
+    summary: "The home feed (default), everyone's posts (feed=all) or one member's (authorId), newest first",
+    auth: true,
+    query: postsQuery,
+    responses: { 200: "PostPage", 401: "Problem", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/posts",
+    summary: "Publish a post",
+    auth: true,
+    body: postBody,
+    idempotent: true,
+    responses: { 201: "Post", 401: "Problem", 409: "Problem", 422: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/posts/{id}",
+    summary: "A post",
+    auth: true,
+    responses: { 200: "Post", 401: "Problem", 404: "Problem" },
+  },
+  {
+    method: "put",
+    path: "/api/posts/{id}",
+    summary: "Edit a post (its author)",
+    auth: true,
+    body: postPatch,
+    responses: { 200: "Post", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "delete",
+    path: "/api/posts/{id}",
+    summary: "Delete a post (its author or an admin)",
+    auth: true,
+    responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
+  },
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -121,6 +171,15 @@ export function openApiDocument(): unknown {
       ...Object.entries(op.query ? (jsonSchema(op.query).properties as Record<string, unknown>) : {}).map((
         [name, schema],
       ) => ({ name, in: "query", required: false, schema })),
+      ...(op.idempotent
+        ? [{
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          schema: { type: "string", minLength: 1, maxLength: 64 },
+          description: "Replays the first answer for the same key and body within 24 h",
+        }]
+        : []),
     ];
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
@@ -175,6 +234,23 @@ export function openApiDocument(): unknown {
           type: "object",
           required: ["items", "nextCursor"],
           properties: { items: { type: "array", items: ref("UserSummary") }, nextCursor: nullableStr },
+        },
+        Post: {
+          type: "object",
+          required: ["id", "author", "content", "mediaUrl", "createdAt", "updatedAt"],
+          properties: {
+            id: str,
+            author: ref("UserSummary"),
+            content: str,
+            mediaUrl: nullableStr,
+            createdAt: { type: "string", format: "date-time" },
+            updatedAt: { type: "string", format: "date-time" },
+          },
+        },
+        PostPage: {
+          type: "object",
+          required: ["items", "nextCursor"],
+          properties: { items: { type: "array", items: ref("Post") }, nextCursor: nullableStr },
         },
         AuthResult: {
           type: "object",

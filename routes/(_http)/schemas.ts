@@ -57,6 +57,24 @@ export const profilePatch = z.strictObject({
   profilePictureUrl: pictureUrl.optional(),
 });
 
+const postContent = text(1, 3000, { multiline: true }).refine((s) => s.trim() !== "", "must not be blank");
+
+export const postBody = z.strictObject({
+  content: postContent,
+  mediaUrl: pictureUrl.optional(),
+});
+
+export const postPatch = z.strictObject({
+  content: postContent.optional(),
+  mediaUrl: pictureUrl.optional(),
+});
+
+export const postsQuery = z.strictObject({
+  feed: z.enum(["home", "all"], { error: "must be home or all" }).optional(),
+  authorId: z.string().min(1).max(64).optional(),
+  ...pageQuery,
+});
+
 export const usersQuery = z.strictObject({ q: text(0, 100).optional(), ...pageQuery });
 
 export const idParam = z.string().min(1).max(64);

@@ -1,4 +1,5 @@
 // Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
+import type { PostView } from "../../services/posts.ts";
 import type { User } from "../../services/store/types.ts";
 
 export function userSummary(u: User) {
@@ -26,4 +27,15 @@ export function publicUser(u: User) {
 /** The caller's own profile: the only answer that carries an email. */
 export function me(u: User) {
   return { ...publicUser(u), email: u.email };
+}
+
+export function postJson({ post, author }: PostView) {
+  return {
+    id: post.id,
+    author: userSummary(author),
+    content: post.content,
+    mediaUrl: post.mediaUrl,
+    createdAt: post.createdAt.toISOString(),
+    updatedAt: post.updatedAt.toISOString(),
+  };
 }

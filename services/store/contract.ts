@@ -246,6 +246,351 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     assertEquals(new Set(queue.events.map((e) => e.eventId)).size, queue.events.length, "event ids are unique");
   });
 
+  const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  test("a post round-trips exactly and lists newest first, by author or for everyone, page by page", async (store) => {
+    const a = await store.createUser(newUser(1));
+    const b = await store.createUser(newUser(2));
+    const made = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(await store.createPost({ authorId: i % 2 ? b.id : a.id, content: `post ${i} ${UNICODE}\nline 2` }));
+    }
+    const first = made[0];
+    assertEquals(typeof first.id, "string");
+    assertEquals(await store.getPost(first.id), first);
+    assertEquals([first.authorId, first.content, first.mediaUrl], [a.id, `post 0 ${UNICODE}\nline 2`, null]);
+    assertEquals(await store.getPost("missing"), null);
+    const all: string[] = [];
+    let after = undefined;
+    do {
+      const page: Awaited<ReturnType<Store["listPosts"]>> = await store.listPosts({ limit: 3, after });
+      all.push(...page.items.map((p) => p.id));
+      after = page.next ?? undefined;
+    } while (after);
+    assertEquals(all, made.map((p) => p.id).reverse());
+    const byB = await store.listPosts({ authorId: b.id, limit: 10 });
+    assertEquals(byB.items.map((p) => p.id), [made[5].id, made[3].id, made[1].id]);
+    assertEquals(byB.next, null);
+    assertEquals((await store.getPosts([made[2].id, "missing", made[0].id])).map((p) => p.id), [
+      made[2].id,
+      made[0].id,
+    ]);
+    assertEquals((await store.getUsers([b.id, "missing", a.id])).map((u) => u.id), [b.id, a.id]);
+    assertEquals(await store.getPosts([]), []);
+    await assertRejects(() => store.createPost({ authorId: "missing", content: "x" }));
+  });
+
+  test("a post edit changes content or media and moves updatedAt; deleting removes it", async (store) => {
+    const a = await store.createUser(newUser(1));
+    const p = await store.createPost({ authorId: a.id, content: "draft", mediaUrl: "https://img.example/1.png" });
+    await later(5);
+    const edited = await store.updatePost(p.id, { content: "final 🚀" });
+    assertEquals([edited?.content, edited?.mediaUrl, edited?.createdAt], [
+      "final 🚀",
+      "https://img.example/1.png",
+      p.createdAt,
+    ]);
+    assert(edited!.updatedAt > p.updatedAt);
+    assertEquals((await store.updatePost(p.id, { mediaUrl: null }))?.mediaUrl, null);
+    assertEquals(await store.updatePost("missing", { content: "x" }), null);
+    assertEquals(await store.deletePost(p.id), true);
+    assertEquals(await store.getPost(p.id), null);
+    assertEquals(await store.deletePost(p.id), false);
+    assertEquals((await store.listPosts({ authorId: a.id, limit: 5 })).items, []);
+  });
+
+  test("timelines hold entries newest first, ignore repeats, and lose removed posts and authors", async (store) => {
+    const [m, a, b] = [
+      await store.createUser(newUser(1)),
+      await store.createUser(newUser(2)),
+      await store.createUser(newUser(3)),
+    ];
+    const posts = [];
+    for (let i = 0; i < 6; i++) {
+      const post = await store.createPost({ authorId: i % 2 ? b.id : a.id, content: `p${i}` });
+      posts.push(post);
+      const entry = { postId: post.id, authorId: post.authorId, createdAt: post.createdAt };
+      await store.addToTimelines([m.id, post.authorId], entry);
+      await store.addToTimelines([m.id], entry); // a retried fan-out
+    }
+    const read = async (member: string) => {
+      const out: string[] = [];
+      let after = undefined;
+      do {
+        const page: Awaited<ReturnType<Store["listTimeline"]>> = await store.listTimeline(member, { limit: 4, after });
+        out.push(...page.items.map((e) => e.postId));
+        after = page.next ?? undefined;
+      } while (after);
+      return out;
+    };
+    assertEquals(await read(m.id), posts.map((p) => p.id).reverse());
+    assertEquals(await read(a.id), [posts[4].id, posts[2].id, posts[0].id]);
+    const page = await store.listTimeline(m.id, { limit: 1 });
+    assertEquals(page.items[0], { postId: posts[5].id, authorId: b.id, createdAt: posts[5].createdAt });
+
+    await store.removePostFromTimelines(posts[4].id);
+    assertEquals(await read(a.id), [posts[2].id, posts[0].id]);
+    assertEquals((await read(m.id)).includes(posts[4].id), false);
+    await store.removeAuthorFromTimeline(m.id, b.id);
+    assertEquals(await read(m.id), [posts[2].id, posts[0].id]);
+    assertEquals(await read(b.id), [posts[5].id, posts[3].id, posts[1].id], "only that member's timeline changed");
+    await store.trimTimeline(b.id, 2);
+    assertEquals(await read(b.id), [posts[5].id, posts[3].id]);
+    await store.removePostFromTimelines("never-was");
+  });
+
+  test("a timeline remembers when it was last built", async (store) => {
+    const m = await store.createUser(newUser(1));
+    assertEquals(await store.getTimelineBuiltAt(m.id), null);
+    const at = new Date(Date.now() - 1000);
+    await store.setTimelineBuiltAt(m.id, at);
+    assertEquals(await store.getTimelineBuiltAt(m.id), at);
+  });
+
+  test("one pending or accepted connection per pair, in either direction, even when invitations race", async (store) => {
+    const [a, b, c] = [
+      await store.createUser(newUser(1)),
+      await store.createUser(newUser(2)),
+      await store.createUser(newUser(3)),
+    ];
+    const invite = await store.createConnection({ senderId: a.id, receiverId: b.id, message: `Hi ${UNICODE}` });
+    assertEquals([invite.status, invite.senderId, invite.receiverId, invite.message], [
+      "pending",
+      a.id,
+      b.id,
+      `Hi ${UNICODE}`,
+    ]);
+    assertEquals(await store.getConnection(invite.id), invite);
+    const dup = await assertRejects(() => store.createConnection({ senderId: b.id, receiverId: a.id, message: "" }));
+    assert(dup instanceof ConflictError, String(dup));
+    const race = await Promise.allSettled([
+      store.createConnection({ senderId: a.id, receiverId: c.id, message: "" }),
+      store.createConnection({ senderId: c.id, receiverId: a.id, message: "" }),
+      store.createConnection({ senderId: a.id, receiverId: c.id, message: "" }),
+    ]);
+    assertEquals(race.filter((r) => r.status === "fulfilled").length, 1);
+    await assertRejects(() => store.createConnection({ senderId: a.id, receiverId: "missing", message: "" }));
+    assertEquals(await store.getConnection("missing"), null);
+  });
+
+  test("accepting connects both ways; rejecting or deleting frees the pair", async (store) => {
+    const queue = listen(store);
+    const [a, b, c] = [
+      await store.createUser(newUser(1)),
+      await store.createUser(newUser(2)),
+      await store.createUser(newUser(3)),
+    ];
+    const ab = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+    const ac = await store.createConnection({ senderId: a.id, receiverId: c.id, message: "" });
+    assertEquals(await store.listConnectedIds(a.id), [], "pending is not connected");
+    await later(5);
+    const accepted = await store.setConnectionStatus(ab.id, "accepted");
+    assertEquals(accepted?.status, "accepted");
+    assert(accepted!.updatedAt > ab.updatedAt);
+    assertEquals(await store.listConnectedIds(a.id), [b.id]);
+    assertEquals(await store.listConnectedIds(b.id), [a.id]);
+    const acceptedEvent = await queue.waitFor("connection.accepted", ab.id);
+    assertEquals([...acceptedEvent.members!].sort(), [a.id, b.id].sort());
+
+    assertEquals((await store.setConnectionStatus(ac.id, "rejected"))?.status, "rejected");
+    const again = await store.createConnection({ senderId: c.id, receiverId: a.id, message: "" });
+    assertEquals(again.status, "pending", "a rejected invitation does not block a new one");
+
+    assertEquals(await store.deleteConnection(ab.id), true);
+    assertEquals(await store.listConnectedIds(a.id), []);
+    const removed = await queue.waitFor("connection.removed", ab.id);
+    assertEquals([...removed.members!].sort(), [a.id, b.id].sort());
+    assertEquals(await store.deleteConnection(ab.id), false);
+    assertEquals(await store.setConnectionStatus("missing", "accepted"), null);
+    await store.createConnection({ senderId: b.id, receiverId: a.id, message: "" });
+  });
+
+  test("post writes commit their events", async (store) => {
+    const queue = listen(store);
+    const a = await store.createUser(newUser(1));
+    const p = await store.createPost({ authorId: a.id, content: "hello" });
+    await store.updatePost(p.id, { content: "hello again" });
+    await store.deletePost(p.id);
+    await queue.waitFor("post.created", p.id);
+    await queue.waitFor("post.updated", p.id);
+    const deleted = await queue.waitFor("post.deleted", p.id);
+    assertEquals(deleted.members, [a.id]);
+  });
+
+  test("a deleted member's posts, connections and timeline are purged, and others' timelines follow", async (store) => {
+    const [a, b] = [await store.createUser(newUser(1)), await store.createUser(newUser(2))];
+    const ab = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+    await store.setConnectionStatus(ab.id, "accepted");
+    const mine = [];
+    for (let i = 0; i < 5; i++) {
+      const post = await store.createPost({ authorId: a.id, content: `p${i}` });
+      mine.push(post);
+      await store.addToTimelines([a.id, b.id], { postId: post.id, authorId: a.id, createdAt: post.createdAt });
+    }
+    const theirs = await store.createPost({ authorId: b.id, content: "b's post" });
+    await store.addToTimelines([a.id, b.id], { postId: theirs.id, authorId: b.id, createdAt: theirs.createdAt });
+    const queue = listen(store);
+    assertEquals(await store.deleteUser(a.id), true);
+    assertEquals(await store.purgeMemberContent(a.id), true);
+    assertEquals(await store.purgeMemberContent(a.id), true, "running it again is harmless");
+    assertEquals(await store.getPosts(mine.map((p) => p.id)), []);
+    assertEquals(await store.getConnection(ab.id), null);
+    assertEquals(await store.listConnectedIds(b.id), []);
+    assertEquals((await store.listTimeline(b.id, { limit: 10 })).items.map((e) => e.postId), [theirs.id]);
+    assertEquals((await store.listTimeline(a.id, { limit: 10 })).items, []);
+    assertEquals(await store.getPost(theirs.id) !== null, true, "other members' posts stay");
+    await queue.waitFor("post.deleted", mine[0].id);
+  });
+
+  test("bulk imports read back exactly through the normal methods, and commit no events", async (store) => {
+    const queue = listen(store);
+    const base = Date.UTC(2024, 0, 15, 9, 30, 0, 123);
+    const at = (minutes: number) => new Date(base + minutes * 60_000);
+    const people = [0, 1, 2, 3].map((i) => ({
+      ...newUser(i, { headline: `Engineer ${i} ${UNICODE}`, location: "Lagos", bio: i ? "" : "a\nb" }),
+      createdAt: at(i),
+    }));
+    // Given out of time order: listings sort by createdAt, whatever the import order.
+    const order = [2, 0, 3, 1];
+    const imported = await store.importUsers(order.map((i) => people[i]));
+    assertEquals(imported.length, 4);
+    assertEquals(new Set(imported).size, 4);
+    const idOf = (i: number) => imported[order.indexOf(i)];
+    for (const [i, input] of people.entries()) {
+      const expected: User = {
+        id: idOf(i),
+        email: input.email,
+        passwordHash: input.passwordHash,
+        firstName: input.firstName,
+        lastName: input.lastName,
+        headline: input.headline!,
+        bio: input.bio ?? "",
+        location: "Lagos",
+        profilePictureUrl: null,
+        role: "member",
+        createdAt: input.createdAt,
+        updatedAt: input.createdAt,
+      };
+      assertEquals(await store.getUser(idOf(i)), expected);
+      assertEquals(await store.getUserByEmail(input.email.toUpperCase()), expected);
+    }
+    assertEquals((await store.listUsers({ limit: 10 })).items.map((u) => u.id), [3, 2, 1, 0].map(idOf));
+    const [a, b, c, d] = [0, 1, 2, 3].map(idOf);
+
+    const taken = await assertRejects(() =>
+      store.importUsers([{ ...newUser(9, { email: "MEMBER2@example.com" }), createdAt: at(9) }])
+    );
+    assert(taken instanceof ConflictError && taken.field === "email", String(taken));
+    const twice = await assertRejects(() =>
+      store.importUsers([
+        { ...newUser(7, { email: "twice@example.com" }), createdAt: at(7) },
+        { ...newUser(8, { email: "TWICE@example.com" }), createdAt: at(8) },
+      ])
+    );
+    assert(twice instanceof ConflictError && twice.field === "email", String(twice));
+    assertEquals(await store.getUserByEmail("twice@example.com"), null, "a failed batch writes nothing");
+
+    const postInputs = [
+      { authorId: b, content: `first ${UNICODE}\nline 2`, createdAt: at(10) },
+      { authorId: a, content: "second", mediaUrl: "https://img.example/2.png", createdAt: at(11) },
+      { authorId: b, content: "third", createdAt: at(12) },
+      { authorId: c, content: "fourth", createdAt: at(13) },
+    ];
+    const postIds = await store.importPosts(postInputs);
+    assertEquals(postIds.length, 4);
+    for (const [i, input] of postInputs.entries()) {
+      assertEquals(await store.getPost(postIds[i]), {
+        id: postIds[i],
+        authorId: input.authorId,
+        content: input.content,
+        mediaUrl: input.mediaUrl ?? null,
+        createdAt: input.createdAt,
+        updatedAt: input.createdAt,
+      });
+    }
+    assertEquals((await store.listPosts({ authorId: b, limit: 10 })).items.map((p) => p.id), [postIds[2], postIds[0]]);
+    assertEquals((await store.listPosts({ limit: 10 })).items.map((p) => p.id), [...postIds].reverse());
+
+    const joins = [
+      { senderId: a, receiverId: b, createdAt: at(20) },
+      { senderId: c, receiverId: a, createdAt: at(21) },
+      { senderId: b, receiverId: a, createdAt: at(22) }, // the a–b pair again, the other way round
+    ];
+    await store.importConnections(joins);
+    await store.importConnections(joins); // twice is harmless
+    const connected = async (id: string) => (await store.listConnectedIds(id)).toSorted();
+    assertEquals(await connected(a), [b, c].toSorted());
+    assertEquals([await connected(b), await connected(c), await connected(d)], [[a], [a], []]);
+
+    const entry = (memberId: string, i: number) => ({
+      memberId,
+      postId: postIds[i],
+      authorId: postInputs[i].authorId,
+      createdAt: postInputs[i].createdAt,
+    });
+    const timeline = [entry(a, 0), entry(a, 1), entry(a, 2), entry(a, 3), entry(b, 0), entry(b, 1)];
+    await store.importTimeline(timeline);
+    await store.importTimeline([entry(a, 2)]); // a repeat changes nothing
+    const feed: string[] = [];
+    let after = undefined;
+    do {
+      const page: Awaited<ReturnType<Store["listTimeline"]>> = await store.listTimeline(a, { limit: 3, after });
+      feed.push(...page.items.map((e) => e.postId));
+      after = page.next ?? undefined;
+    } while (after);
+    assertEquals(feed, [...postIds].reverse());
+    assertEquals((await store.listTimeline(b, { limit: 10 })).items, [
+      { postId: postIds[1], authorId: a, createdAt: at(11) },
+      { postId: postIds[0], authorId: b, createdAt: at(10) },
+    ]);
+
+    // The MySQL outbox relay runs at least once a second, so a stray outbox row would have arrived by now.
+    await later(1_100);
+    assertEquals(queue.events, [], "imports commit no events");
+
+    // Imported records behave like written ones: the pair is taken, the email too, and the posts can be edited.
+    const dup = await assertRejects(() => store.createConnection({ senderId: b, receiverId: a, message: "" }));
+    assert(dup instanceof ConflictError, String(dup));
+    const email = await assertRejects(() => store.createUser(newUser(5, { email: "member1@EXAMPLE.com" })));
+    assert(email instanceof ConflictError, String(email));
+    assertEquals((await store.updatePost(postIds[1], { content: "edited" }))?.content, "edited");
+    // A pair with a pending invitation is already joined: importing it is skipped, the invitation stays pending.
+    const pending = await store.createConnection({ senderId: c, receiverId: d, message: "hi" });
+    await store.importConnections([{ senderId: d, receiverId: c, createdAt: at(30) }]);
+    assertEquals((await store.getConnection(pending.id))?.status, "pending");
+    assertEquals(await connected(d), []);
+  });
+
+  test("imports bigger than one commit or batch arrive whole, long Unicode texts included", async (store) => {
+    const base = Date.UTC(2024, 5, 1);
+    const users = await store.importUsers(
+      Array.from(
+        { length: 260 },
+        (_, i) => ({ ...newUser(i, { bio: UNICODE.repeat(40) }), createdAt: new Date(base + i) }),
+      ),
+    );
+    const emoji = "🧑🏽‍💻";
+    const long = emoji.repeat(Math.floor(3_000 / emoji.length)).padEnd(3_000, "x"); // 3,000 UTF-16 units
+    const posts = await store.importPosts(
+      Array.from({ length: 120 }, (_, i) => ({ authorId: users[i % 3], content: long, createdAt: new Date(base + i) })),
+    );
+    assertEquals((await store.getPost(posts[119]))?.content, long);
+    const pairs = [];
+    for (let i = 1; i < 260; i++) pairs.push({ senderId: users[0], receiverId: users[i], createdAt: new Date(base) });
+    await store.importConnections(pairs);
+    assertEquals((await store.listConnectedIds(users[0])).length, 259);
+    const entries = [];
+    for (const memberId of users.slice(0, 40)) {
+      for (const [i, postId] of posts.entries()) {
+        entries.push({ memberId, postId, authorId: users[i % 3], createdAt: new Date(base + i) });
+      }
+    }
+    await store.importTimeline(entries); // 4,800 entries
+    const page = await store.listTimeline(users[39], { limit: 120 });
+    assertEquals(page.items.map((e) => e.postId), [...posts].reverse());
+    assertEquals((await store.listUsers({ limit: 1 })).items[0].id, users[259]);
+  });
+
   test("ping answers while the store is open", async (store) => {
     await store.ping();
   });

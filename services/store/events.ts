@@ -2,8 +2,11 @@
 // waits, and kept as a dead letter after the last try instead of vanishing.
 import type { DomainEvent } from "./types.ts";
 
-export function newEvent(type: DomainEvent["type"], id: string, at = new Date()): DomainEvent {
-  return { type, id, eventId: crypto.randomUUID(), at: at.toISOString() };
+/** A new event about record `id`; `members` names who the record joined, for events that outlive the record. */
+export function newEvent(type: DomainEvent["type"], id: string, at = new Date(), members?: string[]): DomainEvent {
+  const event: DomainEvent = { type, id, eventId: crypto.randomUUID(), at: at.toISOString() };
+  if (members) event.members = [...members];
+  return event;
 }
 
 /** Waits between delivery attempts of a failing event (Deno KV allows five): 1 s, 10 s, 1 min, 10 min, 1 h. */

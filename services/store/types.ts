@@ -80,13 +80,87 @@ export interface UsersPage {
  * relayed to the KV queue), so an acknowledged write never loses its event.
  */
 export interface DomainEvent {
-  type: "user.created" | "user.updated" | "user.deleted";
+  type:
+    | "user.created"
+    | "user.updated"
+    | "user.deleted"
+    | "post.created"
+    | "post.updated"
+    | "post.deleted"
+    | "connection.accepted"
+    | "connection.removed";
   /** The id of the record the event is about. */
   id: string;
+  /**
+   * The members a record joined, for events whose record may be gone by the time a worker runs: a connection's two
+   * members, a deleted post's author.
+   */
+  members?: string[];
   /** Unique per event, so a worker can make its effect idempotent. */
   eventId: string;
   /** ISO 8601. */
   at: string;
+}
+
+export interface Post {
+  id: string;
+  authorId: string;
+  /** Exactly as written (1..3,000 characters). */
+  content: string;
+  mediaUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewPost {
+  authorId: string;
+  content: string;
+  mediaUrl?: string | null;
+}
+
+export type PostPatch = Partial<Pick<Post, "content" | "mediaUrl">>;
+
+/** Where a newest-first listing of posts (or timeline entries) stopped. */
+export interface PostPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface PostsQuery {
+  /** Only this member's posts; every post when absent. */
+  authorId?: string;
+  limit: number;
+  after?: PostPosition;
+}
+
+export interface PostsPage {
+  items: Post[];
+  next: PostPosition | null;
+}
+
+/** A post that reached a member's home timeline (the fan-out worker writes these). */
+export interface TimelineEntry {
+  postId: string;
+  authorId: string;
+  createdAt: Date;
+}
+
+export interface TimelinePage {
+  items: TimelineEntry[];
+  next: PostPosition | null;
+}
+
+export type ConnectionStatus = "pending" | "accepted" | "rejected";
+
+export interface Connection {
+  id: string;
+  senderId: string;
+  receiverId: string;
+  status: ConnectionStatus;
+  /** The invitation note (0..300 characters). */
+  message: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type IdempotencyRecord =
@@ -106,10 +180,17 @@ export interface Store {
   /** Applies the patch; null when the member does not exist. */
   updateUser(id: string, patch: UserPatch): Promise<User | null>;
   /**
-   * Removes the member and everything keyed to them (index keys, sessions); the email is free again.
-   * False when there was no such member.
+   * Removes the member and everything keyed to them (index keys, sessions, posts, connections, timeline); the email
+   * is free again. Sessions and the email go in the same commit as the record; the member's posts and connections may
+   * follow in a worker reacting to `user.deleted`, through `purgeMemberContent`. False when there was no such member.
    */
   deleteUser(id: string): Promise<boolean>;
+
+  /**
+   * Deletes what a deleted member wrote or joined (posts, connections, timeline), in bounded batches, committing the
+   * events that keep other timelines right. Safe to run again; true when nothing is left.
+   */
+  purgeMemberContent(memberId: string): Promise<boolean>;
 
   /** Starts a refresh family; NotFoundError when the member does not exist (or was deleted meanwhile). */
   createSession(input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<Session>;
@@ -132,6 +213,58 @@ export interface Store {
   finishIdempotency(userId: string, key: string, result: { status: number; body: string }): Promise<void>;
   /** Releases a claim whose request failed, so the client can retry with the same key. */
   releaseIdempotency(userId: string, key: string): Promise<void>;
+
+  /** Publishes a post; NotFoundError when the author does not exist. Commits `post.created`. */
+  createPost(input: NewPost): Promise<Post>;
+  getPost(id: string): Promise<Post | null>;
+  /** The posts that exist among `ids`, in the order of `ids` (missing ones are skipped). */
+  getPosts(ids: string[]): Promise<Post[]>;
+  /** Commits `post.updated`; null when the post does not exist. */
+  updatePost(id: string, patch: PostPatch): Promise<Post | null>;
+  /** Commits `post.deleted` (with the author in `members`); false when there was no such post. */
+  deletePost(id: string): Promise<boolean>;
+  /** Newest first, keyset-paginated; one author's or everyone's. */
+  listPosts(query: PostsQuery): Promise<PostsPage>;
+  /** The members that exist among `ids`, in the order of `ids` (missing ones are skipped). */
+  getUsers(ids: string[]): Promise<User[]>;
+
+  /** Adds one post to the timelines of `memberIds`; adding an entry that is there already changes nothing. */
+  addToTimelines(memberIds: string[], entry: TimelineEntry): Promise<void>;
+  /** Removes a post from every timeline it reached. */
+  removePostFromTimelines(postId: string): Promise<void>;
+  /** Removes one author's posts from one member's timeline (the two are no longer connected). */
+  removeAuthorFromTimeline(memberId: string, authorId: string): Promise<void>;
+  /** A member's timeline, newest first, keyset-paginated. */
+  listTimeline(memberId: string, query: { limit: number; after?: PostPosition }): Promise<TimelinePage>;
+  /** Keeps the newest `keep` entries of a member's timeline and drops the rest. */
+  trimTimeline(memberId: string, keep: number): Promise<void>;
+  /** When the member's timeline was last built from scratch; null when it never was (or was dropped). */
+  getTimelineBuiltAt(memberId: string): Promise<Date | null>;
+  setTimelineBuiltAt(memberId: string, at: Date): Promise<void>;
+
+  /**
+   * Sends an invitation (pending). ConflictError when a pending or accepted connection already joins the two members
+   * in either direction, even when two invitations race; NotFoundError when either member does not exist.
+   */
+  createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection>;
+  getConnection(id: string): Promise<Connection | null>;
+  /** Accepting commits `connection.accepted`; null when the connection does not exist. */
+  setConnectionStatus(id: string, status: "accepted" | "rejected"): Promise<Connection | null>;
+  /** Removes it (withdrawn or ended); an accepted one commits `connection.removed`. False when there was none. */
+  deleteConnection(id: string): Promise<boolean>;
+  /** The members a member is connected to (accepted only). */
+  listConnectedIds(memberId: string): Promise<string[]>;
+
+  /**
+   * Bulk import for `deno task seed` and data migrations, never for request paths: writes the records as given (with
+   * their dates) in large batches and commits no events (the importer builds timelines itself with
+   * `importTimeline`). Returns the new ids in input order. ConflictError when an email is taken.
+   */
+  importUsers(users: (NewUser & { createdAt: Date })[]): Promise<string[]>;
+  importPosts(posts: (NewPost & { createdAt: Date })[]): Promise<string[]>;
+  /** Accepted connections; a pair that is already joined is skipped. */
+  importConnections(connections: { senderId: string; receiverId: string; createdAt: Date }[]): Promise<void>;
+  importTimeline(entries: (TimelineEntry & { memberId: string })[]): Promise<void>;
 
   /**
    * Events are delivered to this Deno KV queue (the app's `kv`, whose `listenQueue` the worker runner owns). The KV

@@ -11,9 +11,26 @@
 //   ["session_tokens", sessionId, tokenHash] → true; a family's token history, so its keys above can be deleted
 //   ["idempotency", userId, key]             → StoredIdempotency
 //
+//   ["posts", id]                                        → Post
+//   ["posts_by_created", createdAtMs, id]                → Post (a copy: everyone's posts, newest first, one range)
+//   ["posts_by_author", authorId, createdAtMs, id]       → Post (a copy: one author's posts, one range)
+//
+//   ["timeline", memberId, createdAtMs, postId]          → authorId; a member's home timeline (read in reverse)
+//   ["timeline_by_post", postId, memberId]               → TimelineRef; which timelines a post reached
+//   ["timeline_by_author", memberId, authorId, createdAtMs, postId] → true; one author's posts in one timeline
+//   ["timeline_built", memberId]                         → Date; when the timeline was last built from scratch
+//
+//   ["connections", id]                                  → Connection
+//   ["connections_by_member", memberId, connectionId]    → true; for both members, whatever the status
+//   ["connection_pairs", lo, hi]                         → connectionId; the pair's claim (lo < hi: the two member
+//                                                          ids sorted) while pending or accepted, created under a
+//                                                          versionstamp-null check so one of racing invitations wins
+//   ["connected", memberId, otherId]                     → connectionId; both directions, while accepted
+//
 // Session keys expire (expireIn) a day after their family does, and idempotency keys with their claim, so KV cleans
-// them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves.
-import type { User } from "../types.ts";
+// them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
+// entry's three keys are always written and deleted together, so removing a post or an author is exact.
+import type { Connection, Post, User } from "../types.ts";
 
 export const PING: Deno.KvKey = ["ping"];
 
@@ -44,3 +61,84 @@ export const sessionToken = (sessionId: string, tokenHash: string): Deno.KvKey =
 ];
 
 export const idempotency = (userId: string, key: string): Deno.KvKey => ["idempotency", userId, key];
+
+export const post = (id: string): Deno.KvKey => ["posts", id];
+export const POSTS_BY_CREATED: Deno.KvKey = ["posts_by_created"];
+export const postsByAuthor = (authorId: string): Deno.KvKey => ["posts_by_author", authorId];
+
+/** Every index key of a post; they never move, because a post's author and creation time are fixed. */
+export function postIndexKeys(p: Post): Deno.KvKey[] {
+  const ms = p.createdAt.getTime();
+  return [["posts_by_created", ms, p.id], ["posts_by_author", p.authorId, ms, p.id]];
+}
+
+/** The value of a `timeline_by_post` key: enough to find the entry's other two keys. */
+export interface TimelineRef {
+  createdAtMs: number;
+  authorId: string;
+}
+
+/** One post in one member's timeline, as its three keys name it. */
+export interface TimelineKeyParts extends TimelineRef {
+  memberId: string;
+  postId: string;
+}
+
+export const timeline = (memberId: string): Deno.KvKey => ["timeline", memberId];
+export const timelineByPost = (postId: string): Deno.KvKey => ["timeline_by_post", postId];
+export const timelineByAuthor = (memberId: string, authorId: string): Deno.KvKey => [
+  "timeline_by_author",
+  memberId,
+  authorId,
+];
+export const timelineBuilt = (memberId: string): Deno.KvKey => ["timeline_built", memberId];
+
+/** A timeline entry's key, then its two reverse keys. */
+export function timelineEntryKeys(e: TimelineKeyParts): [Deno.KvKey, Deno.KvKey, Deno.KvKey] {
+  return [
+    ["timeline", e.memberId, e.createdAtMs, e.postId],
+    ["timeline_by_post", e.postId, e.memberId],
+    ["timeline_by_author", e.memberId, e.authorId, e.createdAtMs, e.postId],
+  ];
+}
+
+export const connection = (id: string): Deno.KvKey => ["connections", id];
+export const connectionsByMember = (memberId: string): Deno.KvKey => ["connections_by_member", memberId];
+export const connectionByMember = (memberId: string, connectionId: string): Deno.KvKey => [
+  "connections_by_member",
+  memberId,
+  connectionId,
+];
+/** The same key whichever member invited the other. */
+export const connectionPair = (a: string, b: string): Deno.KvKey =>
+  a < b ? ["connection_pairs", a, b] : ["connection_pairs", b, a];
+export const connectedTo = (memberId: string): Deno.KvKey => ["connected", memberId];
+
+/** The two `connected` keys of an accepted connection, one per direction. */
+export function connectedKeys(c: Connection): [Deno.KvKey, Deno.KvKey] {
+  return [["connected", c.senderId, c.receiverId], ["connected", c.receiverId, c.senderId]];
+}
+
+/**
+ * An upper bound of a key's encoded size, which KV limits per commit (80 KiB of keys in all): a string part is its
+ * UTF-8 bytes plus a type byte and a terminator (a NUL inside is escaped to two bytes, counted as two), a number nine.
+ */
+export function keyBytes(key: Deno.KvKey): number {
+  let n = 0;
+  for (const part of key) {
+    if (typeof part === "string") n += 2 + utf8Bytes(part, 2);
+    else if (part instanceof Uint8Array) n += 2 + 2 * part.byteLength;
+    else n += 9;
+  }
+  return n;
+}
+
+/** UTF-8 bytes of `text`, counting each NUL as `nul` (an escaped one in a key takes two). */
+function utf8Bytes(text: string, nul = 1): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c === 0 ? nul : c < 0x80 ? 1 : c < 0x800 ? 2 : 3; // a surrogate pair is 3 + 3 here, 4 in UTF-8: an upper bound
+  }
+  return n;
+}

@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
+import { ConflictError } from "../../errors.ts";
 import { storeContract } from "../contract.ts";
 import { isId, newId } from "./ids.ts";
 import { KvStore } from "./store.ts";
@@ -99,4 +100,84 @@ kvTest("finishing replays with the claim's expiry; a late release keeps the resu
   assertEquals((await kv.get<{ expiresAt: number }>(["idempotency", "u", "k"])).value!.expiresAt, claimed);
   await store.releaseIdempotency("u", "k");
   assertEquals((await store.claimIdempotency("u", "k", "h", 60_000))?.state, "done");
+});
+
+kvTest("getPosts and getUsers read any number of ids in their order, 10 keys per getMany", async (store) => {
+  const a = await store.createUser(member(1));
+  const posts = [];
+  for (let i = 0; i < 25; i++) posts.push(await store.createPost({ authorId: a.id, content: `p${i}` }));
+  const ids = posts.map((p) => p.id).toReversed();
+  ids.splice(7, 0, newId().id);
+  assertEquals((await store.getPosts(ids)).map((p) => p.id), posts.map((p) => p.id).toReversed());
+  const members = [a];
+  for (let i = 2; i <= 12; i++) members.push(await store.createUser(member(i)));
+  const memberIds = members.map((m) => m.id).toReversed();
+  assertEquals((await store.getUsers(memberIds)).map((m) => m.id), memberIds);
+});
+
+kvTest(
+  "a fan-out wider than one commit is added and removed exactly; a deleted post is not added",
+  async (store, kv) => {
+    const a = await store.createUser(member(1));
+    const before = await allKeys(kv);
+    const p = await store.createPost({ authorId: a.id, content: "wide" });
+    const members = Array.from({ length: 400 }, () => newId().id);
+    await store.addToTimelines([...members, members[0]], { postId: p.id, authorId: a.id, createdAt: p.createdAt });
+    assertEquals((await store.listTimeline(members[399], { limit: 5 })).items.map((e) => e.postId), [p.id]);
+    await store.removePostFromTimelines(p.id);
+    await store.deletePost(p.id);
+    assertEquals(await allKeys(kv), before);
+    await store.addToTimelines([a.id], { postId: p.id, authorId: a.id, createdAt: p.createdAt });
+    assertEquals((await store.listTimeline(a.id, { limit: 5 })).items, []);
+  },
+);
+
+kvTest("re-opening a rejected invitation fails while a newer one holds the pair", async (store) => {
+  const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+  const first = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+  await store.setConnectionStatus(first.id, "rejected");
+  const second = await store.createConnection({ senderId: b.id, receiverId: a.id, message: "" });
+  let conflict = false;
+  await store.setConnectionStatus(first.id, "accepted").catch((e) => conflict = e instanceof ConflictError);
+  assert(conflict);
+  assertEquals((await store.setConnectionStatus(second.id, "accepted"))?.status, "accepted");
+  assertEquals(await store.listConnectedIds(a.id), [b.id]);
+});
+
+kvTest("purging a deleted member leaves no key of theirs behind", async (store, kv) => {
+  const [b, c] = [await store.createUser(member(2)), await store.createUser(member(3))];
+  const theirs = await store.createPost({ authorId: b.id, content: "b" });
+  const entry = { postId: theirs.id, authorId: b.id, createdAt: theirs.createdAt };
+  await store.addToTimelines([b.id], entry);
+  const before = await allKeys(kv);
+  const a = await store.createUser(member(1));
+  const ab = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+  await store.setConnectionStatus(ab.id, "accepted");
+  const ac = await store.createConnection({ senderId: a.id, receiverId: c.id, message: "" });
+  await store.setConnectionStatus(ac.id, "rejected");
+  await store.createConnection({ senderId: c.id, receiverId: a.id, message: "" });
+  for (let i = 0; i < 120; i++) {
+    const p = await store.createPost({ authorId: a.id, content: `a${i}` });
+    await store.addToTimelines([a.id, b.id], { postId: p.id, authorId: a.id, createdAt: p.createdAt });
+  }
+  await store.addToTimelines([a.id], entry);
+  await store.setTimelineBuiltAt(a.id, new Date());
+  await store.deleteUser(a.id);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+  assertEquals(await allKeys(kv), before);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+});
+
+kvTest("a purge bigger than one call's budget answers false until it is done", async (store, kv) => {
+  const a = await store.createUser(member(1));
+  const before = await allKeys(kv);
+  const doomed = await store.createUser(member(2));
+  const p = await store.createPost({ authorId: doomed.id, content: "everywhere" });
+  const reach = Array.from({ length: 5_100 }, () => newId().id);
+  await store.addToTimelines(reach, { postId: p.id, authorId: doomed.id, createdAt: p.createdAt });
+  await store.deleteUser(doomed.id);
+  assertEquals(await store.purgeMemberContent(doomed.id), false);
+  assertEquals(await store.purgeMemberContent(doomed.id), true);
+  assertEquals(await allKeys(kv), before);
+  assertEquals((await store.getUser(a.id))?.id, a.id);
 });

@@ -1,11 +1,13 @@
 // The store contract against MySQL / MariaDB, plus what only this adapter has (migrations, outbox, SQL text).
 // Each test gets a private database, dropped afterwards. CI must set DATABASE_URL; elsewhere the tests are skipped.
-import { assert, assertEquals } from "../../../framework/testing/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../../framework/testing/assert.ts";
+import { ConflictError, NotFoundError } from "../../errors.ts";
 import { type OpenedStore, storeContract } from "../contract.ts";
-import type { DomainEvent } from "../types.ts";
+import type { DomainEvent, NewUser, Store, TimelinePage } from "../types.ts";
 import { migrate, readMigrations } from "./migrate.ts";
-import { openDatabase } from "./pool.ts";
+import { openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
+import { TIMELINE_AFTER_SQL } from "./timelines.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL");
 const IN_CI = ["true", "1"].includes(Deno.env.get("CI") ?? "");
@@ -179,7 +181,29 @@ test("ids that cannot be ours are absent, never errors", async () => {
       assertEquals(await store.rotateSession(id, "a", "b"), false, id);
       await store.revokeSession(id);
       await store.revokeUserSessions(id);
+      assertEquals(await store.getPost(id), null, id);
+      assertEquals(await store.updatePost(id, { content: "x" }), null, id);
+      assertEquals(await store.deletePost(id), false, id);
+      await assertRejects(() => store.createPost({ authorId: id, content: "x" }));
+      assertEquals((await store.listPosts({ authorId: id, limit: 5 })).items, [], id);
+      assertEquals((await store.listPosts({ limit: 5, after: { createdAt: Date.now(), id } })).items, [], id);
+      await store.addToTimelines([id], { postId: id, authorId: id, createdAt: new Date() });
+      await store.removePostFromTimelines(id);
+      await store.removeAuthorFromTimeline(id, id);
+      await store.trimTimeline(id, 1);
+      assertEquals((await store.listTimeline(id, { limit: 5 })).items, [], id);
+      assertEquals(await store.getTimelineBuiltAt(id), null, id);
+      await store.setTimelineBuiltAt(id, new Date());
+      assertEquals(await store.getConnection(id), null, id);
+      assertEquals(await store.setConnectionStatus(id, "accepted"), null, id);
+      assertEquals(await store.deleteConnection(id), false, id);
+      assertEquals(await store.listConnectedIds(id), [], id);
+      assertEquals(await store.purgeMemberContent(id), true, id);
     }
+    assertEquals(await store.getPosts(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
+    assertEquals(await store.getUsers(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
+    const err = await assertRejects(() => store.createConnection({ senderId: "1", receiverId: "x", message: "" }));
+    assert(err instanceof NotFoundError, String(err));
   } finally {
     await cleanup();
   }
@@ -249,5 +273,279 @@ test("two instances relaying one outbox deliver every event", async () => {
     await second.close();
     queue.close();
     await first.cleanup();
+  }
+});
+
+function member(n: number): NewUser {
+  return { email: `m${n}@example.com`, passwordHash: "x", firstName: `F${n}`, lastName: "L", role: "member" };
+}
+
+/** Collects what the store relays to its queue. */
+function collect(store: Store): DomainEvent[] {
+  const seen: DomainEvent[] = [];
+  store.queue.listenQueue((msg) => {
+    seen.push(msg as DomainEvent);
+  });
+  return seen;
+}
+
+/** The longest run of whole code points from the start of `text` within `units` UTF-16 units (the API's count). */
+function prefix(text: string, units: number): string {
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > units) break;
+    out += ch;
+  }
+  return out;
+}
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    assert(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test("4-byte emoji round-trip in post content and invitation messages at their full length", async () => {
+  const { store, cleanup } = await openStore();
+  try {
+    const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+    // 3,000 UTF-16 units of 4-byte characters (12,000 bytes), and 3,000 code points of 3-byte ones.
+    const emoji = prefix("😀𝓜🧑🏽‍💻 \n".repeat(3000), 3000);
+    assert(emoji.length >= 2999);
+    for (const content of [emoji, "李".repeat(3000), "🚀".repeat(1500)]) {
+      const post = await store.createPost({ authorId: a.id, content, mediaUrl: "https://img.example/🚀.png" });
+      assertEquals(await store.getPost(post.id), post);
+      assertEquals((await store.getPost(post.id))?.content, content);
+      const text = `${prefix(content, 2990)}✅🧑🏽‍💻`;
+      assertEquals((await store.updatePost(post.id, { content: text }))?.content, text);
+      assertEquals((await store.getPost(post.id))?.content, text);
+    }
+    for (const message of ["𝓜".repeat(150), "李".repeat(300), "🧑🏽‍💻 Hi Zoë! 😀"]) {
+      const c = await store.createConnection({ senderId: a.id, receiverId: b.id, message });
+      assertEquals(await store.getConnection(c.id), c);
+      assertEquals((await store.getConnection(c.id))?.message, message);
+      assertEquals(await store.deleteConnection(c.id), true);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test("timeline pages stay whole when many entries share one created_at", async () => {
+  const { store, cleanup } = await openStore();
+  try {
+    const [m, a] = [await store.createUser(member(1)), await store.createUser(member(2))];
+    // 60 entries over 3 instants, added in shuffled order: only post_id tells those of one instant apart.
+    const instants = [new Date("2026-03-01T10:00:00.123Z"), new Date("2026-03-01T10:00:00.124Z"), new Date()];
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      postId: String(1000 + i * 7),
+      authorId: a.id,
+      createdAt: instants[i % 3],
+    }));
+    for (const e of [...entries].sort(() => Math.random() - 0.5)) await store.addToTimelines([m.id], e);
+    const expected = [...entries].sort((x, y) =>
+      y.createdAt.getTime() - x.createdAt.getTime() || Number(y.postId) - Number(x.postId)
+    );
+    for (const limit of [1, 4, 7, 20, 59, 60, 61]) {
+      const seen: string[] = [];
+      let after = undefined;
+      do {
+        const page: TimelinePage = await store.listTimeline(m.id, { limit, after });
+        seen.push(...page.items.map((e) => e.postId));
+        after = page.next ?? undefined;
+      } while (after);
+      assertEquals(seen, expected.map((e) => e.postId), `limit ${limit}`);
+    }
+    await store.trimTimeline(m.id, 25);
+    assertEquals(
+      (await store.listTimeline(m.id, { limit: 100 })).items.map((e) => e.postId),
+      expected.slice(0, 25).map((e) => e.postId),
+      "trimming cuts inside a run of equal created_at values exactly",
+    );
+    await store.trimTimeline(m.id, 0);
+    assertEquals((await store.listTimeline(m.id, { limit: 100 })).items, []);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a deep timeline page is one range scan of the primary key", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const rows: Param[] = [];
+    const at = Date.parse("2026-01-01T00:00:00Z");
+    for (let i = 0; i < 3000; i++) rows.push(1 + (i % 3), new Date(at + Math.floor(i / 30) * 1000), 10_000 + i, 5);
+    for (let i = 0; i < rows.length; i += 4 * 500) {
+      const chunk = rows.slice(i, i + 4 * 500);
+      await db.writer.execute(
+        `INSERT INTO timeline (member_id, created_at, post_id, author_id) VALUES ${
+          Array.from({ length: chunk.length / 4 }, () => "(?, ?, ?, ?)").join(", ")
+        }`,
+        chunk,
+      );
+    }
+    await db.writer.query("ANALYZE TABLE timeline");
+    // As text with the test's own constants inlined: not every server version prepares EXPLAIN.
+    const literals = ["2", "'2026-01-01 00:00:20.000'", "'2026-01-01 00:00:20.000'", "10500", "21"];
+    const plan = await db.writer.query<{ type: string; key: string; Extra: string | null }>(
+      `EXPLAIN ${TIMELINE_AFTER_SQL.replace(/\?/g, () => literals.shift()!)}`,
+    );
+    assertEquals(literals, [], "every placeholder got its value");
+    assertEquals(plan.length, 1, JSON.stringify(plan));
+    assertEquals([plan[0].type, plan[0].key], ["range", "PRIMARY"], JSON.stringify(plan));
+    assert(!String(plan[0].Extra).includes("filesort"), JSON.stringify(plan));
+    // And the adapter agrees with the rows: member 2 holds i % 3 === 1, 30 entries to a second.
+    const after = { createdAt: at + 20_000, id: "10605" };
+    const expected = Array.from({ length: 3000 }, (_, i) => i)
+      .filter((i) => i % 3 === 1)
+      .map((i) => ({ t: at + Math.floor(i / 30) * 1000, id: 10_000 + i }))
+      .filter((e) => e.t < after.createdAt || (e.t === after.createdAt && e.id < Number(after.id)))
+      .sort((x, y) => y.t - x.t || y.id - x.id)
+      .slice(0, 5)
+      .map((e) => String(e.id));
+    assertEquals(expected.length, 5);
+    const page = await store.listTimeline("2", { limit: 5, after });
+    assertEquals(page.items.map((e) => e.postId), expected);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("a purge spanning several batches deletes every post with its event and leaves other members alone", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const [a, b, c] = [
+      await store.createUser(member(1)),
+      await store.createUser(member(2)),
+      await store.createUser(member(3)),
+    ];
+    const ab = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+    await store.setConnectionStatus(ab.id, "accepted");
+    const ca = await store.createConnection({ senderId: c.id, receiverId: a.id, message: "pending" });
+    const bc = await store.createConnection({ senderId: b.id, receiverId: c.id, message: "" });
+    await store.setConnectionStatus(bc.id, "accepted");
+    // 1,234 posts by a, written straight to the table (createPost one by one would take long).
+    const now = new Date();
+    for (let i = 0; i < 1234; i += 250) {
+      const n = Math.min(250, 1234 - i);
+      await db.writer.execute(
+        `INSERT INTO posts (author_id, content, created_at, updated_at) VALUES ${
+          Array.from({ length: n }, () => "(?, 'x', ?, ?)").join(", ")
+        }`,
+        Array.from({ length: n }, () => [a.id, now, now]).flat(),
+      );
+    }
+    const mine = (await db.reader.query<{ id: string }>("SELECT id FROM posts WHERE author_id = ?", [a.id]))
+      .map((r) => String(r.id));
+    assertEquals(mine.length, 1234);
+    for (const id of mine.slice(0, 300)) {
+      await store.addToTimelines([b.id, c.id, a.id], { postId: id, authorId: a.id, createdAt: now });
+    }
+    const theirs = await store.createPost({ authorId: b.id, content: "stays" });
+    await store.addToTimelines([a.id, b.id, c.id], { postId: theirs.id, authorId: b.id, createdAt: theirs.createdAt });
+    await store.setTimelineBuiltAt(a.id, now);
+    assertEquals((await store.getPosts([...mine, mine[0], "missing"])).length, 1235, "getPosts over many IN lists");
+
+    // Let the relay clear the setup's events, then listen.
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = collect(store);
+    assertEquals(await store.deleteUser(a.id), true);
+    assertEquals(await store.purgeMemberContent(a.id), true);
+    await until("the purge's events", () => seen.filter((e) => e.type === "post.deleted").length >= 1234);
+    const deleted = seen.filter((e) => e.type === "post.deleted");
+    assertEquals(deleted.map((e) => e.id).sort(), [...mine].sort(), "one post.deleted per post");
+    assert(deleted.every((e) => e.members?.length === 1 && e.members[0] === a.id));
+    await until("connection.removed", () => seen.some((e) => e.type === "connection.removed"));
+    const removed = seen.filter((e) => e.type === "connection.removed");
+    assertEquals(removed.map((e) => [e.id, [...e.members!].sort()]), [[ab.id, [a.id, b.id].sort()]]);
+
+    assertEquals(await store.getPosts(mine), []);
+    assertEquals(await store.getConnection(ca.id), null, "pending ones go too");
+    assertEquals((await store.getConnection(bc.id))?.status, "accepted", "others' connections stay");
+    for (const m of [b.id, c.id]) {
+      assertEquals((await store.listTimeline(m, { limit: 10 })).items.map((e) => e.postId), [theirs.id]);
+    }
+    assertEquals((await store.listTimeline(a.id, { limit: 10 })).items, []);
+    assertEquals(await store.getTimelineBuiltAt(a.id), null);
+    const [left] = await db.reader.query<{ n: unknown }>(
+      "SELECT (SELECT COUNT(*) FROM posts WHERE author_id = ?) + (SELECT COUNT(*) FROM timeline WHERE author_id = ? " +
+        "OR member_id = ?) + (SELECT COUNT(*) FROM connections WHERE sender_id = ? OR receiver_id = ?) AS n",
+      [a.id, a.id, a.id, a.id, a.id],
+    );
+    assertEquals(Number(left.n), 0);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("a post racing its author's deletion is either refused or found by the purge", async () => {
+  const { store, cleanup } = await openStore();
+  try {
+    for (let i = 0; i < 15; i++) {
+      const u = await store.createUser(member(i));
+      const [post, deleted] = await Promise.allSettled([
+        store.createPost({ authorId: u.id, content: "race" }),
+        store.deleteUser(u.id),
+      ]);
+      assertEquals(deleted.status, "fulfilled");
+      if (post.status === "rejected") assert(post.reason instanceof NotFoundError, String(post.reason));
+      assertEquals(await store.purgeMemberContent(u.id), true);
+      assertEquals((await store.listPosts({ authorId: u.id, limit: 5 })).items, [], `round ${i}`);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test("rejecting an accepted connection ends it; reviving a rejected one cannot make a second live pair", async () => {
+  const { store, cleanup } = await openStore();
+  try {
+    const seen = collect(store);
+    const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+    const first = await store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
+    await store.setConnectionStatus(first.id, "accepted");
+    assertEquals((await store.setConnectionStatus(first.id, "accepted"))?.status, "accepted", "accepting twice");
+    assertEquals((await store.setConnectionStatus(first.id, "rejected"))?.status, "rejected");
+    assertEquals(await store.listConnectedIds(a.id), []);
+    await until("connection.removed", () => seen.some((e) => e.type === "connection.removed" && e.id === first.id));
+    assertEquals(seen.filter((e) => e.type === "connection.accepted").length, 1, "one accepted event per acceptance");
+
+    const second = await store.createConnection({ senderId: b.id, receiverId: a.id, message: "" });
+    const err = await assertRejects(() => store.setConnectionStatus(first.id, "accepted"));
+    assert(err instanceof ConflictError, String(err));
+    assertEquals((await store.getConnection(first.id))?.status, "rejected", "the failed revival changed nothing");
+    await store.setConnectionStatus(second.id, "accepted");
+    assertEquals(await store.listConnectedIds(a.id), [b.id]);
+    assertEquals(await store.listConnectedIds(b.id), [a.id]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test("a fan-out to hundreds of timelines is a few statements and repeats change nothing", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const members = Array.from({ length: 345 }, (_, i) => String(i + 1));
+    const entry = { postId: "77", authorId: "5", createdAt: new Date() };
+    await store.addToTimelines([...members, ...members.slice(0, 10), "not-an-id"], entry);
+    await store.addToTimelines(members, entry);
+    const [count] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM timeline WHERE post_id = 77");
+    assertEquals(Number(count.n), 345);
+    assertEquals((await store.listTimeline("345", { limit: 5 })).items, [entry]);
+    await store.removeAuthorFromTimeline("345", "5");
+    assertEquals((await store.listTimeline("345", { limit: 5 })).items, []);
+    await store.removePostFromTimelines("77");
+    const [after] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM timeline");
+    assertEquals(Number(after.n), 0);
+  } finally {
+    await db.close();
+    await cleanup();
   }
 });

@@ -1,24 +1,38 @@
 // The MySQL / MariaDB adapter of the storage port. Schema: migrations/. Every member write commits an outbox row in
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
-// workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter.
+// workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter. Posts, home timelines
+// and connections live in posts.ts, timelines.ts and connections.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { enqueueOptions } from "../events.ts";
 import type {
+  Connection,
   DomainEvent,
   IdempotencyRecord,
   ListUsersQuery,
+  NewPost,
   NewUser,
+  Post,
+  PostPatch,
+  PostPosition,
+  PostsPage,
+  PostsQuery,
   Role,
   Session,
   SessionByToken,
   Store,
+  TimelineEntry,
+  TimelinePage,
   User,
   UserPatch,
   UsersPage,
 } from "../types.ts";
+import * as connections from "./connections.ts";
 import { migrate } from "./migrate.ts";
-import { type Database, ER_DUP_ENTRY, errno, type Executor, openDatabase, type Param } from "./pool.ts";
+import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
+import * as posts from "./posts.ts";
+import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
+import * as timelines from "./timelines.ts";
 
 const RELAY_INTERVAL_MS = 1_000;
 const RELAY_BATCH = 100;
@@ -27,6 +41,9 @@ const PURGE_INTERVAL_MS = 60_000;
 const PURGE_BATCH = 1_000;
 /** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
 const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
+/** A member's content is purged this many rows (posts, connections) per transaction, this many batches per call. */
+const MEMBER_PURGE_BATCH = 500;
+const MEMBER_PURGE_BATCHES = 20;
 /** How many times a claim re-races for a key that was released or expired under it. */
 const CLAIM_TRIES = 5;
 
@@ -78,14 +95,6 @@ interface IdempotencyRow {
   expires_at: Date;
 }
 
-const MAX_ID = 18446744073709551615n;
-
-/** The numeric form of an id, or null for text that cannot be one of ours ("missing", "", "1e3", too large). */
-function dbId(id: string): string | null {
-  if (!/^[1-9][0-9]{0,19}$/.test(id) || BigInt(id) > MAX_ID) return null;
-  return id;
-}
-
 function toUser(row: UserRow): User {
   return {
     id: String(row.id),
@@ -125,14 +134,8 @@ function likePattern(text: string): string {
   return `%${text.replace(/[!%_]/g, "!$&")}%`;
 }
 
-function isDuplicate(err: unknown, key?: string): boolean {
-  return errno(err) === ER_DUP_ENTRY && (key === undefined || String((err as Error).message).includes(key));
-}
-
 async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
-  const at = new Date();
-  const event: DomainEvent = newEvent(type, id, at);
-  await tx.execute("INSERT INTO outbox (event, created_at) VALUES (?, ?)", [JSON.stringify(event), at]);
+  await writeEvents(tx, [outboxEvent(type, id)]);
 }
 
 /** The storage port on MySQL 8 or MariaDB 10.11; events reach the workers through the given KV queue. */
@@ -144,7 +147,12 @@ export class MysqlStore implements Store {
   #relayAgain = false;
   #closed = false;
 
-  private constructor(private readonly db: Database, readonly queue: Deno.Kv) {}
+  /** What posts.ts, timelines.ts and connections.ts get. */
+  readonly #ctx: Ctx;
+
+  private constructor(private readonly db: Database, readonly queue: Deno.Kv) {
+    this.#ctx = { db, kick: () => this.#kick() };
+  }
 
   /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
   static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
@@ -201,6 +209,43 @@ export class MysqlStore implements Store {
     }
     this.#kick();
     return { id, ...user };
+  }
+
+  /**
+   * Bulk import (see Store): explicit consecutive ids, IMPORT_BATCH rows per transaction, no outbox rows. ConflictError
+   * when an email is taken, by a member or twice in the input; the batch that hit it is rolled back, earlier ones stay.
+   */
+  async importUsers(users: (NewUser & { createdAt: Date })[]): Promise<string[]> {
+    try {
+      return await insertWithIds(
+        this.db,
+        "users",
+        "INSERT INTO users (id, email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
+          "profile_picture_url, role, created_at, updated_at)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        users.map((input) => newUserRecord(input, input.createdAt)),
+        (u, out) =>
+          out.push(
+            u.email,
+            u.email.toLowerCase(),
+            u.passwordHash,
+            u.firstName,
+            u.lastName,
+            u.headline,
+            u.bio,
+            u.location,
+            u.profilePictureUrl,
+            u.role,
+            u.createdAt,
+            u.updatedAt,
+          ),
+      );
+    } catch (err) {
+      if (isDuplicate(err, "uq_users_email_lower")) {
+        throw new ConflictError("That email is already registered.", "email");
+      }
+      throw err;
+    }
   }
 
   async getUser(id: string): Promise<User | null> {
@@ -289,6 +334,127 @@ export class MysqlStore implements Store {
     });
     if (deleted) this.#kick();
     return deleted;
+  }
+
+  async getUsers(ids: string[]): Promise<User[]> {
+    const found = new Map<string, User>();
+    for (const list of inLists(dbIds(ids))) {
+      const rows = await this.db.reader.query<UserRow>(
+        `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${list.placeholders})`,
+        list.params,
+      );
+      for (const row of rows) found.set(String(row.id), toUser(row));
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /**
+   * Posts first (each commits `post.deleted` and takes its timeline rows along), then connections (accepted ones
+   * commit `connection.removed`), then the member's own timeline. Each batch is its own transaction; one call does
+   * at most MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
+   */
+  async purgeMemberContent(memberId: string): Promise<boolean> {
+    const key = dbId(memberId);
+    if (!key) return true;
+    let budget = MEMBER_PURGE_BATCHES;
+    while (await posts.purgeAuthorPosts(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    while (await connections.purgeMemberConnections(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    await timelines.purgeMemberTimeline(this.#ctx, key);
+    return true;
+  }
+
+  // --- posts ---------------------------------------------------------------------------------------------------------
+
+  createPost(input: NewPost): Promise<Post> {
+    return posts.createPost(this.#ctx, input);
+  }
+
+  getPost(id: string): Promise<Post | null> {
+    return posts.getPost(this.#ctx, id);
+  }
+
+  getPosts(ids: string[]): Promise<Post[]> {
+    return posts.getPosts(this.#ctx, ids);
+  }
+
+  updatePost(id: string, patch: PostPatch): Promise<Post | null> {
+    return posts.updatePost(this.#ctx, id, patch);
+  }
+
+  deletePost(id: string): Promise<boolean> {
+    return posts.deletePost(this.#ctx, id);
+  }
+
+  listPosts(query: PostsQuery): Promise<PostsPage> {
+    return posts.listPosts(this.#ctx, query);
+  }
+
+  importPosts(input: (NewPost & { createdAt: Date })[]): Promise<string[]> {
+    return posts.importPosts(this.#ctx, input);
+  }
+
+  // --- home timelines ------------------------------------------------------------------------------------------------
+
+  addToTimelines(memberIds: string[], entry: TimelineEntry): Promise<void> {
+    return timelines.addToTimelines(this.#ctx, memberIds, entry);
+  }
+
+  removePostFromTimelines(postId: string): Promise<void> {
+    return timelines.removePostFromTimelines(this.#ctx, postId);
+  }
+
+  removeAuthorFromTimeline(memberId: string, authorId: string): Promise<void> {
+    return timelines.removeAuthorFromTimeline(this.#ctx, memberId, authorId);
+  }
+
+  listTimeline(memberId: string, query: { limit: number; after?: PostPosition }): Promise<TimelinePage> {
+    return timelines.listTimeline(this.#ctx, memberId, query);
+  }
+
+  trimTimeline(memberId: string, keep: number): Promise<void> {
+    return timelines.trimTimeline(this.#ctx, memberId, keep);
+  }
+
+  getTimelineBuiltAt(memberId: string): Promise<Date | null> {
+    return timelines.getTimelineBuiltAt(this.#ctx, memberId);
+  }
+
+  setTimelineBuiltAt(memberId: string, at: Date): Promise<void> {
+    return timelines.setTimelineBuiltAt(this.#ctx, memberId, at);
+  }
+
+  importTimeline(entries: (TimelineEntry & { memberId: string })[]): Promise<void> {
+    return timelines.importTimeline(this.#ctx, entries);
+  }
+
+  // --- connections ---------------------------------------------------------------------------------------------------
+
+  createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection> {
+    return connections.createConnection(this.#ctx, input);
+  }
+
+  getConnection(id: string): Promise<Connection | null> {
+    return connections.getConnection(this.#ctx, id);
+  }
+
+  setConnectionStatus(id: string, status: "accepted" | "rejected"): Promise<Connection | null> {
+    return connections.setConnectionStatus(this.#ctx, id, status);
+  }
+
+  deleteConnection(id: string): Promise<boolean> {
+    return connections.deleteConnection(this.#ctx, id);
+  }
+
+  listConnectedIds(memberId: string): Promise<string[]> {
+    return connections.listConnectedIds(this.#ctx, memberId);
+  }
+
+  importConnections(list: { senderId: string; receiverId: string; createdAt: Date }[]): Promise<void> {
+    return connections.importConnections(this.#ctx, list);
   }
 
   // --- refresh-token families ----------------------------------------------------------------------------------------

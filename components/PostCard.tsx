@@ -1,0 +1,120 @@
+import { Avatar } from "./Avatar.tsx";
+import { foldText, httpUrl, isImageUrl, type Segment, whenText } from "./post_text.ts";
+
+/** A post's author as a card shows them (the API's UserSummary). */
+export interface CardAuthor {
+  id: string;
+  firstName: string;
+  lastName: string;
+  headline: string;
+  profilePictureUrl: string | null;
+}
+
+/** A post as a card shows it: the API's Post shape, so the Composer can show what `POST /api/posts` answered. */
+export interface CardPost {
+  id: string;
+  author: CardAuthor;
+  content: string;
+  mediaUrl: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+// The Composer island renders cards too, and the twind plugin reads an island's classes from its own source only:
+// a class added here must be added to the list in islands/Composer.tsx (tests/pages_feed_test.ts checks).
+const LINK = "text-brand-700 underline hover:text-brand-800 focus:outline-none focus:ring-2 focus:ring-brand-600";
+const LINK_FOCUS = "rounded focus:outline-none focus:ring-2 focus:ring-brand-600";
+
+function Text(props: { segments: Segment[] }) {
+  return (
+    <>
+      {props.segments.map((s, i) =>
+        s.href ? <a key={i} href={s.href} rel="nofollow noopener ugc" class={LINK}>{s.text}</a> : s.text
+      )}
+    </>
+  );
+}
+
+function Media(props: { url: string | null; name: string }) {
+  const url = httpUrl(props.url);
+  if (!url) return null;
+  if (isImageUrl(url)) {
+    return (
+      <img
+        src={url}
+        width={600}
+        height={400}
+        loading="lazy"
+        decoding="async"
+        referrerpolicy="no-referrer"
+        alt={`Image shared by ${props.name}`}
+        class="mt-3 aspect-[3/2] w-full rounded-md bg-gray-100 object-cover"
+      />
+    );
+  }
+  return (
+    <p class="mt-3 break-all text-sm">
+      <a href={url} rel="nofollow noopener ugc" class={LINK}>{url}</a>
+    </p>
+  );
+}
+
+/** One post: who wrote it and when, its text (links clickable, long posts folded) and its media. */
+export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3 }) {
+  const { post } = props;
+  const { author } = post;
+  const name = `${author.firstName} ${author.lastName}`;
+  const picture = httpUrl(author.profilePictureUrl);
+  const at = new Date(post.createdAt);
+  const text = foldText(post.content);
+  const Heading = props.level === 2 ? "h2" : "h3";
+  return (
+    <article class="rounded-lg border border-gray-200 bg-white p-4 shadow-sm">
+      <div class="flex items-start gap-3">
+        {picture
+          ? (
+            // Decorative (the name is next to it) and lazy: a feed of pictures must not hold up the first screen.
+            <img
+              src={picture}
+              width={40}
+              height={40}
+              loading="lazy"
+              decoding="async"
+              referrerpolicy="no-referrer"
+              alt=""
+              class="h-10 w-10 shrink-0 rounded-full bg-gray-200 object-cover"
+            />
+          )
+          : <Avatar firstName={author.firstName} lastName={author.lastName} pictureUrl={null} size="sm" />}
+        <div class="min-w-0 flex-1">
+          <Heading class="break-words font-semibold">
+            <a href={`/in/${encodeURIComponent(author.id)}`} class={`text-gray-900 hover:underline ${LINK_FOCUS}`}>
+              {name}
+            </a>
+          </Heading>
+          {author.headline && <p class="truncate text-sm text-gray-600">{author.headline}</p>}
+          <a
+            href={`/posts/${encodeURIComponent(post.id)}`}
+            class={`text-sm text-gray-600 hover:underline ${LINK_FOCUS}`}
+          >
+            <span class="sr-only">Posted</span> <time datetime={at.toISOString()}>{whenText(at, props.now)}</time>
+          </a>
+        </div>
+      </div>
+      <div class="mt-3 whitespace-pre-line break-words text-gray-900">
+        <p>
+          <Text segments={text.visible} />
+        </p>
+        {text.more && (
+          <details>
+            <summary class={`mt-1 cursor-pointer font-semibold text-gray-700 ${LINK_FOCUS}`}>Show more</summary>
+            <p>
+              <Text segments={text.more} />
+            </p>
+          </details>
+        )}
+      </div>
+      <Media url={post.mediaUrl} name={name} />
+    </article>
+  );
+}

@@ -1,0 +1,166 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { IS_BROWSER } from "$fresh/runtime.ts";
+import { type CardPost, PostCard } from "../components/PostCard.tsx";
+import { createdPosts } from "../components/feed_state.ts";
+
+export interface ComposerProps {
+  /** This visitor's CSRF token: the form's `_csrf` field, and the API's `x-csrf-token` header. */
+  csrf: string;
+  /** The text to show again after the server refused the form. */
+  value?: string;
+  /** Why the server refused it, shown next to the field. */
+  error?: string;
+}
+
+const MAX = 3000;
+const LIMIT = MAX.toLocaleString("en");
+const AGAIN = "Press Post again: it will not be posted twice.";
+
+// The twind plugin takes an island's classes from its own source only, so the classes of the cards this island
+// renders through PostCard (and Avatar) are listed here (tests/pages_feed_test.ts checks the list is complete):
+// class="rounded-lg border border-gray-200 bg-white p-4 shadow-sm flex items-start gap-3 min-w-0 flex-1 break-words
+// font-semibold text-gray-900 hover:underline rounded focus:outline-none focus:ring-2 focus:ring-brand-600 truncate
+// text-sm text-gray-600 sr-only mt-3 whitespace-pre-line mt-1 cursor-pointer text-gray-700 text-brand-700 underline
+// hover:text-brand-800 aspect-[3/2] w-full rounded-md bg-gray-100 object-cover break-all w-10 h-10 text-base
+// inline-flex shrink-0 select-none items-center justify-center rounded-full bg-brand-700 text-white bg-gray-200"
+
+/** What to tell the member when the API refused the post. */
+async function refusal(res: Response): Promise<string> {
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 422) {
+    const issue = body.errors?.find((e: { path: string }) => e.path === "content");
+    return issue ? `Your post ${issue.message}.` : body.detail ?? "The post is not valid.";
+  }
+  if (res.status === 401) return "You are signed out. Copy your text, sign in again, and post it.";
+  if (res.status === 403) return "This page has expired. Reload it and post again.";
+  if (res.status === 409) return `Your post is still being sent. Wait a moment. ${AGAIN}`;
+  if (res.status >= 500) return `Something went wrong on our side. Wait a moment. ${AGAIN}`;
+  return body.detail ?? "The post was not accepted.";
+}
+
+function newKey(): string {
+  // getRandomValues, unlike randomUUID, works on plain-http origins too.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Writes a post. A plain form to /feed without JavaScript; with it, a JSON call to the API that shows the new post
+ * at once above the feed. Each submission carries an Idempotency-Key, kept while the same text is retried after a
+ * failure whose outcome is unknown, so a retry never posts twice.
+ */
+export default function Composer(props: ComposerProps) {
+  const text = useSignal(props.value ?? "");
+  const sending = useSignal(false);
+  const error = useSignal(props.error ?? "");
+  const notice = useSignal("");
+  const pending = useRef<{ content: string; key: string } | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  // What was typed before the page came alive counts too.
+  useEffect(() => {
+    if (field.current) text.value = field.current.value;
+  }, []);
+
+  async function send(e: Event) {
+    e.preventDefault();
+    const content = text.value;
+    if (sending.value || !content.trim()) return;
+    if (pending.current?.content !== content) pending.current = { content, key: newKey() };
+    sending.value = true;
+    error.value = notice.value = "";
+    let retryable = false;
+    try {
+      const res = await fetch("/api/posts", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-csrf-token": props.csrf,
+          "idempotency-key": pending.current.key,
+        },
+        body: JSON.stringify({ content }),
+      });
+      if (res.ok) {
+        const post = await res.json() as CardPost;
+        createdPosts.value = [post, ...createdPosts.value.filter((p) => p.id !== post.id)];
+        text.value = "";
+        if (field.current) field.current.value = "";
+        notice.value = "Your post was shared.";
+      } else {
+        retryable = res.status === 409 || res.status >= 500;
+        error.value = await refusal(res);
+      }
+    } catch {
+      retryable = true;
+      error.value = `Prok could not be reached. Check your connection. ${AGAIN}`;
+    } finally {
+      if (!retryable) pending.current = null;
+      sending.value = false;
+      field.current?.focus();
+    }
+  }
+
+  const count = [...text.value].length;
+  const created = createdPosts.value;
+  const now = new Date();
+  return (
+    <>
+      <section aria-labelledby="composer-title" class="mt-4 rounded-lg border border-gray-200 bg-white p-4 shadow-sm">
+        <h2 id="composer-title" class="sr-only">Start a post</h2>
+        <form method="post" action="/feed" onSubmit={send}>
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <label for="post-content" class="block font-semibold text-gray-900">
+            Share something with your network
+          </label>
+          <p
+            id="post-content-error"
+            aria-live="polite"
+            class={error.value ? "mt-1 text-sm font-medium text-red-700" : "sr-only"}
+          >
+            {error.value}
+          </p>
+          <textarea
+            ref={field}
+            id="post-content"
+            name="content"
+            rows={4}
+            maxlength={MAX}
+            required
+            autofocus={!!props.error}
+            defaultValue={props.value ?? ""}
+            aria-describedby="post-content-error post-content-count"
+            aria-invalid={error.value ? "true" : undefined}
+            onInput={(e) => {
+              text.value = e.currentTarget.value;
+            }}
+            class={`mt-2 block w-full rounded-md border bg-white px-3 py-2 text-gray-900 focus:outline-none focus:ring-2 focus:ring-brand-600 ${
+              error.value ? "border-red-700" : "border-gray-500"
+            }`}
+          />
+          <div class="mt-2 flex items-center justify-between gap-4">
+            <p id="post-content-count" aria-live="polite" class="text-sm text-gray-600">
+              {`${count.toLocaleString("en")} / ${LIMIT}`}
+            </p>
+            <button
+              type="submit"
+              disabled={IS_BROWSER && (sending.value || !text.value.trim())}
+              class="rounded-full bg-brand-700 px-6 py-2 font-semibold text-white hover:bg-brand-800 focus:outline-none focus:ring-2 focus:ring-offset-2 focus:ring-brand-600 disabled:cursor-not-allowed disabled:bg-gray-500"
+            >
+              Post
+            </button>
+          </div>
+          <p role="status" class="sr-only">{notice.value}</p>
+        </form>
+      </section>
+      {created.length > 0 && (
+        <ol aria-label="Your new posts" class="mt-4 space-y-4">
+          {created.map((post) => (
+            <li key={post.id}>
+              <PostCard post={post} now={now} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}

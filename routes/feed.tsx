@@ -1,0 +1,87 @@
+import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../plugins/app.ts";
+import { postsDeps } from "../services/app.ts";
+import { ValidationError } from "../services/errors.ts";
+import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
+import type { User } from "../services/store/types.ts";
+import { FeedPage, type FeedPageProps } from "../components/FeedPage.tsx";
+import type { FormState } from "../components/forms.tsx";
+import { validate } from "./(_http)/api.ts";
+import {
+  assertFormSameSite,
+  formFailure,
+  formState,
+  NO_STORE,
+  readForm,
+  seeOther,
+  textFields,
+} from "./(_http)/forms.ts";
+import { postBody } from "./(_http)/schemas.ts";
+import { postJson } from "./(_http)/serialize.ts";
+
+const SIGN_IN = "/login?next=/feed";
+const LABELS = { content: "Your post" };
+const PAGE_SIZE = 20;
+
+/** The feed page at `cursor` (the newest posts without one); a cursor that is not ours is a 422 with a way back. */
+async function renderFeed(
+  ctx: FreshContext<AppState>,
+  user: User,
+  form: FormState,
+  init: { status?: number; headers: Record<string, string> },
+  cursor?: string,
+): Promise<Response> {
+  let page: PostsPageView = { items: [], nextCursor: null };
+  let problem: string | undefined;
+  let status = init.status ?? 200;
+  try {
+    page = await homeFeed(postsDeps(ctx.state.app), user, { limit: PAGE_SIZE, cursor });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    status = 422;
+    problem = "That page of your feed cannot be shown: the link is incomplete or was not made by Prok.";
+  }
+  const data: FeedPageProps = {
+    composer: { csrf: form.csrf, value: form.values.content ?? "", error: form.errors.content ?? form.problem },
+    posts: page.items.map(postJson),
+    nextCursor: page.nextCursor,
+    paged: cursor !== undefined,
+    problem,
+    now: new Date(),
+  };
+  return ctx.render(data, { status, headers: init.headers });
+}
+
+export const handler: Handlers<FeedPageProps, AppState> = {
+  async GET(_req, ctx) {
+    const caller = ctx.state.session.caller;
+    if (!caller) return seeOther(SIGN_IN);
+    const cursor = ctx.url.searchParams.get("cursor") || undefined;
+    return await renderFeed(ctx, caller.user, await formState(ctx), { headers: NO_STORE }, cursor);
+  },
+  // The Composer without JavaScript.
+  async POST(req, ctx) {
+    const caller = ctx.state.session.caller;
+    if (!caller) return seeOther(SIGN_IN);
+    let content = "";
+    try {
+      const form = await readForm(req);
+      // Browsers send a textarea's line breaks as CRLF; one break is one character, as the counter counted it.
+      content = textFields(form, ["content"]).content.replace(/\r\n?/g, "\n");
+      await assertFormSameSite(req, ctx, form);
+      // Only blanks is no post, as the Composer's disabled button says with JavaScript.
+      const input = validate(postBody, { content: content.trim() ? content : "" });
+      await createPost(postsDeps(ctx.state.app), caller.user, input);
+      return seeOther("/feed");
+    } catch (err) {
+      const failure = formFailure(ctx, err, LABELS);
+      if (!failure) throw err;
+      const form = await formState(ctx, { content }, failure);
+      return await renderFeed(ctx, caller.user, form, failure);
+    }
+  },
+};
+
+export default function Feed({ data }: PageProps<FeedPageProps>) {
+  return <FeedPage {...data} />;
+}

@@ -1,0 +1,37 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { postsDeps } from "../../services/app.ts";
+import { NotFoundError } from "../../services/errors.ts";
+import { getPostView } from "../../services/posts.ts";
+import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
+import { NO_STORE, seeOther, withNext } from "../(_http)/forms.ts";
+import { idParam } from "../(_http)/schemas.ts";
+import { postJson } from "../(_http)/serialize.ts";
+import { csrfToken } from "../(_http)/session.ts";
+
+// Posts are for members: a visitor signs in first and comes back here.
+export const handler: Handlers<PostPageProps, AppState> = {
+  async GET(_req, ctx) {
+    const { caller } = ctx.state.session;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(withNext("/login", `/posts/${encodeURIComponent(id)}`));
+    if (!idParam.safeParse(id).success) return ctx.renderNotFound();
+    let view;
+    try {
+      view = await getPostView(postsDeps(ctx.state.app), id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      throw err;
+    }
+    const mayDelete = view.post.authorId === caller.user.id || caller.user.role === "admin";
+    return ctx.render({
+      post: postJson(view),
+      now: new Date(),
+      deleteCsrf: mayDelete ? await csrfToken(ctx.state.app, ctx.state.session) : undefined,
+    }, { headers: NO_STORE });
+  },
+};
+
+export default function Post({ data }: PageProps<PostPageProps>) {
+  return <PostPage {...data} />;
+}

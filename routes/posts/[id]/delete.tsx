@@ -1,0 +1,52 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { postsDeps } from "../../../services/app.ts";
+import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
+import { deletePost } from "../../../services/posts.ts";
+import { DeleteRefused } from "../../../components/PostPage.tsx";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, withNext } from "../../(_http)/forms.ts";
+
+interface Refused {
+  postId: string;
+  problem: string;
+}
+
+const postPath = (id: string) => `/posts/${encodeURIComponent(id)}`;
+
+// The delete button of a post's page. Only its author (or an admin) may; anyone else is told so (403).
+export const handler: Handlers<Refused, AppState> = {
+  GET: (_req, ctx) => seeOther(postPath(ctx.params.id)),
+  async POST(req, ctx) {
+    const { caller } = ctx.state.session;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(withNext("/login", postPath(id)));
+    try {
+      const form = await readForm(req);
+      await assertFormSameSite(req, ctx, form);
+    } catch (err) {
+      const failure = formFailure(ctx, err, {});
+      if (!failure) throw err;
+      return ctx.render({ postId: id, problem: failure.problem ?? "" }, failure);
+    }
+    try {
+      await deletePost(postsDeps(ctx.state.app), caller.user, id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      if (!(err instanceof ForbiddenError)) throw err;
+      ctx.state.app.log({
+        msg: "authorization failure",
+        status: 403,
+        method: req.method,
+        path: ctx.url.pathname,
+        userId: caller.user.id,
+        ip: ctx.state.ip,
+      });
+      return ctx.render({ postId: id, problem: err.message }, { status: 403, headers: NO_STORE });
+    }
+    return seeOther("/feed");
+  },
+};
+
+export default function DeletePost({ data }: PageProps<Refused>) {
+  return <DeleteRefused {...data} />;
+}

@@ -1,0 +1,198 @@
+// Posts on MySQL / MariaDB: every write commits its event in the same transaction (see store.ts).
+import { NotFoundError } from "../../errors.ts";
+import type { NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../types.ts";
+import type { Param } from "./pool.ts";
+import {
+  type Ctx,
+  dbId,
+  dbIds,
+  deleteInBatches,
+  inLists,
+  insertWithIds,
+  limitParam,
+  outboxEvent,
+  pageLimit,
+  writeEvents,
+} from "./shared.ts";
+
+const POST_COLUMNS = "id, author_id, content, media_url, created_at, updated_at";
+
+interface PostRow {
+  id: string | number;
+  author_id: string | number;
+  content: string;
+  media_url: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toPost(row: PostRow): Post {
+  return {
+    id: String(row.id),
+    authorId: String(row.author_id),
+    content: row.content,
+    mediaUrl: row.media_url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function createPost(ctx: Ctx, input: NewPost): Promise<Post> {
+  const authorId = dbId(input.authorId);
+  if (!authorId) throw new NotFoundError("member");
+  const now = new Date();
+  const mediaUrl = input.mediaUrl ?? null;
+  const id = await ctx.db.writer.transaction(async (tx) => {
+    // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
+    // this post; if the deletion committed first, the author is gone here.
+    const [author] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [authorId]);
+    if (!author) throw new NotFoundError("member");
+    const { insertId } = await tx.execute(
+      "INSERT INTO posts (author_id, content, media_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      [authorId, input.content, mediaUrl, now, now],
+    );
+    await writeEvents(tx, [outboxEvent("post.created", insertId)]);
+    return insertId;
+  });
+  ctx.kick();
+  return { id, authorId, content: input.content, mediaUrl, createdAt: now, updatedAt: new Date(now) };
+}
+
+export async function getPost(ctx: Ctx, id: string): Promise<Post | null> {
+  const key = dbId(id);
+  if (!key) return null;
+  const [row] = await ctx.db.reader.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ?`, [key]);
+  return row ? toPost(row) : null;
+}
+
+export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
+  const found = new Map<string, Post>();
+  for (const list of inLists(dbIds(ids))) {
+    const rows = await ctx.db.reader.query<PostRow>(
+      `SELECT ${POST_COLUMNS} FROM posts WHERE id IN (${list.placeholders})`,
+      list.params,
+    );
+    for (const row of rows) found.set(String(row.id), toPost(row));
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
+
+export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {
+  const key = dbId(id);
+  if (!key) return null;
+  const sets: string[] = [];
+  const params: Param[] = [];
+  if (patch.content !== undefined) {
+    sets.push("content = ?");
+    params.push(patch.content);
+  }
+  if (patch.mediaUrl !== undefined) {
+    sets.push("media_url = ?");
+    params.push(patch.mediaUrl);
+  }
+  sets.push("updated_at = ?");
+  params.push(new Date(), key);
+  const updated = await ctx.db.writer.transaction(async (tx) => {
+    const { affectedRows } = await tx.execute(`UPDATE posts SET ${sets.join(", ")} WHERE id = ?`, params);
+    if (affectedRows === 0) return null;
+    await writeEvents(tx, [outboxEvent("post.updated", key)]);
+    const [row] = await tx.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ?`, [key]);
+    return row ? toPost(row) : null;
+  });
+  if (updated) ctx.kick();
+  return updated;
+}
+
+/** The timeline rows of the post are left to the worker reacting to `post.deleted` (a post may reach thousands). */
+export async function deletePost(ctx: Ctx, id: string): Promise<boolean> {
+  const key = dbId(id);
+  if (!key) return false;
+  const deleted = await ctx.db.writer.transaction(async (tx) => {
+    const [row] = await tx.query<{ author_id: string }>("SELECT author_id FROM posts WHERE id = ? FOR UPDATE", [key]);
+    if (!row) return false;
+    await tx.execute("DELETE FROM posts WHERE id = ?", [key]);
+    await writeEvents(tx, [outboxEvent("post.deleted", key, [String(row.author_id)])]);
+    return true;
+  });
+  if (deleted) ctx.kick();
+  return deleted;
+}
+
+export async function listPosts(ctx: Ctx, query: PostsQuery): Promise<PostsPage> {
+  const limit = pageLimit(query.limit, "listPosts");
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (query.authorId !== undefined) {
+    const authorId = dbId(query.authorId);
+    if (!authorId) return { items: [], next: null };
+    where.push("author_id = ?");
+    params.push(authorId);
+  }
+  if (query.after) {
+    const afterId = dbId(query.after.id);
+    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
+    // Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers).
+    const after = new Date(query.after.createdAt);
+    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+    params.push(after, after, afterId);
+  }
+  params.push(limitParam(limit + 1));
+  const rows = await ctx.db.reader.query<PostRow>(
+    `SELECT ${POST_COLUMNS} FROM posts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
+      "ORDER BY created_at DESC, id DESC LIMIT ?",
+    params,
+  );
+  const items = rows.slice(0, limit).map(toPost);
+  const last = items.at(-1);
+  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
+}
+
+/**
+ * Deletes up to `batch` of a member's posts, each with its `post.deleted` event and the timeline rows it reached.
+ * Resolves to how many posts it found (fewer than `batch`: none are left).
+ */
+export async function purgeAuthorPosts(ctx: Ctx, authorId: string, batch: number): Promise<number> {
+  const picked = await ctx.db.writer.query<{ id: string }>("SELECT id FROM posts WHERE author_id = ? LIMIT ?", [
+    authorId,
+    limitParam(batch),
+  ]);
+  if (picked.length === 0) return 0;
+  const lists = inLists(picked.map((r) => String(r.id)));
+  // The timeline rows first, in bounded statements outside the posts' transaction: their number is the posts' reach.
+  for (const list of lists) {
+    await deleteInBatches(ctx.db.writer, `DELETE FROM timeline WHERE post_id IN (${list.placeholders})`, list.params);
+  }
+  await ctx.db.writer.transaction(async (tx) => {
+    for (const list of lists) {
+      // Only the posts still there: one a racing deletePost removed has had its event already.
+      const rows = await tx.query<{ id: string }>(
+        `SELECT id FROM posts WHERE id IN (${list.placeholders}) FOR UPDATE`,
+        list.params,
+      );
+      if (rows.length === 0) continue;
+      await tx.execute(`DELETE FROM posts WHERE id IN (${list.placeholders})`, list.params);
+      // Whatever a fan-out added meanwhile (a handful at most).
+      await tx.execute(`DELETE FROM timeline WHERE post_id IN (${list.placeholders})`, list.params);
+      await writeEvents(tx, rows.map((r) => outboxEvent("post.deleted", String(r.id), [authorId])));
+    }
+  });
+  ctx.kick();
+  return picked.length;
+}
+
+/**
+ * Bulk import (see Store): explicit consecutive ids, IMPORT_BATCH rows per transaction, no outbox rows; updatedAt is
+ * createdAt. NotFoundError for an author id that cannot be ours; authors are not looked up (the importer made them).
+ */
+export async function importPosts(ctx: Ctx, input: (NewPost & { createdAt: Date })[]): Promise<string[]> {
+  const authors = input.map((p) => dbId(p.authorId));
+  if (authors.some((a) => a === null)) throw new NotFoundError("member");
+  return await insertWithIds(
+    ctx.db,
+    "posts",
+    "INSERT INTO posts (id, author_id, content, media_url, created_at, updated_at)",
+    "(?, ?, ?, ?, ?, ?)",
+    input.map((p, i) => ({ ...p, authorId: authors[i]! })),
+    (p, out) => out.push(p.authorId, p.content, p.mediaUrl ?? null, p.createdAt, p.createdAt),
+  );
+}

@@ -1,0 +1,200 @@
+// What every part of the MySQL adapter shares: id parsing, the outbox, and statement shapes that stay few.
+import { newEvent } from "../events.ts";
+import type { DomainEvent } from "../types.ts";
+import { type Database, ER_DUP_ENTRY, errno, type Executor, type Param } from "./pool.ts";
+
+/** What the adapter's parts (posts.ts, timelines.ts, connections.ts) get from the store. */
+export interface Ctx {
+  readonly db: Database;
+  /** Starts an outbox relay pass; call it after a commit that wrote events. */
+  kick(): void;
+}
+
+const MAX_ID = 18446744073709551615n;
+
+/** The numeric form of an id, or null for text that cannot be one of ours ("missing", "", "1e3", too large). */
+export function dbId(id: string): string | null {
+  if (typeof id !== "string" || !/^[1-9][0-9]{0,19}$/.test(id) || BigInt(id) > MAX_ID) return null;
+  return id;
+}
+
+/** The ids among `ids` that can be ours, each once, in their first order. */
+export function dbIds(ids: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const id of ids) {
+    const key = dbId(id);
+    if (key) out.add(key);
+  }
+  return [...out];
+}
+
+export function isDuplicate(err: unknown, key?: string): boolean {
+  return errno(err) === ER_DUP_ENTRY && (key === undefined || String((err as Error).message).includes(key));
+}
+
+/** A LIMIT bound as text: MySQL 8 rejects a DOUBLE there, and mysql2 sends JS numbers as DOUBLE. */
+export function limitParam(n: number): string {
+  return String(n);
+}
+
+/** Checks a page size the way every listing does. */
+export function pageLimit(limit: number, what: string): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`${what} limit must be a positive integer, got ${limit}`);
+  }
+  return limit;
+}
+
+/** An event for the outbox, with the members a worker needs when the record may be gone by then. */
+export function outboxEvent(type: DomainEvent["type"], id: string, members?: string[]): DomainEvent {
+  return newEvent(type, id, new Date(), members);
+}
+
+// Every distinct statement text is a server-side prepared statement on each pooled connection (mysql2 caches up to
+// 16,000 per connection; the server allows 16,382 in all by default). Lists of values therefore go in a few fixed
+// sizes only: IN lists are padded to a power of two (a repeated id changes nothing), multi-row INSERTs are cut into
+// chunks of the sizes below.
+const IN_LIST_MAX = 512;
+const ROW_CHUNKS = [256, 64, 16, 4, 1];
+
+/** Splits `values` into IN lists of at most 512, each padded to a power of two with its last value. */
+export function inLists(values: readonly string[]): { placeholders: string; params: string[] }[] {
+  const out: { placeholders: string; params: string[] }[] = [];
+  for (let i = 0; i < values.length; i += IN_LIST_MAX) {
+    const params = values.slice(i, i + IN_LIST_MAX);
+    let size = 1;
+    while (size < params.length) size *= 2;
+    while (params.length < size) params.push(params[params.length - 1]);
+    out.push({ placeholders: params.map(() => "?").join(", "), params });
+  }
+  return out;
+}
+
+/** Splits rows into chunks whose sizes come from a fixed short list, biggest first. */
+export function rowChunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const size = ROW_CHUNKS.find((s) => s <= rows.length - i)!;
+    out.push(rows.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** Commits events in the caller's transaction; the relay moves them to the queue after the commit. */
+export async function writeEvents(tx: Executor, events: readonly DomainEvent[]): Promise<void> {
+  for (const chunk of rowChunks(events)) {
+    const params: Param[] = [];
+    for (const event of chunk) params.push(JSON.stringify(event), new Date(event.at));
+    await tx.execute(
+      `INSERT INTO outbox (event, created_at) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`,
+      params,
+    );
+  }
+}
+
+/** Rows one bounded DELETE removes; a large removal is a series of these, each its own short transaction. */
+export const DELETE_BATCH = 5_000;
+
+/** Runs `DELETE ... LIMIT ?` until it removes fewer than a batch; resolves to the rows removed. */
+export async function deleteInBatches(db: Executor, sql: string, params: readonly Param[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { affectedRows } = await db.execute(`${sql} LIMIT ?`, [...params, limitParam(DELETE_BATCH)]);
+    total += affectedRows;
+    if (affectedRows < DELETE_BATCH) return total;
+  }
+}
+
+// --- bulk import ---------------------------------------------------------------------------------------------------
+
+/** Rows one import transaction writes (as multi-row INSERTs of the ROW_CHUNKS sizes): one commit per this many. */
+export const IMPORT_BATCH = 4_096;
+/** Times a batch runs again after a normal insert took an id in its range first. */
+const IMPORT_TRIES = 5;
+const IMPORT_LOCK_WAIT_SECONDS = 60;
+
+/** Runs `fn` holding a named lock scoped to the database and `name`, on a connection of its own. */
+export async function withNamedLock<T>(db: Database, name: string, fn: () => Promise<T>): Promise<T> {
+  const lock = "LEFT(CONCAT('prok.', DATABASE(), '.', ?), 64)";
+  return await db.writer.session(async (conn) => {
+    const [row] = await conn.query<{ got: unknown }>(`SELECT GET_LOCK(${lock}, ?) AS got`, [
+      name,
+      IMPORT_LOCK_WAIT_SECONDS,
+    ]);
+    if (Number(row?.got) !== 1) throw new Error(`Another import held the lock "${name}" for too long; try again.`);
+    try {
+      return await fn();
+    } finally {
+      // A dropped connection releases the lock by itself, so a failure here must not hide the real error.
+      await conn.query(`SELECT RELEASE_LOCK(${lock}) AS released`, [name]).catch(() => {});
+    }
+  });
+}
+
+/** Inserts `rows` in one transaction, as multi-row INSERTs of the ROW_CHUNKS sizes: `VALUES ${tuple}, ...${tail}`. */
+export async function insertRows<T>(
+  tx: Executor,
+  head: string,
+  tuple: string,
+  rows: readonly T[],
+  params: (row: T, index: number, out: Param[]) => void,
+  tail = "",
+): Promise<void> {
+  let index = 0;
+  for (const chunk of rowChunks(rows)) {
+    const values: Param[] = [];
+    for (const row of chunk) params(row, index++, values);
+    await tx.execute(`${head} VALUES ${chunk.map(() => tuple).join(", ")}${tail}`, values);
+  }
+}
+
+/**
+ * Inserts new rows of `table` under explicit, consecutive ids and resolves to the ids in input order: IMPORT_BATCH
+ * rows per transaction, numbered from above both the highest id and the AUTO_INCREMENT counter (so no id a deleted
+ * row had comes back; the counter moves past the batch by itself; MySQL 8 may report a cached counter, and then the
+ * highest id is what counts). Importers of one table take turns under a named
+ * lock. A normal insert racing a batch may take an id in its range first; the batch then fails on the primary key,
+ * rolls back whole and runs again above it. `head` names the columns with `id` first; `params` adds a row's values
+ * after its id.
+ */
+export async function insertWithIds<T>(
+  db: Database,
+  table: "users" | "posts",
+  head: string,
+  tuple: string,
+  rows: readonly T[],
+  params: (row: T, out: Param[]) => void,
+): Promise<string[]> {
+  const ids: string[] = new Array(rows.length);
+  if (rows.length === 0) return ids;
+  await withNamedLock(db, `import.${table}`, async () => {
+    for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
+      const batch = rows.slice(start, start + IMPORT_BATCH);
+      for (let attempt = 1;; attempt++) {
+        try {
+          const first = await db.writer.transaction(async (tx) => {
+            const [row] = await tx.query<{ next: string | number }>(
+              `SELECT GREATEST(COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, COALESCE((SELECT AUTO_INCREMENT ` +
+                "FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?), 1)) AS next",
+              [table],
+            );
+            const first = BigInt(row.next);
+            await insertRows(tx, head, tuple, batch, (r, i, out) => {
+              out.push(String(first + BigInt(i)));
+              params(r, out);
+            });
+            return first;
+          });
+          for (let i = 0; i < batch.length; i++) ids[start + i] = String(first + BigInt(i));
+          break;
+        } catch (err) {
+          if (attempt < IMPORT_TRIES && isDuplicate(err) && /for key '(?:\w+\.)?PRIMARY'/.test(String(err))) continue;
+          throw err;
+        }
+      }
+    }
+  });
+  return ids;
+}

@@ -1,0 +1,371 @@
+// The feed and post pages as a browser without JavaScript uses them: plain form posts with the CSRF token scraped
+// from the page and cookies sent back, through the real app. The fan-out worker is not listening here: tests hand
+// it each new post themselves (fanOut), as the queue would.
+import { renderToString } from "preact-render-to-string";
+import { h } from "preact";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotIncludes,
+  assertStringIncludes,
+} from "../framework/testing/assert.ts";
+import { classesInHtml, classesInSource } from "../framework/plugins/twind.ts";
+import { type CardPost, PostCard } from "../components/PostCard.tsx";
+import { newEvent } from "../services/store/events.ts";
+import { fanoutWorkers } from "../workers/fanout.ts";
+import { type TestApp, withTestApp } from "./testing.ts";
+
+/** A cookie-keeping client, like a browser with JavaScript off. */
+class Visitor {
+  cookies = new Map<string, string>();
+  constructor(readonly t: TestApp) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await this.t.fetch(path, { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      if (/;\s*Max-Age=0(;|$)/i.test(c)) this.cookies.delete(pair.slice(0, i));
+      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return res;
+  }
+
+  async page(path: string) {
+    const res = await this.request(path);
+    return { status: res.status, html: await res.text(), res };
+  }
+
+  async post(path: string, fields: Record<string, string>, headers: HeadersInit = {}) {
+    const h = new Headers(headers);
+    h.set("content-type", "application/x-www-form-urlencoded");
+    const res = await this.request(path, { method: "POST", headers: h, body: new URLSearchParams(fields).toString() });
+    return { status: res.status, html: await res.text(), res };
+  }
+
+  /** GETs `formPath`, then posts `fields` to `action` with the page's CSRF token. */
+  async submit(formPath: string, action: string, fields: Record<string, string>) {
+    return await this.post(action, { _csrf: csrfOf((await this.page(formPath)).html), ...fields });
+  }
+}
+
+function csrfOf(html: string): string {
+  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  assert(token, "the page has a CSRF field");
+  return token;
+}
+
+let n = 0;
+/** A member who joined through the form, signed in. */
+async function member(t: TestApp, firstName = "Ada") {
+  const v = new Visitor(t);
+  n++;
+  const res = await v.submit("/register", "/register", {
+    firstName,
+    lastName: `Lovelace${n}`,
+    email: `feed${n}.${crypto.randomUUID().slice(0, 8)}@example.com`,
+    password: "correct horse battery",
+  });
+  assertEquals(res.status, 303, res.html);
+  return { v, id: res.res.headers.get("location")!.replace("/in/", ""), name: `${firstName} Lovelace${n}` };
+}
+
+/** Delivers `post.created` for every post to the fan-out worker, as the queue does in production. */
+async function fanOut(t: TestApp): Promise<void> {
+  const worker = fanoutWorkers(t.app.store).find((w) => w.name === "fanout:post-created")!;
+  for (const post of (await t.app.store.listPosts({ limit: 100 })).items) {
+    await worker.run(newEvent("post.created", post.id));
+  }
+}
+
+const articles = (html: string) => html.match(/<article/g)?.length ?? 0;
+
+Deno.test("[feed] the feed is for members: visitors are sent to sign in and come back", async () => {
+  await withTestApp(async (t) => {
+    for (const method of ["GET", "POST"]) {
+      const res = await t.fetch("/feed", { method, redirect: "manual" });
+      assertEquals(res.status, 303, method);
+      assertEquals(res.headers.get("location"), "/login?next=/feed", method);
+      await res.body?.cancel();
+    }
+  });
+});
+
+Deno.test("[feed] a new member gets the Composer, a labelled field with a live counter, and a helpful empty state", async () => {
+  await withTestApp(async (t) => {
+    const { v } = await member(t);
+    const { status, html, res } = await v.page("/feed");
+    assertEquals(status, 200);
+    assertEquals(res.headers.get("cache-control"), "no-store");
+    assertMatch(html, /<h1[^>]*>Your feed<\/h1>/);
+    assertMatch(html, /<form method="post" action="\/feed"/);
+    assertMatch(html, /<label for="post-content"[^>]*>Share something with your network<\/label>/);
+    const field = html.match(/<textarea[^>]*>/)![0];
+    for (const attr of ['name="content"', 'maxlength="3000"', 'id="post-content"', "required"]) {
+      assertStringIncludes(field, attr);
+    }
+    assertMatch(html, /<p id="post-content-count" aria-live="polite"[^>]*>0 \/ 3,000<\/p>/);
+    assertMatch(
+      html,
+      /<button type="submit"(?![^>]*\sdisabled[\s=>])[^>]*>Post<\/button>/,
+      "usable without JavaScript",
+    );
+    assertStringIncludes(html, "Your feed is quiet for now.");
+    assertStringIncludes(html, 'href="#post-content"');
+    assertEquals(articles(html), 0);
+    assertMatch(html, /<link rel="modulepreload" href="\/_frsh\/js\/\w+\/islands\/Composer\.js"/);
+    assertNotIncludes(html, "Show more posts");
+  });
+});
+
+Deno.test("[feed] posting by form is a 303 back to the feed, where the post shows with its author", async () => {
+  await withTestApp(async (t) => {
+    const { v, id, name } = await member(t);
+    await v.page("/feed"); // the timeline is built now: later posts reach it through the fan-out
+    const res = await v.submit("/feed", "/feed", { content: "First line\r\nSecond line with <b>tags</b>" });
+    assertEquals(res.status, 303, res.html);
+    assertEquals(res.res.headers.get("location"), "/feed");
+    const [post] = (await t.app.store.listPosts({ authorId: id, limit: 5 })).items;
+    assertEquals(post.content, "First line\nSecond line with <b>tags</b>", "CRLF is one line break");
+
+    await fanOut(t);
+    const { html } = await v.page("/feed");
+    assertEquals(articles(html), 1);
+    assertStringIncludes(html, "First line\nSecond line with &lt;b>tags&lt;/b>");
+    assertStringIncludes(html, "whitespace-pre-line");
+    assertMatch(html, new RegExp(`<a href="/in/${id}"[^>]*>${name}</a>`));
+    assertMatch(
+      html,
+      new RegExp(
+        `<a href="/posts/${post.id}"[^>]*><span class="sr-only">Posted</span> <time datetime="${post.createdAt.toISOString()}">just now</time>`,
+      ),
+    );
+    assertNotIncludes(html, "<img", "initials, no image request");
+    assertNotIncludes(html, "Your feed is quiet");
+  });
+});
+
+Deno.test("[feed] an empty or too long post is a 422 with the text kept and the message by the field", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await member(t);
+    const cases: [string, string][] = [
+      ["  \r\n ", "Your post must not be empty."],
+      ["<i>x</i>".repeat(376), "Your post must be at most 3,000 characters."],
+      ["bad \u0007 bell", "Your post must not contain control characters."],
+    ];
+    for (const [content, message] of cases) {
+      const res = await v.submit("/feed", "/feed", { content });
+      assertEquals(res.status, 422, message);
+      assertMatch(res.html, new RegExp(`<p id="post-content-error" aria-live="polite"[^>]*>${message}</p>`));
+      const field = res.html.match(/<textarea[^>]*>([^<]*)<\/textarea>/)!;
+      assertStringIncludes(field[0], 'aria-invalid="true"');
+      assertStringIncludes(field[0], "autofocus");
+      assertStringIncludes(field[0], 'aria-describedby="post-content-error post-content-count"');
+      assertEquals(field[1], content.replace(/\r\n?/g, "\n").replaceAll("<", "&lt;"), "the text is kept");
+      csrfOf(res.html); // a fresh form to send again
+    }
+    assertEquals((await t.app.store.listPosts({ authorId: id, limit: 5 })).items, []);
+  });
+});
+
+Deno.test("[feed] a post without the CSRF token or from another site is refused (403) and nothing is posted", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await member(t);
+    const token = csrfOf((await v.page("/feed")).html);
+    const cases: [string, Record<string, string>, HeadersInit][] = [
+      ["missing token", {}, {}],
+      ["wrong token", { _csrf: "x".repeat(43) }, {}],
+      ["cross-site origin", { _csrf: token }, { origin: "https://evil.example" }],
+      ["cross-site fetch", { _csrf: token }, { "sec-fetch-site": "cross-site" }],
+    ];
+    for (const [what, extra, headers] of cases) {
+      const res = await v.post("/feed", { content: "forged words", ...extra }, headers);
+      assertEquals(res.status, 403, what);
+      assertStringIncludes(res.html, "nothing was changed", what);
+      assertStringIncludes(res.html, ">forged words</textarea>", what);
+    }
+    assertEquals((await t.app.store.listPosts({ authorId: id, limit: 5 })).items, []);
+  });
+});
+
+Deno.test("[feed] links in posts are clickable only for http(s); markup stays text; long posts fold; media shows safely", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await member(t);
+    const store = t.app.store;
+    await store.createPost({
+      authorId: id,
+      content: `<script>alert(1)</script> see https://example.com/a?b=1&c=2. and javascript:alert(2) or ` +
+        `data:text/html,x <img src=x onerror=alert(3)> (https://en.wikipedia.org/wiki/Ada_(language))`,
+    });
+    const long = `${"A long post about engines. ".repeat(30)}THE END`;
+    await store.createPost({ authorId: id, content: long });
+    await store.createPost({ authorId: id, content: "a picture", mediaUrl: "https://img.example/engine.png" });
+    await store.createPost({ authorId: id, content: "a page", mediaUrl: "https://docs.example/notes" });
+    const bare = await v.page("/feed");
+    assertEquals(articles(bare.html), 4);
+    assertEquals(bare.html.match(/<img/g)?.length, 1, "initials need no image; a page URL is a link, not an image");
+    await store.updateUser(id, { profilePictureUrl: "https://img.example/me.png" });
+    const { html } = await v.page("/feed");
+
+    assertNotIncludes(html, "<script>alert(1)");
+    assertStringIncludes(html, "&lt;script>alert(1)&lt;/script>");
+    assertStringIncludes(html, "&lt;img src=x onerror=alert(3)>");
+    assertNotIncludes(html, 'href="javascript:');
+    assertNotIncludes(html, 'href="data:');
+    const hrefs = [...html.matchAll(/<a href="([^"]+)" rel="nofollow noopener ugc"/g)].map((m) => m[1]);
+    assertEquals(hrefs.sort(), [
+      "https://docs.example/notes",
+      "https://en.wikipedia.org/wiki/Ada_(language)",
+      "https://example.com/a?b=1&amp;c=2",
+    ]);
+    assertMatch(
+      html,
+      /<a href="https:\/\/example\.com\/a\?b=1&amp;c=2" rel="nofollow noopener ugc"[^>]*>[^<]+<\/a>\. and/,
+    );
+    assertNotIncludes(html, 'target="');
+
+    assertMatch(html, /<details><summary[^>]*>Show more<\/summary><p>[^<]*THE END<\/p><\/details>/);
+    assertEquals(html.match(/<details>/g)?.length, 1, "short posts are not folded");
+
+    const img = html.match(/<img[^>]*src="https:\/\/img\.example\/engine\.png"[^>]*>/)?.[0];
+    assert(img, "an image URL shows as a picture");
+    for (const attr of ['width="600"', 'height="400"', 'loading="lazy"', "object-cover", 'alt="Image shared by ']) {
+      assertStringIncludes(img, attr);
+    }
+    const avatars = html.match(/<img[^>]*src="https:\/\/img\.example\/me\.png"[^>]*>/g) ?? [];
+    assertEquals(avatars.length, 4, "the author's picture on each card");
+    for (const tag of html.match(/<img[^>]*>/g)!) {
+      for (const attr of [/ width="\d+"/, / height="\d+"/, / loading="lazy"/]) assertMatch(tag, attr);
+    }
+    assertMatch(html, /\.aspect-\\\[3\\\/2\\\]\{aspect-ratio:3\/2\}/, "the picture's box is styled");
+  });
+});
+
+Deno.test("[feed] 20 posts a page; Show more posts leads on without JavaScript; a bad cursor is a friendly 422", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await member(t);
+    for (let i = 1; i <= 23; i++) await t.app.store.createPost({ authorId: id, content: `post number ${i}` });
+    const first = await v.page("/feed");
+    assertEquals(articles(first.html), 20);
+    assertStringIncludes(first.html, "post number 23");
+    assertNotIncludes(first.html, "post number 3<");
+    const more = first.html.match(/<a href="(\/feed\?cursor=[^"]+)"[^>]*>Show more posts<\/a>/)?.[1];
+    assert(more, "a link to the next page");
+
+    const second = await v.page(more.replaceAll("&amp;", "&"));
+    assertEquals(second.status, 200);
+    assertEquals(articles(second.html), 3);
+    for (const i of [3, 2, 1]) assertStringIncludes(second.html, `post number ${i}<`);
+    assertNotIncludes(second.html, "Show more posts");
+    assertStringIncludes(second.html, "Back to the newest posts");
+    assertStringIncludes(second.html, "Earlier posts");
+
+    for (const bad of ["abc", "x".repeat(5000), `${more.split("=")[1].slice(0, -3)}AAA`, "%00"]) {
+      const res = await v.page(`/feed?cursor=${bad}`);
+      assertEquals(res.status, 422, bad);
+      assertStringIncludes(res.html, "That page of your feed cannot be shown");
+      assertMatch(res.html, /<a href="\/feed"[^>]*>Go to the newest posts<\/a>/);
+      assertStringIncludes(res.html, 'id="post-content"', "the Composer still works");
+    }
+  });
+});
+
+Deno.test("[feed] the feed holds my posts and my connections', not strangers'", async () => {
+  await withTestApp(async (t) => {
+    const ada = await member(t);
+    const bob = await member(t, "Bob");
+    const cy = await member(t, "Cy");
+    const c = await t.app.store.createConnection({ senderId: ada.id, receiverId: bob.id, message: "" });
+    await t.app.store.setConnectionStatus(c.id, "accepted");
+    await t.app.store.createPost({ authorId: bob.id, content: "from a connection" });
+    await t.app.store.createPost({ authorId: cy.id, content: "from a stranger" });
+    await fanOut(t);
+    const { html } = await ada.v.page("/feed");
+    assertStringIncludes(html, "from a connection");
+    assertNotIncludes(html, "from a stranger");
+  });
+});
+
+Deno.test("[feed] a post's page: members only, 404 when unknown; its author deletes it, others cannot", async () => {
+  await withTestApp(async (t) => {
+    const author = await member(t);
+    const other = await member(t, "Grace");
+    const post = await t.app.store.createPost({ authorId: author.id, content: "delete me later" });
+    const path = `/posts/${post.id}`;
+
+    const anonymous = await t.fetch(path, { redirect: "manual" });
+    assertEquals(anonymous.status, 303);
+    assertEquals(anonymous.headers.get("location"), `/login?next=${encodeURIComponent(path)}`);
+
+    for (const bad of ["01ZZZZZZZZZZZZZZZZZZZZZZZZ", "x".repeat(200), "%00"]) {
+      const res = await other.v.page(`/posts/${bad}`);
+      assertEquals(res.status, 404, bad);
+      assertStringIncludes(res.html, "We can't find that page");
+    }
+
+    const seen = await other.v.page(path);
+    assertEquals(seen.status, 200);
+    assertMatch(seen.html, /<h1[^>]*>Post by Ada Lovelace\d+<\/h1>/);
+    assertMatch(seen.html, /<h2[^>]*><a href="\/in\//);
+    assertStringIncludes(seen.html, "delete me later");
+    assertNotIncludes(seen.html, "Delete this post", "only the author sees the button");
+
+    const refused = await other.v.post(`${path}/delete`, { _csrf: csrfOf(seen.html) });
+    assertEquals(refused.status, 403);
+    assertStringIncludes(refused.html, "Only the author or an admin may delete this post.");
+    assert(await t.app.store.getPost(post.id), "still there");
+
+    const own = await author.v.page(path);
+    assertMatch(own.html, new RegExp(`<form method="post" action="${path}/delete"`));
+    const forged = await author.v.post(`${path}/delete`, { _csrf: "nope" });
+    assertEquals(forged.status, 403);
+    assertStringIncludes(forged.html, "nothing was changed");
+    assert(await t.app.store.getPost(post.id), "still there after a forged request");
+
+    const done = await author.v.post(`${path}/delete`, { _csrf: csrfOf(own.html) });
+    assertEquals(done.status, 303);
+    assertEquals(done.res.headers.get("location"), "/feed");
+    assertEquals(await t.app.store.getPost(post.id), null);
+    assertEquals((await author.v.page(path)).status, 404);
+    assertNotIncludes((await author.v.page("/feed")).html, "delete me later");
+    assertEquals((await author.v.post(`${path}/delete`, { _csrf: csrfOf(own.html) })).status, 404);
+  });
+});
+
+Deno.test("[feed] / sends a signed-in member to the feed; visitors still get the landing page", async () => {
+  await withTestApp(async (t) => {
+    const { v } = await member(t);
+    const res = await v.request("/");
+    assertEquals(res.status, 303);
+    assertEquals(res.headers.get("location"), "/feed");
+    const visitor = await t.fetch("/");
+    assertEquals(visitor.status, 200);
+    assertStringIncludes(await visitor.text(), "Your professional network, open and fast.");
+  });
+});
+
+Deno.test("[feed] the Composer's source names every class the post cards it renders use (twind reads islands only)", async () => {
+  const source = await Deno.readTextFile(new URL("../islands/Composer.tsx", import.meta.url));
+  const listed = classesInSource(source);
+  const post: CardPost = {
+    id: "p1",
+    author: { id: "u1", firstName: "Ada", lastName: "King", headline: "Analyst", profilePictureUrl: null },
+    content: `${"https://example.com/ and more words. ".repeat(30)}`,
+    mediaUrl: "https://img.example/a.png",
+    createdAt: new Date().toISOString(),
+  };
+  const used = new Set<string>();
+  for (
+    const variant of [post, { ...post, mediaUrl: "https://example.com/page" }, {
+      ...post,
+      author: { ...post.author, profilePictureUrl: "https://img.example/me.png" },
+    }]
+  ) {
+    classesInHtml(renderToString(h(PostCard, { post: variant, now: new Date() })), used);
+  }
+  const missing = [...used].filter((c) => !listed.has(c));
+  assertEquals(missing, [], "add these to the class list in islands/Composer.tsx");
+});
