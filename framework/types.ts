@@ -131,7 +131,13 @@ export interface PluginRenderStyleTag {
 
 /** What a plugin's render hook can see of the page being rendered. */
 export interface PluginRenderContext {
-  render(): { htmlText: string; requiresHydration: boolean; islands: string[] };
+  render(): {
+    htmlText: string;
+    requiresHydration: boolean;
+    islands: string[];
+    /** The distinct class attribute values rendered on the page (collected during rendering). */
+    classes?: ReadonlySet<string>;
+  };
 }
 
 export interface PluginRenderResult {

@@ -201,10 +201,9 @@ export async function authenticate(
 ): Promise<Caller | null> {
   const claims = await verifyAccessToken(deps.tokens, accessToken);
   if (!claims) return null;
-  const session = await deps.store.getSession(claims.sid);
-  if (!session || session.revokedAt || session.userId !== claims.sub || session.expiresAt.getTime() <= Date.now()) {
-    return null;
-  }
-  const user = await deps.store.getUser(claims.sub);
-  return user ? { user, session } : null;
+  const found = await deps.store.getSessionWithUser(claims.sid);
+  if (!found) return null;
+  const { session, user } = found;
+  if (session.revokedAt || session.userId !== claims.sub || session.expiresAt.getTime() <= Date.now()) return null;
+  return { user, session };
 }

@@ -143,12 +143,12 @@ export function homeFeed(
   query: { limit: number; cursor?: string },
 ): Promise<PostsPageView> {
   return page(deps, `home:${caller.id}`, query.cursor, async (after) => {
-    let result = await deps.store.listTimeline(caller.id, { limit: query.limit, after });
+    let result = await deps.store.listTimelinePosts(caller.id, { limit: query.limit, after });
     // A short first page may mean the timeline was never built (new member, dropped timeline): check, build, reread.
     if (!after && result.next === null && !await deps.store.getTimelineBuiltAt(caller.id)) {
       await rebuildTimeline(deps.store, caller.id);
-      result = await deps.store.listTimeline(caller.id, { limit: query.limit });
+      result = await deps.store.listTimelinePosts(caller.id, { limit: query.limit });
     }
-    return { posts: await deps.store.getPosts(result.items.map((e) => e.postId)), next: result.next };
+    return { posts: result.items, next: result.next };
   });
 }

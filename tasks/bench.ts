@@ -5,6 +5,7 @@
 //
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
+import { feedFixture, feedTargets } from "./bench/feed.ts";
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
 import { measurePage, type PageWeight } from "./bench/page.ts";
 import { freePort, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
@@ -29,6 +30,9 @@ const BUDGET = {
   maxScriptTags: 0,
   maxExternalStylesheets: 0,
   maxLoginBurstP99RiseMs: 10,
+  maxFeedP99Ms: 10,
+  maxDeepPageFactor: 1.2,
+  maxFeedGzipBytes: 30_000,
 };
 
 /** Backend variables left out of the app's environment so it runs on the embedded defaults. */
@@ -43,10 +47,15 @@ interface Options {
   threads: number;
   tool?: Tool;
   json: boolean;
+  /** Also measure the home feed on a seeded network. */
+  feed: boolean;
+  /** The seeded MySQL database for the feed (else a Deno KV network is seeded for the run). */
+  feedDatabaseUrl?: string;
 }
 
 const USAGE =
-  "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]";
+  "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]\n" +
+  "                       [--feed [--feed-database-url mysql://…/seeded_db]]";
 
 function fail(message: string): never {
   console.error(message);
@@ -67,18 +76,18 @@ function count(flag: string, value: string, max: number): number {
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { durationS: 10, warmupS: 2, connections: 32, threads: 1, json: false };
+  const options: Options = { durationS: 10, warmupS: 2, connections: 32, threads: 1, json: false, feed: false };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    if (flag === "--json") {
-      options.json = true;
+    if (flag === "--json" || flag === "--feed") {
+      options[flag === "--json" ? "json" : "feed"] = true;
       continue;
     }
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       Deno.exit(0);
     }
-    if (!["--duration", "--warmup", "--connections", "--threads", "--tool"].includes(flag)) {
+    if (!["--duration", "--warmup", "--connections", "--threads", "--tool", "--feed-database-url"].includes(flag)) {
       fail(`unknown option ${args[i]}\n${USAGE}`);
     }
     const value = inline ?? args[++i];
@@ -87,7 +96,11 @@ function parseOptions(args: string[]): Options {
     else if (flag === "--warmup") options.warmupS = seconds("warmup", value, 0);
     else if (flag === "--connections") options.connections = count("connections", value, 10_000);
     else if (flag === "--threads") options.threads = count("threads", value, 64);
-    else if (flag === "--tool" && (value === "wrk" || value === "autocannon")) options.tool = value;
+    else if (flag === "--feed-database-url") {
+      if (!/^(mysql|mariadb):\/\//.test(value)) fail(`--feed-database-url must be a mysql:// URL\n${USAGE}`);
+      options.feedDatabaseUrl = value;
+      options.feed = true;
+    } else if (flag === "--tool" && (value === "wrk" || value === "autocannon")) options.tool = value;
     else fail(`--tool must be wrk or autocannon (got ${value})\n${USAGE}`);
   }
   return options;
@@ -147,9 +160,15 @@ async function main(): Promise<number> {
   } else if (!version && !options.tool) console.error(WRK_MISSING);
   const toolName = tool === "wrk" ? version ?? "wrk" : "autocannon@8 (npx)";
 
-  const load = async (server: Server, path: string, label: string): Promise<LoadResult> => {
+  const load = async (
+    server: Server,
+    path: string,
+    label: string,
+    extra: { headers?: Record<string, string>; connections?: number } = {},
+  ): Promise<LoadResult> => {
     const url = server.origin + path;
-    const settings = { tool, url, connections: options.connections, threads: options.threads };
+    const connections = extra.connections ?? options.connections;
+    const settings = { tool, url, connections, threads: options.threads, headers: extra.headers };
     if (options.warmupS > 0) {
       progress(`${label}: warm-up ${options.warmupS}s`);
       await runLoad({ ...settings, durationS: options.warmupS });
@@ -220,7 +239,53 @@ async function main(): Promise<number> {
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 
-  // 3. Report.
+  // 3. The home feed on a seeded network (--feed): API latency at page 1 and page 50 with a few connections (the
+  // server's own time, not queueing), then the full /feed page under the usual load.
+  let feed: { describe: string; page1: Measured; page50: Measured; page: Measured; weight: PageWeight } | null = null;
+  if (options.feed) {
+    progress(options.feedDatabaseUrl ? "feed: using the seeded MySQL database" : "feed: seeding a Deno KV network");
+    const secret = randomSecret();
+    const fixture = await feedFixture(secret, options.feedDatabaseUrl);
+    try {
+      const port = freePort();
+      const app = await startServer({
+        name: "app (feed)",
+        args: [Deno.execPath(), "run", "-A", "main.ts"],
+        cwd: ROOT,
+        env: childEnv({
+          PORT: String(port),
+          PROK_ENV: "production",
+          PROK_SECRET: secret,
+          PROK_RATE_LIMIT_FACTOR: "10000",
+          ...fixture.env,
+        }),
+        port,
+        readyPath: "/healthz",
+      });
+      try {
+        const targets = await feedTargets(app.origin, fixture.email, fixture.password);
+        const bearer = { authorization: `Bearer ${targets.token}` };
+        const measure = async (name: string, path: string, extra: Parameters<typeof load>[3]) => {
+          const result = await load(app, path, name, extra);
+          return { name, path: path.replace(/cursor=[^&]+/, "cursor=…"), result, ratio: result.rps / baseline.rps };
+        };
+        const page1 = await measure("home feed API, page 1", targets.page1, { headers: bearer, connections: 4 });
+        const page50 = await measure("home feed API, page 50", targets.page50, { headers: bearer, connections: 4 });
+        const cookie = { cookie: `prok_at=${targets.token}` };
+        const page = await measure("feed page", "/feed", { headers: cookie });
+        const weight = await measurePage(app.origin + "/feed", cookie);
+        feed = { describe: fixture.describe, page1, page50, page, weight };
+        measured.push(page1, page50, page);
+        pages.push({ name: "feed page", path: "/feed", ...weight });
+      } finally {
+        await stop(app.child);
+      }
+    } finally {
+      await fixture.cleanup();
+    }
+  }
+
+  // 4. Report.
   const all: Measured[] = [{ name: "hello baseline", path: "/", result: baseline, ratio: 1 }, ...measured];
   const checks: Check[] = [];
   for (const m of all) {
@@ -232,7 +297,7 @@ async function main(): Promise<number> {
     });
   }
   for (const m of measured) {
-    if (!TARGETS.find((t) => t.name === m.name)?.page) continue;
+    if (!TARGETS.find((t) => t.name === m.name)?.page && m.name !== "feed page") continue;
     checks.push({
       what: `${m.name}: req/s ≥ ${fmt.pct(BUDGET.minRatioOfHello)} of hello`,
       value: fmt.pct(m.ratio),
@@ -243,7 +308,7 @@ async function main(): Promise<number> {
       pass: m.result.latencyMs.p99 <= BUDGET.maxP99Ms,
     });
   }
-  for (const p of pages) {
+  for (const p of pages.filter((p) => p.name !== "feed page")) { // the feed has its own budgets, above
     checks.push({
       what: `${p.name}: gzip HTML ≤ ${fmt.int(BUDGET.maxFirstScreenGzipBytes)} B (first screen; whole page measured)`,
       value: `${fmt.int(p.gzipBytes)} B`,
@@ -259,6 +324,22 @@ async function main(): Promise<number> {
     });
   }
 
+  if (feed) {
+    const { page1, page50 } = feed;
+    checks.push({
+      what: `home feed API: p99 ≤ ${BUDGET.maxFeedP99Ms} ms (4 connections)`,
+      value: `${fmt.ms(page1.result.latencyMs.p99)} (page 1), ${fmt.ms(page50.result.latencyMs.p99)} (page 50)`,
+      pass: Math.max(page1.result.latencyMs.p99, page50.result.latencyMs.p99) <= BUDGET.maxFeedP99Ms,
+    }, {
+      what: `home feed API: page 50 within ${BUDGET.maxDeepPageFactor}x of page 1 (p50)`,
+      value: `${(page50.result.latencyMs.p50 / page1.result.latencyMs.p50).toFixed(2)}x`,
+      pass: page50.result.latencyMs.p50 <= page1.result.latencyMs.p50 * BUDGET.maxDeepPageFactor,
+    }, {
+      what: `feed page: gzip HTML ≤ ${fmt.int(BUDGET.maxFeedGzipBytes)} B (20 posts)`,
+      value: `${fmt.int(feed.weight.gzipBytes)} B`,
+      pass: feed.weight.gzipBytes <= BUDGET.maxFeedGzipBytes,
+    });
+  }
   if (burst) {
     const rise = burst.during.latencyMs.p99 - burst.quiet.latencyMs.p99;
     checks.push({
@@ -334,6 +415,7 @@ async function main(): Promise<number> {
     ], [2, 3, 4, 5]));
   }
   say("");
+  if (feed) say(`\nFeed network: ${feed.describe}`);
   say('Budgets (QUALITY.md "Performance budgets")');
   say(table(checks.map((c) => [c.pass ? "PASS" : "FAIL", c.what, c.value]), [2]));
   const failed = checks.filter((c) => !c.pass).length;
@@ -356,6 +438,7 @@ async function main(): Promise<number> {
         results: all.map((m) => ({ name: m.name, path: m.path, ...m.result, ratioOfHello: m.ratio })),
         pages,
         loginBurst: burst,
+        feed: feed && { network: feed.describe },
         budgets: checks,
         pass: failed === 0,
       },

@@ -139,9 +139,14 @@ export default function twind(options: TwindPluginOptions): Plugin {
       islandTokens = found;
     },
     render(ctx) {
-      const { htmlText, islands } = ctx.render();
+      const { htmlText, islands, classes: rendered } = ctx.render();
       const classes = new Set<string>();
-      classesInHtml(htmlText, classes);
+      if (!rendered) classesInHtml(htmlText, classes); // a renderer that does not collect them
+      else {
+        for (const value of rendered) {
+          for (const token of value.split(/\s+/)) if (token) classes.add(token);
+        }
+      }
       for (const island of islands) for (const t of islandTokens.get(island) ?? []) classes.add(t);
       return { styles: [{ cssText: generate(classes), id: "__TWIND" }] };
     },

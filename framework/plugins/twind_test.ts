@@ -1,11 +1,8 @@
 import { defineConfig } from "@twind/core";
 import presetTailwind from "@twind/preset-tailwind";
 import type { PluginRenderContext, ResolvedConfig } from "../types.ts";
+import { assert, assertEquals, assertStringIncludes } from "../testing/assert.ts";
 import twind, { classesInSource, escapeCss } from "./twind.ts";
-
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
 
 const config = defineConfig({ presets: [presetTailwind()] });
 const noPreflight = defineConfig({ presets: [presetTailwind({ disablePreflight: true })] });
@@ -117,4 +114,20 @@ Deno.test("[twind] classesInSource reads quoted and braced values", () => {
   );
   for (const t of ["x", "y", "z", "a", "d", "h", "f", "g"]) assert(tokens.has(t), t);
   assert(!tokens.has("no"));
+});
+
+Deno.test("[twind] class attributes collected during rendering are used without scanning the HTML", () => {
+  const plugin = twind({ config });
+  const ctx = {
+    render: () => ({
+      htmlText: '<p class="m-8">not scanned</p>',
+      requiresHydration: false,
+      islands: [],
+      classes: new Set(["p-4 font-bold", "p-4"]),
+    }),
+  } as PluginRenderContext;
+  const css = plugin.render!(ctx).styles![0].cssText;
+  assertStringIncludes(css, "padding:1rem");
+  assertStringIncludes(css, "font-weight:700");
+  assertEquals(css.includes("margin:2rem"), false);
 });

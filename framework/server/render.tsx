@@ -33,6 +33,8 @@ export function registerIslands(islands: Record<string, Record<string, unknown>>
 
 interface PageRecord {
   islands: { info: IslandInfo; props: Record<string, unknown>; slot: boolean }[];
+  /** Every distinct class attribute value rendered on the page. */
+  classes: Set<string>;
 }
 
 // renderToString is synchronous, so the page being rendered can be a module variable without any request seeing
@@ -104,11 +106,16 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
         const wrapper = islandRegistry.get(type);
         if (wrapper) vnode.type = wrapper;
       }
-    } else if (type === "img" || type === "source") {
+    } else if (typeof type === "string") {
       const props = vnode.props;
-      if (typeof props.src === "string") props.src = asset(props.src);
-      if (typeof props.srcset === "string") props.srcset = assetSrcSet(props.srcset);
-      if (typeof props.srcSet === "string") props.srcSet = assetSrcSet(props.srcSet);
+      // Styling plugins get the class attributes as rendered, instead of scanning the HTML for them again.
+      const classes = props.class ?? props.className;
+      if (typeof classes === "string") current.classes.add(classes);
+      if (type === "img" || type === "source") {
+        if (typeof props.src === "string") props.src = asset(props.src);
+        if (typeof props.srcset === "string") props.srcset = assetSrcSet(props.srcset);
+        if (typeof props.srcSet === "string") props.srcSet = assetSrcSet(props.srcSet);
+      }
     }
   }
   previousDiff?.(vnode);
@@ -170,7 +177,7 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
   }
 
   const headItems: ComponentChildren[] = [];
-  const record: PageRecord = { islands: [] };
+  const record: PageRecord = { islands: [], classes: new Set() };
   let body: string;
   current = record;
   depth = 0;
@@ -185,7 +192,12 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
   const headParts: string[] = [];
   for (const plugin of r.plugins) {
     const result = plugin.render?.({
-      render: () => ({ htmlText: body, requiresHydration: islandFiles.length > 0, islands: islandFiles }),
+      render: () => ({
+        htmlText: body,
+        requiresHydration: islandFiles.length > 0,
+        islands: islandFiles,
+        classes: record.classes,
+      }),
     });
     for (const style of result?.styles ?? []) {
       const id = style.id ? ` id="${escapeAttr(style.id)}"` : "";

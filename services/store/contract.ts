@@ -179,6 +179,15 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     assertEquals((await store.getSession(s.id))?.expiresAt, s.expiresAt, "rotation keeps the absolute expiry");
   });
 
+  test("a session comes with its member in one read, and not at all once the member is gone", async (store) => {
+    const u = await store.createUser(newUser(1, { firstName: UNICODE }));
+    const s = await store.createSession({ userId: u.id, tokenHash: "w1", expiresAt: new Date(Date.now() + 60_000) });
+    assertEquals(await store.getSessionWithUser(s.id), { session: s, user: u });
+    assertEquals(await store.getSessionWithUser("missing"), null);
+    await store.deleteUser(u.id);
+    assertEquals(await store.getSessionWithUser(s.id), null);
+  });
+
   test("of two racing rotations exactly one wins", async (store) => {
     const u = await store.createUser(newUser(1));
     const s = await store.createSession({ userId: u.id, tokenHash: "a", expiresAt: new Date(Date.now() + 60_000) });
@@ -337,6 +346,24 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     await store.trimTimeline(b.id, 2);
     assertEquals(await read(b.id), [posts[5].id, posts[3].id]);
     await store.removePostFromTimelines("never-was");
+  });
+
+  test("a timeline page can come with its posts; posts deleted meanwhile are skipped", async (store) => {
+    const m = await store.createUser(newUser(1));
+    const posts = [];
+    for (let i = 0; i < 5; i++) {
+      const post = await store.createPost({ authorId: m.id, content: `t${i}` });
+      posts.push(post);
+      await store.addToTimelines([m.id], { postId: post.id, authorId: m.id, createdAt: post.createdAt });
+    }
+    await store.deletePost(posts[3].id); // its timeline entry stays until the worker removes it
+    const first = await store.listTimelinePosts(m.id, { limit: 2 });
+    assertEquals(first.items, [posts[4]], "the deleted post is skipped, the page stays a timeline page");
+    assert(first.next);
+    const rest = await store.listTimelinePosts(m.id, { limit: 10, after: first.next });
+    assertEquals(rest.items.map((p) => p.id), [posts[2].id, posts[1].id, posts[0].id]);
+    assertEquals(rest.next, null);
+    assertEquals((await store.listTimelinePosts("missing", { limit: 5 })).items, []);
   });
 
   test("a timeline remembers when it was last built", async (store) => {

@@ -195,6 +195,8 @@ export interface Store {
   /** Starts a refresh family; NotFoundError when the member does not exist (or was deleted meanwhile). */
   createSession(input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<Session>;
   getSession(id: string): Promise<Session | null>;
+  /** A session with its member, in one read where the backend can (every authenticated request asks this). */
+  getSessionWithUser(id: string): Promise<{ session: Session; user: User } | null>;
   findSessionByToken(tokenHash: string): Promise<SessionByToken | null>;
   /**
    * Replaces the live token of a family if, and only if, `fromHash` is still the live one and the family is not
@@ -236,6 +238,11 @@ export interface Store {
   removeAuthorFromTimeline(memberId: string, authorId: string): Promise<void>;
   /** A member's timeline, newest first, keyset-paginated. */
   listTimeline(memberId: string, query: { limit: number; after?: PostPosition }): Promise<TimelinePage>;
+  /**
+   * The posts of a member's timeline page, in one read where the backend can (the home feed). Entries whose post is
+   * gone are skipped; `next` follows the timeline, so a page may hold fewer than `limit` posts.
+   */
+  listTimelinePosts(memberId: string, query: { limit: number; after?: PostPosition }): Promise<PostsPage>;
   /** Keeps the newest `keep` entries of a member's timeline and drops the rest. */
   trimTimeline(memberId: string, keep: number): Promise<void>;
   /** When the member's timeline was last built from scratch; null when it never was (or was dropped). */

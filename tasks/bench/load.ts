@@ -12,6 +12,8 @@ export interface LoadOptions {
   threads: number;
   /** A wrk Lua script (method, body, headers); wrk only. */
   script?: string;
+  /** Request headers (an access token, a session cookie). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -101,6 +103,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         `-d${options.durationS}s`,
         "--latency",
         ...(options.script ? ["-s", options.script] : []),
+        ...Object.entries(options.headers ?? {}).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
         // Measure what a browser costs the server: browsers always ask for gzip.
         "-H",
         "Accept-Encoding: gzip",
@@ -115,6 +118,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       "--json",
       "-H",
       "accept-encoding=gzip",
+      ...Object.entries(options.headers ?? {}).flatMap(([k, v]) => ["-H", `${k}=${v}`]),
       "-c",
       String(options.connections),
       "-d",

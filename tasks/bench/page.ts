@@ -16,8 +16,8 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
 }
 
 /** Fetches a page once and measures it. */
-export async function measurePage(url: string): Promise<PageWeight> {
-  const res = await fetch(url, { headers: { "accept-encoding": "gzip" } });
+export async function measurePage(url: string, headers: Record<string, string> = {}): Promise<PageWeight> {
+  const res = await fetch(url, { headers: { "accept-encoding": "gzip", ...headers } });
   const raw = new Uint8Array(await res.arrayBuffer());
   const html = new TextDecoder().decode(raw);
   return {

@@ -402,6 +402,12 @@ export class KvStore implements Store {
     return (await this.kv.get<Session>(keys.session(id))).value;
   }
 
+  async getSessionWithUser(id: string): Promise<{ session: Session; user: User } | null> {
+    const session = await this.getSession(id);
+    const user = session ? await this.getUser(session.userId) : null;
+    return session && user ? { session, user } : null;
+  }
+
   /** The family that ever issued `tokenHash`, and whether it is still that family's live token. */
   async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {
     if (tokenHash.length > MAX_KEY_TEXT) return null;
@@ -711,6 +717,11 @@ export class KvStore implements Store {
   }
 
   /** A member's timeline, newest first, keyset-paginated. */
+  async listTimelinePosts(memberId: string, query: { limit: number; after?: PostPosition }): Promise<PostsPage> {
+    const page = await this.listTimeline(memberId, query);
+    return { items: await this.getPosts(page.items.map((e) => e.postId)), next: page.next };
+  }
+
   async listTimeline(memberId: string, query: { limit: number; after?: PostPosition }): Promise<TimelinePage> {
     checkLimit("listTimeline", query.limit);
     if (!isId(memberId)) return { items: [], next: null };

@@ -17,7 +17,7 @@ import {
 
 const POST_COLUMNS = "id, author_id, content, media_url, created_at, updated_at";
 
-interface PostRow {
+export interface PostRow {
   id: string | number;
   author_id: string | number;
   content: string;
@@ -26,7 +26,7 @@ interface PostRow {
   updated_at: Date;
 }
 
-function toPost(row: PostRow): Post {
+export function toPost(row: PostRow): Post {
   return {
     id: String(row.id),
     authorId: String(row.author_id),

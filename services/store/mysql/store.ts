@@ -415,6 +415,10 @@ export class MysqlStore implements Store {
     return timelines.listTimeline(this.#ctx, memberId, query);
   }
 
+  listTimelinePosts(memberId: string, query: { limit: number; after?: PostPosition }): Promise<PostsPage> {
+    return timelines.listTimelinePosts(this.#ctx, memberId, query);
+  }
+
   trimTimeline(memberId: string, keep: number): Promise<void> {
     return timelines.trimTimeline(this.#ctx, memberId, keep);
   }
@@ -488,6 +492,23 @@ export class MysqlStore implements Store {
     if (!key) return null;
     const [row] = await this.db.writer.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`, [key]);
     return row ? toSession(row) : null;
+  }
+
+  async getSessionWithUser(id: string): Promise<{ session: Session; user: User } | null> {
+    const key = dbId(id);
+    if (!key) return null;
+    // One statement for every authenticated request; the writer, so a revocation counts at once.
+    const [row] = await this.db.writer.query<SessionRow & { [K in keyof UserRow as `u_${K & string}`]: UserRow[K] }>(
+      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${
+        USER_COLUMNS.split(", ").map((c) => `u.${c} AS u_${c}`).join(", ")
+      } FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+      [key],
+    );
+    if (!row) return null;
+    const userRow = Object.fromEntries(
+      Object.entries(row).filter(([k]) => k.startsWith("u_")).map(([k, v]) => [k.slice(2), v]),
+    ) as unknown as UserRow;
+    return { session: toSession(row), user: toUser(userRow) };
   }
 
   async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {

@@ -1,6 +1,7 @@
 // Home timelines on MySQL / MariaDB: rows keyed (member_id, created_at, post_id), so a page is one range scan of the
 // primary key and a repeated fan-out lands on the key it wrote before.
-import type { PostPosition, TimelineEntry, TimelinePage } from "../types.ts";
+import type { PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../types.ts";
+import { type PostRow, toPost } from "./posts.ts";
 import type { Param } from "./pool.ts";
 import {
   type Ctx,
@@ -59,6 +60,52 @@ export async function removeAuthorFromTimeline(ctx: Ctx, memberId: string, autho
   const author = dbId(authorId);
   if (!member || !author) return;
   await deleteInBatches(ctx.db.writer, "DELETE FROM timeline WHERE member_id = ? AND author_id = ?", [member, author]);
+}
+
+const POST_COLUMNS = "p.id, p.author_id, p.content, p.media_url, p.created_at, p.updated_at";
+const TIMELINE_POSTS_FIRST_SQL = `SELECT t.post_id AS t_post_id, t.created_at AS t_created_at, ${POST_COLUMNS} ` +
+  "FROM timeline t LEFT JOIN posts p ON p.id = t.post_id WHERE t.member_id = ? " +
+  "ORDER BY t.created_at DESC, t.post_id DESC LIMIT ?";
+const TIMELINE_POSTS_AFTER_SQL = `SELECT t.post_id AS t_post_id, t.created_at AS t_created_at, ${POST_COLUMNS} ` +
+  "FROM timeline t LEFT JOIN posts p ON p.id = t.post_id " +
+  "WHERE t.member_id = ? AND (t.created_at < ? OR (t.created_at = ? AND t.post_id < ?)) " +
+  "ORDER BY t.created_at DESC, t.post_id DESC LIMIT ?";
+
+interface TimelinePostRow extends PostRow {
+  t_post_id: string | number;
+  t_created_at: Date;
+}
+
+/** One statement: the timeline page joined to its posts (a LEFT JOIN, so `next` follows the timeline itself). */
+export async function listTimelinePosts(
+  ctx: Ctx,
+  memberId: string,
+  query: { limit: number; after?: PostPosition },
+): Promise<PostsPage> {
+  const limit = pageLimit(query.limit, "listTimelinePosts");
+  const member = dbId(memberId);
+  if (!member) return { items: [], next: null };
+  let rows: TimelinePostRow[];
+  if (query.after) {
+    const afterId = dbId(query.after.id);
+    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
+    const after = new Date(query.after.createdAt);
+    rows = await ctx.db.reader.query<TimelinePostRow>(TIMELINE_POSTS_AFTER_SQL, [
+      member,
+      after,
+      after,
+      afterId,
+      limitParam(limit + 1),
+    ]);
+  } else {
+    rows = await ctx.db.reader.query<TimelinePostRow>(TIMELINE_POSTS_FIRST_SQL, [member, limitParam(limit + 1)]);
+  }
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.filter((row) => row.id !== null).map(toPost),
+    next: rows.length > limit && last ? { createdAt: last.t_created_at.getTime(), id: String(last.t_post_id) } : null,
+  };
 }
 
 export async function listTimeline(
