@@ -68,7 +68,7 @@ export const handler: Handlers<FeedPageProps, AppState> = {
       const form = await readForm(req);
       // Browsers send a textarea's line breaks as CRLF; one break is one character, as the counter counted it.
       content = textFields(form, ["content"]).content.replace(/\r\n?/g, "\n");
-      await assertFormSameSite(req, ctx, form);
+      assertFormSameSite(req, ctx, form);
       // Only blanks is no post, as the Composer's disabled button says with JavaScript.
       const input = validate(postBody, { content: content.trim() ? content : "" });
       await createPost(postsDeps(ctx.state.app), caller.user, input);

@@ -25,7 +25,7 @@ export const handler: Handlers<FormState, AppState> = {
   async POST(req, ctx) {
     const { session } = ctx.state;
     try {
-      await assertFormSameSite(req, ctx, await readForm(req));
+      assertFormSameSite(req, ctx, await readForm(req));
     } catch (err) {
       const failure = formFailure(ctx, err, {});
       if (!failure) throw err;

@@ -6,7 +6,7 @@ import type { Post, PostPosition, Store, User } from "./store/types.ts";
 
 export interface PostsDeps {
   store: Store;
-  cursorKey: CryptoKey;
+  cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
 }
 

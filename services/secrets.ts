@@ -7,10 +7,10 @@ export interface Keys {
   jwt: Uint8Array;
   /** HMAC-SHA384 key: the password pepper. */
   pepper: CryptoKey;
-  /** HMAC-SHA256 key for tamper-checked cursors. */
-  cursor: CryptoKey;
-  /** HMAC-SHA256 key for CSRF tokens. */
-  csrf: CryptoKey;
+  /** HMAC-SHA256 key for tamper-checked cursors (raw: signed on every list page with node:crypto, synchronously). */
+  cursor: Uint8Array;
+  /** HMAC-SHA256 key for CSRF tokens (raw, as above). */
+  csrf: Uint8Array;
 }
 
 async function derive(master: CryptoKey, purpose: string, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -30,8 +30,8 @@ export async function deriveKeys(secret: string): Promise<Keys> {
   return {
     jwt: await derive(master, "access tokens", 32),
     pepper: await hmac(await derive(master, "password pepper", 48), "SHA-384"),
-    cursor: await hmac(await derive(master, "cursors", 32), "SHA-256"),
-    csrf: await hmac(await derive(master, "csrf", 32), "SHA-256"),
+    cursor: await derive(master, "cursors", 32),
+    csrf: await derive(master, "csrf", 32),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Store, User, UserPatch, UserPosition } from "./store/types.ts";
 
 export interface UsersDeps {
   store: Store;
-  cursorKey: CryptoKey;
+  cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
 }
 

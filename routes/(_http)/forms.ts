@@ -36,10 +36,10 @@ export async function readForm(req: Request): Promise<FormData> {
  * Refuses (403) a post from another site or without this visitor's CSRF token, sign-in included. Call it before
  * acting on the form; reading the fields first only lets a refused form be shown again as it was typed.
  */
-export async function assertFormSameSite(req: Request, ctx: FreshContext<AppState>, form: FormData): Promise<void> {
+export function assertFormSameSite(req: Request, ctx: FreshContext<AppState>, form: FormData): void {
   const token = form.get("_csrf");
   const { app, session } = ctx.state;
-  await assertSameSite(req, ctx.url, app, session, typeof token === "string" ? token : null, "everyone");
+  assertSameSite(req, ctx.url, app, session, typeof token === "string" ? token : null, "everyone");
 }
 
 /** The named text fields of a form (files and unknown fields are ignored; a missing field is ""). */
@@ -138,7 +138,7 @@ export async function submitSignedOutForm(
     const form = await readForm(req);
     const { kept, act } = read(form);
     values = kept;
-    await assertFormSameSite(req, ctx, form);
+    assertFormSameSite(req, ctx, form);
     const signedIn = await act();
     setSessionCookies(ctx.state.session, sessionCookies(signedIn, ctx.state.session.secure));
     return seeOther(next ?? profilePath(signedIn.user.id));

@@ -1,5 +1,6 @@
 // Who is asking: a bearer token (API clients) or the session cookies (the web pages), which refresh themselves when
 // the short-lived access cookie has expired. Cookie-authenticated unsafe requests must pass the CSRF checks.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { authenticate, type Caller, refresh, type SignedIn, type TokenPair } from "../../services/auth.ts";
 import { type App, authDeps } from "../../services/app.ts";
 import { AuthenticationError, DomainError, ForbiddenError } from "../../services/errors.ts";
@@ -117,12 +118,9 @@ export function requireCaller(session: SessionState): Caller {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-async function tokenFor(app: App, seed: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", app.keys.csrf, new TextEncoder().encode(seed));
-  return btoa(String.fromCharCode(...new Uint8Array(mac))).replace(
-    /[+/=]/g,
-    (c) => ({ "+": "-", "/": "_", "=": "" })[c]!,
-  );
+// Synchronous (node:crypto): every signed-in page renders a token, and WebCrypto's async call costs more than the HMAC.
+function tokenFor(app: App, seed: string): string {
+  return createHmac("sha256", app.keys.csrf).update(seed).digest("base64url");
 }
 
 /**
@@ -131,14 +129,14 @@ async function tokenFor(app: App, seed: string): Promise<string> {
  * bearer token by itself, and an anonymous JSON call carries no ambient authority); forms ask it of everyone, sign-in
  * included, so nobody can be signed in to someone else's account.
  */
-export async function assertSameSite(
+export function assertSameSite(
   req: Request,
   url: URL,
   app: App,
   session: SessionState,
   token: string | null,
   scope: "cookie-sessions" | "everyone",
-): Promise<void> {
+): void {
   if (SAFE.has(req.method) || session.via === "bearer") return;
   if (scope === "cookie-sessions" && session.via !== "cookie") return;
   const refuse = () =>
@@ -147,17 +145,23 @@ export async function assertSameSite(
   const origin = req.headers.get("origin");
   const ours = app.config.origin ?? url.origin;
   if (origin !== null && origin !== ours) throw refuse();
-  if (!token || !session.csrfSeed || token !== await tokenFor(app, session.csrfSeed)) throw refuse();
+  if (!token || !session.csrfSeed || !sameText(token, tokenFor(app, session.csrfSeed))) throw refuse();
 }
 
 /**
  * The CSRF token for this visitor's forms and cookie-authenticated API calls. The first page that needs one gives
  * the visitor the seed cookie it is bound to; pages without forms set no cookie at all.
  */
+function sameText(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export function csrfToken(app: App, session: SessionState): Promise<string> {
   if (!session.csrfSeed) {
     session.csrfSeed = crypto.randomUUID().replace(/-/g, "");
     session.setCookies.push(cookie(cookieNames(session.secure).csrf, session.csrfSeed, session.secure, 31_536_000));
   }
-  return tokenFor(app, session.csrfSeed);
+  return Promise.resolve(tokenFor(app, session.csrfSeed));
 }

@@ -10,7 +10,7 @@ export async function handler(req: Request, ctx: FreshContext<AppState>) {
   let res: Response;
   try {
     const { app, session } = ctx.state;
-    await assertSameSite(req, ctx.url, app, session, req.headers.get("x-csrf-token"), "cookie-sessions");
+    assertSameSite(req, ctx.url, app, session, req.headers.get("x-csrf-token"), "cookie-sessions");
     res = await ctx.next();
   } catch (err) {
     const mapped = problemFor(err);

@@ -30,7 +30,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
     try {
       const form = await readForm(req);
       confirm = textFields(form, ["confirm"]).confirm;
-      await assertFormSameSite(req, ctx, form);
+      assertFormSameSite(req, ctx, form);
       const typed = confirm.trim();
       if (typed !== "DELETE" && typed.toLowerCase() !== caller.user.email.toLowerCase()) {
         throw new ValidationError("The account was not deleted.", [

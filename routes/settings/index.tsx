@@ -35,7 +35,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
     try {
       const form = await readForm(req);
       values = textFields(form, FIELDS);
-      await assertFormSameSite(req, ctx, form);
+      assertFormSameSite(req, ctx, form);
       const picture = values.profilePictureUrl.trim();
       const patch = validate(profilePatch, {
         ...values,

@@ -22,7 +22,7 @@ export const handler: Handlers<Refused, AppState> = {
     if (!caller) return seeOther(withNext("/login", postPath(id)));
     try {
       const form = await readForm(req);
-      await assertFormSameSite(req, ctx, form);
+      assertFormSameSite(req, ctx, form);
     } catch (err) {
       const failure = formFailure(ctx, err, {});
       if (!failure) throw err;
