@@ -30,8 +30,9 @@ function isPosition(v: unknown): v is PostPosition {
     p.id.length > 0 && p.id.length <= 64;
 }
 
-async function withAuthors(store: Store, posts: Post[]): Promise<PostView[]> {
-  const authors = new Map((await store.getUsers([...new Set(posts.map((p) => p.authorId))])).map((u) => [u.id, u]));
+async function withAuthors(store: Store, posts: Post[], known?: User[]): Promise<PostView[]> {
+  const list = known ?? await store.getUsers([...new Set(posts.map((p) => p.authorId))]);
+  const authors = new Map(list.map((u) => [u.id, u]));
   // A post whose author is being purged is skipped rather than shown without one.
   return posts.flatMap((post) => authors.has(post.authorId) ? [{ post, author: authors.get(post.authorId)! }] : []);
 }
@@ -81,12 +82,14 @@ async function page(
   deps: PostsDeps,
   kind: string,
   cursor: string | undefined,
-  read: (after: PostPosition | undefined) => Promise<{ posts: Post[]; next: PostPosition | null }>,
+  read: (
+    after: PostPosition | undefined,
+  ) => Promise<{ posts: Post[]; next: PostPosition | null; authors?: User[] }>,
 ): Promise<PostsPageView> {
   const after = cursor ? await decodeCursor(deps.cursorKey, kind, cursor, isPosition) : undefined;
-  const { posts, next } = await read(after);
+  const { posts, next, authors } = await read(after);
   return {
-    items: await withAuthors(deps.store, posts),
+    items: await withAuthors(deps.store, posts, authors),
     nextCursor: next ? await encodeCursor(deps.cursorKey, kind, next) : null,
   };
 }
@@ -99,7 +102,7 @@ export function listPosts(
   const kind = query.authorId ? `posts:${query.authorId}` : "posts";
   return page(deps, kind, query.cursor, async (after) => {
     const result = await deps.store.listPosts({ authorId: query.authorId, limit: query.limit, after });
-    return { posts: result.items, next: result.next };
+    return { posts: result.items, next: result.next, authors: result.authors };
   });
 }
 
@@ -149,6 +152,6 @@ export function homeFeed(
       await rebuildTimeline(deps.store, caller.id);
       result = await deps.store.listTimelinePosts(caller.id, { limit: query.limit });
     }
-    return { posts: result.items, next: result.next };
+    return { posts: result.items, next: result.next, authors: result.authors };
   });
 }

@@ -136,6 +136,8 @@ export interface PostsQuery {
 export interface PostsPage {
   items: Post[];
   next: PostPosition | null;
+  /** The items' authors, when the backend read them in the same statement (callers fetch them otherwise). */
+  authors?: User[];
 }
 
 /** A post that reached a member's home timeline (the fan-out worker writes these). */

@@ -3,6 +3,7 @@
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter. Posts, home timelines
 // and connections live in posts.ts, timelines.ts and connections.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
+import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions } from "../events.ts";
 import type {
@@ -17,7 +18,6 @@ import type {
   PostPosition,
   PostsPage,
   PostsQuery,
-  Role,
   Session,
   SessionByToken,
   Store,
@@ -47,8 +47,6 @@ const MEMBER_PURGE_BATCHES = 20;
 /** How many times a claim re-races for a key that was released or expired under it. */
 const CLAIM_TRIES = 5;
 
-const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, profile_picture_url, " +
-  "role, created_at, updated_at";
 const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at";
 
 /** The columns an update may reach, by patch field: the SET clause is built from this list only. */
@@ -62,21 +60,6 @@ const PATCH_COLUMNS = {
   passwordHash: "password_hash",
   role: "role",
 } as const satisfies Record<keyof UserPatch, string>;
-
-interface UserRow {
-  id: string | number;
-  email: string;
-  password_hash: string;
-  first_name: string;
-  last_name: string;
-  headline: string;
-  bio: string;
-  location: string;
-  profile_picture_url: string | null;
-  role: Role;
-  created_at: Date;
-  updated_at: Date;
-}
 
 interface SessionRow {
   id: string | number;
@@ -93,23 +76,6 @@ interface IdempotencyRow {
   status: number | null;
   body: string | null;
   expires_at: Date;
-}
-
-function toUser(row: UserRow): User {
-  return {
-    id: String(row.id),
-    email: row.email,
-    passwordHash: row.password_hash,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    headline: row.headline,
-    bio: row.bio,
-    location: row.location,
-    profilePictureUrl: row.profile_picture_url,
-    role: row.role,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 function toSession(row: SessionRow): Session {
@@ -498,17 +464,12 @@ export class MysqlStore implements Store {
     const key = dbId(id);
     if (!key) return null;
     // One statement for every authenticated request; the writer, so a revocation counts at once.
-    const [row] = await this.db.writer.query<SessionRow & { [K in keyof UserRow as `u_${K & string}`]: UserRow[K] }>(
-      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${
-        USER_COLUMNS.split(", ").map((c) => `u.${c} AS u_${c}`).join(", ")
-      } FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+    const [row] = await this.db.writer.query<SessionRow & Record<string, unknown>>(
+      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${aliasedUserColumns("u")} ` +
+        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
       [key],
     );
-    if (!row) return null;
-    const userRow = Object.fromEntries(
-      Object.entries(row).filter(([k]) => k.startsWith("u_")).map(([k, v]) => [k.slice(2), v]),
-    ) as unknown as UserRow;
-    return { session: toSession(row), user: toUser(userRow) };
+    return row ? { session: toSession(row), user: userFromAliased(row) } : null;
   }
 
   async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {
