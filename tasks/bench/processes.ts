@@ -63,12 +63,14 @@ export interface ServerOptions {
   /** Path polled until it answers 2xx. */
   readyPath: string;
   readyTimeoutMs?: number;
+  /** Keep the server's stdout (its JSON request log) in this file instead of discarding it. */
+  stdoutFile?: string;
 }
 
 const TAIL_CHARS = 8192;
 
 /**
- * Starts a server with a clean environment (exactly `env`), its stdout discarded (the server still pays for writing
+ * Starts a server with a clean environment (exactly `env`), its stdout discarded or kept in `stdoutFile` (the server still pays for writing
  * it) and its stderr kept for diagnostics, then polls `readyPath` until it answers or the time runs out.
  */
 export async function startServer(options: ServerOptions): Promise<Server> {
@@ -79,10 +81,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       env: options.env,
       clearEnv: true,
       stdin: "null",
-      stdout: "null",
+      stdout: options.stdoutFile ? "piped" : "null",
       stderr: "piped",
     }).spawn(),
   );
+  if (options.stdoutFile) {
+    const file = await Deno.open(options.stdoutFile, { write: true, create: true, truncate: true });
+    child.stdout.pipeTo(file.writable).catch(() => {});
+  }
   let tail = "";
   (async () => {
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
