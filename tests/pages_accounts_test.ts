@@ -8,56 +8,7 @@ import {
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-
-/** A cookie-keeping client, like a browser with JavaScript off. */
-class Visitor {
-  cookies = new Map<string, string>();
-  constructor(readonly t: TestApp) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await this.t.fetch(path, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i);
-      if (/;\s*Max-Age=0(;|$)/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(i + 1));
-    }
-    return res;
-  }
-
-  async page(path: string): Promise<{ status: number; html: string; res: Response }> {
-    const res = await this.request(path);
-    return { status: res.status, html: await res.text(), res };
-  }
-
-  /** GETs the form page, then posts `fields` with its CSRF token (unless `_csrf` is given). */
-  async submit(
-    formPath: string,
-    action: string,
-    fields: Record<string, string>,
-    headers: HeadersInit = {},
-  ): Promise<{ status: number; html: string; res: Response }> {
-    const { html } = await this.page(formPath);
-    const token = csrfOf(html);
-    return await this.post(action, { _csrf: token, ...fields }, headers);
-  }
-
-  async post(path: string, fields: Record<string, string>, headers: HeadersInit = {}) {
-    const h = new Headers(headers);
-    h.set("content-type", "application/x-www-form-urlencoded");
-    const res = await this.request(path, { method: "POST", headers: h, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, html: await res.text(), res };
-  }
-}
-
-function csrfOf(html: string): string {
-  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
-  assert(token, "the page has a CSRF field");
-  return token;
-}
+import { csrfOf, Visitor } from "./visitor.ts";
 
 let n = 0;
 function newcomer(extra: Record<string, string> = {}) {

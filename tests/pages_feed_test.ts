@@ -15,48 +15,7 @@ import { type CardPost, PostCard } from "../components/PostCard.tsx";
 import { newEvent } from "../services/store/events.ts";
 import { fanoutWorkers } from "../workers/fanout.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-
-/** A cookie-keeping client, like a browser with JavaScript off. */
-class Visitor {
-  cookies = new Map<string, string>();
-  constructor(readonly t: TestApp) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await this.t.fetch(path, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      if (/;\s*Max-Age=0(;|$)/i.test(c)) this.cookies.delete(pair.slice(0, i));
-      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-
-  async page(path: string) {
-    const res = await this.request(path);
-    return { status: res.status, html: await res.text(), res };
-  }
-
-  async post(path: string, fields: Record<string, string>, headers: HeadersInit = {}) {
-    const h = new Headers(headers);
-    h.set("content-type", "application/x-www-form-urlencoded");
-    const res = await this.request(path, { method: "POST", headers: h, body: new URLSearchParams(fields).toString() });
-    return { status: res.status, html: await res.text(), res };
-  }
-
-  /** GETs `formPath`, then posts `fields` to `action` with the page's CSRF token. */
-  async submit(formPath: string, action: string, fields: Record<string, string>) {
-    return await this.post(action, { _csrf: csrfOf((await this.page(formPath)).html), ...fields });
-  }
-}
-
-function csrfOf(html: string): string {
-  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
-  assert(token, "the page has a CSRF field");
-  return token;
-}
+import { csrfOf, Visitor } from "./visitor.ts";
 
 let n = 0;
 /** A member who joined through the form, signed in. */

@@ -1,5 +1,6 @@
 // Idempotency-Key on creating POSTs (API.md, Conventions): the same key and body from the same member within 24 h
 // replays the first answer; the same key with another body is a 422; a duplicate while the first is running, 409.
+import { sha256Hex } from "../../services/crypto.ts";
 import { ConflictError, ValidationError } from "../../services/errors.ts";
 import type { Store } from "../../services/store/types.ts";
 
@@ -10,11 +11,6 @@ interface Stored {
   status: number;
   location: string | null;
   body: string;
-}
-
-async function hashOf(value: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(value)));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Runs `create` once per Idempotency-Key (when the request has one) and replays its answer afterwards. */
@@ -32,7 +28,7 @@ export async function idempotent(
       { path: "Idempotency-Key", message: "must be 1 to 64 visible ASCII characters" },
     ]);
   }
-  const requestHash = await hashOf([req.method, new URL(req.url).pathname, body]);
+  const requestHash = await sha256Hex(JSON.stringify([req.method, new URL(req.url).pathname, body]));
   const existing = await store.claimIdempotency(memberId, key, requestHash, DAY_MS);
   if (existing) {
     if (existing.requestHash !== requestHash) {

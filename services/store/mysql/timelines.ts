@@ -80,6 +80,22 @@ interface TimelinePostRow extends PostRow {
   u_id: string | number | null;
 }
 
+/** One keyset page of timeline rows, through the first-page or the after-a-position statement; null for bad input. */
+async function timelineRows<T>(
+  ctx: Ctx,
+  memberId: string,
+  query: { limit: number; after?: PostPosition },
+  sql: { first: string; after: string },
+): Promise<T[] | null> {
+  const member = dbId(memberId);
+  if (!member) return null;
+  if (!query.after) return await ctx.db.reader.query<T>(sql.first, [member, limitParam(query.limit + 1)]);
+  const afterId = dbId(query.after.id);
+  if (!afterId || !Number.isFinite(query.after.createdAt)) return null;
+  const after = new Date(query.after.createdAt);
+  return await ctx.db.reader.query<T>(sql.after, [member, after, after, afterId, limitParam(query.limit + 1)]);
+}
+
 /** One statement: a timeline page with its posts and their authors. */
 export async function listTimelinePosts(
   ctx: Ctx,
@@ -87,23 +103,11 @@ export async function listTimelinePosts(
   query: { limit: number; after?: PostPosition },
 ): Promise<PostsPage> {
   const limit = pageLimit(query.limit, "listTimelinePosts");
-  const member = dbId(memberId);
-  if (!member) return { items: [], next: null };
-  let rows: TimelinePostRow[];
-  if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    const after = new Date(query.after.createdAt);
-    rows = await ctx.db.reader.query<TimelinePostRow>(TIMELINE_POSTS_AFTER_SQL, [
-      member,
-      after,
-      after,
-      afterId,
-      limitParam(limit + 1),
-    ]);
-  } else {
-    rows = await ctx.db.reader.query<TimelinePostRow>(TIMELINE_POSTS_FIRST_SQL, [member, limitParam(limit + 1)]);
-  }
+  const rows = await timelineRows<TimelinePostRow>(ctx, memberId, { ...query, limit }, {
+    first: TIMELINE_POSTS_FIRST_SQL,
+    after: TIMELINE_POSTS_AFTER_SQL,
+  });
+  if (!rows) return { items: [], next: null };
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const found = page.filter((row) => row.id !== null);
@@ -126,23 +130,11 @@ export async function listTimeline(
   query: { limit: number; after?: PostPosition },
 ): Promise<TimelinePage> {
   const limit = pageLimit(query.limit, "listTimeline");
-  const member = dbId(memberId);
-  if (!member) return { items: [], next: null };
-  let rows: TimelineRow[];
-  if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    const after = new Date(query.after.createdAt);
-    rows = await ctx.db.reader.query<TimelineRow>(TIMELINE_AFTER_SQL, [
-      member,
-      after,
-      after,
-      afterId,
-      limitParam(limit + 1),
-    ]);
-  } else {
-    rows = await ctx.db.reader.query<TimelineRow>(TIMELINE_FIRST_SQL, [member, limitParam(limit + 1)]);
-  }
+  const rows = await timelineRows<TimelineRow>(ctx, memberId, { ...query, limit }, {
+    first: TIMELINE_FIRST_SQL,
+    after: TIMELINE_AFTER_SQL,
+  });
+  if (!rows) return { items: [], next: null };
   const items = rows.slice(0, limit).map((row) => ({
     postId: String(row.post_id),
     authorId: String(row.author_id),
