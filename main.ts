@@ -5,7 +5,7 @@ import manifest from "./fresh.gen.ts";
 import { appPlugin } from "./plugins/app.ts";
 import { closeApp, openApp } from "./services/app.ts";
 import { seedDemo } from "./services/demo.ts";
-import { ConfigError, getConfig } from "./services/config.ts";
+import { configOrExit } from "./tasks/cli.ts";
 import { describeAdapters } from "./services/health.ts";
 import { appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
@@ -14,14 +14,7 @@ function log(fields: Record<string, unknown>) {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }));
 }
 
-let env;
-try {
-  env = getConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  Deno.exit(1);
-}
+const env = configOrExit();
 
 for (const port of describeAdapters(env)) log({ msg: "port adapter", ...port });
 let app;

@@ -1,7 +1,7 @@
 // deno task admin:create EMAIL — makes the member with EMAIL an admin, or creates an admin account with a generated
 // password printed once. Admins are never self-assigned through the API.
 import { closeApp, openApp } from "../services/app.ts";
-import { ConfigError, getConfig } from "../services/config.ts";
+import { configOrExit } from "./cli.ts";
 
 const email = Deno.args[0];
 if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
@@ -9,14 +9,7 @@ if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
   Deno.exit(2);
 }
 
-let config;
-try {
-  config = getConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  Deno.exit(1);
-}
+const config = configOrExit();
 
 const app = await openApp(config, { hashers: 1 });
 try {

@@ -7,7 +7,7 @@
 // no worker is involved. The same --seed gives the same names, texts and graph. Seeded members share one password,
 // printed at the end, and have @seed.prok.test emails.
 import { type App, closeApp, openApp } from "../services/app.ts";
-import { ConfigError, getConfig } from "../services/config.ts";
+import { configOrExit } from "./cli.ts";
 import { REBUILD_DEPTH } from "../services/posts.ts";
 import type { NewUser, TimelineEntry } from "../services/store/types.ts";
 import { Generator, prng } from "./seed/generate.ts";
@@ -554,14 +554,7 @@ if (import.meta.main) {
     console.error(`seed: ${parsed.error}\n\n${USAGE}`);
     Deno.exit(2);
   }
-  let config;
-  try {
-    config = getConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    Deno.exit(1);
-  }
+  const config = configOrExit();
   const app = await openApp(config, { hashers: 1 });
   try {
     const result = await seed(app, { ...parsed.options, progress: true });
