@@ -3,8 +3,8 @@
 import type { Config } from "./config.ts";
 
 export interface Keys {
-  /** HS256 key for access tokens. */
-  jwt: Uint8Array;
+  /** HS256 key for access tokens, imported once (jose would import raw bytes again on every verify). */
+  jwt: CryptoKey;
   /** HMAC-SHA384 key: the password pepper. */
   pepper: CryptoKey;
   /** HMAC-SHA256 key for tamper-checked cursors (raw: signed on every list page with node:crypto, synchronously). */
@@ -28,7 +28,13 @@ const hmac = (raw: Uint8Array<ArrayBuffer>, hash: string) =>
 export async function deriveKeys(secret: string): Promise<Keys> {
   const master = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveBits"]);
   return {
-    jwt: await derive(master, "access tokens", 32),
+    jwt: await crypto.subtle.importKey(
+      "raw",
+      await derive(master, "access tokens", 32),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    ),
     pepper: await hmac(await derive(master, "password pepper", 48), "SHA-384"),
     cursor: await derive(master, "cursors", 32),
     csrf: await derive(master, "csrf", 32),

@@ -17,7 +17,7 @@ export interface AccessClaims {
 export interface TokenIssuer {
   issuer: string;
   audience: string;
-  key: Uint8Array;
+  key: CryptoKey;
 }
 
 export function signAccessToken(t: TokenIssuer, claims: AccessClaims): Promise<string> {
