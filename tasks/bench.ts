@@ -32,6 +32,7 @@ const BUDGET = {
   maxExternalStylesheets: 0,
   maxLoginBurstP99RiseMs: 10,
   maxFeedP99Ms: 10,
+  minRenderRatioOfHello: 0.05,
   maxDeepPageFactor: 1.2,
   maxFeedGzipBytes: 30_000,
 };
@@ -196,6 +197,17 @@ async function main(): Promise<number> {
     await stop(hello.child);
   }
 
+  // 1b. The feed page's render alone, in its own process, right after the baseline it is compared with.
+  progress("feed render alone: tasks/bench/render.ts");
+  const renderRun = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/bench/render.ts", String(options.durationS)],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!renderRun.success) throw new Error("tasks/bench/render.ts failed");
+  const renderAlone = JSON.parse(new TextDecoder().decode(renderRun.stdout)) as { rendersPerSecond: number };
+
   // 2. The app, one target at a time.
   progress("starting the app (main.ts, production, embedded backends)");
   const dataDir = await Deno.makeTempDir({ prefix: "prok-bench-" });
@@ -349,6 +361,11 @@ async function main(): Promise<number> {
     });
   }
 
+  checks.push({
+    what: `feed render alone (20 posts): ≥ ${fmt.pct(BUDGET.minRenderRatioOfHello)} of hello`,
+    value: `${fmt.int(renderAlone.rendersPerSecond)}/s = ${fmt.pct(renderAlone.rendersPerSecond / baseline.rps)}`,
+    pass: renderAlone.rendersPerSecond / baseline.rps >= BUDGET.minRenderRatioOfHello,
+  });
   if (feed) {
     const { page1, page50 } = feed.serverTime;
     checks.push({
@@ -472,6 +489,7 @@ async function main(): Promise<number> {
         results: all.map((m) => ({ name: m.name, path: m.path, ...m.result, ratioOfHello: m.ratio })),
         pages,
         loginBurst: burst,
+        renderAlone,
         feed: feed && { network: feed.describe, serverTime: feed.serverTime },
         budgets: checks,
         pass: failed === 0,
