@@ -24,6 +24,10 @@ export interface CardPost {
 // a class added here must be added to the list in islands/Composer.tsx (tests/pages_feed_test.ts checks).
 const LINK = "text-brand-700 underline hover:text-brand-800 focus:outline-none focus:ring-2 focus:ring-brand-600";
 const LINK_FOCUS = "rounded focus:outline-none focus:ring-2 focus:ring-brand-600";
+// Built once: a feed renders these on every card.
+const NAME_LINK = `text-gray-900 hover:underline ${LINK_FOCUS}`;
+const TIME_LINK = `text-sm text-gray-600 hover:underline ${LINK_FOCUS}`;
+const SHOW_MORE = `mt-1 cursor-pointer font-semibold text-gray-700 ${LINK_FOCUS}`;
 
 function Text(props: { segments: Segment[] }) {
   return (
@@ -88,16 +92,16 @@ export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3 }) {
           : <Avatar firstName={author.firstName} lastName={author.lastName} pictureUrl={null} size="sm" />}
         <div class="min-w-0 flex-1">
           <Heading class="break-words font-semibold">
-            <a href={`/in/${encodeURIComponent(author.id)}`} class={`text-gray-900 hover:underline ${LINK_FOCUS}`}>
+            <a href={`/in/${encodeURIComponent(author.id)}`} class={NAME_LINK}>
               {name}
             </a>
           </Heading>
           {author.headline && <p class="truncate text-sm text-gray-600">{author.headline}</p>}
           <a
             href={`/posts/${encodeURIComponent(post.id)}`}
-            class={`text-sm text-gray-600 hover:underline ${LINK_FOCUS}`}
+            class={TIME_LINK}
           >
-            <span class="sr-only">Posted</span> <time datetime={at.toISOString()}>{whenText(at, props.now)}</time>
+            <span class="sr-only">Posted</span> <time datetime={post.createdAt}>{whenText(at, props.now)}</time>
           </a>
         </div>
       </div>
@@ -107,7 +111,7 @@ export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3 }) {
         </p>
         {text.more && (
           <details>
-            <summary class={`mt-1 cursor-pointer font-semibold text-gray-700 ${LINK_FOCUS}`}>Show more</summary>
+            <summary class={SHOW_MORE}>Show more</summary>
             <p>
               <Text segments={text.more} />
             </p>
