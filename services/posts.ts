@@ -130,9 +130,10 @@ export async function rebuildTimeline(store: Store, memberId: string): Promise<v
   const newest = lists.flat()
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1))
     .slice(0, REBUILD_DEPTH);
-  for (const post of newest) {
-    await store.addToTimelines([memberId], { postId: post.id, authorId: post.authorId, createdAt: post.createdAt });
-  }
+  // In large batches: a member with many connections gets up to REBUILD_DEPTH entries on their first read.
+  await store.importTimeline(
+    newest.map((post) => ({ memberId, postId: post.id, authorId: post.authorId, createdAt: post.createdAt })),
+  );
   await store.setTimelineBuiltAt(memberId, new Date());
 }
 

@@ -265,14 +265,15 @@ export interface Store {
   listConnectedIds(memberId: string): Promise<string[]>;
 
   /**
-   * Bulk import for `deno task seed` and data migrations, never for request paths: writes the records as given (with
-   * their dates) in large batches and commits no events (the importer builds timelines itself with
+   * Bulk import for `deno task seed` and data migrations (and, for timelines, rebuilds): writes the records as given
+   * (with their dates) in large batches and commits no events (the importer builds timelines itself with
    * `importTimeline`). Returns the new ids in input order. ConflictError when an email is taken.
    */
   importUsers(users: (NewUser & { createdAt: Date })[]): Promise<string[]>;
   importPosts(posts: (NewPost & { createdAt: Date })[]): Promise<string[]>;
   /** Accepted connections; a pair that is already joined is skipped. */
   importConnections(connections: { senderId: string; receiverId: string; createdAt: Date }[]): Promise<void>;
+  /** Timeline entries in bulk; repeats change nothing. Also how a member's missing timeline is rebuilt. */
   importTimeline(entries: (TimelineEntry & { memberId: string })[]): Promise<void>;
 
   /**
