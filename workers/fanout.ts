@@ -15,8 +15,15 @@ export function fanoutWorkers(store: Store): Worker[] {
       async run(event) {
         const post = await store.getPost(event.id);
         if (!post) return; // deleted before it was fanned out: nothing to do
-        const members = [post.authorId, ...await store.listConnectedIds(post.authorId)];
-        await store.addToTimelines(members, { postId: post.id, authorId: post.authorId, createdAt: post.createdAt });
+        const connected = await store.listConnectedIds(post.authorId);
+        const entry = { postId: post.id, authorId: post.authorId, createdAt: post.createdAt };
+        await store.addToTimelines([post.authorId, ...connected], entry);
+        // A connection that ended while this ran may have been cleaned before the entry landed: look again, and clean
+        // up after it (a connection ending later is cleaned by its own event).
+        const still = new Set(await store.listConnectedIds(post.authorId));
+        for (const member of connected) {
+          if (!still.has(member)) await store.removeAuthorFromTimeline(member, post.authorId);
+        }
       },
     },
     {

@@ -118,3 +118,30 @@ Deno.test({
     kv.close();
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "[fanout] a connection that ends while a post fans out leaves no stray entry",
+  fn: async () => {
+    const { kv, store, ada, bob, timeline, connect, workers } = await setup();
+    const c = await connect(ada.id, bob.id);
+    const p = await store.createPost({ authorId: ada.id, content: "racing" });
+    const fanout = workers.find((w) => w.name === "fanout:post-created")!;
+    const removal = workers.find((w) => w.name === "fanout:connection-removed")!;
+    const real = store.listConnectedIds.bind(store);
+    let reads = 0;
+    (store as Store).listConnectedIds = async (member) => {
+      const ids = await real(member);
+      if (++reads === 1) {
+        // The connection ends, and its removal worker runs, between the fan-out's read and its write.
+        await store.deleteConnection(c.id);
+        await removal.run({ ...newEvent("connection.removed", c.id), members: [ada.id, bob.id] });
+      }
+      return ids;
+    };
+    await fanout.run(newEvent("post.created", p.id));
+    assertEquals(await timeline(bob.id), []);
+    assertEquals(await timeline(ada.id), [p.id]);
+    kv.close();
+  },
+});
