@@ -5,6 +5,7 @@
 //
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
+import { type ColdLoad, coldLoad, SLOW_3G, SLOW_4G } from "./bench/cold_load.ts";
 import { feedFixture, feedTargets } from "./bench/feed.ts";
 import { logOffset, type ServerTime, serverTimeSince } from "./bench/server_time.ts";
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
@@ -33,6 +34,9 @@ const BUDGET = {
   maxLoginBurstP99RiseMs: 10,
   maxFeedP99Ms: 10,
   minRenderRatioOfHello: 0.05,
+  maxSlow4gFcpMs: 1_800,
+  maxSlow3gFcpMs: 3_000,
+  maxIslandsLiveMs: 3_500,
   maxDeepPageFactor: 1.2,
   maxFeedGzipBytes: 30_000,
 };
@@ -261,6 +265,7 @@ async function main(): Promise<number> {
     page: Measured;
     weight: PageWeight;
     serverTime: { page1: ServerTime; page50: ServerTime };
+    cold: ColdLoad[];
   } | null = null;
   if (options.feed) {
     progress(options.feedDatabaseUrl ? "feed: using the seeded MySQL database" : "feed: seeding a Deno KV network");
@@ -310,7 +315,16 @@ async function main(): Promise<number> {
         const cookie = { cookie: `prok_at=${targets.token}` };
         const page = await measure("feed page", "/feed", { headers: cookie });
         const weight = await measurePage(app.origin + "/feed", cookie);
-        feed = { describe: fixture.describe, page1, page50, page, weight, serverTime };
+        progress("cold loads in Chromium: /feed on Slow 4G, / on Slow 4G and Slow 3G, all with 4x CPU");
+        const cold = [
+          await coldLoad(app.origin + "/feed", SLOW_4G, {
+            cookie: { name: "prok_at", value: targets.token },
+            liveSelector: "form[action='/feed'] button[type=submit][disabled]",
+          }),
+          await coldLoad(app.origin + "/", SLOW_4G),
+          await coldLoad(app.origin + "/", SLOW_3G),
+        ];
+        feed = { describe: fixture.describe, page1, page50, page, weight, serverTime, cold };
         measured.push(page1, page50, page);
         pages.push({ name: "feed page", path: "/feed", ...weight });
       } finally {
@@ -361,6 +375,22 @@ async function main(): Promise<number> {
     });
   }
 
+  for (const c of feed?.cold ?? []) {
+    const path = new URL(c.url).pathname;
+    const fcpBudget = c.profile === SLOW_3G.name ? BUDGET.maxSlow3gFcpMs : BUDGET.maxSlow4gFcpMs;
+    checks.push({
+      what: `cold load ${path}, ${c.profile} + 4x CPU: first contentful paint ≤ ${fmt.int(fcpBudget)} ms`,
+      value: `${fmt.int(c.firstContentfulPaintMs)} ms`,
+      pass: c.firstContentfulPaintMs > 0 && c.firstContentfulPaintMs <= fcpBudget,
+    });
+    if (c.islandsLiveMs !== null) {
+      checks.push({
+        what: `cold load ${path}, ${c.profile} + 4x CPU: islands live ≤ ${fmt.int(BUDGET.maxIslandsLiveMs)} ms`,
+        value: `${fmt.int(c.islandsLiveMs)} ms`,
+        pass: c.islandsLiveMs <= BUDGET.maxIslandsLiveMs,
+      });
+    }
+  }
   checks.push({
     what: `feed render alone (20 posts): ≥ ${fmt.pct(BUDGET.minRenderRatioOfHello)} of hello`,
     value: `${fmt.int(renderAlone.rendersPerSecond)}/s = ${fmt.pct(renderAlone.rendersPerSecond / baseline.rps)}`,
@@ -490,7 +520,7 @@ async function main(): Promise<number> {
         pages,
         loginBurst: burst,
         renderAlone,
-        feed: feed && { network: feed.describe, serverTime: feed.serverTime },
+        feed: feed && { network: feed.describe, serverTime: feed.serverTime, coldLoads: feed.cold },
         budgets: checks,
         pass: failed === 0,
       },
