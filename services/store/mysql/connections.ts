@@ -3,17 +3,7 @@
 // ER_DUP_ENTRY, turned into ConflictError.
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { Connection, ConnectionStatus, DomainEvent } from "../types.ts";
-import {
-  type Ctx,
-  dbId,
-  IMPORT_BATCH,
-  inLists,
-  insertRows,
-  isDuplicate,
-  limitParam,
-  outboxEvent,
-  writeEvents,
-} from "./shared.ts";
+import { type Ctx, dbId, importRows, inLists, isDuplicate, limitParam, outboxEvent, writeEvents } from "./shared.ts";
 
 const CONNECTION_COLUMNS = "id, sender_id, receiver_id, status, message, created_at, updated_at";
 const LIVE_PAIR_KEY = "uq_connections_live_pair";
@@ -221,16 +211,12 @@ export async function importConnections(
     if (sender === receiver) throw new RangeError("importConnections: a member cannot connect to themselves");
     return { sender, receiver, createdAt: c.createdAt };
   });
-  for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
-    await ctx.db.writer.transaction((tx) =>
-      insertRows(
-        tx,
-        "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at)",
-        "(?, ?, 'accepted', '', ?, ?)",
-        rows.slice(start, start + IMPORT_BATCH),
-        (r, _, out) => out.push(r.sender, r.receiver, r.createdAt, r.createdAt),
-        " ON DUPLICATE KEY UPDATE id = id",
-      )
-    );
-  }
+  await importRows(
+    ctx.db,
+    "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at)",
+    "(?, ?, 'accepted', '', ?, ?)",
+    rows,
+    (r, _, out) => out.push(r.sender, r.receiver, r.createdAt, r.createdAt),
+    " ON DUPLICATE KEY UPDATE id = id",
+  );
 }

@@ -150,6 +150,22 @@ export async function insertRows<T>(
   }
 }
 
+/** `insertRows` for bulk imports: IMPORT_BATCH rows per transaction, so a failure rolls back one batch only. */
+export async function importRows<T>(
+  db: Database,
+  head: string,
+  tuple: string,
+  rows: readonly T[],
+  params: (row: T, index: number, out: Param[]) => void,
+  tail = "",
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
+    await db.writer.transaction((tx) =>
+      insertRows(tx, head, tuple, rows.slice(start, start + IMPORT_BATCH), params, tail)
+    );
+  }
+}
+
 /**
  * Inserts new rows of `table` under explicit, consecutive ids and resolves to the ids in input order: IMPORT_BATCH
  * rows per transaction, numbered from above both the highest id and the AUTO_INCREMENT counter (so no id a deleted

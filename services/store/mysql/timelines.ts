@@ -4,17 +4,7 @@ import type { PostPosition, PostsPage, TimelineEntry, TimelinePage, User } from 
 import { type PostRow, toPost } from "./posts.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import type { Param } from "./pool.ts";
-import {
-  type Ctx,
-  dbId,
-  dbIds,
-  deleteInBatches,
-  IMPORT_BATCH,
-  insertRows,
-  limitParam,
-  pageLimit,
-  rowChunks,
-} from "./shared.ts";
+import { type Ctx, dbId, dbIds, deleteInBatches, importRows, limitParam, pageLimit, rowChunks } from "./shared.ts";
 
 interface TimelineRow {
   post_id: string | number;
@@ -209,16 +199,12 @@ export async function importTimeline(ctx: Ctx, entries: (TimelineEntry & { membe
     const [member, post, author] = [dbId(e.memberId), dbId(e.postId), dbId(e.authorId)];
     return member && post && author ? [{ member, post, author, createdAt: e.createdAt }] : [];
   });
-  for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
-    await ctx.db.writer.transaction((tx) =>
-      insertRows(
-        tx,
-        "INSERT INTO timeline (member_id, created_at, post_id, author_id)",
-        "(?, ?, ?, ?)",
-        rows.slice(start, start + IMPORT_BATCH),
-        (r, _, out) => out.push(r.member, r.createdAt, r.post, r.author),
-        " ON DUPLICATE KEY UPDATE author_id = author_id",
-      )
-    );
-  }
+  await importRows(
+    ctx.db,
+    "INSERT INTO timeline (member_id, created_at, post_id, author_id)",
+    "(?, ?, ?, ?)",
+    rows,
+    (r, _, out) => out.push(r.member, r.createdAt, r.post, r.author),
+    " ON DUPLICATE KEY UPDATE author_id = author_id",
+  );
 }
