@@ -2,6 +2,7 @@
 // storeContract() with a factory that opens an empty, private store.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
+import { networkContract } from "./contract_network.ts";
 import type { DomainEvent, NewUser, Store, User } from "./types.ts";
 
 export interface OpenedStore {
@@ -10,9 +11,9 @@ export interface OpenedStore {
   cleanup(): Promise<void>;
 }
 
-const UNICODE = "Zoë 🧑🏽‍💻 Ñandú 李小龍 עברית 𝓜";
+export const UNICODE = "Zoë 🧑🏽‍💻 Ñandú 李小龍 עברית 𝓜";
 
-function newUser(n: number, extra: Partial<NewUser> = {}): NewUser {
+export function newUser(n: number, extra: Partial<NewUser> = {}): NewUser {
   return {
     email: `member${n}@example.com`,
     passwordHash: `$2b$10$hash${n}`,
@@ -43,8 +44,13 @@ function listen(store: Store): { events: DomainEvent[]; waitFor(type: string, id
   };
 }
 
+export const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Registers one contract test; it gets an empty, private store. */
+export type ContractTest = (title: string, fn: (store: Store) => Promise<void>) => void;
+
 export function storeContract(name: string, open: () => Promise<OpenedStore>, options: { ignore?: boolean } = {}) {
-  const test = (title: string, fn: (store: Store) => Promise<void>) =>
+  const test: ContractTest = (title, fn) =>
     Deno.test({
       name: `[store:${name}] ${title}`,
       ignore: options.ignore,
@@ -254,8 +260,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     assert(created.eventId && !Number.isNaN(Date.parse(created.at)));
     assertEquals(new Set(queue.events.map((e) => e.eventId)).size, queue.events.length, "event ids are unique");
   });
-
-  const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   test("a post round-trips exactly and lists newest first, by author or for everyone, page by page", async (store) => {
     const a = await store.createUser(newUser(1));
@@ -623,4 +627,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   test("ping answers while the store is open", async (store) => {
     await store.ping();
   });
+
+  networkContract(test);
 }

@@ -2,6 +2,7 @@
 // truncates or forges fails verification and is a 422, never a 500 or a different page.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ValidationError } from "../errors.ts";
+import type { Position } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -54,4 +55,11 @@ export function decodeCursor<T>(
     return Promise.reject(bad());
   }
   return isPosition(value) ? Promise.resolve(value) : Promise.reject(bad());
+}
+
+/** Whether a decoded cursor has the shape of a {@link Position}. */
+export function isPosition(v: unknown): v is Position {
+  const p = v as Position;
+  return typeof p === "object" && p !== null && Number.isSafeInteger(p.createdAt) && typeof p.id === "string" &&
+    p.id.length > 0 && p.id.length <= 64;
 }

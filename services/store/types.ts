@@ -63,11 +63,13 @@ export interface ListUsersQuery {
   after?: UserPosition;
 }
 
-/** Where a newest-first user listing stopped. */
-export interface UserPosition {
+/** Where a newest-first listing stopped: every keyset listing of the store orders by (createdAt, id). */
+export interface Position {
   createdAt: number;
   id: string;
 }
+
+export type UserPosition = Position;
 
 export interface UsersPage {
   items: User[];
@@ -121,10 +123,7 @@ export interface NewPost {
 export type PostPatch = Partial<Pick<Post, "content" | "mediaUrl">>;
 
 /** Where a newest-first listing of posts (or timeline entries) stopped. */
-export interface PostPosition {
-  createdAt: number;
-  id: string;
-}
+export type PostPosition = Position;
 
 export interface PostsQuery {
   /** Only this member's posts; every post when absent. */
@@ -165,6 +164,51 @@ export interface Connection {
   updatedAt: Date;
 }
 
+/** Where a newest-first listing of connections stopped. */
+export type ConnectionPosition = Position;
+
+export interface ConnectionsQuery {
+  status: "accepted" | "pending";
+  /** Incoming: the member received the invitation; outgoing: they sent it. Both when absent. */
+  direction?: "incoming" | "outgoing";
+  limit: number;
+  after?: ConnectionPosition;
+}
+
+export interface ConnectionsPage {
+  items: Connection[];
+  next: ConnectionPosition | null;
+}
+
+/** A member reached through the member's connections, and through how many of them. */
+export interface SecondDegree {
+  id: string;
+  mutualCount: number;
+}
+
+export type NotificationType = "invitation:received" | "invitation:accepted" | "message:received";
+
+export interface Notification {
+  id: string;
+  /** Who is notified. */
+  userId: string;
+  type: NotificationType;
+  /** Who caused it (the inviter, the member who accepted, the sender). */
+  actorId: string;
+  /** What it is about: a connection id for invitations, a message id for messages. */
+  subjectId: string;
+  read: boolean;
+  createdAt: Date;
+}
+
+/** Where a newest-first listing of notifications stopped. */
+export type NotificationPosition = Position;
+
+export interface NotificationsPage {
+  items: Notification[];
+  next: NotificationPosition | null;
+}
+
 export type IdempotencyRecord =
   | { state: "in-flight"; requestHash: string }
   | { state: "done"; requestHash: string; status: number; body: string };
@@ -189,7 +233,7 @@ export interface Store {
   deleteUser(id: string): Promise<boolean>;
 
   /**
-   * Deletes what a deleted member wrote or joined (posts, connections, timeline), in bounded batches, committing the
+   * Deletes what a deleted member wrote or joined (posts, connections, timeline, notifications), in bounded batches, committing the
    * events that keep other timelines right. Safe to run again; true when nothing is left.
    */
   purgeMemberContent(memberId: string): Promise<boolean>;
@@ -252,17 +296,54 @@ export interface Store {
   setTimelineBuiltAt(memberId: string, at: Date): Promise<void>;
 
   /**
-   * Sends an invitation (pending). ConflictError when a pending or accepted connection already joins the two members
-   * in either direction, even when two invitations race; NotFoundError when either member does not exist.
+   * Sends an invitation (pending) and, in the same commit, the receiver's `invitation:received` notification
+   * (subject: the connection). ConflictError when a pending or accepted connection already joins the two members in
+   * either direction, even when two invitations race; NotFoundError when either member does not exist.
    */
   createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection>;
   getConnection(id: string): Promise<Connection | null>;
-  /** Accepting commits `connection.accepted`; null when the connection does not exist. */
+  /**
+   * Accepting commits `connection.accepted` and the sender's `invitation:accepted` notification (actor: the
+   * receiver); null when the connection does not exist.
+   */
   setConnectionStatus(id: string, status: "accepted" | "rejected"): Promise<Connection | null>;
-  /** Removes it (withdrawn or ended); an accepted one commits `connection.removed`. False when there was none. */
+  /**
+   * Removes it (withdrawn or ended) with every notification about it; an accepted one commits `connection.removed`.
+   * False when there was none.
+   */
   deleteConnection(id: string): Promise<boolean>;
   /** The members a member is connected to (accepted only). */
   listConnectedIds(memberId: string): Promise<string[]>;
+  /** A member's connections of one status, newest first (createdAt, then id), keyset-paginated. */
+  listConnections(memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage>;
+  /** The pending or accepted connection joining two members, whichever sent it; null when there is none. */
+  getConnectionBetween(a: string, b: string): Promise<Connection | null>;
+  /** Which of `others` a pending or accepted connection joins to `memberId` (at most 100 others per call). */
+  findLinked(memberId: string, others: string[]): Promise<Set<string>>;
+  /** How many invitations `senderId` sent at or after `since` that are still pending (the weekly cap). */
+  countPendingSent(senderId: string, since: Date): Promise<number>;
+  /** How many accepted connections two members have in common; the cost grows with their connections only. */
+  countMutualConnections(a: string, b: string): Promise<number>;
+  /**
+   * Members connected to the member's connections, most mutual connections first (then id), leaving out the member
+   * and anyone a pending or accepted connection already joins them to. At most `limit`; the cost grows with the
+   * connections of the member's connections, never with the number of members.
+   */
+  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]>;
+  /** Members whose location equals `location` (case-insensitive, trimmed), newest first, at most `limit`. */
+  listUsersByLocation(location: string, limit: number): Promise<User[]>;
+  /**
+   * Members whose headline shares at least one word with `headline` (case-insensitive; words of three letters or
+   * more), those sharing more words first, at most `limit`.
+   */
+  listUsersByHeadline(headline: string, limit: number): Promise<User[]>;
+
+  /** A member's notifications, newest first, keyset-paginated; ones whose actor is gone are still listed. */
+  listNotifications(userId: string, query: { limit: number; after?: NotificationPosition }): Promise<NotificationsPage>;
+  /** Unread notifications, counted up to `cap` (the header shows "99+" beyond it). */
+  countUnreadNotifications(userId: string, cap: number): Promise<number>;
+  /** Marks the member's notifications among `ids` read, or all of them when `ids` is absent; others' are untouched. */
+  markNotificationsRead(userId: string, ids?: string[]): Promise<void>;
 
   /**
    * Bulk import for `deno task seed` and data migrations (and, for timelines, rebuilds): writes the records as given

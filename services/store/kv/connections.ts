@@ -1,11 +1,13 @@
-// Connections on Deno KV: the record, both members' index keys, the pair claim and the `connected` keys, written
-// together (with the event) by writeConnection.
+// Connections on Deno KV: the record, both members' index and listing keys, the pair claim, the `connected` keys and
+// the notifications about it, written together (with the event) by writeConnection; and the reads of one member's
+// connections. Reads across the graph (mutual, second degree) are in graph.ts.
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
-import type { Connection, User } from "../types.ts";
+import type { Connection, ConnectionsPage, ConnectionsQuery, Notification, NotificationType, User } from "../types.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { type Ctx, lostRaces, MAX_TRIES, nextUpdatedAt } from "./shared.ts";
+import { notificationsAbout, writeNotification } from "./notifications.ts";
+import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
 
 /** Pending and accepted connections hold their pair's claim; a rejected one has released it. */
 function holdsPair(c: Connection | null): boolean {
@@ -16,18 +18,33 @@ function conflictingConnection(): ConflictError {
   return new ConflictError("These members are already connected, or one has invited the other.");
 }
 
+/** What a connection write does besides its keys. */
+export interface ConnectionWriteOptions {
+  /** A bulk import: no events, no notifications. */
+  bulk?: boolean;
+  /** The notifications about the connection (notificationsAbout), which deleting it deletes. */
+  notifications?: keys.NotificationRef[];
+}
+
+function newNotification(userId: string, type: NotificationType, actorId: string, subjectId: string): Notification {
+  const { id, ms } = newId();
+  return { id, userId, type, actorId, subjectId, read: false, createdAt: new Date(ms) };
+}
+
 /**
  * The one place a connection is written: adds to `op` the record and both members' index keys (a null `after`
- * deletes them), claims the pair under a versionstamp-null check when the connection starts holding it and
- * releases it when it stops (rejected or deleted), sets or deletes the two `connected` keys as it becomes or stops
- * being accepted, and enqueues `connection.accepted` or `connection.removed` with the two members (unless
- * `events` is false: a bulk import). The caller checks the record's versionstamp.
+ * deletes them), moves the listing keys with the status, claims the pair under a versionstamp-null check when the
+ * connection starts holding it and releases it when it stops (rejected or deleted), sets or deletes the two
+ * `connected` keys as it becomes or stops being accepted, and, unless it is a bulk import, writes the receiver's
+ * notification of a new invitation or the sender's of its acceptance and enqueues `connection.accepted` or
+ * `connection.removed` with the two members. A deletion deletes `options.notifications`. The caller checks the
+ * record's versionstamp, which also keeps `options.notifications` current: only writes of the record add to them.
  */
 export function writeConnection(
   op: Deno.AtomicOperation,
   before: Connection | null,
   after: Connection | null,
-  events = true,
+  options: ConnectionWriteOptions = {},
 ): Deno.AtomicOperation {
   const c = after ?? before!;
   const members = [c.senderId, c.receiverId];
@@ -37,25 +54,36 @@ export function writeConnection(
     if (after) op.set(keys.connectionByMember(member, c.id), true);
     else op.delete(keys.connectionByMember(member, c.id));
   }
+  if (before?.status !== after?.status) {
+    for (const [key] of before ? keys.connectionListingEntries(before) : []) op.delete(key);
+    for (const [key, other] of after ? keys.connectionListingEntries(after) : []) op.set(key, other);
+  }
   const pair = keys.connectionPair(c.senderId, c.receiverId);
   if (holdsPair(after) && !holdsPair(before)) op.check({ key: pair, versionstamp: null }).set(pair, c.id);
   if (!holdsPair(after) && holdsPair(before)) op.delete(pair);
   const wasAccepted = before?.status === "accepted";
   const isAccepted = after?.status === "accepted";
+  if (!after) {
+    for (const ref of options.notifications ?? []) writeNotification(op, ref, null);
+  } else if (!options.bulk && !before) {
+    writeNotification(op, null, newNotification(c.receiverId, "invitation:received", c.senderId, c.id));
+  } else if (!options.bulk && isAccepted && !wasAccepted) {
+    writeNotification(op, null, newNotification(c.senderId, "invitation:accepted", c.receiverId, c.id));
+  }
   if (wasAccepted === isAccepted) return op;
   for (const key of keys.connectedKeys(c)) {
     if (isAccepted) op.set(key, c.id);
     else op.delete(key);
   }
-  if (!events) return op;
+  if (options.bulk) return op;
   const event = newEvent(isAccepted ? "connection.accepted" : "connection.removed", c.id, new Date(), members);
   return op.enqueue(event, enqueueOptions(event));
 }
 
 /**
- * Sends an invitation (pending). ConflictError when a pending or accepted connection already joins the two members
- * in either direction (of racing invitations, the pair claim lets exactly one in); NotFoundError when either
- * member does not exist.
+ * Sends an invitation (pending), with the receiver's notification. ConflictError when a pending or accepted
+ * connection already joins the two members in either direction (of racing invitations, the pair claim lets exactly
+ * one in); NotFoundError when either member does not exist.
  */
 export async function createConnection(
   ctx: Ctx,
@@ -93,9 +121,9 @@ export async function getConnection(ctx: Ctx, id: string): Promise<Connection | 
 }
 
 /**
- * Moves a connection to `status` (a no-op when it is there already); accepting commits `connection.accepted`,
- * rejecting releases the pair. Null when the connection does not exist; ConflictError when re-opening a rejected
- * one whose pair a newer invitation holds.
+ * Moves a connection to `status` (a no-op when it is there already); accepting commits `connection.accepted` and
+ * the sender's notification, rejecting releases the pair. Null when the connection does not exist; ConflictError
+ * when re-opening a rejected one whose pair a newer invitation holds.
  */
 export async function setConnectionStatus(
   ctx: Ctx,
@@ -118,13 +146,20 @@ export async function setConnectionStatus(
   throw lostRaces("connection");
 }
 
-/** Removes it (withdrawn or ended) and frees the pair; an accepted one commits `connection.removed`. */
+/**
+ * Removes it (withdrawn or ended) with the notifications about it, and frees the pair; an accepted one commits
+ * `connection.removed`.
+ */
 export async function deleteConnection(ctx: Ctx, id: string): Promise<boolean> {
   if (!isId(id)) return false;
   for (let i = 0; i < MAX_TRIES; i++) {
-    const entry = await ctx.kv.get<Connection>(keys.connection(id));
+    const [entry, notifications] = await Promise.all([
+      ctx.kv.get<Connection>(keys.connection(id)),
+      notificationsAbout(ctx, id),
+    ]);
     if (!entry.value) return false;
-    if ((await writeConnection(ctx.kv.atomic().check(entry), entry.value, null).commit()).ok) return true;
+    const op = writeConnection(ctx.kv.atomic().check(entry), entry.value, null, { notifications });
+    if ((await op.commit()).ok) return true;
   }
   throw lostRaces("connection");
 }
@@ -135,4 +170,46 @@ export async function listConnectedIds(ctx: Ctx, memberId: string): Promise<stri
   const ids: string[] = [];
   for await (const { key } of ctx.kv.list({ prefix: keys.connectedTo(memberId) })) ids.push(key[2] as string);
   return ids;
+}
+
+/**
+ * A member's connections of one status, newest first (createdAt, then id), keyset-paginated: one range of their
+ * listing keys, then the records. A record whose status changed between the two reads is left out.
+ */
+export async function listConnections(ctx: Ctx, memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage> {
+  checkLimit("listConnections", query.limit);
+  if (!isId(memberId)) return { items: [], next: null };
+  const prefix = keys.memberConnections(memberId, query.status, query.direction ?? "all");
+  const { entries, next } = await listNewest<string>(ctx, prefix, query.limit, query.after);
+  const records = await getEntries<Connection>(ctx, entries.map(({ key }) => keys.connection(key.at(-1) as string)));
+  return { items: values(records).filter((c) => c.status === query.status), next };
+}
+
+/** The pending or accepted connection joining two members, through their pair's claim; null when there is none. */
+export async function getConnectionBetween(ctx: Ctx, a: string, b: string): Promise<Connection | null> {
+  if (!isId(a) || !isId(b) || a === b) return null;
+  const claim = await ctx.kv.get<string>(keys.connectionPair(a, b));
+  if (claim.value === null) return null;
+  const c = await getConnection(ctx, claim.value);
+  return holdsPair(c) ? c : null;
+}
+
+/** Which of `others` a pending or accepted connection joins to `memberId`: their pair claims, read in one go. */
+export async function findLinked(ctx: Ctx, memberId: string, others: string[]): Promise<Set<string>> {
+  if (!isId(memberId)) return new Set();
+  const candidates = [...new Set(others)].filter((id) => isId(id) && id !== memberId);
+  const claims = await getEntries(ctx, candidates.map((id) => keys.connectionPair(memberId, id)));
+  return new Set(candidates.filter((_, i) => claims[i].versionstamp !== null));
+}
+
+/**
+ * How many invitations `senderId` sent at or after `since` that are still pending: the range of their outgoing
+ * pending listing from `since` on, so the cost grows with those invitations only.
+ */
+export async function countPendingSent(ctx: Ctx, senderId: string, since: Date): Promise<number> {
+  if (!isId(senderId)) return 0;
+  const prefix = keys.memberConnections(senderId, "pending", "outgoing");
+  let count = 0;
+  for await (const _ of ctx.kv.list({ prefix, start: [...prefix, since.getTime()] }, { batchSize: 500 })) count++;
+  return count;
 }

@@ -57,8 +57,13 @@ function userCost(u: User): CommitCost {
     u.location,
     u.profilePictureUrl,
   );
-  const [emailKey, createdKey] = keys.userIndexKeys(u);
-  return cost([emailKey], [[keys.user(u.id), value], [emailKey, 64], [createdKey, value]]);
+  const [emailKey, createdKey, ...searchKeys] = keys.userIndexKeys(u);
+  return cost([emailKey], [
+    [keys.user(u.id), value],
+    [emailKey, 64],
+    [createdKey, value],
+    ...searchKeys.map((key): [Deno.KvKey, number] => [key, 16]),
+  ]);
 }
 
 function postCost(p: Post): CommitCost {
@@ -75,6 +80,7 @@ function connectionCost(c: Connection): CommitCost {
     [keys.connectionByMember(c.receiverId, c.id), 16],
     [pair, 64],
     ...keys.connectedKeys(c).map((key): [Deno.KvKey, number] => [key, 64]),
+    ...keys.connectionListingEntries(c).map(([key]): [Deno.KvKey, number] => [key, 64]),
   ]);
 }
 
@@ -178,7 +184,7 @@ export async function importConnections(
       let staged = 0;
       for (const [j, c] of batch.entries()) {
         if (claims[j].versionstamp !== null) continue;
-        writeConnection(op, null, c, false);
+        writeConnection(op, null, c, { bulk: true });
         staged++;
       }
       if (staged === 0 || (await op.commit()).ok) break;

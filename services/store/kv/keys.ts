@@ -4,6 +4,8 @@
 //   ["users", id]                            → User
 //   ["users_by_email", lowercased email]     → id; the uniqueness claim, created under a versionstamp-null check
 //   ["users_by_created", createdAtMs, id]    → User (a copy, so listing and filtering read one range, no lookups)
+//   ["users_by_location", location, createdAtMs, id] → true; the location trimmed and lowercased, when not empty
+//   ["users_by_headline_word", word, createdAtMs, id] → true; one per headline word (services/store/words.ts)
 //   ["sessions", id]                         → Session
 //   ["sessions_by_user", userId, sessionId]  → true
 //   ["sessions_by_token", tokenHash]         → { sessionId }; kept for every token a family ever issued, so a
@@ -26,11 +28,20 @@
 //                                                          ids sorted) while pending or accepted, created under a
 //                                                          versionstamp-null check so one of racing invitations wins
 //   ["connected", memberId, otherId]                     → connectionId; both directions, while accepted
+//   ["member_connections", memberId, status, listing, createdAtMs, connectionId] → otherId; while pending or
+//                                                          accepted, for both members, under listing "all" and under
+//                                                          "outgoing" (the sender) or "incoming" (the receiver)
+//
+//   ["notifications", userId, id]                        → Notification (ids are time-ordered: newest last)
+//   ["notifications_unread", userId, id]                 → true; while unread
+//   ["notifications_by_subject", subjectId, userId, id]  → true; so deleting a connection finds what is about it
 //
 // Session keys expire (expireIn) a day after their family does, and idempotency keys with their claim, so KV cleans
 // them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Post, User } from "../types.ts";
+import type { Connection, Notification, Post, User } from "../types.ts";
+import { headlineWords } from "../words.ts";
+import { MAX_KEY_TEXT } from "./shared.ts";
 
 export const PING: Deno.KvKey = ["ping"];
 
@@ -40,9 +51,29 @@ export const userByEmail = (email: string): Deno.KvKey => ["users_by_email", ema
 export const USERS_BY_CREATED: Deno.KvKey = ["users_by_created"];
 export const userByCreated = (createdAtMs: number, id: string): Deno.KvKey => ["users_by_created", createdAtMs, id];
 
-/** Every index key of a member, so writes can tell which ones moved. */
+export const usersByLocation = (location: string): Deno.KvKey => ["users_by_location", location];
+export const usersByHeadlineWord = (word: string): Deno.KvKey => ["users_by_headline_word", word];
+
+/**
+ * How locations compare: trimmed, in any letter case. Empty for no location, and for one too long to be a key part
+ * (the API allows 255 characters), which then matches no one.
+ */
+export function locationKeyText(location: string): string {
+  const text = location.trim().toLowerCase();
+  return text.length > MAX_KEY_TEXT ? "" : text;
+}
+
+/**
+ * Every index key of a member, so writes can tell which ones moved: the email claim and the created index first,
+ * then the search keys (location, headline words), whose value is `true`.
+ */
 export function userIndexKeys(u: User): Deno.KvKey[] {
-  return [userByEmail(u.email), userByCreated(u.createdAt.getTime(), u.id)];
+  const ms = u.createdAt.getTime();
+  const index: Deno.KvKey[] = [userByEmail(u.email), userByCreated(ms, u.id)];
+  const location = locationKeyText(u.location);
+  if (location) index.push([...usersByLocation(location), ms, u.id]);
+  for (const word of headlineWords(u.headline)) index.push([...usersByHeadlineWord(word), ms, u.id]);
+  return index;
 }
 
 export const session = (id: string): Deno.KvKey => ["sessions", id];
@@ -117,6 +148,50 @@ export const connectedTo = (memberId: string): Deno.KvKey => ["connected", membe
 /** The two `connected` keys of an accepted connection, one per direction. */
 export function connectedKeys(c: Connection): [Deno.KvKey, Deno.KvKey] {
   return [["connected", c.senderId, c.receiverId], ["connected", c.receiverId, c.senderId]];
+}
+
+/** Which of a member's connections a listing holds: all of them, or those they received or sent. */
+export type ConnectionListing = "all" | "incoming" | "outgoing";
+
+export const memberConnections = (
+  memberId: string,
+  status: "pending" | "accepted",
+  listing: ConnectionListing,
+): Deno.KvKey => ["member_connections", memberId, status, listing];
+
+/** The listing keys of a pending or accepted connection, each with the other member as its value; none if rejected. */
+export function connectionListingEntries(c: Connection): [Deno.KvKey, string][] {
+  const status = c.status;
+  if (status === "rejected") return [];
+  const ms = c.createdAt.getTime();
+  const key = (memberId: string, listing: ConnectionListing) => [
+    ...memberConnections(memberId, status, listing),
+    ms,
+    c.id,
+  ];
+  return [
+    [key(c.senderId, "all"), c.receiverId],
+    [key(c.senderId, "outgoing"), c.receiverId],
+    [key(c.receiverId, "all"), c.senderId],
+    [key(c.receiverId, "incoming"), c.senderId],
+  ];
+}
+
+/** What names a notification's keys; enough to delete one without reading it. */
+export type NotificationRef = Pick<Notification, "id" | "userId" | "subjectId">;
+
+export const notifications = (userId: string): Deno.KvKey => ["notifications", userId];
+export const notification = (userId: string, id: string): Deno.KvKey => ["notifications", userId, id];
+export const unreadNotifications = (userId: string): Deno.KvKey => ["notifications_unread", userId];
+export const notificationsAbout = (subjectId: string): Deno.KvKey => ["notifications_by_subject", subjectId];
+
+/** A notification's record key, its unread key and its by-subject key. */
+export function notificationKeys(n: NotificationRef): [Deno.KvKey, Deno.KvKey, Deno.KvKey] {
+  return [
+    notification(n.userId, n.id),
+    ["notifications_unread", n.userId, n.id],
+    ["notifications_by_subject", n.subjectId, n.userId, n.id],
+  ];
 }
 
 /**

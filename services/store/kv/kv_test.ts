@@ -1,7 +1,9 @@
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
 import { ConflictError } from "../../errors.ts";
 import { storeContract } from "../contract.ts";
+import type { Notification } from "../types.ts";
 import { isId, newId } from "./ids.ts";
+import { writeNotification } from "./notifications.ts";
 import { KvStore } from "./store.ts";
 
 storeContract("deno-kv", async () => {
@@ -10,7 +12,8 @@ storeContract("deno-kv", async () => {
   return { store, cleanup: async () => await store.close() };
 });
 
-// What only the KV adapter promises: its id order, its bounded search scan, and that cleanups leave no key behind.
+// What only the KV adapter promises: its id order, its bounded scans and commits, and that cleanups leave no key
+// behind.
 function kvTest(name: string, fn: (store: KvStore, kv: Deno.Kv) => Promise<void>) {
   Deno.test({
     name: `[store:deno-kv] ${name}`,
@@ -180,4 +183,87 @@ kvTest("a purge bigger than one call's budget answers false until it is done", a
   assertEquals(await store.purgeMemberContent(doomed.id), true);
   assertEquals(await allKeys(kv), before);
   assertEquals((await store.getUser(a.id))?.id, a.id);
+});
+
+kvTest("a member's search keys move with their location and headline, and go with them", async (store, kv) => {
+  const before = await allKeys(kv);
+  const u = await store.createUser(member(1, { location: " Berlin ", headline: "Rust and Kotlin, rust" }));
+  const ms = u.createdAt.getTime();
+  const searchKeys = async () =>
+    (await allKeys(kv)).filter((k) => k[0] === "users_by_location" || k[0] === "users_by_headline_word");
+  assertEquals(await searchKeys(), [
+    ["users_by_headline_word", "and", ms, u.id],
+    ["users_by_headline_word", "kotlin", ms, u.id],
+    ["users_by_headline_word", "rust", ms, u.id],
+    ["users_by_location", "berlin", ms, u.id],
+  ]);
+  await store.updateUser(u.id, { location: "", headline: "Kotlin gardening" });
+  assertEquals(await searchKeys(), [
+    ["users_by_headline_word", "gardening", ms, u.id],
+    ["users_by_headline_word", "kotlin", ms, u.id],
+  ]);
+  await store.deleteUser(u.id);
+  assertEquals(await allKeys(kv), before);
+});
+
+kvTest("imports of members with long headlines and locations fit KV's commit limits", async (store, kv) => {
+  const headline = Array.from({ length: 60 }, (_, i) => `wörd${i}`).join(" ").slice(0, 255);
+  const location = "Ñ".repeat(255);
+  const ids = await store.importUsers(
+    Array.from({ length: 300 }, (_, i) => ({ ...member(i, { headline, location }), createdAt: new Date(1e12 + i) })),
+  );
+  let wordKeys = 0;
+  for await (const _ of kv.list({ prefix: ["users_by_headline_word"] })) wordKeys++;
+  assertEquals(wordKeys, 300 * 32, "32 words a member");
+  assertEquals((await store.listUsersByLocation(location.toLowerCase(), 2)).map((u) => u.id), [ids[299], ids[298]]);
+  assertEquals((await store.listUsersByHeadline("WÖRD3", 1)).map((u) => u.id), [ids[299]]);
+});
+
+kvTest("purging a member with notifications and search keys leaves no key of theirs behind", async (store, kv) => {
+  const others = [];
+  for (let i = 2; i <= 61; i++) others.push(await store.createUser(member(i, { location: "Lagos" })));
+  const keep = await store.createConnection({ senderId: others[0].id, receiverId: others[1].id, message: "" });
+  const before = await allKeys(kv);
+  const a = await store.createUser(member(1, { location: "Lagos", headline: "Pottery teacher" }));
+  for (const [i, other] of others.entries()) {
+    const c = i % 3 === 0
+      ? await store.createConnection({ senderId: other.id, receiverId: a.id, message: "hello" })
+      : await store.createConnection({ senderId: a.id, receiverId: other.id, message: "hello" });
+    if (i % 2 === 0) await store.setConnectionStatus(c.id, "accepted");
+  }
+  await store.markNotificationsRead(a.id, (await store.listNotifications(a.id, { limit: 5 })).items.map((n) => n.id));
+  // A notification about something other than a connection, as messages will write.
+  const message: Notification = {
+    id: newId().id,
+    userId: a.id,
+    type: "message:received",
+    actorId: others[0].id,
+    subjectId: newId().id,
+    read: false,
+    createdAt: new Date(),
+  };
+  await writeNotification(kv.atomic(), null, message).commit();
+  // 20 invitations received, 20 acceptances of a's invitations, 5 of them read, and the message.
+  assertEquals(await store.countUnreadNotifications(a.id, 100), 20 + 20 - 5 + 1);
+  await store.deleteUser(a.id);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+  assertEquals(await allKeys(kv), before);
+  assertEquals((await store.listNotifications(others[1].id, { limit: 5 })).items.map((n) => n.subjectId), [keep.id]);
+});
+
+kvTest("second-degree suggestions leave out connections beyond the walked ones", async (store) => {
+  const [m, hub] = [await store.createUser(member(1)), await store.createUser(member(2))];
+  const friends = Array.from({ length: 120 }, () => newId().id);
+  const stranger = newId().id;
+  const base = Date.UTC(2024, 0, 1);
+  // m's oldest connection, beyond the newest 100 that are walked, is also connected to the hub, one of m's newest:
+  // it is first degree all the same, never suggested.
+  await store.importConnections([
+    ...friends.map((id, i) => ({ senderId: m.id, receiverId: id, createdAt: new Date(base + i) })),
+    { senderId: m.id, receiverId: hub.id, createdAt: new Date(base + 1_000) },
+    { senderId: hub.id, receiverId: friends[0], createdAt: new Date(base + 2_000) },
+    { senderId: hub.id, receiverId: stranger, createdAt: new Date(base) },
+  ]);
+  assertEquals(await store.listSecondDegree(m.id, 10), [{ id: stranger, mutualCount: 1 }]);
+  assertEquals(await store.countMutualConnections(m.id, hub.id), 1);
 });

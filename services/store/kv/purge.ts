@@ -1,29 +1,38 @@
-// Purging a deleted member's content on Deno KV: their posts, their connections and their own timeline, in bounded
-// commits and a bounded amount per call, through the same write functions as normal writes.
-import type { Connection, Post } from "../types.ts";
+// Purging a deleted member's content on Deno KV: their posts, their connections (with the notifications about
+// them), their own notifications and their own timeline, in bounded commits and a bounded amount per call, through
+// the same write functions as normal writes.
+import type { Connection, Notification, Post } from "../types.ts";
 import { writeConnection } from "./connections.ts";
 import { isId } from "./ids.ts";
 import * as keys from "./keys.ts";
+import { notificationsAbout, writeNotification } from "./notifications.ts";
 import { writePost } from "./posts.ts";
 import { type Ctx, getEntries } from "./shared.ts";
 import { dropPostFromTimelines, dropTimelineEntries } from "./timelines.ts";
 
 /**
- * Posts or connections one purge commit deletes: each is checked (KV allows 100 checks per atomic) and costs at most
- * seven mutations (record, index keys, pair, connected keys, event).
+ * Posts or notifications one purge commit deletes: each post is checked (KV allows 100 checks per atomic) and costs
+ * four mutations with its event, a notification three.
  */
 const PURGE_BATCH = 50;
 /**
- * Records (posts, connections, timeline entries) one purgeMemberContent call deletes before it answers false; the
- * worker's retries finish the rest, so no single delivery runs for long.
+ * Connections one purge commit deletes: each is checked and costs up to 17 mutations and about 1.4 KB of keys (record,
+ * index, listing and `connected` keys, pair, two notifications of three keys, event), within KV's 1,000 mutations
+ * and 80 KiB of keys per commit.
+ */
+const PURGE_CONNECTION_BATCH = 25;
+/**
+ * Records (posts, connections, notifications, timeline entries) one purgeMemberContent call deletes before it
+ * answers false; the worker's retries finish the rest, so no single delivery runs for long.
  */
 const PURGE_BUDGET = 5_000;
 
 /**
- * Deletes what a deleted member wrote or joined, PURGE_BATCH records per commit and about PURGE_BUDGET per call:
- * their posts (each commit with its `post.deleted` events, then each post out of every timeline), their
- * connections (pairs released, `connection.removed` for accepted ones), and their own timeline. Every step reads
- * what is left, so running it again, or after a crash, carries on. True when nothing is left.
+ * Deletes what a deleted member wrote or joined, in bounded commits and about PURGE_BUDGET records per call: their
+ * posts (each commit with its `post.deleted` events, then each post out of every timeline), their connections
+ * (pairs released, notifications about them deleted, `connection.removed` for accepted ones), the notifications
+ * they received, and their own timeline. Every step reads what is left, so running it again, or after a crash,
+ * carries on. True when nothing is left.
  */
 export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<boolean> {
   if (!isId(memberId)) return true;
@@ -49,17 +58,32 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
   for (;;) {
     if (budget <= 0) return false;
     const ids: string[] = [];
-    const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_BATCH });
+    const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
     for await (const { key } of list) ids.push(key[2] as string);
     if (ids.length === 0) break;
     budget -= ids.length;
-    const entries = await getEntries<Connection>(ctx, ids.map((id) => keys.connection(id)));
+    const [entries, about] = await Promise.all([
+      getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
+      Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
+    ]);
     const op = ctx.kv.atomic();
     for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeConnection(op.check(entry), entry.value, null);
+      if (entry.value) writeConnection(op.check(entry), entry.value, null, { notifications: about[i] });
       else op.delete(keys.connectionByMember(memberId, ids[i])); // an index key without its record
     }
     await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
+  }
+
+  // What is left of the member's notifications is about other things (messages); deleting one twice is harmless, so
+  // no checks.
+  for (;;) {
+    if (budget <= 0) return false;
+    const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
+    if (mine.length === 0) break;
+    budget -= mine.length;
+    const op = ctx.kv.atomic();
+    for (const n of mine) writeNotification(op, n, null);
+    await op.commit();
   }
 
   budget -= await dropTimelineEntries(

@@ -1,20 +1,26 @@
 // The Deno KV adapter of the storage port. The key layout is in keys.ts. Each entity has one write function
 // (stageUser, writeSession, writePost, writeTimelineEntry, writeConnection, and the idempotency methods) that puts the
 // record and all its index keys in one atomic commit, guarded by versionstamp checks: a lost race fails the commit and
-// the caller re-reads, never overwrites. Members, sessions, idempotency keys, posts, home timelines and connections
-// live in users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts and connections.ts; bulk import in
-// imports.ts, purging a deleted member in purge.ts; what they share is in shared.ts.
+// the caller re-reads, never overwrites. Members, sessions, idempotency keys, posts, home timelines, connections and
+// notifications live in users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts and
+// notifications.ts; reads across the connection graph in graph.ts; bulk import in imports.ts, purging a deleted
+// member in purge.ts; what they share is in shared.ts.
 import type {
   Connection,
+  ConnectionsPage,
+  ConnectionsQuery,
   IdempotencyRecord,
   ListUsersQuery,
   NewPost,
   NewUser,
+  NotificationPosition,
+  NotificationsPage,
   Post,
   PostPatch,
   PostPosition,
   PostsPage,
   PostsQuery,
+  SecondDegree,
   Session,
   SessionByToken,
   Store,
@@ -25,9 +31,11 @@ import type {
   UsersPage,
 } from "../types.ts";
 import * as connections from "./connections.ts";
+import * as graph from "./graph.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
 import * as keys from "./keys.ts";
+import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
 import { purgeMemberContent } from "./purge.ts";
 import * as sessions from "./sessions.ts";
@@ -76,6 +84,14 @@ export class KvStore implements Store {
 
   deleteUser(id: string): Promise<boolean> {
     return users.deleteUser(this.#ctx, id);
+  }
+
+  listUsersByLocation(location: string, limit: number): Promise<User[]> {
+    return users.listUsersByLocation(this.#ctx, location, limit);
+  }
+
+  listUsersByHeadline(headline: string, limit: number): Promise<User[]> {
+    return users.listUsersByHeadline(this.#ctx, headline, limit);
   }
 
   // --- sessions ----------------------------------------------------------------------------------------------------
@@ -204,6 +220,47 @@ export class KvStore implements Store {
 
   listConnectedIds(memberId: string): Promise<string[]> {
     return connections.listConnectedIds(this.#ctx, memberId);
+  }
+
+  listConnections(memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage> {
+    return connections.listConnections(this.#ctx, memberId, query);
+  }
+
+  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
+    return connections.getConnectionBetween(this.#ctx, a, b);
+  }
+
+  findLinked(memberId: string, others: string[]): Promise<Set<string>> {
+    return connections.findLinked(this.#ctx, memberId, others);
+  }
+
+  countPendingSent(senderId: string, since: Date): Promise<number> {
+    return connections.countPendingSent(this.#ctx, senderId, since);
+  }
+
+  countMutualConnections(a: string, b: string): Promise<number> {
+    return graph.countMutualConnections(this.#ctx, a, b);
+  }
+
+  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]> {
+    return graph.listSecondDegree(this.#ctx, memberId, limit);
+  }
+
+  // --- notifications -----------------------------------------------------------------------------------------------
+
+  listNotifications(
+    userId: string,
+    query: { limit: number; after?: NotificationPosition },
+  ): Promise<NotificationsPage> {
+    return notifications.listNotifications(this.#ctx, userId, query);
+  }
+
+  countUnreadNotifications(userId: string, cap: number): Promise<number> {
+    return notifications.countUnreadNotifications(this.#ctx, userId, cap);
+  }
+
+  markNotificationsRead(userId: string, ids?: string[]): Promise<void> {
+    return notifications.markNotificationsRead(this.#ctx, userId, ids);
   }
 
   // --- bulk import ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-// Members on Deno KV: the record, its email claim and its created index, written together by stageUser.
+// Members on Deno KV: the record, its email claim, its created index and its search keys (location, headline
+// words), written together by stageUser.
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type { DomainEvent, ListUsersQuery, NewUser, User, UserPatch, UsersPage } from "../types.ts";
+import { headlineWords } from "../words.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { deleteSessionsOf } from "./sessions.ts";
@@ -19,6 +21,11 @@ import {
 
 /** Index entries a filtered listing may scan for one page, so a rare query costs a bounded amount per page. */
 const SCAN_BUDGET = 1_000;
+/**
+ * Members listUsersByHeadline reads per word, the newest with it; the ranking is exact among those, so a query of n
+ * words reads at most n × HEADLINE_WORD_SCAN keys however common its words are.
+ */
+const HEADLINE_WORD_SCAN = 200;
 
 const PATCHABLE = [
   "firstName",
@@ -41,10 +48,10 @@ function matches(u: User, needle: string): boolean {
 }
 
 /**
- * The one place a member is written: adds to `op` what moves the record, email claim and created index from
- * `before` to `after` (null deletes), checking `before` (null: a new record under a fresh id, nothing to check)
- * and claiming a new email under a versionstamp-null check. The commit fails when a check does: another write won
- * the race, or the email is claimed.
+ * The one place a member is written: adds to `op` what moves the record, email claim, created index and search keys
+ * from `before` to `after` (null deletes), checking `before` (null: a new record under a fresh id, nothing to
+ * check) and claiming a new email under a versionstamp-null check. The commit fails when a check does: another
+ * write won the race, or the email is claimed.
  */
 export function stageUser(
   op: Deno.AtomicOperation,
@@ -54,11 +61,13 @@ export function stageUser(
   if (before) op.check(before);
   const oldIndex = before?.value ? keys.userIndexKeys(before.value) : [];
   const newIndex = after ? keys.userIndexKeys(after) : [];
+  const isOld = (key: Deno.KvKey) => oldIndex.some((k) => sameKey(k, key));
   for (const key of oldIndex) if (!newIndex.some((k) => sameKey(k, key))) op.delete(key);
   if (after) {
-    const [emailKey, createdKey] = newIndex;
-    if (!oldIndex.some((k) => sameKey(k, emailKey))) op.check({ key: emailKey, versionstamp: null });
+    const [emailKey, createdKey, ...searchKeys] = newIndex;
+    if (!isOld(emailKey)) op.check({ key: emailKey, versionstamp: null });
     op.set(keys.user(after.id), after).set(emailKey, after.id).set(createdKey, after);
+    for (const key of searchKeys) if (!isOld(key)) op.set(key, true);
   } else if (before) {
     op.delete(before.key);
   }
@@ -174,4 +183,53 @@ export async function deleteUser(ctx: Ctx, id: string): Promise<boolean> {
     }
   }
   throw lostRaces("member");
+}
+
+/** The members `indexKeys` (ending in ids) name, in that order, that still pass `matches` (a record may have moved). */
+async function usersAt(ctx: Ctx, indexKeys: Deno.KvKey[], matches: (u: User) => boolean): Promise<User[]> {
+  return (await getUsers(ctx, indexKeys.map((key) => key.at(-1) as string))).filter(matches);
+}
+
+/** Members whose location equals `location` (trimmed, any letter case), newest first: one range, then the records. */
+export async function listUsersByLocation(ctx: Ctx, location: string, limit: number): Promise<User[]> {
+  checkLimit("listUsersByLocation", limit);
+  const place = keys.locationKeyText(location);
+  if (!place) return [];
+  const found: Deno.KvKey[] = [];
+  const list = ctx.kv.list({ prefix: keys.usersByLocation(place) }, {
+    reverse: true,
+    limit,
+    batchSize: Math.min(limit, 500),
+  });
+  for await (const { key } of list) found.push(key);
+  return await usersAt(ctx, found, (u) => keys.locationKeyText(u.location) === place);
+}
+
+/**
+ * Members whose headline shares a word with `headline`, those sharing more first, then newest first: one range per
+ * word, of at most HEADLINE_WORD_SCAN keys, counted, then the best `limit` records.
+ */
+export async function listUsersByHeadline(ctx: Ctx, headline: string, limit: number): Promise<User[]> {
+  checkLimit("listUsersByHeadline", limit);
+  const words = headlineWords(headline);
+  const shared = new Map<string, { key: Deno.KvKey; count: number }>();
+  await Promise.all(words.map(async (word) => {
+    const list = ctx.kv.list({ prefix: keys.usersByHeadlineWord(word) }, {
+      reverse: true,
+      limit: HEADLINE_WORD_SCAN,
+      batchSize: HEADLINE_WORD_SCAN,
+    });
+    for await (const { key } of list) {
+      const id = key.at(-1) as string;
+      const hit = shared.get(id);
+      if (hit) hit.count++;
+      else shared.set(id, { key, count: 1 });
+    }
+  }));
+  // Keys end in (createdAtMs, id), so comparing the two as a pair orders newest first.
+  const newer = (a: Deno.KvKey, b: Deno.KvKey) =>
+    (b.at(-2) as number) - (a.at(-2) as number) || ((a.at(-1) as string) < (b.at(-1) as string) ? 1 : -1);
+  const best = [...shared.values()].sort((a, b) => b.count - a.count || newer(a.key, b.key)).slice(0, limit);
+  const wanted = new Set(words);
+  return await usersAt(ctx, best.map((b) => b.key), (u) => headlineWords(u.headline).some((w) => wanted.has(w)));
 }

@@ -1,6 +1,6 @@
 // Applies migrations/NNN_name.sql in order, once each, recorded in schema_migrations. Several instances may start
 // together: a named lock serialises them, and each re-reads what is applied only after it holds the lock.
-import { type Database, type Executor, openDatabase } from "./pool.ts";
+import { type Database, errno, type Executor, openDatabase } from "./pool.ts";
 
 export interface Migration {
   /** The file name without ".sql", e.g. "001_accounts". */
@@ -11,6 +11,27 @@ export interface Migration {
 const LOCK_WAIT_SECONDS = 30;
 // Scoped to the database, so apps (or test databases) sharing one server do not wait for each other.
 const LOCK_NAME = "LEFT(CONCAT('prok_migrations.', DATABASE()), 64)";
+
+const ER_DUP_FIELDNAME = 1060;
+const ER_DUP_KEYNAME = 1061;
+/** Statements that add one index or column: MySQL 8 has no IF NOT EXISTS for them (MariaDB has). */
+const ADDS_ONE =
+  /^(?:CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+)?INDEX\s|ALTER\s+TABLE\s+\S+\s+ADD\s+(?:COLUMN|INDEX|KEY|UNIQUE|FULLTEXT)\s)/i;
+
+/**
+ * Runs one migration statement. A statement that adds one index or column and meets "Duplicate key name" or
+ * "Duplicate column name" was applied by an earlier run that stopped half way (each DDL statement commits on its
+ * own), so it counts as done; that is how such statements stay safe to run again on MySQL 8.
+ */
+export async function applyStatement(conn: Executor, statement: string): Promise<void> {
+  try {
+    await conn.execute(statement);
+  } catch (err) {
+    const n = errno(err);
+    if ((n === ER_DUP_KEYNAME || n === ER_DUP_FIELDNAME) && ADDS_ONE.test(statement)) return;
+    throw err;
+  }
+}
 
 /** Splits a migration into statements: each ends with ";" at the end of a line; lines starting "--" are comments. */
 export function splitStatements(sql: string): string[] {
@@ -66,7 +87,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
       const applied: string[] = [];
       for (const m of all) {
         if (done.has(m.version)) continue;
-        for (const statement of m.statements) await conn.execute(statement);
+        for (const statement of m.statements) await applyStatement(conn, statement);
         await conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", [
           m.version,
           new Date(),

@@ -4,10 +4,11 @@ import { assert, assertEquals, assertRejects } from "../../../framework/testing/
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { type OpenedStore, storeContract } from "../contract.ts";
 import type { DomainEvent, NewUser, Store, TimelinePage } from "../types.ts";
-import { migrate, readMigrations } from "./migrate.ts";
+import { applyStatement, migrate, readMigrations } from "./migrate.ts";
 import { openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
 import { TIMELINE_AFTER_SQL } from "./timelines.ts";
+import { MUTUAL_SQL, SECOND_DEGREE_SQL } from "./connections.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL");
 const IN_CI = ["true", "1"].includes(Deno.env.get("CI") ?? "");
@@ -199,6 +200,19 @@ test("ids that cannot be ours are absent, never errors", async () => {
       assertEquals(await store.deleteConnection(id), false, id);
       assertEquals(await store.listConnectedIds(id), [], id);
       assertEquals(await store.purgeMemberContent(id), true, id);
+      assertEquals(await store.listConnections(id, { status: "pending", limit: 5 }), { items: [], next: null }, id);
+      const after = { createdAt: Date.now(), id };
+      assertEquals((await store.listConnections("1", { status: "accepted", limit: 5, after })).items, [], id);
+      assertEquals(await store.getConnectionBetween(id, "1"), null, id);
+      assertEquals([...await store.findLinked(id, ["1", id])], [], id);
+      assertEquals(await store.countPendingSent(id, new Date(0)), 0, id);
+      assertEquals(await store.countMutualConnections(id, id), 0, id);
+      assertEquals(await store.listSecondDegree(id, 5), [], id);
+      assertEquals(await store.listNotifications(id, { limit: 5 }), { items: [], next: null }, id);
+      assertEquals((await store.listNotifications("1", { limit: 5, after })).items, [], id);
+      assertEquals(await store.countUnreadNotifications(id, 5), 0, id);
+      await store.markNotificationsRead(id);
+      await store.markNotificationsRead("1", [id]);
     }
     assertEquals(await store.getPosts(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
     assertEquals(await store.getUsers(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
@@ -544,6 +558,184 @@ test("a fan-out to hundreds of timelines is a few statements and repeats change 
     await store.removePostFromTimelines("77");
     const [after] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM timeline");
     assertEquals(Number(after.n), 0);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+// --- the network (migrations/003) ----------------------------------------------------------------------------------
+
+test("migration 003 runs again over itself, and only its 'already there' errors are forgiven", async () => {
+  const database = await freshDatabase();
+  const db = openDatabase(database.url);
+  try {
+    await migrate(db);
+    const schema = async () => {
+      const out: string[] = [];
+      for (const table of ["users", "connections", "notifications"]) {
+        const [row] = await db.writer.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`);
+        out.push(row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, ""));
+      }
+      return out;
+    };
+    const before = await schema();
+    assert(before[0].includes("ft_users_headline") && before[0].includes("ix_users_location"), before[0]);
+    // As if a run had stopped after its last statement but before recording the version: everything runs again.
+    await db.writer.execute("DELETE FROM schema_migrations WHERE version = '003_network'");
+    assertEquals(await migrate(db), ["003_network"]);
+    assertEquals(await schema(), before, "running it again changed nothing");
+    assertEquals(await migrate(db), []);
+
+    await db.writer.session(async (conn) => {
+      await applyStatement(conn, "CREATE INDEX ix_connections_sender_created ON connections (sender_id)");
+      await applyStatement(conn, "ALTER TABLE users ADD COLUMN location_key VARCHAR(1) NULL");
+      const missing = await assertRejects(() => applyStatement(conn, "CREATE INDEX ix_x ON users (no_such_column)"));
+      assert(/no_such_column/.test(String(missing)), String(missing));
+      const table = await assertRejects(() => applyStatement(conn, "CREATE TABLE users (id INT)"));
+      assert(/exists/.test(String(table)), String(table));
+    });
+    assertEquals(await schema(), before);
+  } finally {
+    await db.close();
+    await database.drop();
+  }
+});
+
+test("headline words the full-text parser would drop as stopwords still count", async () => {
+  const { store, cleanup } = await openStore();
+  try {
+    const a = await store.createUser({ ...member(1), headline: "Looking for work" });
+    const b = await store.createUser({ ...member(2), headline: "Engineer for hire, about town" });
+    const c = await store.createUser({ ...member(3), headline: "Engineer 2024 — 李小龍" });
+    const ids = async (headline: string) => (await store.listUsersByHeadline(headline, 10)).map((u) => u.id);
+    assertEquals(await ids("for"), [b.id, a.id], "newest first among equals");
+    assertEquals(await ids("what about WORK"), [b.id, a.id]);
+    assertEquals(await ids("engineer for"), [b.id, c.id, a.id]);
+    assertEquals(await ids("2024"), [c.id]);
+    assertEquals(await ids("李小龍"), [c.id]);
+    assertEquals(await ids(`"for" +hire -work (engineer*) @x ~y <z >w`), [b.id, a.id, c.id], "operators are text");
+  } finally {
+    await cleanup();
+  }
+});
+
+/** A small deterministic PRNG (mulberry32), so the graph below is the same on every run. */
+function prngOf(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `sql` with its placeholders replaced by literals, for EXPLAIN (not every server version prepares it). */
+function inline(sql: string, values: string[]): string {
+  const left = [...values];
+  const out = sql.replace(/\?/g, () => left.shift()!);
+  assertEquals(left, [], "every placeholder got its value");
+  assert(!out.includes("?"), "no placeholder is left");
+  return out;
+}
+
+test("second degree and mutual counts agree with a reference on a random graph, reading indexes only", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const random = prngOf(7);
+    const at = Date.parse("2025-06-01T00:00:00Z");
+    const ids = await store.importUsers(
+      Array.from({ length: 300 }, (_, i) => ({ ...member(i), createdAt: new Date(at + i * 1000) })),
+    );
+    const key = (a: string, b: string) => (BigInt(a) < BigInt(b) ? `${a}:${b}` : `${b}:${a}`);
+    const accepted = new Map<string, [string, string]>();
+    while (accepted.size < 3000) {
+      const [a, b] = [ids[Math.floor(random() * ids.length)], ids[Math.floor(random() * ids.length)]];
+      if (a !== b && !accepted.has(key(a, b))) accepted.set(key(a, b), [a, b]);
+    }
+    await store.importConnections([...accepted.values()].map(([senderId, receiverId], i) => ({
+      senderId,
+      receiverId,
+      createdAt: new Date(at + i),
+    })));
+    const m = ids[0];
+    const neighbours = (x: string) => [...accepted.values()].flatMap(([a, b]) => (a === x ? [b] : b === x ? [a] : []));
+    // Pending both ways and a rejected one, among members two steps away.
+    const twoAway = [...new Set(neighbours(m).flatMap(neighbours))].filter((x) => x !== m && !accepted.has(key(m, x)));
+    assert(twoAway.length > 20, `a graph with a second degree (${twoAway.length})`);
+    await store.createConnection({ senderId: m, receiverId: twoAway[0], message: "" });
+    await store.createConnection({ senderId: twoAway[1], receiverId: m, message: "" });
+    const rejected = await store.createConnection({ senderId: twoAway[2], receiverId: m, message: "" });
+    await store.setConnectionStatus(rejected.id, "rejected");
+
+    const linked = new Set([...neighbours(m), twoAway[0], twoAway[1], m]);
+    const counts = new Map<string, number>();
+    for (const first of neighbours(m)) {
+      for (const second of neighbours(first)) {
+        if (!linked.has(second)) counts.set(second, (counts.get(second) ?? 0) + 1);
+      }
+    }
+    const expected = [...counts].map(([id, mutualCount]) => ({ id, mutualCount }))
+      .sort((x, y) => y.mutualCount - x.mutualCount || (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    assertEquals(await store.listSecondDegree(m, 25), expected.slice(0, 25));
+    assertEquals(await store.listSecondDegree(m, 1000), expected);
+    assert(expected.some((e) => e.id === twoAway[2]), "a rejected invitation does not hide a member");
+    for (const other of ids.slice(1, 40)) {
+      const mine = new Set(neighbours(m));
+      assertEquals(
+        await store.countMutualConnections(m, other),
+        neighbours(other).filter((x) => mine.has(x)).length,
+        other,
+      );
+    }
+
+    await db.writer.query("ANALYZE TABLE connections");
+    const plans = [
+      inline(SECOND_DEGREE_SQL, [m, m, m, m, m, "25"]),
+      inline(MUTUAL_SQL, [m, m, ids[1], ids[1]]),
+    ];
+    for (const sql of plans) {
+      const plan = await db.writer.query<{ table: string; type: string; key: string | null }>(`EXPLAIN ${sql}`);
+      const reads = plan.filter((row) => row.table && !row.table.startsWith("<"));
+      assert(reads.length >= 4, JSON.stringify(plan));
+      for (const row of reads) {
+        assert(["ref", "range", "eq_ref"].includes(row.type), `no scan of a table: ${JSON.stringify(plan)}`);
+        assert(/^ix_connections_(sender|receiver)$/.test(row.key ?? ""), `a 002 member key: ${JSON.stringify(plan)}`);
+      }
+    }
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("a purge takes a member's notifications in bounded batches and leaves others' alone", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+    const now = new Date();
+    for (const [user, n] of [[a.id, 1234], [b.id, 7]] as const) {
+      for (let i = 0; i < n; i += 250) {
+        const rows = Math.min(250, n - i);
+        await db.writer.execute(
+          "INSERT INTO notifications (user_id, type, actor_id, subject_id, created_at) VALUES " +
+            Array.from({ length: rows }, () => "(?, 'message:received', ?, ?, ?)").join(", "),
+          Array.from({ length: rows }, (_, j) => [user, user === a.id ? b.id : a.id, String(i + j + 1), now]).flat(),
+        );
+      }
+    }
+    assertEquals(await store.countUnreadNotifications(a.id, 10_000), 1234);
+    await store.markNotificationsRead(a.id);
+    assertEquals(await store.countUnreadNotifications(a.id, 10_000), 0, "marking all reaches every one");
+    assertEquals(await store.deleteUser(a.id), true);
+    assertEquals(await store.purgeMemberContent(a.id), true);
+    const [left] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM notifications WHERE user_id = ?", [
+      a.id,
+    ]);
+    assertEquals(Number(left.n), 0);
+    assertEquals(await store.countUnreadNotifications(b.id, 99), 7, "notifications from the deleted member stay");
   } finally {
     await db.close();
     await cleanup();

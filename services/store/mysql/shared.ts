@@ -97,7 +97,10 @@ export async function writeEvents(tx: Executor, events: readonly DomainEvent[]):
 /** Rows one bounded DELETE removes; a large removal is a series of these, each its own short transaction. */
 export const DELETE_BATCH = 5_000;
 
-/** Runs `DELETE ... LIMIT ?` until it removes fewer than a batch; resolves to the rows removed. */
+/**
+ * Runs `DELETE ... LIMIT ?` (or an `UPDATE` whose WHERE no longer matches a row it changed) until it affects fewer
+ * than a batch; resolves to the rows affected.
+ */
 export async function deleteInBatches(db: Executor, sql: string, params: readonly Param[]): Promise<number> {
   let total = 0;
   for (;;) {

@@ -1,23 +1,30 @@
 // The MySQL / MariaDB adapter of the storage port. Schema: migrations/. Every member write commits an outbox row in
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter. Posts, home timelines
-// and connections live in posts.ts, timelines.ts and connections.ts; what they share with this file is in shared.ts.
+// and connections live in posts.ts, timelines.ts and connections.ts, notifications in notifications.ts, members by
+// place or headline in users.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
+import * as users from "./users.ts";
 import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions } from "../events.ts";
 import type {
   Connection,
+  ConnectionsPage,
+  ConnectionsQuery,
   DomainEvent,
   IdempotencyRecord,
   ListUsersQuery,
   NewPost,
   NewUser,
+  NotificationPosition,
+  NotificationsPage,
   Post,
   PostPatch,
   PostPosition,
   PostsPage,
   PostsQuery,
+  SecondDegree,
   Session,
   SessionByToken,
   Store,
@@ -29,6 +36,7 @@ import type {
 } from "../types.ts";
 import * as connections from "./connections.ts";
 import { migrate } from "./migrate.ts";
+import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
 import * as posts from "./posts.ts";
 import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
@@ -41,7 +49,10 @@ const PURGE_INTERVAL_MS = 60_000;
 const PURGE_BATCH = 1_000;
 /** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
 const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
-/** A member's content is purged this many rows (posts, connections) per transaction, this many batches per call. */
+/**
+ * A member's content is purged this many rows (posts, connections, notifications) per transaction, this many batches
+ * per call.
+ */
 const MEMBER_PURGE_BATCH = 500;
 const MEMBER_PURGE_BATCHES = 20;
 /** How many times a claim re-races for a key that was released or expired under it. */
@@ -316,8 +327,9 @@ export class MysqlStore implements Store {
 
   /**
    * Posts first (each commits `post.deleted` and takes its timeline rows along), then connections (accepted ones
-   * commit `connection.removed`), then the member's own timeline. Each batch is its own transaction; one call does
-   * at most MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
+   * commit `connection.removed`; the notifications about them go in the same transaction), then the member's own
+   * notifications, then the member's own timeline. Each batch is its own transaction; one call does at most
+   * MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
    */
   async purgeMemberContent(memberId: string): Promise<boolean> {
     const key = dbId(memberId);
@@ -327,6 +339,9 @@ export class MysqlStore implements Store {
       if (--budget === 0) return false;
     }
     while (await connections.purgeMemberConnections(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    while (await notifications.purgeMemberNotifications(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
       if (--budget === 0) return false;
     }
     await timelines.purgeMemberTimeline(this.#ctx, key);
@@ -425,6 +440,57 @@ export class MysqlStore implements Store {
 
   importConnections(list: { senderId: string; receiverId: string; createdAt: Date }[]): Promise<void> {
     return connections.importConnections(this.#ctx, list);
+  }
+
+  listConnections(memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage> {
+    return connections.listConnections(this.#ctx, memberId, query);
+  }
+
+  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
+    return connections.getConnectionBetween(this.#ctx, a, b);
+  }
+
+  findLinked(memberId: string, others: string[]): Promise<Set<string>> {
+    return connections.findLinked(this.#ctx, memberId, others);
+  }
+
+  countPendingSent(senderId: string, since: Date): Promise<number> {
+    return connections.countPendingSent(this.#ctx, senderId, since);
+  }
+
+  countMutualConnections(a: string, b: string): Promise<number> {
+    return connections.countMutualConnections(this.#ctx, a, b);
+  }
+
+  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]> {
+    return connections.listSecondDegree(this.#ctx, memberId, limit);
+  }
+
+  // --- members by place and headline ---------------------------------------------------------------------------------
+
+  listUsersByLocation(location: string, limit: number): Promise<User[]> {
+    return users.listUsersByLocation(this.#ctx, location, limit);
+  }
+
+  listUsersByHeadline(headline: string, limit: number): Promise<User[]> {
+    return users.listUsersByHeadline(this.#ctx, headline, limit);
+  }
+
+  // --- notifications -------------------------------------------------------------------------------------------------
+
+  listNotifications(
+    userId: string,
+    query: { limit: number; after?: NotificationPosition },
+  ): Promise<NotificationsPage> {
+    return notifications.listNotifications(this.#ctx, userId, query);
+  }
+
+  countUnreadNotifications(userId: string, cap: number): Promise<number> {
+    return notifications.countUnreadNotifications(this.#ctx, userId, cap);
+  }
+
+  markNotificationsRead(userId: string, ids?: string[]): Promise<void> {
+    return notifications.markNotificationsRead(this.#ctx, userId, ids);
   }
 
   // --- refresh-token families ----------------------------------------------------------------------------------------
