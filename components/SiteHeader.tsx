@@ -6,9 +6,18 @@ export interface HeaderMember {
   firstName: string;
 }
 
-/** Signed out: sign in and join. Signed in: the member's name (their profile), settings, and a sign-out button. */
-export function SiteHeader(props: { member?: HeaderMember; csrf?: string }) {
+/** "99+" past 99: the count is capped where it is read. */
+function badge(count: number): string {
+  return count > 99 ? "99+" : String(count);
+}
+
+/**
+ * Signed out: sign in and join. Signed in: the feed, the member's network, notifications with the unread count, the
+ * member's name (their profile), settings, and a sign-out button.
+ */
+export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread?: number }) {
   const { member, csrf } = props;
+  const unread = props.unread ?? 0;
   return (
     <header class="bg-white border-b border-gray-200">
       <a
@@ -24,6 +33,21 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string }) {
         >
           Prok
         </a>
+        {member && (
+          <>
+            <a href="/feed" class={LINK}>Feed</a>
+            <a href="/network" class={LINK}>My network</a>
+            <a href="/notifications" class={`${LINK} inline-flex items-center gap-1`}>
+              Notifications
+              {unread > 0 && (
+                <span class="rounded-full bg-red-700 px-1.5 text-xs font-bold text-white">
+                  {badge(unread)}
+                  <span class="sr-only">unread</span>
+                </span>
+              )}
+            </a>
+          </>
+        )}
         <span class="flex-1" />
         {member
           ? (

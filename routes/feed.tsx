@@ -1,6 +1,6 @@
 import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
-import { postsDeps } from "../services/app.ts";
+import { domainDeps } from "../services/app.ts";
 import { ValidationError } from "../services/errors.ts";
 import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
 import type { User } from "../services/store/types.ts";
@@ -35,7 +35,7 @@ async function renderFeed(
   let problem: string | undefined;
   let status = init.status ?? 200;
   try {
-    page = await homeFeed(postsDeps(ctx.state.app), user, { limit: PAGE_SIZE, cursor });
+    page = await homeFeed(domainDeps(ctx.state.app), user, { limit: PAGE_SIZE, cursor });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     status = 422;
@@ -71,7 +71,7 @@ export const handler: Handlers<FeedPageProps, AppState> = {
       assertFormSameSite(req, ctx, form);
       // Only blanks is no post, as the Composer's disabled button says with JavaScript.
       const input = validate(postBody, { content: content.trim() ? content : "" });
-      await createPost(postsDeps(ctx.state.app), caller.user, input);
+      await createPost(domainDeps(ctx.state.app), caller.user, input);
       return seeOther("/feed");
     } catch (err) {
       const failure = formFailure(ctx, err, LABELS);

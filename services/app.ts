@@ -12,6 +12,8 @@ import type { Store } from "./store/types.ts";
 import type { TokenIssuer } from "./tokens.ts";
 import type { UsersDeps } from "./users.ts";
 import type { PostsDeps } from "./posts.ts";
+import type { ConnectionsDeps } from "./connections.ts";
+import type { NotificationsDeps } from "./notifications.ts";
 
 export interface App {
   config: Config;
@@ -87,11 +89,8 @@ export function authDeps(app: App): AuthDeps {
   };
 }
 
-export function postsDeps(app: App): PostsDeps {
-  return { store: app.store, cursorKey: app.keys.cursor, log: app.log };
-}
-
-export function usersDeps(app: App): UsersDeps {
+/** What the domain services take (each names the part it needs): the store, the cursor key and the log. */
+export function domainDeps(app: App): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps {
   return { store: app.store, cursorKey: app.keys.cursor, log: app.log };
 }
 

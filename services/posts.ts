@@ -1,7 +1,7 @@
 // Posts: write, read, edit, delete, and the three listings of API.md (home feed, everyone, one author).
 // Authorisation: any member reads; only the author edits; the author or an admin deletes.
 import { ForbiddenError, NotFoundError } from "./errors.ts";
-import { decodeCursor, encodeCursor } from "./store/cursor.ts";
+import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Post, PostPosition, Store, User } from "./store/types.ts";
 
 export interface PostsDeps {
@@ -23,12 +23,6 @@ export interface PostsPageView {
 
 /** How many posts a rebuilt timeline starts with; deeper pages of an old account come from its authors' lists. */
 export const REBUILD_DEPTH = 1000;
-
-function isPosition(v: unknown): v is PostPosition {
-  const p = v as PostPosition;
-  return typeof p === "object" && p !== null && Number.isSafeInteger(p.createdAt) && typeof p.id === "string" &&
-    p.id.length > 0 && p.id.length <= 64;
-}
 
 async function withAuthors(store: Store, posts: Post[], known?: User[]): Promise<PostView[]> {
   const list = known ?? await store.getUsers([...new Set(posts.map((p) => p.authorId))]);

@@ -1,8 +1,9 @@
 // Member profiles: read, list, edit, delete. Object-level rules: anyone signed in reads a profile; only the member
 // or an admin edits or deletes it.
+import { type Relation, relationTo } from "./connections.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
-import { decodeCursor, encodeCursor } from "./store/cursor.ts";
-import type { Store, User, UserPatch, UserPosition } from "./store/types.ts";
+import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
+import type { Store, User, UserPatch } from "./store/types.ts";
 
 export interface UsersDeps {
   store: Store;
@@ -22,10 +23,14 @@ export async function getMember(deps: Pick<UsersDeps, "store">, id: string): Pro
   return user;
 }
 
-function isPosition(v: unknown): v is UserPosition {
-  const p = v as UserPosition;
-  return typeof p === "object" && p !== null && Number.isSafeInteger(p.createdAt) && typeof p.id === "string" &&
-    p.id.length > 0 && p.id.length <= 64;
+/** A member's profile as the caller sees it: with their connection and degree. */
+export async function viewMember(
+  deps: Pick<UsersDeps, "store">,
+  caller: User,
+  id: string,
+): Promise<{ user: User; relation: Relation }> {
+  const user = await getMember(deps, id);
+  return { user, relation: await relationTo(deps.store, caller, user) };
 }
 
 /** Newest members first; `q` filters by name or headline. */
@@ -47,13 +52,18 @@ function assertMayChange(caller: User, id: string, action: string): void {
   }
 }
 
-export async function updateProfile(deps: UsersDeps, caller: User, id: string, patch: ProfilePatch): Promise<User> {
+export async function updateProfile(
+  deps: UsersDeps,
+  caller: User,
+  id: string,
+  patch: ProfilePatch,
+): Promise<{ user: User; relation: Relation }> {
   await getMember(deps, id); // unknown is 404 before the 403 question
   assertMayChange(caller, id, "edit");
   const updated = await deps.store.updateUser(id, patch);
   if (!updated) throw new NotFoundError("member");
   if (caller.id !== id) deps.log({ msg: "admin edited a profile", adminId: caller.id, userId: id });
-  return updated;
+  return { user: updated, relation: await relationTo(deps.store, caller, updated) };
 }
 
 /** Deletes the account: it can no longer sign in, its sessions end, and its email is free again. */

@@ -6,7 +6,7 @@
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
 import { type ColdLoad, coldLoad, SLOW_3G, SLOW_4G } from "./bench/cold_load.ts";
-import { feedFixture, feedTargets } from "./bench/feed.ts";
+import { feedFixture, feedTargets, secondDegreeMember } from "./bench/feed.ts";
 import { logOffset, type ServerTime, serverTimeSince } from "./bench/server_time.ts";
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
 import { measurePage, type PageWeight } from "./bench/page.ts";
@@ -265,6 +265,7 @@ async function main(): Promise<number> {
     page: Measured;
     weight: PageWeight;
     serverTime: { page1: ServerTime; page50: ServerTime };
+    network: { degree: ServerTime; suggestions: ServerTime };
     cold: ColdLoad[];
   } | null = null;
   if (options.feed) {
@@ -297,7 +298,7 @@ async function main(): Promise<number> {
           return { name, path: path.replace(/cursor=[^&]+/, "cursor=…"), result, ratio: result.rps / baseline.rps };
         };
         // Server time of the feed API, from the app's own request log, under a light steady load.
-        const timed = async (path: string) => {
+        const timed = async (path: string, logged = "/api/posts") => {
           const from = await logOffset(requestLog);
           await runLoad({
             tool,
@@ -307,9 +308,16 @@ async function main(): Promise<number> {
             threads: 1,
             headers: bearer,
           });
-          return await serverTimeSince(requestLog, from, "/api/posts");
+          return await serverTimeSince(requestLog, from, logged);
         };
         const serverTime = { page1: await timed(targets.page1), page50: await timed(targets.page50) };
+        // My network's reads on the same network: a second-degree profile (connection + degree) and suggestions.
+        const suggestions = "/api/connections/suggestions";
+        const profile = `/api/users/${await secondDegreeMember(app.origin, targets.token)}`;
+        const network = {
+          degree: await timed(profile, profile),
+          suggestions: await timed(`${suggestions}?limit=20`, suggestions),
+        };
         const page1 = await measure("home feed API, page 1", targets.page1, { headers: bearer, connections: 4 });
         const page50 = await measure("home feed API, page 50", targets.page50, { headers: bearer, connections: 4 });
         const cookie = { cookie: `prok_at=${targets.token}` };
@@ -324,7 +332,7 @@ async function main(): Promise<number> {
           await coldLoad(app.origin + "/", SLOW_4G),
           await coldLoad(app.origin + "/", SLOW_3G),
         ];
-        feed = { describe: fixture.describe, page1, page50, page, weight, serverTime, cold };
+        feed = { describe: fixture.describe, page1, page50, page, weight, serverTime, network, cold };
         measured.push(page1, page50, page);
         pages.push({ name: "feed page", path: "/feed", ...weight });
       } finally {
@@ -496,6 +504,11 @@ async function main(): Promise<number> {
           fmt.int(page1.requests + page50.requests)
         } requests)`,
     );
+    const { degree, suggestions } = feed.network;
+    say(
+      `My network server time (request log): profile with degree p50 ${fmt.ms(degree.p50)}, ` +
+        `p99 ${fmt.ms(degree.p99)}; suggestions (20) p50 ${fmt.ms(suggestions.p50)}, p99 ${fmt.ms(suggestions.p99)}`,
+    );
   }
   say('Budgets (QUALITY.md "Performance budgets")');
   say(table(checks.map((c) => [c.pass ? "PASS" : "FAIL", c.what, c.value]), [2]));
@@ -520,7 +533,12 @@ async function main(): Promise<number> {
         pages,
         loginBurst: burst,
         renderAlone,
-        feed: feed && { network: feed.describe, serverTime: feed.serverTime, coldLoads: feed.cold },
+        feed: feed && {
+          network: feed.describe,
+          serverTime: feed.serverTime,
+          myNetwork: feed.network,
+          coldLoads: feed.cold,
+        },
         budgets: checks,
         pass: failed === 0,
       },

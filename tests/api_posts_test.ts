@@ -1,34 +1,10 @@
 // API.md "Posts", row by row, with failures, idempotency and BOLA, through the real app. The fan-out worker runs as
 // it does in production (started on the app's queue), so the home feed is the real one.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
-import { appWorkers } from "../workers/mod.ts";
-import { startWorkers } from "../workers/runner.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { type TestApp, withTestApp } from "./testing.ts";
+import { eventually, type TestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
-
-async function withWorkers(fn: (t: TestApp) => Promise<void>) {
-  await withTestApp(async (t) => {
-    const running = startWorkers(t.app.kv, appWorkers(t.app), () => {});
-    try {
-      await fn(t);
-    } finally {
-      await t.close();
-      await running.catch(() => {});
-    }
-  });
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function connect(t: TestApp, a: Signed, b: Signed) {
   const c = await t.app.store.createConnection({ senderId: a.user.id, receiverId: b.user.id, message: "" });

@@ -5,6 +5,9 @@ import manifest from "../fresh.gen.ts";
 import { appPlugin } from "../plugins/app.ts";
 import { type App, closeApp, openApp } from "../services/app.ts";
 import { parseConfig } from "../services/config.ts";
+import { assert } from "../framework/testing/assert.ts";
+import { appWorkers } from "../workers/mod.ts";
+import { startWorkers } from "../workers/runner.ts";
 
 export interface TestApp {
   app: App;
@@ -61,4 +64,28 @@ export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T;
 export async function gzipSize(text: string): Promise<number> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+/** Runs `fn` against a fresh app whose workers listen on its queue, as in production. */
+export async function withWorkers(fn: (t: TestApp) => Promise<void>): Promise<void> {
+  await withTestApp(async (t) => {
+    const running = startWorkers(t.app.kv, appWorkers(t.app), () => {});
+    try {
+      await fn(t);
+    } finally {
+      await t.close();
+      await running.catch(() => {});
+    }
+  });
+}
+
+/** Reads until `ok` holds (what a worker does happens soon, not at once); fails after 10 s. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,13 +1,19 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
 import { z } from "zod";
 import {
+  connectionAnswer,
+  connectionBody,
+  connectionsQuery,
   loginBody,
+  notificationsQuery,
+  notificationsReadBody,
   postBody,
   postPatch,
   postsQuery,
   profilePatch,
   refreshBody,
   registerBody,
+  suggestionsQuery,
   usersQuery,
 } from "./schemas.ts";
 
@@ -128,11 +134,68 @@ const OPERATIONS: Operation[] = [
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
   },
+  {
+    method: "get",
+    path: "/api/connections",
+    summary: "The caller's connections or invitations, newest first",
+    auth: true,
+    query: connectionsQuery,
+    responses: { 200: "ConnectionPage", 401: "Problem", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/connections",
+    summary: "Invite a member to connect (at most 100 invitations pending from the last 7 days)",
+    auth: true,
+    body: connectionBody,
+    idempotent: true,
+    responses: { 201: "Connection", 401: "Problem", 404: "Problem", 409: "Problem", 422: "Problem", 429: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/connections/suggestions",
+    summary: "People you may know, each with the reason",
+    auth: true,
+    query: suggestionsQuery,
+    responses: { 200: "SuggestionList", 401: "Problem", 422: "Problem" },
+  },
+  {
+    method: "put",
+    path: "/api/connections/{id}",
+    summary: "Accept or ignore an invitation (its receiver)",
+    auth: true,
+    body: connectionAnswer,
+    responses: { 200: "Connection", 401: "Problem", 403: "Problem", 404: "Problem", 409: "Problem", 422: "Problem" },
+  },
+  {
+    method: "delete",
+    path: "/api/connections/{id}",
+    summary: "Withdraw an invitation or remove a connection (either member)",
+    auth: true,
+    responses: { 204: "", 401: "Problem", 404: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/notifications",
+    summary: "The caller's notifications, newest first, with the unread count",
+    auth: true,
+    query: notificationsQuery,
+    responses: { 200: "NotificationPage", 401: "Problem", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/notifications/read",
+    summary: "Mark notifications read (the listed ones, or all)",
+    auth: true,
+    body: notificationsReadBody,
+    responses: { 204: "", 401: "Problem", 422: "Problem" },
+  },
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: "string" };
 const nullableStr = { type: ["string", "null"] };
+const dateTime = { type: "string", format: "date-time" };
 
 const userSummary = {
   type: "object",
@@ -147,10 +210,20 @@ const user = {
     bio: str,
     location: str,
     role: { enum: ["member", "recruiter", "admin"] },
-    createdAt: { type: "string", format: "date-time" },
-    connection: { type: ["object", "null"] },
+    createdAt: dateTime,
+    connection: {
+      type: ["object", "null"],
+      required: ["id", "status", "direction"],
+      properties: { id: str, status: { enum: ["pending", "accepted"] }, direction: { enum: ["incoming", "outgoing"] } },
+    },
+    degree: { enum: [1, 2, 3, null], description: "1st, 2nd or 3rd+ degree; null for the caller" },
   },
 };
+const page = (item: string) => ({
+  type: "object",
+  required: ["items", "nextCursor"],
+  properties: { items: { type: "array", items: ref(item) }, nextCursor: nullableStr },
+});
 
 function jsonSchema(schema: Schema) {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
@@ -230,11 +303,7 @@ export function openApiDocument(): unknown {
         UserSummary: userSummary,
         User: user,
         Me: { ...user, required: [...user.required, "email"], properties: { ...user.properties, email: str } },
-        UserSummaryPage: {
-          type: "object",
-          required: ["items", "nextCursor"],
-          properties: { items: { type: "array", items: ref("UserSummary") }, nextCursor: nullableStr },
-        },
+        UserSummaryPage: page("UserSummary"),
         Post: {
           type: "object",
           required: ["id", "author", "content", "mediaUrl", "createdAt", "updatedAt"],
@@ -243,14 +312,61 @@ export function openApiDocument(): unknown {
             author: ref("UserSummary"),
             content: str,
             mediaUrl: nullableStr,
-            createdAt: { type: "string", format: "date-time" },
-            updatedAt: { type: "string", format: "date-time" },
+            createdAt: dateTime,
+            updatedAt: dateTime,
           },
         },
-        PostPage: {
+        PostPage: page("Post"),
+        Connection: {
           type: "object",
-          required: ["items", "nextCursor"],
-          properties: { items: { type: "array", items: ref("Post") }, nextCursor: nullableStr },
+          required: ["id", "sender", "receiver", "status", "message", "createdAt", "updatedAt"],
+          properties: {
+            id: str,
+            sender: ref("UserSummary"),
+            receiver: ref("UserSummary"),
+            status: { enum: ["pending", "accepted", "rejected"] },
+            message: str,
+            createdAt: dateTime,
+            updatedAt: dateTime,
+          },
+        },
+        ConnectionPage: page("Connection"),
+        SuggestionList: {
+          type: "object",
+          required: ["items"],
+          properties: {
+            items: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["user", "reason", "mutualCount"],
+                properties: { user: ref("UserSummary"), reason: str, mutualCount: { type: "integer" } },
+              },
+            },
+          },
+        },
+        NotificationPage: {
+          type: "object",
+          required: ["items", "nextCursor", "unreadCount"],
+          properties: {
+            items: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["id", "type", "actor", "subjectId", "read", "createdAt"],
+                properties: {
+                  id: str,
+                  type: { enum: ["invitation:received", "invitation:accepted", "message:received"] },
+                  actor: ref("UserSummary"),
+                  subjectId: str,
+                  read: { type: "boolean" },
+                  createdAt: dateTime,
+                },
+              },
+            },
+            nextCursor: nullableStr,
+            unreadCount: { type: "integer", description: "Counted up to 100" },
+          },
         },
         AuthResult: {
           type: "object",

@@ -78,3 +78,27 @@ export const postsQuery = z.strictObject({
 export const usersQuery = z.strictObject({ q: text(0, 100).optional(), ...pageQuery });
 
 export const idParam = z.string().min(1).max(64);
+
+export const connectionBody = z.strictObject({
+  receiverId: z.string({ error: "must be a member id" }).min(1, "must be a member id").max(64, "must be a member id"),
+  message: text(0, 300, { multiline: true }).optional(),
+});
+
+export const connectionAnswer = z.strictObject({
+  status: z.enum(["accepted", "rejected"], { error: "must be accepted or rejected" }),
+});
+
+export const connectionsQuery = z.strictObject({
+  status: z.enum(["accepted", "pending"], { error: "must be accepted or pending" }).default("accepted"),
+  direction: z.enum(["incoming", "outgoing"], { error: "must be incoming or outgoing" }).optional(),
+  ...pageQuery,
+});
+
+export const suggestionsQuery = z.strictObject({ limit: pageQuery.limit });
+
+export const notificationsQuery = z.strictObject(pageQuery);
+
+export const notificationsReadBody = z.strictObject({
+  ids: z.array(idParam, { error: "must be a list of notification ids" }).max(100, "must hold at most 100 ids")
+    .optional(),
+});

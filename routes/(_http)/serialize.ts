@@ -1,5 +1,8 @@
 // Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
+import type { ConnectionView, Relation } from "../../services/connections.ts";
+import type { NotificationView } from "../../services/notifications.ts";
 import type { PostView } from "../../services/posts.ts";
+import type { Suggestion } from "../../services/suggestions.ts";
 import type { User } from "../../services/store/types.ts";
 
 export function userSummary(u: User) {
@@ -12,21 +15,56 @@ export function userSummary(u: User) {
   };
 }
 
-/** A member as others see them; `connection` is their relation to the caller (connections arrive in a later issue). */
-export function publicUser(u: User) {
+const SELF: Relation = { connection: null, degree: null, mutualCount: 0 };
+
+/** A member as the caller sees them: `connection` and `degree` say how the two are related. */
+export function publicUser(u: User, relation: Relation) {
+  const c = relation.connection;
   return {
     ...userSummary(u),
     bio: u.bio,
     location: u.location,
     role: u.role,
     createdAt: u.createdAt.toISOString(),
-    connection: null,
+    connection: c && {
+      id: c.id,
+      status: c.status as "pending" | "accepted",
+      direction: c.senderId === u.id ? "incoming" as const : "outgoing" as const,
+    },
+    degree: relation.degree,
   };
 }
 
 /** The caller's own profile: the only answer that carries an email. */
 export function me(u: User) {
-  return { ...publicUser(u), email: u.email };
+  return { ...publicUser(u, SELF), email: u.email };
+}
+
+export function connectionJson({ connection: c, sender, receiver }: ConnectionView) {
+  return {
+    id: c.id,
+    sender: userSummary(sender),
+    receiver: userSummary(receiver),
+    status: c.status,
+    message: c.message,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function suggestionJson(s: Suggestion) {
+  return { user: userSummary(s.user), reason: s.reason, mutualCount: s.mutualCount };
+}
+
+export function notificationJson({ notification: n, actor }: NotificationView) {
+  return {
+    id: n.id,
+    type: n.type,
+    actor: userSummary(actor),
+    subjectId: n.subjectId,
+    read: n.read,
+    createdAt: n.createdAt.toISOString(),
+  };
 }
 
 export function postJson({ post, author }: PostView) {

@@ -26,10 +26,10 @@ export function isSecure(url: URL, app: App): boolean {
 /** Cookie names: the `__Host-` prefix over https pins them to this host, path / and Secure. */
 export function cookieNames(secure: boolean) {
   const p = secure ? "__Host-" : "";
-  return { access: `${p}prok_at`, refresh: `${p}prok_rt`, csrf: `${p}prok_csrf` };
+  return { access: `${p}prok_at`, refresh: `${p}prok_rt`, csrf: `${p}prok_csrf`, flash: `${p}prok_flash` };
 }
 
-function cookie(name: string, value: string, secure: boolean, maxAgeSeconds: number): string {
+export function cookie(name: string, value: string, secure: boolean, maxAgeSeconds: number): string {
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 

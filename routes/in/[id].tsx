@@ -1,15 +1,20 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
-import { usersDeps } from "../../services/app.ts";
+import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
-import { getMember } from "../../services/users.ts";
+import type { Relation } from "../../services/connections.ts";
+import { viewMember } from "../../services/users.ts";
 import { Avatar } from "../../components/Avatar.tsx";
-import { FOCUS } from "../../components/forms.tsx";
+import { ConnectionActions, type RelationState } from "../../components/ConnectionActions.tsx";
+import { FOCUS, Notice } from "../../components/forms.tsx";
+import { takeFlash } from "../(_http)/flash.ts";
 import { profilePath, seeOther, withNext } from "../(_http)/forms.ts";
 import { idParam } from "../(_http)/schemas.ts";
+import { csrfToken } from "../(_http)/session.ts";
 
 interface Profile {
+  id: string;
   firstName: string;
   lastName: string;
   headline: string;
@@ -18,23 +23,39 @@ interface Profile {
   pictureUrl: string | null;
   memberSince: string;
   own: boolean;
+  degree: 1 | 2 | 3 | null;
+  mutualCount: number;
+  relation: RelationState;
+  csrf: string;
+  flash: string | null;
 }
+
+function relationState(relation: Relation, callerId: string): RelationState {
+  const c = relation.connection;
+  if (!c) return { kind: "none" };
+  if (c.status === "accepted") return { kind: "connected", connectionId: c.id };
+  return { kind: c.senderId === callerId ? "outgoing" : "incoming", connectionId: c.id };
+}
+
+const DEGREE = { 1: "1st", 2: "2nd", 3: "3rd+" } as const;
 
 // Profiles are for members: a visitor signs in first and comes back here.
 export const handler: Handlers<Profile, AppState> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const { caller } = ctx.state.session;
     const id = ctx.params.id;
     if (!caller) return seeOther(withNext("/login", profilePath(id)));
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
-    let user;
+    let view;
     try {
-      user = await getMember(usersDeps(ctx.state.app), id);
+      view = await viewMember(domainDeps(ctx.state.app), caller.user, id);
     } catch (err) {
       if (err instanceof NotFoundError) return ctx.renderNotFound();
       throw err;
     }
+    const { user, relation } = view;
     return ctx.render({
+      id: user.id,
       firstName: user.firstName,
       lastName: user.lastName,
       headline: user.headline,
@@ -43,7 +64,12 @@ export const handler: Handlers<Profile, AppState> = {
       pictureUrl: user.profilePictureUrl,
       memberSince: user.createdAt.toISOString(),
       own: user.id === caller.user.id,
-    }, { headers: { "cache-control": "private, no-cache" } });
+      degree: relation.degree,
+      mutualCount: relation.mutualCount,
+      relation: relationState(relation, caller.user.id),
+      csrf: await csrfToken(ctx.state.app, ctx.state.session),
+      flash: await takeFlash(req, ctx),
+    }, { headers: { "cache-control": "private, no-store" } });
   },
 };
 
@@ -55,16 +81,32 @@ export default function ProfilePage({ data: p }: PageProps<Profile>) {
       <Head>
         <title>{name} — Prok</title>
       </Head>
+      {p.flash && <Notice>{p.flash}</Notice>}
       <article aria-labelledby="profile-name" class="rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
         <div class="flex flex-wrap items-center gap-6">
           <Avatar firstName={p.firstName} lastName={p.lastName} pictureUrl={p.pictureUrl} size="lg" />
           <div class="min-w-0 flex-1">
-            <h1 id="profile-name" class="break-words text-3xl font-bold text-gray-900">{name}</h1>
+            <h1 id="profile-name" class="break-words text-3xl font-bold text-gray-900">
+              {name}
+              {p.degree && (
+                <span class="ml-2 align-middle text-base font-normal text-gray-600">
+                  <span aria-hidden="true">·</span> {DEGREE[p.degree]}
+                  <span class="sr-only">degree connection</span>
+                </span>
+              )}
+            </h1>
             {p.headline && <p class="mt-1 break-words text-lg text-gray-800">{p.headline}</p>}
             {p.location && <p class="mt-1 break-words text-gray-700">{p.location}</p>}
             <p class="mt-1 text-sm text-gray-600">
               Member since <time datetime={p.memberSince}>{since}</time>
             </p>
+            {p.mutualCount > 0 && (
+              <p class="mt-1 text-sm text-gray-600">
+                {p.mutualCount === 1
+                  ? "1 mutual connection"
+                  : `${p.mutualCount.toLocaleString("en")} mutual connections`}
+              </p>
+            )}
           </div>
           {p.own && (
             <a
@@ -74,6 +116,7 @@ export default function ProfilePage({ data: p }: PageProps<Profile>) {
               Edit profile
             </a>
           )}
+          {!p.own && <ConnectionActions csrf={p.csrf} memberId={p.id} name={name} state={p.relation} />}
         </div>
         {p.bio && (
           <section aria-labelledby="about" class="mt-8">

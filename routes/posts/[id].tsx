@@ -1,6 +1,6 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
-import { postsDeps } from "../../services/app.ts";
+import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
@@ -18,7 +18,7 @@ export const handler: Handlers<PostPageProps, AppState> = {
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
     let view;
     try {
-      view = await getPostView(postsDeps(ctx.state.app), id);
+      view = await getPostView(domainDeps(ctx.state.app), id);
     } catch (err) {
       if (err instanceof NotFoundError) return ctx.renderNotFound();
       throw err;

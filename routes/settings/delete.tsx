@@ -1,6 +1,6 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
-import { usersDeps } from "../../services/app.ts";
+import { domainDeps } from "../../services/app.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { deleteAccount } from "../../services/users.ts";
 import { SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
@@ -37,7 +37,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
           { path: "confirm", message: "must be the word DELETE in capitals, or your email address" },
         ]);
       }
-      await deleteAccount(usersDeps(ctx.state.app), caller.user, caller.user.id);
+      await deleteAccount(domainDeps(ctx.state.app), caller.user, caller.user.id);
       setSessionCookies(session, clearedSessionCookies(session.secure));
       return seeOther("/?deleted=1");
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
-import { usersDeps } from "../../services/app.ts";
+import { domainDeps } from "../../services/app.ts";
 import { updateProfile } from "../../services/users.ts";
 import { PROFILE_LABELS, SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
 import { validate } from "../(_http)/api.ts";
@@ -43,7 +43,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
         bio: values.bio.replace(/\r\n?/g, "\n"),
         profilePictureUrl: picture === "" ? null : picture,
       });
-      await updateProfile(usersDeps(ctx.state.app), caller.user, caller.user.id, patch);
+      await updateProfile(domainDeps(ctx.state.app), caller.user, caller.user.id, patch);
       return seeOther("/settings?saved=1");
     } catch (err) {
       const failure = formFailure(ctx, err, PROFILE_LABELS);

@@ -105,3 +105,16 @@ export async function feedTargets(origin: string, email: string, password: strin
   }
   return { token, page1, page50: path };
 }
+
+/** A member two steps from the signed-in one (their first suggestion), whose profile shows a computed degree. */
+export async function secondDegreeMember(origin: string, token: string): Promise<string> {
+  const res = await fetch(`${origin}/api/connections/suggestions?limit=1`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = await res.json();
+  const id = body.items?.[0]?.user?.id;
+  if (res.status !== 200 || typeof id !== "string") {
+    throw new Error(`no suggestion for the bench member: ${res.status} ${JSON.stringify(body)}`);
+  }
+  return id;
+}

@@ -2,9 +2,7 @@
 // see it at once, and find it again after a reload. The app's queue workers run, so the real fan-out fills the feed.
 import { assert, assertEquals, assertStringIncludes } from "$fresh/testing/assert.ts";
 import type { Page } from "playwright-core";
-import { appWorkers } from "../../workers/mod.ts";
-import { startWorkers } from "../../workers/runner.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { withWorkers } from "../testing.ts";
 import { browserTest } from "./harness.ts";
 
 const LABEL = "Share something with your network";
@@ -33,21 +31,10 @@ async function reloadUntilInFeed(page: Page, text: string): Promise<void> {
   }
 }
 
-async function withRunningApp(fn: (t: TestApp) => Promise<void>): Promise<void> {
-  const t = await createTestApp();
-  const running = startWorkers(t.app.kv, appWorkers(t.app), () => {});
-  try {
-    await fn(t);
-  } finally {
-    await t.close(); // closing the KV handle ends the queue listener
-    await running.catch(() => {});
-  }
-}
-
 browserTest(
   "[browser] the Composer posts in place with JavaScript; a lost answer is retried without a double post",
   async (kit) => {
-    await withRunningApp(async (t) => {
+    await withWorkers(async (t) => {
       const { url } = await kit.serve(t.handler);
       const { page, issues } = await kit.newPage();
       await joinAndOpenFeed(page, url);
@@ -144,7 +131,7 @@ browserTest(
 browserTest(
   "[browser] the Composer is a plain form without JavaScript: 303 back to the feed, errors by the field",
   async (kit) => {
-    await withRunningApp(async (t) => {
+    await withWorkers(async (t) => {
       const { url } = await kit.serve(t.handler);
       const { page, issues } = await kit.newPage({ javaScriptEnabled: false });
       await joinAndOpenFeed(page, url);

@@ -1,6 +1,6 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
-import { postsDeps } from "../../../services/app.ts";
+import { domainDeps } from "../../../services/app.ts";
 import { deletePost, getPostView, updatePost } from "../../../services/posts.ts";
 import { json, readJson } from "../../(_http)/api.ts";
 import { postPatch } from "../../(_http)/schemas.ts";
@@ -10,16 +10,16 @@ import { requireCaller } from "../../(_http)/session.ts";
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {
     requireCaller(ctx.state.session);
-    return json(postJson(await getPostView(postsDeps(ctx.state.app), ctx.params.id)));
+    return json(postJson(await getPostView(domainDeps(ctx.state.app), ctx.params.id)));
   },
   async PUT(req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const patch = await readJson(req, postPatch);
-    return json(postJson(await updatePost(postsDeps(ctx.state.app), user, ctx.params.id, patch)));
+    return json(postJson(await updatePost(domainDeps(ctx.state.app), user, ctx.params.id, patch)));
   },
   async DELETE(_req, ctx) {
     const { user } = requireCaller(ctx.state.session);
-    await deletePost(postsDeps(ctx.state.app), user, ctx.params.id);
+    await deletePost(domainDeps(ctx.state.app), user, ctx.params.id);
     return new Response(null, { status: 204 });
   },
 };

@@ -1,6 +1,6 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
-import { postsDeps } from "../../../services/app.ts";
+import { domainDeps } from "../../../services/app.ts";
 import { createPost, homeFeed, listPosts } from "../../../services/posts.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
@@ -12,7 +12,7 @@ export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const { feed, authorId, limit, cursor } = readQuery(ctx.url, postsQuery);
-    const deps = postsDeps(ctx.state.app);
+    const deps = domainDeps(ctx.state.app);
     const page = authorId || feed === "all"
       ? await listPosts(deps, { authorId, limit, cursor })
       : await homeFeed(deps, user, { limit, cursor });
@@ -22,7 +22,7 @@ export const handler: Handlers<unknown, AppState> = {
     const { user } = requireCaller(ctx.state.session);
     const body = await readJson(req, postBody);
     return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
-      const view = await createPost(postsDeps(ctx.state.app), user, body);
+      const view = await createPost(domainDeps(ctx.state.app), user, body);
       return json(postJson(view), { status: 201, headers: { location: `/api/posts/${view.post.id}` } });
     });
   },

@@ -1,6 +1,6 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
-import { usersDeps } from "../../../services/app.ts";
+import { domainDeps } from "../../../services/app.ts";
 import { listMembers } from "../../../services/users.ts";
 import { json, readQuery } from "../../(_http)/api.ts";
 import { usersQuery } from "../../(_http)/schemas.ts";
@@ -11,7 +11,7 @@ export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {
     requireCaller(ctx.state.session);
     const query = readQuery(ctx.url, usersQuery);
-    const page = await listMembers(usersDeps(ctx.state.app), query);
+    const page = await listMembers(domainDeps(ctx.state.app), query);
     return json({ items: page.items.map(userSummary), nextCursor: page.nextCursor });
   },
 };

@@ -1,6 +1,6 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
-import { postsDeps } from "../../../services/app.ts";
+import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { deletePost } from "../../../services/posts.ts";
 import { DeleteRefused } from "../../../components/PostPage.tsx";
@@ -29,7 +29,7 @@ export const handler: Handlers<Refused, AppState> = {
       return ctx.render({ postId: id, problem: failure.problem ?? "" }, failure);
     }
     try {
-      await deletePost(postsDeps(ctx.state.app), caller.user, id);
+      await deletePost(domainDeps(ctx.state.app), caller.user, id);
     } catch (err) {
       if (err instanceof NotFoundError) return ctx.renderNotFound();
       if (!(err instanceof ForbiddenError)) throw err;

@@ -1,0 +1,29 @@
+import type { Handlers } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { domainDeps } from "../../../services/app.ts";
+import { invite, listConnections } from "../../../services/connections.ts";
+import { json, readJson, readQuery } from "../../(_http)/api.ts";
+import { idempotent } from "../../(_http)/idempotency.ts";
+import { connectionBody, connectionsQuery } from "../../(_http)/schemas.ts";
+import { connectionJson } from "../../(_http)/serialize.ts";
+import { requireCaller } from "../../(_http)/session.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const query = readQuery(ctx.url, connectionsQuery);
+    const page = await listConnections(domainDeps(ctx.state.app), user, query);
+    return json({ items: page.items.map(connectionJson), nextCursor: page.nextCursor });
+  },
+  async POST(req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const body = await readJson(req, connectionBody);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
+      const view = await invite(domainDeps(ctx.state.app), user, body);
+      return json(connectionJson(view), {
+        status: 201,
+        headers: { location: `/api/connections/${view.connection.id}` },
+      });
+    });
+  },
+};

@@ -1,0 +1,16 @@
+import type { Handlers } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { suggestConnections } from "../../../services/suggestions.ts";
+import { json, readQuery } from "../../(_http)/api.ts";
+import { suggestionsQuery } from "../../(_http)/schemas.ts";
+import { suggestionJson } from "../../(_http)/serialize.ts";
+import { requireCaller } from "../../(_http)/session.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const { limit } = readQuery(ctx.url, suggestionsQuery);
+    const items = await suggestConnections(ctx.state.app.store, user, limit);
+    return json({ items: items.map(suggestionJson) });
+  },
+};

@@ -1,0 +1,28 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { domainDeps } from "../../services/app.ts";
+import { invite } from "../../services/connections.ts";
+import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { validate } from "../(_http)/api.ts";
+import { seeOther } from "../(_http)/forms.ts";
+import { type NetworkRefusal, submitNetworkForm } from "../(_http)/network.ts";
+import { connectionBody } from "../(_http)/schemas.ts";
+
+// The Connect button of profiles and suggestions, without JavaScript.
+export const handler: Handlers<NetworkRefusal, AppState> = {
+  GET: () => seeOther("/network"),
+  POST: (req, ctx) =>
+    submitNetworkForm(req, ctx, ["receiverId", "message"], async (values) => {
+      // Browsers send a textarea's line breaks as CRLF; one break is one character, as the limit counts it.
+      const input = validate(connectionBody, {
+        receiverId: values.receiverId,
+        message: values.message.replace(/\r\n?/g, "\n"),
+      });
+      const { receiver } = await invite(domainDeps(ctx.state.app), ctx.state.session.caller!.user, input);
+      return `Invitation sent to ${receiver.firstName} ${receiver.lastName}.`;
+    }),
+};
+
+export default function Invite({ data }: PageProps<NetworkRefusal>) {
+  return <NetworkRefused {...data} title="The invitation was not sent" />;
+}

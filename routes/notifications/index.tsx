@@ -1,0 +1,43 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { domainDeps } from "../../services/app.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { listNotifications } from "../../services/notifications.ts";
+import { NotificationsPage, type NotificationsPageProps } from "../../components/NotificationsPage.tsx";
+import { takeFlash } from "../(_http)/flash.ts";
+import { NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { notificationJson } from "../(_http)/serialize.ts";
+import { csrfToken } from "../(_http)/session.ts";
+
+export const handler: Handlers<NotificationsPageProps, AppState> = {
+  async GET(req, ctx) {
+    const caller = ctx.state.session.caller;
+    if (!caller) return seeOther("/login?next=/notifications");
+    const cursor = ctx.url.searchParams.get("cursor") || undefined;
+    const data: NotificationsPageProps = {
+      csrf: await csrfToken(ctx.state.app, ctx.state.session),
+      flash: await takeFlash(req, ctx),
+      items: [],
+      unreadCount: 0,
+      nextCursor: null,
+      paged: cursor !== undefined,
+    };
+    try {
+      const page = await listNotifications(domainDeps(ctx.state.app), caller.user, { limit: 20, cursor });
+      Object.assign(data, {
+        items: page.items.map(notificationJson),
+        unreadCount: page.unreadCount,
+        nextCursor: page.nextCursor,
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      data.problem = "That page cannot be shown: the link is incomplete or was not made by Prok.";
+      return ctx.render(data, { status: 422, headers: NO_STORE });
+    }
+    return ctx.render(data, { headers: NO_STORE });
+  },
+};
+
+export default function Notifications({ data }: PageProps<NotificationsPageProps>) {
+  return <NotificationsPage {...data} />;
+}

@@ -1,0 +1,20 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { markRead } from "../../services/notifications.ts";
+import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { seeOther } from "../(_http)/forms.ts";
+import { type NetworkRefusal, submitNetworkForm } from "../(_http)/network.ts";
+
+// "Mark all as read" without JavaScript.
+export const handler: Handlers<NetworkRefusal, AppState> = {
+  GET: () => seeOther("/notifications"),
+  POST: (req, ctx) =>
+    submitNetworkForm(req, ctx, [], async () => {
+      await markRead(ctx.state.app.store, ctx.state.session.caller!.user);
+      return "All notifications are marked as read.";
+    }, "/notifications"),
+};
+
+export default function ReadAll({ data }: PageProps<NetworkRefusal>) {
+  return <NetworkRefused {...data} title="Nothing was changed" />;
+}

@@ -1,0 +1,69 @@
+// People you may know: members two steps away ranked by mutual connections, then members in the same place, then
+// members with a similar headline, each with the reason shown. Every source is an index read of bounded size, so
+// the cost does not grow with the number of members.
+import type { Store, User } from "./store/types.ts";
+import { headlineWords } from "./store/words.ts";
+
+export interface Suggestion {
+  user: User;
+  reason: string;
+  mutualCount: number;
+}
+
+/** How many candidates each source contributes before ranking. */
+const SECOND_DEGREE = 100;
+const NEARBY = 50;
+const SIMILAR = 50;
+
+interface Candidate {
+  user: User;
+  mutualCount: number;
+  sameLocation: boolean;
+  sharedWords: string[];
+}
+
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** `location` is the caller's, as they wrote it: "Also in Berlin" reads right whoever typed "berlin". */
+function reasonFor(c: Candidate, location: string): string {
+  if (c.mutualCount > 0) {
+    return c.mutualCount === 1 ? "1 mutual connection" : `${c.mutualCount.toLocaleString("en")} mutual connections`;
+  }
+  if (c.sameLocation) return `Also in ${location}`;
+  return `Headline also mentions “${c.sharedWords[0]}”`;
+}
+
+export async function suggestConnections(store: Store, caller: User, limit: number): Promise<Suggestion[]> {
+  const location = caller.location.trim();
+  const [secondDegree, nearby, similar] = await Promise.all([
+    store.listSecondDegree(caller.id, SECOND_DEGREE),
+    location ? store.listUsersByLocation(location, NEARBY) : [],
+    caller.headline.trim() ? store.listUsersByHeadline(caller.headline, SIMILAR) : [],
+  ]);
+  const mutual = new Map(secondDegree.map((s) => [s.id, s.mutualCount]));
+  // Members found by place or headline alone may already be linked to the caller; the second-degree list is not.
+  const others = new Map([...nearby, ...similar].filter((u) => u.id !== caller.id).map((u) => [u.id, u]));
+  const fresh = [...others.keys()].filter((id) => !mutual.has(id));
+  const linked = await store.findLinked(caller.id, fresh);
+  const users = [
+    ...await store.getUsers([...mutual.keys()]),
+    ...fresh.filter((id) => !linked.has(id)).map((id) => others.get(id)!),
+  ];
+  const mine = new Set(headlineWords(caller.headline));
+  const candidates: Candidate[] = users.map((user) => ({
+    user,
+    mutualCount: mutual.get(user.id) ?? 0,
+    sameLocation: location !== "" && sameText(user.location, location),
+    sharedWords: headlineWords(user.headline).filter((w) => mine.has(w)),
+  })).filter((c) => c.mutualCount > 0 || c.sameLocation || c.sharedWords.length > 0);
+  candidates.sort((a, b) =>
+    b.mutualCount - a.mutualCount || Number(b.sameLocation) - Number(a.sameLocation) ||
+    b.sharedWords.length - a.sharedWords.length || b.user.createdAt.getTime() - a.user.createdAt.getTime() ||
+    (a.user.id < b.user.id ? -1 : 1)
+  );
+  return candidates.slice(0, limit).map((c) => ({
+    user: c.user,
+    reason: reasonFor(c, location),
+    mutualCount: c.mutualCount,
+  }));
+}
