@@ -1,6 +1,7 @@
 // The one place the environment is read. It is validated once, at start, and every later read comes from the
 // frozen object, so a bad value stops the process before it serves anything.
 import { z } from "zod";
+import type { PubSubKind } from "./pubsub/types.ts";
 
 const urlWith = (protocols: string[], example: string) =>
   z.string().refine((value) => {
@@ -43,6 +44,10 @@ const schema = z.object({
     ),
   ),
   PROK_DEMO: optional(z.enum(["0", "1"], { error: "must be 0 or 1" })),
+  PROK_PUBSUB: optional(
+    z.enum(["memory", "redis", "broadcast-channel"], { error: "must be memory, redis or broadcast-channel" }),
+  ),
+  DENO_DEPLOYMENT_ID: optional(z.string()),
 });
 
 export type Env = "development" | "production" | "test";
@@ -64,6 +69,10 @@ export interface Config {
   trustedProxies: string[];
   /** Seed a demo network into an empty embedded store in development (default on there, never in production). */
   demo: boolean;
+  /** The pub/sub adapter PROK_PUBSUB asks for; unset, `pubsubAdapter` chooses from the rest. */
+  pubsub?: PubSubKind;
+  /** Set by Deno Deploy (DENO_DEPLOYMENT_ID) in every isolate: the app runs there. */
+  deploymentId?: string;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +94,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         "(for example: openssl rand -base64 48)",
     );
   }
+  if (e.PROK_PUBSUB === "redis" && !e.REDIS_URL) {
+    throw new ConfigError(
+      "Invalid environment variable PROK_PUBSUB: redis needs REDIS_URL too (or choose memory or broadcast-channel)",
+    );
+  }
   if (e.MEILI_API_KEY && !e.MEILI_URL) {
     throw new ConfigError("Invalid environment variable MEILI_API_KEY: set MEILI_URL too, or unset MEILI_API_KEY");
   }
@@ -102,7 +116,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rateLimitFactor: e.PROK_RATE_LIMIT_FACTOR,
     trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((ip) => ip.trim()) ?? [],
     demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
+    pubsub: e.PROK_PUBSUB,
+    deploymentId: e.DENO_DEPLOYMENT_ID,
   });
+}
+
+/**
+ * Which adapter carries events between processes: PROK_PUBSUB when set; otherwise Redis when REDIS_URL is set,
+ * BroadcastChannel on Deno Deploy (its isolates share nothing else, and BroadcastChannel links them), and in-process
+ * memory when the app runs alone.
+ */
+export function pubsubAdapter(config: Config): PubSubKind {
+  return config.pubsub ?? (config.redisUrl ? "redis" : config.deploymentId ? "broadcast-channel" : "memory");
 }
 
 /** A URL with its password hidden, for logs and messages. */

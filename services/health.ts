@@ -1,6 +1,7 @@
 // Which adapter serves each port, and whether the configured backends answer. Open adapters answer for themselves;
 // backends whose adapters arrive in later issues (search, mail) are probed with a short-lived connection.
-import { type Config, redact } from "./config.ts";
+import { type Config, pubsubAdapter, redact } from "./config.ts";
+import { BROADCAST_CHANNEL_NAME } from "./pubsub/broadcast_channel.ts";
 
 export interface PortAdapter {
   port: string;
@@ -22,9 +23,7 @@ export function describeAdapters(config: Config): PortAdapter[] {
     config.redisUrl
       ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }
       : { port: "rate-limit", adapter: "memory" },
-    config.redisUrl
-      ? { port: "pubsub", adapter: "redis", detail: redact(config.redisUrl) }
-      : { port: "pubsub", adapter: "memory" },
+    describePubSub(config),
     config.meiliUrl
       ? { port: "search", adapter: "meilisearch", detail: config.meiliUrl }
       : { port: "search", adapter: "builtin" },
@@ -32,6 +31,13 @@ export function describeAdapters(config: Config): PortAdapter[] {
       ? { port: "mail", adapter: "smtp", detail: redact(config.smtpUrl) }
       : { port: "mail", adapter: "outbox", detail: `${config.dataDir}/outbox` },
   ];
+}
+
+function describePubSub(config: Config): PortAdapter {
+  const adapter = pubsubAdapter(config);
+  if (adapter === "redis") return { port: "pubsub", adapter, detail: redact(config.redisUrl!) };
+  if (adapter === "broadcast-channel") return { port: "pubsub", adapter, detail: BROADCAST_CHANNEL_NAME };
+  return { port: "pubsub", adapter };
 }
 
 export interface Probe {

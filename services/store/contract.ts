@@ -2,6 +2,7 @@
 // storeContract() with a factory that opens an empty, private store.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
+import { messagesContract } from "./contract_messages.ts";
 import { networkContract } from "./contract_network.ts";
 import type { DomainEvent, NewUser, Store, User } from "./types.ts";
 
@@ -629,4 +630,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   });
 
   networkContract(test);
+  messagesContract(test);
 }

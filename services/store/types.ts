@@ -209,6 +209,47 @@ export interface NotificationsPage {
   next: NotificationPosition | null;
 }
 
+export interface Message {
+  id: string;
+  senderId: string;
+  receiverId: string;
+  /** Exactly as written (1..5,000 characters). */
+  content: string;
+  /** Whether the receiver has read it. */
+  isRead: boolean;
+  createdAt: Date;
+  /** The sender's own id for it (1..64 visible ASCII characters): a resend with the same one is the same message. */
+  clientId: string | null;
+}
+
+export interface NewMessage {
+  senderId: string;
+  receiverId: string;
+  content: string;
+  clientId?: string | null;
+}
+
+export type MessagePosition = Position;
+
+export interface MessagesPage {
+  items: Message[];
+  next: MessagePosition | null;
+}
+
+/** One conversation of a member: the other member, the newest message either way, and how many are unread. */
+export interface Conversation {
+  otherId: string;
+  lastMessage: Message;
+  /** Messages from the other member the member has not read. */
+  unreadCount: number;
+}
+
+/** What a WebSocket ticket stands for: the session it was issued in. */
+export interface TicketGrant {
+  userId: string;
+  sessionId: string;
+}
+
 export type IdempotencyRecord =
   | { state: "in-flight"; requestHash: string }
   | { state: "done"; requestHash: string; status: number; body: string };
@@ -233,7 +274,8 @@ export interface Store {
   deleteUser(id: string): Promise<boolean>;
 
   /**
-   * Deletes what a deleted member wrote or joined (posts, connections, timeline, notifications), in bounded batches, committing the
+   * Deletes what a deleted member wrote or joined (posts, connections, timeline, notifications, messages and
+   * conversations, both sides), in bounded batches, committing the
    * events that keep other timelines right. Safe to run again; true when nothing is left.
    */
   purgeMemberContent(memberId: string): Promise<boolean>;
@@ -337,6 +379,35 @@ export interface Store {
    * more), those sharing more words first, at most `limit`.
    */
   listUsersByHeadline(headline: string, limit: number): Promise<User[]>;
+
+  /**
+   * Stores a message and, in the same commit, updates both members' conversation and the receiver's unread
+   * `message:received` notification from this sender (one per sender while unread: its subject and time move to the
+   * newest message). With a `clientId` the sender already used, nothing is written
+   * and the first message is returned with `created: false`, even when the two sends race. NotFoundError when either
+   * member does not exist. Whether the two may message each other is the caller's rule, not the store's.
+   */
+  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }>;
+  getMessage(id: string): Promise<Message | null>;
+  /** The messages between two members, either way, newest first (createdAt, then id), keyset-paginated. */
+  listMessages(a: string, b: string, query: { limit: number; after?: MessagePosition }): Promise<MessagesPage>;
+  /**
+   * Every message a member sent or received after `after` (null: from the first), oldest first (createdAt, then id),
+   * at most `limit`: what a reconnecting client missed. `after.id` is an id of this store.
+   */
+  listMessagesAfter(memberId: string, after: MessagePosition | null, limit: number): Promise<Message[]>;
+  /** A member's conversations, the one with the newest message first, at most `limit`. */
+  listConversations(memberId: string, limit: number): Promise<Conversation[]>;
+  /**
+   * Marks the messages `otherId` sent to `memberId` read, with the member's `message:received` notification from
+   * them; answers how many messages changed.
+   */
+  markConversationRead(memberId: string, otherId: string): Promise<number>;
+
+  /** Keeps a single-use WebSocket ticket (by the hash of its secret) until `ttlMs` from now. */
+  saveTicket(hash: string, grant: TicketGrant, ttlMs: number): Promise<void>;
+  /** Takes a ticket: its grant the first time within its lifetime, null afterwards (or for an unknown one). */
+  takeTicket(hash: string): Promise<TicketGrant | null>;
 
   /** A member's notifications, newest first, keyset-paginated; ones whose actor is gone are still listed. */
   listNotifications(userId: string, query: { limit: number; after?: NotificationPosition }): Promise<NotificationsPage>;

@@ -34,12 +34,27 @@
 //
 //   ["notifications", userId, id]                        → Notification (ids are time-ordered: newest last)
 //   ["notifications_unread", userId, id]                 → true; while unread
-//   ["notifications_by_subject", subjectId, userId, id]  → true; so deleting a connection finds what is about it
+//   ["notifications_by_subject", subjectId, userId, id]  → true; so deleting a connection or a message finds what
+//                                                          is about it
 //
-// Session keys expire (expireIn) a day after their family does, and idempotency keys with their claim, so KV cleans
-// them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
+//   ["messages", id]                                     → Message
+//   ["conversation_messages", lo, hi, createdAtMs, id]   → true; a conversation's messages (lo < hi: the two member
+//                                                          ids sorted), read newest first by listMessages
+//   ["member_messages", memberId, createdAtMs, id]       → true; for sender and receiver: what a member sent or
+//                                                          received, read oldest first by listMessagesAfter
+//   ["messages_unread", receiverId, senderId, createdAtMs, id] → true; while unread, for markConversationRead
+//   ["message_client_ids", senderId, clientId]           → messageId; the clientId claim, created under a
+//                                                          versionstamp-null check so one of racing resends wins
+//   ["conversations", memberId, otherId]                 → StoredConversation; one per member and partner: the
+//                                                          newest message's id and time, the unread count, and the
+//                                                          member's unread `message:received` notification from them
+//   ["conversations_by_time", memberId, lastAtMs, lastMessageId] → otherId; moved with the newest message
+//   ["ws_tickets", hash]                                 → StoredTicket; single-use WebSocket tickets
+//
+// Session keys expire (expireIn) a day after their family does, idempotency keys with their claim and tickets with
+// themselves, so KV cleans them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Notification, Post, User } from "../types.ts";
+import type { Connection, Message, Notification, Post, TicketGrant, User } from "../types.ts";
 import { headlineWords } from "../words.ts";
 import { MAX_KEY_TEXT } from "./shared.ts";
 
@@ -193,6 +208,66 @@ export function notificationKeys(n: NotificationRef): [Deno.KvKey, Deno.KvKey, D
     ["notifications_by_subject", n.subjectId, n.userId, n.id],
   ];
 }
+
+export const message = (id: string): Deno.KvKey => ["messages", id];
+/** The same conversation whichever member is named first. */
+export const conversationMessages = (a: string, b: string): Deno.KvKey =>
+  a < b ? ["conversation_messages", a, b] : ["conversation_messages", b, a];
+export const memberMessages = (memberId: string): Deno.KvKey => ["member_messages", memberId];
+/** The unread messages `senderId` sent to `receiverId`. */
+export const unreadMessages = (receiverId: string, senderId: string): Deno.KvKey => [
+  "messages_unread",
+  receiverId,
+  senderId,
+];
+export const messageClientId = (senderId: string, clientId: string): Deno.KvKey => [
+  "message_client_ids",
+  senderId,
+  clientId,
+];
+
+/**
+ * A message's index keys: its place in the conversation, in both members' lists (one when a member wrote to
+ * themself), and its unread key. They never move; the unread key goes once it is read.
+ */
+export function messageIndexKeys(m: Message): { index: Deno.KvKey[]; unread: Deno.KvKey } {
+  const ms = m.createdAt.getTime();
+  const index: Deno.KvKey[] = [[...conversationMessages(m.senderId, m.receiverId), ms, m.id]];
+  for (const member of new Set([m.senderId, m.receiverId])) index.push(["member_messages", member, ms, m.id]);
+  return { index, unread: [...unreadMessages(m.receiverId, m.senderId), ms, m.id] };
+}
+
+/** One member's side of a conversation. */
+export interface StoredConversation {
+  otherId: string;
+  /** The newest message either way, and its time: its by-time key. */
+  lastMessageId: string;
+  lastAtMs: number;
+  /** Messages from the other member this member has not read: exactly their `messages_unread` keys. */
+  unreadCount: number;
+  /**
+   * The member's newest `message:received` notification from the other member; it may have been read since (marking
+   * notifications read does not come here), so writers read it before they trust it.
+   */
+  noticeId: string | null;
+}
+
+export const conversations = (memberId: string): Deno.KvKey => ["conversations", memberId];
+export const conversation = (memberId: string, otherId: string): Deno.KvKey => ["conversations", memberId, otherId];
+export const conversationsByTime = (memberId: string): Deno.KvKey => ["conversations_by_time", memberId];
+export const conversationByTime = (memberId: string, c: StoredConversation): Deno.KvKey => [
+  "conversations_by_time",
+  memberId,
+  c.lastAtMs,
+  c.lastMessageId,
+];
+
+/** A WebSocket ticket as stored: its grant and when it stops being valid (KV's own expiry is lazy). */
+export interface StoredTicket extends TicketGrant {
+  expiresAt: number;
+}
+
+export const ticket = (hash: string): Deno.KvKey => ["ws_tickets", hash];
 
 /**
  * An upper bound of a key's encoded size, which KV limits per commit (80 KiB of keys in all): a string part is its

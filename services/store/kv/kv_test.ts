@@ -267,3 +267,124 @@ kvTest("second-degree suggestions leave out connections beyond the walked ones",
   assertEquals(await store.listSecondDegree(m.id, 10), [{ id: stranger, mutualCount: 1 }]);
   assertEquals(await store.countMutualConnections(m.id, hub.id), 1);
 });
+
+kvTest("a message writes exactly its keys, and reading it moves only its unread key", async (store, kv) => {
+  const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+  const before = await allKeys(kv);
+  const { message: m } = await store.createMessage({ senderId: a.id, receiverId: b.id, content: "hi", clientId: "c1" });
+  const ms = m.createdAt.getTime();
+  const [lo, hi] = [a.id, b.id].toSorted();
+  const added = async () =>
+    (await allKeys(kv)).filter((k) => !before.some((x) => JSON.stringify(x) === JSON.stringify(k)));
+  assertEquals(await added(), [
+    ["conversation_messages", lo, hi, ms, m.id],
+    ["conversations", a.id, b.id],
+    ["conversations", b.id, a.id],
+    ["conversations_by_time", a.id, ms, m.id],
+    ["conversations_by_time", b.id, ms, m.id],
+    ["member_messages", a.id, ms, m.id],
+    ["member_messages", b.id, ms, m.id],
+    ["message_client_ids", a.id, "c1"],
+    ["messages", m.id],
+    ["messages_unread", b.id, a.id, ms, m.id],
+    ["notifications", b.id, m.id],
+    ["notifications_by_subject", m.id, b.id, m.id],
+    ["notifications_unread", b.id, m.id],
+  ]);
+  assertEquals((await kv.get(["conversations", b.id, a.id])).value, {
+    otherId: a.id,
+    lastMessageId: m.id,
+    lastAtMs: ms,
+    unreadCount: 1,
+    noticeId: m.id,
+  });
+  assertEquals(await store.markConversationRead(b.id, a.id), 1);
+  const after = await added();
+  assertEquals(after.filter((k) => k[0] === "messages_unread" || k[0] === "notifications_unread"), []);
+  assertEquals(after.length, 11);
+  assertEquals((await kv.get<{ unreadCount: number }>(["conversations", b.id, a.id])).value?.unreadCount, 0);
+});
+
+kvTest("unread counts stay exact while sends and mark-reads race", async (store, kv) => {
+  const [a, b, c] = [
+    await store.createUser(member(1)),
+    await store.createUser(member(2)),
+    await store.createUser(member(3)),
+  ];
+  const work: Promise<unknown>[] = [];
+  for (let i = 0; i < 30; i++) {
+    const from = i % 3 === 0 ? c : a;
+    work.push(store.createMessage({ senderId: from.id, receiverId: b.id, content: `m${i}` }));
+    if (i % 5 === 0) work.push(store.markConversationRead(b.id, a.id));
+  }
+  await Promise.all(work);
+  const notices = (await store.listNotifications(b.id, { limit: 100 })).items;
+  for (const other of [a, c]) {
+    const unread: Deno.KvKey[] = [];
+    for await (const { key } of kv.list({ prefix: ["messages_unread", b.id, other.id] })) unread.push(key);
+    const stored = (await kv.get<{ unreadCount: number }>(["conversations", b.id, other.id])).value;
+    assertEquals(stored?.unreadCount, unread.length);
+    const messages = (await store.listMessages(b.id, other.id, { limit: 100 })).items;
+    assertEquals(messages.filter((m) => !m.isRead).length, unread.length);
+    // Whichever came last, a send or a mark-read: an unread notification from them exactly while a message is.
+    const unreadNotices = notices.filter((n) => n.actorId === other.id && !n.read);
+    assertEquals(unreadNotices.length, unread.length > 0 ? 1 : 0);
+    if (unread.length > 0) assertEquals(unreadNotices[0].subjectId, messages[0].id, "about the newest message");
+  }
+  assertEquals(await store.markConversationRead(b.id, c.id), 10);
+  assertEquals(await store.markConversationRead(b.id, a.id) >= 0, true);
+  assertEquals(await store.countUnreadNotifications(b.id, 10), 0);
+});
+
+kvTest("marking many long messages read, and purging them, fit KV's commit limits", async (store, kv) => {
+  const b = await store.createUser(member(2));
+  const before = await allKeys(kv);
+  const a = await store.createUser(member(1));
+  const long = "李".repeat(5_000); // 15,000 bytes of UTF-8 each
+  for (let i = 0; i < 70; i++) await store.createMessage({ senderId: a.id, receiverId: b.id, content: long });
+  assertEquals(await store.markConversationRead(b.id, a.id), 70);
+  assertEquals((await store.listConversations(b.id, 1))[0].unreadCount, 0);
+  assertEquals((await store.listMessages(a.id, b.id, { limit: 100 })).items.every((m) => m.isRead), true);
+  await store.deleteUser(a.id);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+  assertEquals(await allKeys(kv), before);
+});
+
+kvTest("purging a member with messages and conversations leaves no key of theirs behind", async (store, kv) => {
+  const [b, c, d] = [
+    await store.createUser(member(2)),
+    await store.createUser(member(3)),
+    await store.createUser(member(4)),
+  ];
+  await store.createMessage({ senderId: b.id, receiverId: c.id, content: "kept" });
+  await store.createMessage({ senderId: c.id, receiverId: b.id, content: "kept too" });
+  await store.saveTicket("t".repeat(64), { userId: b.id, sessionId: "s" }, 60_000);
+  const before = await allKeys(kv);
+  const a = await store.createUser(member(1));
+  // More than one purge batch, both ways, with three partners, clientIds, read and unread, and a note to self.
+  for (let i = 0; i < 130; i++) {
+    const other = [b, c, d][i % 3];
+    const [senderId, receiverId] = i % 2 ? [a.id, other.id] : [other.id, a.id];
+    await store.createMessage({ senderId, receiverId, content: `m${i} ${"🧑🏽‍💻".repeat(i)}`, clientId: `c${i}` });
+    if (i % 7 === 0) await store.markConversationRead(receiverId, senderId);
+  }
+  await store.createMessage({ senderId: a.id, receiverId: a.id, content: "to self" });
+  await store.saveTicket("a".repeat(64), { userId: a.id, sessionId: "s" }, 60_000);
+  assertEquals(await store.takeTicket("a".repeat(64)), { userId: a.id, sessionId: "s" });
+  assertEquals((await store.listConversations(a.id, 10)).length, 4);
+  await store.deleteUser(a.id);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+  assertEquals(await allKeys(kv), before);
+  assertEquals(await store.purgeMemberContent(a.id), true);
+  assertEquals((await store.listConversations(b.id, 10)).map((x) => x.otherId), [c.id]);
+});
+
+kvTest("a ticket taken or expired is refused; a malformed hash is unknown", async (store, kv) => {
+  await store.saveTicket("h", { userId: "u", sessionId: "s" }, 20);
+  const stored = (await kv.get<{ expiresAt: number }>(["ws_tickets", "h"])).value;
+  assert(stored && stored.expiresAt <= Date.now() + 20);
+  await new Promise((r) => setTimeout(r, 40));
+  assertEquals(await store.takeTicket("h"), null);
+  assertEquals((await kv.get(["ws_tickets", "h"])).value, null, "an expired ticket taken is gone");
+  assertEquals(await store.takeTicket("x".repeat(1_000)), null);
+});

@@ -1,6 +1,7 @@
 // Notifications on Deno KV: the record, its unread key and its by-subject key, written together by
-// writeNotification. They are created and deleted with the connection they are about (connections.ts), in the same
-// commit; here they are listed, counted and marked read.
+// writeNotification. They are created and deleted with the connection they are about (connections.ts), or created
+// and moved with the messages they are about (messages.ts), in the same commit; here they are listed, counted and
+// marked read.
 import type { Notification, NotificationPosition, NotificationsPage } from "../types.ts";
 import { isId } from "./ids.ts";
 import * as keys from "./keys.ts";
@@ -74,7 +75,8 @@ export async function countUnreadNotifications(ctx: Ctx, userId: string, cap: nu
 /**
  * Marks the member's notifications among `ids` read, or all of their unread ones when `ids` is absent. Reading the
  * records under the member's own key is what leaves others' untouched. Each commit checks the records it changes,
- * so a notification deleted meanwhile (its connection withdrawn) is never written back.
+ * so a notification deleted meanwhile (its connection withdrawn, or moved to a newer message) is never
+ * written back.
  */
 export async function markNotificationsRead(ctx: Ctx, userId: string, ids?: string[]): Promise<void> {
   if (!isId(userId)) return;

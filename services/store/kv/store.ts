@@ -1,16 +1,22 @@
 // The Deno KV adapter of the storage port. The key layout is in keys.ts. Each entity has one write function
-// (stageUser, writeSession, writePost, writeTimelineEntry, writeConnection, and the idempotency methods) that puts the
+// (stageUser, writeSession, writePost, writeTimelineEntry, writeConnection, writeNotification, writeMessage,
+// writeConversation, and the idempotency and ticket methods) that puts the
 // record and all its index keys in one atomic commit, guarded by versionstamp checks: a lost race fails the commit and
-// the caller re-reads, never overwrites. Members, sessions, idempotency keys, posts, home timelines, connections and
-// notifications live in users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts and
-// notifications.ts; reads across the connection graph in graph.ts; bulk import in imports.ts, purging a deleted
+// the caller re-reads, never overwrites. Members, sessions, idempotency keys, posts, home timelines, connections,
+// notifications, messages (with conversations) and WebSocket tickets live in users.ts, sessions.ts, idempotency.ts,
+// posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts and tickets.ts; reads across the connection graph in graph.ts; bulk import in imports.ts, purging a deleted
 // member in purge.ts; what they share is in shared.ts.
 import type {
   Connection,
   ConnectionsPage,
   ConnectionsQuery,
+  Conversation,
   IdempotencyRecord,
   ListUsersQuery,
+  Message,
+  MessagePosition,
+  MessagesPage,
+  NewMessage,
   NewPost,
   NewUser,
   NotificationPosition,
@@ -24,6 +30,7 @@ import type {
   Session,
   SessionByToken,
   Store,
+  TicketGrant,
   TimelineEntry,
   TimelinePage,
   User,
@@ -35,11 +42,13 @@ import * as graph from "./graph.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
 import * as keys from "./keys.ts";
+import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
 import { purgeMemberContent } from "./purge.ts";
 import * as sessions from "./sessions.ts";
 import type { Ctx } from "./shared.ts";
+import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 import * as users from "./users.ts";
 
@@ -244,6 +253,42 @@ export class KvStore implements Store {
 
   listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]> {
     return graph.listSecondDegree(this.#ctx, memberId, limit);
+  }
+
+  // --- messages ----------------------------------------------------------------------------------------------------
+
+  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }> {
+    return messages.createMessage(this.#ctx, input);
+  }
+
+  getMessage(id: string): Promise<Message | null> {
+    return messages.getMessage(this.#ctx, id);
+  }
+
+  listMessages(a: string, b: string, query: { limit: number; after?: MessagePosition }): Promise<MessagesPage> {
+    return messages.listMessages(this.#ctx, a, b, query);
+  }
+
+  listMessagesAfter(memberId: string, after: MessagePosition | null, limit: number): Promise<Message[]> {
+    return messages.listMessagesAfter(this.#ctx, memberId, after, limit);
+  }
+
+  listConversations(memberId: string, limit: number): Promise<Conversation[]> {
+    return messages.listConversations(this.#ctx, memberId, limit);
+  }
+
+  markConversationRead(memberId: string, otherId: string): Promise<number> {
+    return messages.markConversationRead(this.#ctx, memberId, otherId);
+  }
+
+  // --- WebSocket tickets -------------------------------------------------------------------------------------------
+
+  saveTicket(hash: string, grant: TicketGrant, ttlMs: number): Promise<void> {
+    return tickets.saveTicket(this.#ctx, hash, grant, ttlMs);
+  }
+
+  takeTicket(hash: string): Promise<TicketGrant | null> {
+    return tickets.takeTicket(this.#ctx, hash);
   }
 
   // --- notifications -----------------------------------------------------------------------------------------------

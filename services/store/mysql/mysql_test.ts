@@ -9,6 +9,7 @@ import { openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
 import { TIMELINE_AFTER_SQL } from "./timelines.ts";
 import { MUTUAL_SQL, SECOND_DEGREE_SQL } from "./connections.ts";
+import { CONVERSATIONS_SQL, MESSAGES_AFTER_SQL, MESSAGES_FIRST_SQL, messagesAfterSql } from "./messages.ts";
 
 const DATABASE_URL = Deno.env.get("DATABASE_URL");
 const IN_CI = ["true", "1"].includes(Deno.env.get("CI") ?? "");
@@ -213,6 +214,17 @@ test("ids that cannot be ours are absent, never errors", async () => {
       assertEquals(await store.countUnreadNotifications(id, 5), 0, id);
       await store.markNotificationsRead(id);
       await store.markNotificationsRead("1", [id]);
+      assertEquals(await store.getMessage(id), null, id);
+      const nobody = await assertRejects(() => store.createMessage({ senderId: id, receiverId: "1", content: "x" }));
+      assert(nobody instanceof NotFoundError, String(nobody));
+      assertEquals(await store.listMessages(id, "1", { limit: 5 }), { items: [], next: null }, id);
+      assertEquals((await store.listMessages("1", "2", { limit: 5, after })).items, [], id);
+      assertEquals(await store.listMessagesAfter(id, null, 5), [], id);
+      assertEquals(await store.listMessagesAfter("1", after, 5), [], id);
+      assertEquals(await store.listConversations(id, 5), [], id);
+      assertEquals(await store.markConversationRead(id, "1"), 0, id);
+      assertEquals(await store.markConversationRead("1", id), 0, id);
+      assertEquals(await store.takeTicket(id), null, id);
     }
     assertEquals(await store.getPosts(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
     assertEquals(await store.getUsers(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
@@ -736,6 +748,358 @@ test("a purge takes a member's notifications in bounded batches and leaves other
     ]);
     assertEquals(Number(left.n), 0);
     assertEquals(await store.countUnreadNotifications(b.id, 99), 7, "notifications from the deleted member stay");
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+// --- messages (migrations/004) -------------------------------------------------------------------------------------
+
+test("migration 004 runs again over itself", async () => {
+  const database = await freshDatabase();
+  const db = openDatabase(database.url);
+  try {
+    await migrate(db);
+    const schema = async () => {
+      const out: string[] = [];
+      for (const table of ["messages", "conversations", "ws_tickets"]) {
+        const [row] = await db.writer.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`);
+        out.push(row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, ""));
+      }
+      return out;
+    };
+    const before = await schema();
+    for (const key of ["uq_messages_sender_client", "ix_messages_pair", "ix_messages_unread"]) {
+      assert(before[0].includes(key), before[0]);
+    }
+    await db.writer.execute("DELETE FROM schema_migrations WHERE version = '004_messages'");
+    assertEquals(await migrate(db), ["004_messages"]);
+    assertEquals(await schema(), before, "running it again changed nothing");
+    assertEquals(await migrate(db), []);
+  } finally {
+    await db.close();
+    await database.drop();
+  }
+});
+
+test("clientIds compare byte for byte, and a message's pair columns are the server's", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const [a, b] = [await store.createUser(member(1)), await store.createUser(member(2))];
+    const lower = await store.createMessage({ senderId: b.id, receiverId: a.id, content: "1", clientId: "abc" });
+    const upper = await store.createMessage({ senderId: b.id, receiverId: a.id, content: "2", clientId: "ABC" });
+    const spaced = await store.createMessage({ senderId: b.id, receiverId: a.id, content: "3", clientId: "abc " });
+    assert(lower.created && upper.created && spaced.created, "three clientIds, three messages");
+    assertEquals(new Set([lower.message.id, upper.message.id, spaced.message.id]).size, 3);
+    const again = await store.createMessage({ senderId: b.id, receiverId: a.id, content: "4", clientId: "abc " });
+    assertEquals(again, { message: spaced.message, created: false });
+    assertEquals((await store.getMessage(spaced.message.id))?.clientId, "abc ");
+    const rows = await db.reader.query<{ pair_lo: string; pair_hi: string }>(
+      "SELECT DISTINCT pair_lo, pair_hi FROM messages",
+    );
+    assertEquals(rows.map((r) => [String(r.pair_lo), String(r.pair_hi)]), [[a.id, b.id]]);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("concurrent sends and reads from two instances keep every count and notification exact", async () => {
+  const first = await openStore();
+  const queue = await Deno.openKv(":memory:");
+  const second = await MysqlStore.open(first.url, queue);
+  const db = openDatabase(first.url);
+  try {
+    const stores = [first.store, second];
+    const people: string[] = [];
+    for (let i = 0; i < 6; i++) people.push((await first.store.createUser(member(i))).id);
+    const random = prngOf(11);
+    const pick = () => people[Math.floor(random() * people.length)];
+    let read = 0;
+    const ops: (() => Promise<unknown>)[] = [];
+    for (let i = 0; i < 400; i++) {
+      const [x, y] = [pick(), pick()];
+      if (x === y) continue;
+      const store = stores[i % 2];
+      // Mostly sends, into few conversations so they collide, some crossing; a read now and then.
+      ops.push(
+        i % 5 === 4
+          ? async () => {
+            read += await store.markConversationRead(x, y);
+          }
+          : () => store.createMessage({ senderId: x, receiverId: y, content: `m${i}`, clientId: `c${i % 350}` }),
+      );
+    }
+    await Promise.all(ops.map((op) => op()));
+
+    const [total] = await db.reader.query<{ n: unknown; unread: unknown }>(
+      "SELECT COUNT(*) AS n, SUM(is_read = 0) AS unread FROM messages",
+    );
+    // Every counted message is unread or was counted as read exactly once.
+    assertEquals(Number(total.unread) + read, Number(total.n));
+    const conversations = await db.reader.query<Record<string, string | number | null>>(
+      "SELECT member_id, other_id, last_message_id, unread_count, notification_id FROM conversations",
+    );
+    assert(conversations.length > 10, `conversations: ${conversations.length}`);
+    for (const c of conversations) {
+      const label = JSON.stringify(c);
+      const [counted] = await db.reader.query<{ n: unknown }>(
+        "SELECT COUNT(*) AS n FROM messages WHERE receiver_id = ? AND sender_id = ? AND is_read = 0",
+        [c.member_id, c.other_id] as Param[],
+      );
+      assertEquals(Number(c.unread_count), Number(counted.n), `unread count of ${label}`);
+      const [newest] = await db.reader.query<{ id: unknown }>(
+        "SELECT id FROM messages WHERE pair_lo = LEAST(?, ?) AND pair_hi = GREATEST(?, ?) " +
+          "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [c.member_id, c.other_id, c.member_id, c.other_id] as Param[],
+      );
+      assertEquals(String(c.last_message_id), String(newest.id), `last message of ${label}`);
+      const unread = await db.reader.query<{ id: unknown; subject_id: unknown }>(
+        "SELECT id, subject_id FROM notifications WHERE user_id = ? AND actor_id = ? AND read_at IS NULL " +
+          "AND type = 'message:received'",
+        [c.member_id, c.other_id] as Param[],
+      );
+      if (Number(c.unread_count) === 0) {
+        assertEquals(unread, [], `no unread notification for ${label}`);
+        continue;
+      }
+      assertEquals(unread.length, 1, `one unread notification for ${label}`);
+      assertEquals(String(unread[0].id), String(c.notification_id), label);
+      const [latest] = await db.reader.query<{ id: unknown }>(
+        "SELECT id FROM messages WHERE receiver_id = ? AND sender_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        [c.member_id, c.other_id] as Param[],
+      );
+      assertEquals(String(unread[0].subject_id), String(latest.id), `the notification follows the newest: ${label}`);
+    }
+    // Reading everything leaves nothing unread anywhere.
+    for (const c of conversations) await first.store.markConversationRead(String(c.member_id), String(c.other_id));
+    const [left] = await db.reader.query<{ n: unknown }>(
+      "SELECT (SELECT COUNT(*) FROM messages WHERE is_read = 0) + (SELECT SUM(unread_count) FROM conversations) + " +
+        "(SELECT COUNT(*) FROM notifications WHERE read_at IS NULL) AS n",
+    );
+    assertEquals(Number(left.n), 0);
+  } finally {
+    await db.close();
+    await second.close();
+    queue.close();
+    await first.cleanup();
+  }
+});
+
+test("a purge takes a member's messages and conversations in bounded batches and leaves others' alone", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const [a, b, c] = [
+      await store.createUser(member(1)),
+      await store.createUser(member(2)),
+      await store.createUser(member(3)),
+    ];
+    const others: string[] = [];
+    for (let i = 0; i < 30; i++) others.push((await store.createUser(member(10 + i))).id);
+    for (const other of others) {
+      await store.createMessage({ senderId: a.id, receiverId: other, content: "hello" });
+      await store.createMessage({ senderId: other, receiverId: a.id, content: "hello back" });
+    }
+    await store.createMessage({ senderId: b.id, receiverId: a.id, content: "to a" });
+    const kept = await store.createMessage({ senderId: b.id, receiverId: c.id, content: "stays" });
+    // 2,345 more both ways, written straight to the table (createMessage one by one would take long).
+    const now = new Date();
+    for (let i = 0; i < 2345; i += 250) {
+      const n = Math.min(250, 2345 - i);
+      await db.writer.execute(
+        `INSERT INTO messages (sender_id, receiver_id, content, created_at) VALUES ${
+          Array.from({ length: n }, () => "(?, ?, 'x', ?)").join(", ")
+        }`,
+        Array.from({ length: n }, (_, j) => (j % 2 ? [a.id, b.id, now] : [b.id, a.id, now])).flat(),
+      );
+    }
+    assertEquals(await store.deleteUser(a.id), true);
+    assertEquals(await store.purgeMemberContent(a.id), true);
+    const [left] = await db.reader.query<{ n: unknown }>(
+      "SELECT (SELECT COUNT(*) FROM messages WHERE sender_id = ? OR receiver_id = ?) + " +
+        "(SELECT COUNT(*) FROM conversations WHERE member_id = ? OR other_id = ?) + " +
+        "(SELECT COUNT(*) FROM notifications WHERE user_id = ? OR actor_id = ?) AS n",
+      [a.id, a.id, a.id, a.id, a.id, a.id],
+    );
+    assertEquals(Number(left.n), 0);
+    assertEquals(await store.listMessages(b.id, c.id, { limit: 5 }), { items: [kept.message], next: null });
+    assertEquals((await store.listConversations(c.id, 5)).map((x) => [x.otherId, x.unreadCount]), [[b.id, 1]]);
+    assertEquals(await store.countUnreadNotifications(c.id, 5), 1);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("a message racing a member's deletion is either refused or found by the purge", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const stays = await store.createUser(member(0));
+    for (let i = 1; i <= 15; i++) {
+      const u = await store.createUser(member(i));
+      const [sent, deleted] = await Promise.allSettled([
+        i % 2
+          ? store.createMessage({ senderId: u.id, receiverId: stays.id, content: "race" })
+          : store.createMessage({ senderId: stays.id, receiverId: u.id, content: "race" }),
+        store.deleteUser(u.id),
+      ]);
+      assertEquals(deleted.status, "fulfilled");
+      if (sent.status === "rejected") assert(sent.reason instanceof NotFoundError, String(sent.reason));
+      assertEquals(await store.purgeMemberContent(u.id), true);
+      const [left] = await db.reader.query<{ n: unknown }>(
+        "SELECT (SELECT COUNT(*) FROM messages WHERE sender_id = ? OR receiver_id = ?) + " +
+          "(SELECT COUNT(*) FROM conversations WHERE member_id = ? OR other_id = ?) + " +
+          "(SELECT COUNT(*) FROM notifications WHERE user_id = ? OR actor_id = ?) AS n",
+        [u.id, u.id, u.id, u.id, u.id, u.id],
+      );
+      assertEquals(Number(left.n), 0, `round ${i}`);
+    }
+    assertEquals(await store.listConversations(stays.id, 10), []);
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("expired tickets are swept by later saves, a bounded batch at a time", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    const past = new Date(Date.now() - 1000);
+    await db.writer.execute(
+      `INSERT INTO ws_tickets (token_hash, user_id, session_id, expires_at) VALUES ${
+        Array.from({ length: 40 }, () => "(?, '1', '1', ?)").join(", ")
+      }`,
+      Array.from({ length: 40 }, (_, i) => [`old${i}`, past]).flat(),
+    );
+    const count = async () =>
+      Number((await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM ws_tickets"))[0].n);
+    await store.saveTicket("new1", { userId: "1", sessionId: "2" }, 30_000);
+    const afterOne = await count();
+    assert(afterOne > 1 && afterOne < 41, `one save sweeps some, not all: ${afterOne}`);
+    for (let i = 2; i <= 4; i++) await store.saveTicket(`new${i}`, { userId: "1", sessionId: "2" }, 30_000);
+    assertEquals(await count(), 4, "only the live ones are left");
+    assertEquals(await store.takeTicket("old1"), null);
+    assertEquals(await store.takeTicket("new3"), { userId: "1", sessionId: "2" });
+  } finally {
+    await db.close();
+    await cleanup();
+  }
+});
+
+test("message listings and the conversation list read their keys, whatever the page", async () => {
+  const { store, url, cleanup } = await openStore();
+  const db = openDatabase(url);
+  try {
+    // 30 members, 6,000 messages between them, 20 to a millisecond, so a plan is chosen on a table worth indexing.
+    const ids = await store.importUsers(
+      Array.from({ length: 30 }, (_, i) => ({ ...member(i), createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
+    const random = prngOf(5);
+    const at = Date.parse("2026-02-01T00:00:00Z");
+    for (let i = 0; i < 6000; i += 500) {
+      const params: Param[] = [];
+      for (let j = i; j < i + 500; j++) {
+        const s = Math.floor(random() * 30);
+        const r = (s + 1 + Math.floor(random() * 29)) % 30;
+        params.push(ids[s], ids[r], new Date(at + Math.floor(j / 20)));
+      }
+      await db.writer.execute(
+        `INSERT INTO messages (sender_id, receiver_id, content, created_at) VALUES ${
+          Array.from({ length: 500 }, () => "(?, ?, 'x', ?)").join(", ")
+        }`,
+        params,
+      );
+    }
+    for (let i = 1; i < 30; i++) {
+      await store.createMessage({ senderId: ids[0], receiverId: ids[i], content: "latest" });
+    }
+    await db.writer.query("ANALYZE TABLE messages, conversations");
+    const [lo, hi] = [ids[0], ids[1]];
+    const when = "'2026-02-01 00:00:00.150'";
+    const cases: [string, string, string[]][] = [
+      ["first page", MESSAGES_FIRST_SQL, [lo, hi, "21"]],
+      ["later page", MESSAGES_AFTER_SQL, [lo, hi, when, when, "100000", "21"]],
+    ];
+    for (const [what, sql, values] of cases) {
+      const plan = await db.writer.query<{ type: string; key: string; Extra: string | null }>(
+        `EXPLAIN ${inline(sql, values)}`,
+      );
+      assertEquals(plan.length, 1, `${what}: ${JSON.stringify(plan)}`);
+      assertEquals(plan[0].key, "ix_messages_pair", `${what}: ${JSON.stringify(plan)}`);
+      assert(["ref", "range"].includes(plan[0].type), `${what}: ${JSON.stringify(plan)}`);
+      assert(!String(plan[0].Extra).includes("filesort"), `${what}: ${JSON.stringify(plan)}`);
+    }
+    const after = [
+      ["from the start", messagesAfterSql(false), [lo, "50", lo, lo, "50", "50"]],
+      ["after a position", messagesAfterSql(true), [
+        lo,
+        when,
+        when,
+        "100",
+        "50",
+        lo,
+        when,
+        when,
+        "100",
+        lo,
+        "50",
+        "50",
+      ]],
+    ] as const;
+    for (const [what, sql, values] of after) {
+      const plan = await db.writer.query<{ table: string | null; type: string; key: string | null; Extra: string }>(
+        `EXPLAIN ${inline(sql, [...values])}`,
+      );
+      const reads = plan.filter((row) => row.table === "messages");
+      assertEquals(reads.length, 2, `${what}: ${JSON.stringify(plan)}`);
+      assertEquals(reads.map((r) => r.key), ["ix_messages_sender", "ix_messages_receiver"], JSON.stringify(plan));
+      for (const row of reads) {
+        assert(["ref", "range"].includes(row.type), `${what}: ${JSON.stringify(plan)}`);
+        assert(!String(row.Extra).includes("filesort"), `${what}: each branch reads in key order`);
+      }
+    }
+    const plan = await db.writer.query<{ table: string; type: string; key: string | null; Extra: string }>(
+      `EXPLAIN ${inline(CONVERSATIONS_SQL, [lo, "20"])}`,
+    );
+    assertEquals(plan.map((r) => [r.table, r.key]), [["c", "ix_conversations_member_last"], ["m", "PRIMARY"]]);
+    assert(!String(plan[0].Extra).includes("filesort"), JSON.stringify(plan));
+
+    // And the adapter agrees with the rows.
+    const pair = await db.reader.query<{ id: unknown }>(
+      "SELECT id FROM messages WHERE (sender_id = ? AND receiver_id = ?) OR (sender_id = ? AND receiver_id = ?) " +
+        "ORDER BY created_at DESC, id DESC",
+      [lo, hi, hi, lo],
+    );
+    const seen: string[] = [];
+    let position = undefined;
+    do {
+      const page: Awaited<ReturnType<Store["listMessages"]>> = await store.listMessages(hi, lo, {
+        limit: 7,
+        after: position,
+      });
+      seen.push(...page.items.map((m) => m.id));
+      position = page.next ?? undefined;
+    } while (position);
+    assertEquals(seen, pair.map((r) => String(r.id)));
+    const mine = await db.reader.query<{ id: unknown }>(
+      "SELECT id FROM messages WHERE sender_id = ? OR receiver_id = ? ORDER BY created_at, id",
+      [lo, lo],
+    );
+    const synced: string[] = [];
+    let from = null;
+    for (;;) {
+      const batch: Awaited<ReturnType<Store["listMessagesAfter"]>> = await store.listMessagesAfter(lo, from, 50);
+      synced.push(...batch.map((m) => m.id));
+      if (batch.length < 50) break;
+      const last = batch[batch.length - 1];
+      from = { createdAt: last.createdAt.getTime(), id: last.id };
+    }
+    assertEquals(synced, mine.map((r) => String(r.id)));
   } finally {
     await db.close();
     await cleanup();

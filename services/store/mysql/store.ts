@@ -1,8 +1,9 @@
 // The MySQL / MariaDB adapter of the storage port. Schema: migrations/. Every member write commits an outbox row in
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter. Posts, home timelines
-// and connections live in posts.ts, timelines.ts and connections.ts, notifications in notifications.ts, members by
-// place or headline in users.ts; what they share with this file is in shared.ts.
+// and connections live in posts.ts, timelines.ts and connections.ts, notifications in notifications.ts, messages and
+// conversations in messages.ts, WebSocket tickets in tickets.ts, members by place or headline in users.ts; what they
+// share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
 import * as users from "./users.ts";
 import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
@@ -12,9 +13,14 @@ import type {
   Connection,
   ConnectionsPage,
   ConnectionsQuery,
+  Conversation,
   DomainEvent,
   IdempotencyRecord,
   ListUsersQuery,
+  Message,
+  MessagePosition,
+  MessagesPage,
+  NewMessage,
   NewPost,
   NewUser,
   NotificationPosition,
@@ -28,6 +34,7 @@ import type {
   Session,
   SessionByToken,
   Store,
+  TicketGrant,
   TimelineEntry,
   TimelinePage,
   User,
@@ -35,11 +42,13 @@ import type {
   UsersPage,
 } from "../types.ts";
 import * as connections from "./connections.ts";
+import * as messages from "./messages.ts";
 import { migrate } from "./migrate.ts";
 import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
 import * as posts from "./posts.ts";
 import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
+import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 
 const RELAY_INTERVAL_MS = 1_000;
@@ -50,8 +59,8 @@ const PURGE_BATCH = 1_000;
 /** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
 const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
 /**
- * A member's content is purged this many rows (posts, connections, notifications) per transaction, this many batches
- * per call.
+ * A member's content is purged this many rows (posts, connections, messages, conversations, notifications) per
+ * transaction, this many batches per call.
  */
 const MEMBER_PURGE_BATCH = 500;
 const MEMBER_PURGE_BATCHES = 20;
@@ -327,9 +336,10 @@ export class MysqlStore implements Store {
 
   /**
    * Posts first (each commits `post.deleted` and takes its timeline rows along), then connections (accepted ones
-   * commit `connection.removed`; the notifications about them go in the same transaction), then the member's own
-   * notifications, then the member's own timeline. Each batch is its own transaction; one call does at most
-   * MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
+   * commit `connection.removed`; the notifications about them go in the same transaction), then messages sent or
+   * received (with the `message:received` notifications about them), then conversations (both rows of each), then
+   * the member's own notifications, then the member's own timeline. Each batch is its own transaction; one call does
+   * at most MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
    */
   async purgeMemberContent(memberId: string): Promise<boolean> {
     const key = dbId(memberId);
@@ -339,6 +349,12 @@ export class MysqlStore implements Store {
       if (--budget === 0) return false;
     }
     while (await connections.purgeMemberConnections(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    while (await messages.purgeMemberMessages(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    while (await messages.purgeMemberConversations(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
       if (--budget === 0) return false;
     }
     while (await notifications.purgeMemberNotifications(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
@@ -474,6 +490,42 @@ export class MysqlStore implements Store {
 
   listUsersByHeadline(headline: string, limit: number): Promise<User[]> {
     return users.listUsersByHeadline(this.#ctx, headline, limit);
+  }
+
+  // --- messages and conversations ------------------------------------------------------------------------------------
+
+  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }> {
+    return messages.createMessage(this.#ctx, input);
+  }
+
+  getMessage(id: string): Promise<Message | null> {
+    return messages.getMessage(this.#ctx, id);
+  }
+
+  listMessages(a: string, b: string, query: { limit: number; after?: MessagePosition }): Promise<MessagesPage> {
+    return messages.listMessages(this.#ctx, a, b, query);
+  }
+
+  listMessagesAfter(memberId: string, after: MessagePosition | null, limit: number): Promise<Message[]> {
+    return messages.listMessagesAfter(this.#ctx, memberId, after, limit);
+  }
+
+  listConversations(memberId: string, limit: number): Promise<Conversation[]> {
+    return messages.listConversations(this.#ctx, memberId, limit);
+  }
+
+  markConversationRead(memberId: string, otherId: string): Promise<number> {
+    return messages.markConversationRead(this.#ctx, memberId, otherId);
+  }
+
+  // --- WebSocket tickets ---------------------------------------------------------------------------------------------
+
+  saveTicket(hash: string, grant: TicketGrant, ttlMs: number): Promise<void> {
+    return tickets.saveTicket(this.#ctx, hash, grant, ttlMs);
+  }
+
+  takeTicket(hash: string): Promise<TicketGrant | null> {
+    return tickets.takeTicket(this.#ctx, hash);
   }
 
   // --- notifications -------------------------------------------------------------------------------------------------
@@ -705,5 +757,6 @@ export class MysqlStore implements Store {
       new Date(now - SESSION_GRACE_MS),
       String(PURGE_BATCH),
     ]);
+    await tickets.deleteExpiredTickets(this.#ctx, PURGE_BATCH);
   }
 }

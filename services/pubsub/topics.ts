@@ -1,0 +1,78 @@
+// This process's subscribers by channel, shared by the adapters: they differ only in how a message reaches the
+// process, never in how it reaches the handlers.
+import type { MessageHandler } from "./types.ts";
+
+export interface Subscription {
+  readonly handler: MessageHandler;
+  /** False from the moment its unsubscribe is called: a message already on its way is not delivered to it. */
+  active: boolean;
+}
+
+export class Topics {
+  #channels = new Map<string, Set<Subscription>>();
+
+  /** Adds a handler; `first` says the channel had none, so the adapter joins it on the backend. */
+  add(channel: string, handler: MessageHandler): { subscription: Subscription; first: boolean } {
+    const subscription: Subscription = { handler, active: true };
+    let subs = this.#channels.get(channel);
+    const first = !subs;
+    if (!subs) this.#channels.set(channel, subs = new Set());
+    subs.add(subscription);
+    return { subscription, first };
+  }
+
+  /** Removes a handler; true when it was the channel's last, so the adapter leaves it on the backend. */
+  remove(channel: string, subscription: Subscription): boolean {
+    subscription.active = false;
+    const subs = this.#channels.get(channel);
+    if (!subs?.delete(subscription) || subs.size > 0) return false;
+    this.#channels.delete(channel);
+    return true;
+  }
+
+  has(channel: string): boolean {
+    return this.#channels.has(channel);
+  }
+
+  /** The channel's handlers now (undefined when none), to deliver to later. */
+  snapshot(channel: string): Subscription[] | undefined {
+    const subs = this.#channels.get(channel);
+    return subs && [...subs];
+  }
+
+  /** Calls every handler of `channel` now. */
+  deliver(channel: string, message: string): void {
+    const subs = this.#channels.get(channel);
+    if (subs) deliverTo([...subs], channel, message); // a handler added meanwhile waits for the next message
+  }
+
+  /** Forgets every handler (the port is closing). */
+  clear(): void {
+    for (const subs of this.#channels.values()) for (const s of subs) s.active = false;
+    this.#channels.clear();
+  }
+}
+
+/** Calls each still-active handler; one that throws or rejects is logged and the others still get the message. */
+export function deliverTo(subs: Iterable<Subscription>, channel: string, message: string): void {
+  for (const s of subs) {
+    if (!s.active) continue;
+    try {
+      const result: unknown = s.handler(message);
+      if (result instanceof Promise) result.catch((err) => reportHandlerError(channel, err));
+    } catch (err) {
+      reportHandlerError(channel, err);
+    }
+  }
+}
+
+function reportHandlerError(channel: string, err: unknown) {
+  console.error(JSON.stringify({
+    time: new Date().toISOString(),
+    level: "error",
+    kind: "pubsub",
+    msg: "a subscriber's handler failed; the other subscribers still got the message",
+    channel,
+    error: err instanceof Error ? err.message : String(err),
+  }));
+}

@@ -1,0 +1,377 @@
+// Messages and conversations on MySQL / MariaDB (tables in migrations/004).
+//
+// Locking, which is what keeps unread counts exact: every write of a conversation first locks both of its
+// `conversations` rows, (lo, hi) then (hi, lo), or, for marking read, the reader's one row; only then does it touch
+// messages and notifications. createMessage inserts a message of the pair only while holding both rows, and
+// markConversationRead marks the messages read and zeroes the count while holding the reader's row, so the count and
+// the unread messages change together, in one order. (Consistent order: two messages crossing in one conversation
+// queue on (lo, hi) instead of deadlocking; the pool retries a transaction whole on the rare deadlock left.)
+//
+// Reads come from the writer: a member reads a conversation right after writing to it, a reconnecting client asks for
+// what it missed right after it was delivered live, and a conversation marked read must list as read at once.
+import { NotFoundError } from "../../errors.ts";
+import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage } from "../types.ts";
+import type { Executor, Param } from "./pool.ts";
+import { type Ctx, dbId, inLists, isDuplicate, limitParam, pageLimit } from "./shared.ts";
+
+const MESSAGE_COLUMNS = "id, sender_id, receiver_id, content, is_read, created_at, client_id";
+const CLIENT_KEY = "uq_messages_sender_client";
+/** Times createMessage looks for the message that won a clientId race (it is committed when the loser hears of it). */
+const CLIENT_TRIES = 3;
+
+interface MessageRow {
+  id: string | number;
+  sender_id: string | number;
+  receiver_id: string | number;
+  content: string;
+  is_read: number | string | boolean;
+  created_at: Date;
+  /** VARBINARY: the UTF-8 bytes of the clientId. */
+  client_id: Uint8Array | string | null;
+}
+
+const utf8 = new TextDecoder();
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: String(row.id),
+    senderId: String(row.sender_id),
+    receiverId: String(row.receiver_id),
+    content: row.content,
+    isRead: Number(row.is_read) === 1,
+    createdAt: row.created_at,
+    clientId: row.client_id === null || typeof row.client_id === "string" ? row.client_id : utf8.decode(row.client_id),
+  };
+}
+
+/** Two ids in their numeric order. */
+function sorted(a: string, b: string): [string, string] {
+  return BigInt(a) <= BigInt(b) ? [a, b] : [b, a];
+}
+
+const BY_CLIENT_ID_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = ? AND client_id = ?`;
+
+/**
+ * Creates both conversation rows if they are new and locks both, (lo, hi) first: a multi-row INSERT takes its rows
+ * in the order written, and ON DUPLICATE KEY UPDATE takes an exclusive record lock on a row that is there. The
+ * placeholder values of a new row are replaced before the transaction commits.
+ */
+const LOCK_CONVERSATIONS_SQL =
+  "INSERT INTO conversations (member_id, other_id, last_message_id, last_at, unread_count) " +
+  "VALUES (?, ?, 0, ?, 0), (?, ?, 0, ?, 0) ON DUPLICATE KEY UPDATE member_id = member_id";
+
+/**
+ * Both rows of the pair (one when a member writes to themself) take the new message; the receiver's row also counts
+ * it unread and keeps its unread notification's id.
+ */
+const UPDATE_CONVERSATIONS_SQL = "UPDATE conversations SET last_message_id = ?, last_at = ?, " +
+  "unread_count = unread_count + IF(member_id = ?, 1, 0), notification_id = IF(member_id = ?, ?, notification_id) " +
+  "WHERE (member_id = ? AND other_id = ?) OR (member_id = ? AND other_id = ?)";
+
+/**
+ * Stores a message, both conversation rows and the receiver's notification in one transaction (see the top of this
+ * file for the locks). A `clientId` the sender used before is looked up first (a resend costs one read), and racing
+ * resends meet on uq_messages_sender_client: the loser's ER_DUP_ENTRY rolls it back whole, and it answers the
+ * winner's message with `created: false`.
+ */
+export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+  const senderId = dbId(input.senderId);
+  const receiverId = dbId(input.receiverId);
+  if (!senderId || !receiverId) throw new NotFoundError("member");
+  const clientId = input.clientId ?? null;
+  const earlier = async () => {
+    if (clientId === null) return null;
+    const [row] = await ctx.db.writer.query<MessageRow>(BY_CLIENT_ID_SQL, [senderId, clientId]);
+    return row ? { message: toMessage(row), created: false } : null;
+  };
+  const resent = await earlier();
+  if (resent) return resent;
+  const [lo, hi] = sorted(senderId, receiverId);
+  try {
+    const message = await ctx.db.writer.transaction(async (tx) => {
+      // Shared locks: a racing deleteUser of either member waits for this commit, so its purge sees this message; if
+      // the deletion committed first, the member is gone here.
+      const members = await tx.query<{ id: string }>("SELECT id FROM users WHERE id IN (?, ?) LOCK IN SHARE MODE", [
+        senderId,
+        receiverId,
+      ]);
+      if (members.length < (senderId === receiverId ? 1 : 2)) throw new NotFoundError("member");
+      const now = new Date();
+      await tx.execute(LOCK_CONVERSATIONS_SQL, [lo, hi, now, hi, lo, now]);
+      const [conversation] = await tx.query<{ last_at: Date; notification_id: string | number | null }>(
+        "SELECT last_at, notification_id FROM conversations " +
+          "WHERE member_id = ? AND other_id = ? FOR UPDATE",
+        [receiverId, senderId],
+      );
+      // Taken once both rows are held, and never older than the conversation's newest message (another instance's
+      // clock may run ahead): within a conversation, (created_at, id) is the order the messages were stored in.
+      const createdAt = new Date(Math.max(Date.now(), conversation.last_at.getTime()));
+      const { insertId: id } = await tx.execute(
+        "INSERT INTO messages (sender_id, receiver_id, content, created_at, client_id) VALUES (?, ?, ?, ?, ?)",
+        [senderId, receiverId, input.content, createdAt, clientId],
+      );
+      const notificationId = await notifyReceiver(tx, conversation.notification_id, {
+        receiverId,
+        senderId,
+        messageId: id,
+        at: createdAt,
+      });
+      await tx.execute(UPDATE_CONVERSATIONS_SQL, [
+        id,
+        createdAt,
+        receiverId,
+        receiverId,
+        notificationId,
+        lo,
+        hi,
+        hi,
+        lo,
+      ]);
+      const message: Message = {
+        id,
+        senderId,
+        receiverId,
+        content: input.content,
+        isRead: false,
+        createdAt,
+        clientId,
+      };
+      return message;
+    });
+    return { message, created: true };
+  } catch (err) {
+    if (!isDuplicate(err, CLIENT_KEY)) throw err;
+  }
+  for (let attempt = 0; attempt < CLIENT_TRIES; attempt++) {
+    const winner = await earlier();
+    if (winner) return winner;
+  }
+  throw new Error("createMessage: a message with this clientId was reported stored but cannot be read");
+}
+
+/**
+ * Keeps one unread `message:received` notification per receiver and sender: the one the conversation row names is
+ * moved to the new message (by primary key) while it is unread; otherwise (none yet, or read since) a new one is
+ * written. Resolves to the id the conversation row keeps.
+ */
+async function notifyReceiver(
+  tx: Executor,
+  current: string | number | null,
+  n: { receiverId: string; senderId: string; messageId: string; at: Date },
+): Promise<string> {
+  if (current !== null) {
+    const { affectedRows } = await tx.execute(
+      "UPDATE notifications SET subject_id = ?, created_at = ? WHERE id = ? AND read_at IS NULL",
+      [n.messageId, n.at, String(current)],
+    );
+    if (affectedRows === 1) return String(current);
+  }
+  const { insertId } = await tx.execute(
+    "INSERT INTO notifications (user_id, type, actor_id, subject_id, created_at) " +
+      "VALUES (?, 'message:received', ?, ?, ?)",
+    [n.receiverId, n.senderId, n.messageId, n.at],
+  );
+  return insertId;
+}
+
+export async function getMessage(ctx: Ctx, id: string): Promise<Message | null> {
+  const key = dbId(id);
+  if (!key) return null;
+  const [row] = await ctx.db.writer.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`, [key]);
+  return row ? toMessage(row) : null;
+}
+
+/** A page is one backward range scan of ix_messages_pair that stops after it; a cursor is a range, never an OFFSET. */
+export const MESSAGES_FIRST_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pair_lo = ? AND pair_hi = ? ` +
+  "ORDER BY created_at DESC, id DESC LIMIT ?";
+// Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers).
+export const MESSAGES_AFTER_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pair_lo = ? AND pair_hi = ? ` +
+  "AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?";
+
+export async function listMessages(
+  ctx: Ctx,
+  a: string,
+  b: string,
+  query: { limit: number; after?: MessagePosition },
+): Promise<MessagesPage> {
+  const limit = pageLimit(query.limit, "listMessages");
+  const [x, y] = [dbId(a), dbId(b)];
+  if (!x || !y) return { items: [], next: null };
+  const [lo, hi] = sorted(x, y);
+  let rows: MessageRow[];
+  if (query.after) {
+    const afterId = dbId(query.after.id);
+    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
+    const at = new Date(query.after.createdAt);
+    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_AFTER_SQL, [lo, hi, at, at, afterId, limitParam(limit + 1)]);
+  } else {
+    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_FIRST_SQL, [lo, hi, limitParam(limit + 1)]);
+  }
+  const items = rows.slice(0, limit).map(toMessage);
+  const last = items.at(-1);
+  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
+}
+
+/**
+ * What a member sent, then what they received (not from themself: that is in the first branch already), each a
+ * forward range scan of its own key that stops after `limit` rows; the two meet in a UNION ALL and the oldest `limit`
+ * of them are kept. `after` is a range, spelled out (no row comparison, no OFFSET).
+ */
+export function messagesAfterSql(after: boolean): string {
+  const range = after ? " AND (created_at > ? OR (created_at = ? AND id > ?))" : "";
+  return `(SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = ?${range} ORDER BY created_at, id LIMIT ?) ` +
+    `UNION ALL (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE receiver_id = ?${range} AND sender_id <> ? ` +
+    "ORDER BY created_at, id LIMIT ?) ORDER BY created_at, id LIMIT ?";
+}
+const MESSAGES_SINCE_START_SQL = messagesAfterSql(false);
+const MESSAGES_SINCE_SQL = messagesAfterSql(true);
+
+export async function listMessagesAfter(
+  ctx: Ctx,
+  memberId: string,
+  after: MessagePosition | null,
+  limit: number,
+): Promise<Message[]> {
+  pageLimit(limit, "listMessagesAfter");
+  const member = dbId(memberId);
+  if (!member) return [];
+  const take = limitParam(limit);
+  let rows: MessageRow[];
+  if (after) {
+    const afterId = dbId(after.id);
+    if (!afterId || !Number.isFinite(after.createdAt)) return [];
+    const at = new Date(after.createdAt);
+    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_SINCE_SQL, [
+      member,
+      at,
+      at,
+      afterId,
+      take,
+      member,
+      at,
+      at,
+      afterId,
+      member,
+      take,
+      take,
+    ]);
+  } else {
+    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_SINCE_START_SQL, [member, take, member, member, take, take]);
+  }
+  return rows.map(toMessage);
+}
+
+/**
+ * A backward range scan of ix_conversations_member_last, each row joined to its last message by primary key. The
+ * inner join leaves out a conversation whose messages a purge is removing.
+ */
+export const CONVERSATIONS_SQL = "SELECT c.other_id AS c_other_id, c.unread_count AS c_unread_count, " +
+  "m.id, m.sender_id, m.receiver_id, m.content, m.is_read, m.created_at, m.client_id " +
+  "FROM conversations c JOIN messages m ON m.id = c.last_message_id WHERE c.member_id = ? " +
+  "ORDER BY c.last_at DESC, c.last_message_id DESC LIMIT ?";
+
+export async function listConversations(ctx: Ctx, memberId: string, limit: number): Promise<Conversation[]> {
+  pageLimit(limit, "listConversations");
+  const member = dbId(memberId);
+  if (!member) return [];
+  const rows = await ctx.db.writer.query<MessageRow & { c_other_id: string | number; c_unread_count: number }>(
+    CONVERSATIONS_SQL,
+    [member, limitParam(limit)],
+  );
+  return rows.map((row) => ({
+    otherId: String(row.c_other_id),
+    lastMessage: toMessage(row),
+    unreadCount: Number(row.c_unread_count),
+  }));
+}
+
+/**
+ * Nothing unread (the count is exact, see the top of this file) answers from one primary-key read. Otherwise, holding
+ * the member's conversation row: the unread messages from the other member (a ref of ix_messages_unread), the count,
+ * and the member's unread `message:received` notifications from them, in one transaction.
+ */
+export async function markConversationRead(ctx: Ctx, memberId: string, otherId: string): Promise<number> {
+  const [member, other] = [dbId(memberId), dbId(otherId)];
+  if (!member || !other) return 0;
+  const [row] = await ctx.db.writer.query<{ unread_count: number }>(
+    "SELECT unread_count FROM conversations WHERE member_id = ? AND other_id = ?",
+    [member, other],
+  );
+  if (!row || Number(row.unread_count) === 0) return 0;
+  return await ctx.db.writer.transaction(async (tx) => {
+    const [locked] = await tx.query<{ unread_count: number }>(
+      "SELECT unread_count FROM conversations WHERE member_id = ? AND other_id = ? FOR UPDATE",
+      [member, other],
+    );
+    if (!locked) return 0;
+    const now = new Date();
+    const { affectedRows } = await tx.execute(
+      "UPDATE messages SET is_read = 1, read_at = ? WHERE receiver_id = ? AND sender_id = ? AND is_read = 0",
+      [now, member, other],
+    );
+    await tx.execute("UPDATE conversations SET unread_count = 0 WHERE member_id = ? AND other_id = ?", [
+      member,
+      other,
+    ]);
+    await tx.execute(
+      "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL " +
+        "AND type = 'message:received' AND actor_id = ?",
+      [now, member, other],
+    );
+    return affectedRows;
+  });
+}
+
+/**
+ * Deletes up to `batch` of the messages a member sent or received, with the `message:received` notifications about
+ * them; resolves to how many it found (fewer than `batch`: none are left).
+ */
+export async function purgeMemberMessages(ctx: Ctx, memberId: string, batch: number): Promise<number> {
+  return await ctx.db.writer.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string | number }>(
+      "SELECT id FROM messages WHERE sender_id = ? LIMIT ? FOR UPDATE",
+      [memberId, limitParam(batch)],
+    );
+    if (rows.length < batch) {
+      rows.push(
+        ...await tx.query<{ id: string | number }>(
+          "SELECT id FROM messages WHERE receiver_id = ? LIMIT ? FOR UPDATE",
+          [memberId, limitParam(batch - rows.length)],
+        ),
+      );
+    }
+    const ids = [...new Set(rows.map((r) => String(r.id)))];
+    for (const list of inLists(ids)) {
+      await tx.execute(`DELETE FROM messages WHERE id IN (${list.placeholders})`, list.params);
+      await tx.execute(
+        `DELETE FROM notifications WHERE subject_id IN (${list.placeholders}) AND type = 'message:received'`,
+        list.params,
+      );
+    }
+    return rows.length;
+  });
+}
+
+/**
+ * Deletes up to `batch` of a member's conversations, both rows of each (the member's, by its primary key range, and
+ * the other member's, by primary key); resolves to how many it found (fewer than `batch`: none are left).
+ */
+export async function purgeMemberConversations(ctx: Ctx, memberId: string, batch: number): Promise<number> {
+  return await ctx.db.writer.transaction(async (tx) => {
+    const rows = await tx.query<{ other_id: string | number }>(
+      "SELECT other_id FROM conversations WHERE member_id = ? LIMIT ? FOR UPDATE",
+      [memberId, limitParam(batch)],
+    );
+    for (const list of inLists(rows.map((r) => String(r.other_id)))) {
+      await tx.execute(
+        `DELETE FROM conversations WHERE member_id = ? AND other_id IN (${list.placeholders})`,
+        [memberId, ...list.params] as Param[],
+      );
+      await tx.execute(
+        `DELETE FROM conversations WHERE other_id = ? AND member_id IN (${list.placeholders})`,
+        [memberId, ...list.params] as Param[],
+      );
+    }
+    return rows.length;
+  });
+}
