@@ -47,6 +47,7 @@ const server = await start(manifest, {
 const stop = async (signal: string) => {
   log({ msg: "shutting down", signal });
   app.accepting = false;
+  app.hub.closeAll(); // 1001 to every socket, so clients reconnect to another instance
   await server.shutdown();
   await closeApp(app); // closing the KV handle also ends the queue listener
   await workers.catch(() => {});

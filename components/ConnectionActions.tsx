@@ -108,6 +108,9 @@ export function ConnectionActions(props: { csrf: string; memberId: string; name:
   return (
     <div class="flex flex-wrap items-center gap-2">
       {says && <p class="text-sm text-gray-700">{says}</p>}
+      {state.kind === "connected" && (
+        <a href={`/messaging/${encodeURIComponent(props.memberId)}`} class={PRIMARY}>Message</a>
+      )}
       <RelationButtons csrf={csrf} connectionId={state.connectionId} next={next} name={name} kind={state.kind} />
     </div>
   );

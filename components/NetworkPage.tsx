@@ -91,6 +91,15 @@ function Entries(props: { section: NetworkSection; list: NetworkList; csrf: stri
             </blockquote>
           )}
         >
+          {section === "connections" && (
+            <a
+              href={`/messaging/${encodeURIComponent(e.member.id)}`}
+              class={`rounded-full border border-brand-700 px-4 py-1.5 font-semibold text-brand-700 hover:bg-brand-50 ${FOCUS}`}
+              aria-label={`Message ${nameOf(e.member)}`}
+            >
+              Message
+            </a>
+          )}
           <RelationButtons
             csrf={csrf}
             connectionId={e.connectionId}

@@ -1,3 +1,5 @@
+import NotificationBell from "../islands/NotificationBell.tsx";
+
 const LINK =
   "text-sm font-medium text-gray-700 hover:underline focus:outline-none focus:ring-2 focus:ring-brand-600 rounded px-2 py-1";
 
@@ -6,14 +8,9 @@ export interface HeaderMember {
   firstName: string;
 }
 
-/** "99+" past 99: the count is capped where it is read. */
-function badge(count: number): string {
-  return count > 99 ? "99+" : String(count);
-}
-
 /**
- * Signed out: sign in and join. Signed in: the feed, the member's network, notifications with the unread count, the
- * member's name (their profile), settings, and a sign-out button.
+ * Signed out: sign in and join. Signed in: the feed, the member's network, messaging, notifications with the unread
+ * count (the NotificationBell island), the member's name (their profile), settings, and a sign-out button.
  */
 export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread?: number }) {
   const { member, csrf } = props;
@@ -26,7 +23,10 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread
       >
         Skip to content
       </a>
-      <nav aria-label="Main" class="max-w-5xl mx-auto flex items-center gap-4 px-4 h-14">
+      <nav
+        aria-label="Main"
+        class="max-w-5xl mx-auto flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 min-h-[3.5rem]"
+      >
         <a
           href="/"
           class="text-xl font-bold text-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-600 rounded"
@@ -37,15 +37,8 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread
           <>
             <a href="/feed" class={LINK}>Feed</a>
             <a href="/network" class={LINK}>My network</a>
-            <a href="/notifications" class={`${LINK} inline-flex items-center gap-1`}>
-              Notifications
-              {unread > 0 && (
-                <span class="rounded-full bg-red-700 px-1.5 text-xs font-bold text-white">
-                  {badge(unread)}
-                  <span class="sr-only">unread</span>
-                </span>
-              )}
-            </a>
+            <a href="/messaging" class={LINK}>Messaging</a>
+            <NotificationBell unread={unread} csrf={csrf ?? ""} />
           </>
         )}
         <span class="flex-1" />

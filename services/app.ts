@@ -1,8 +1,15 @@
 // The app's long-lived resources, opened once per process (or per test) and handed to routes through ctx.state.
 import type { AuthDeps, SecurityLog } from "./auth.ts";
-import type { Config } from "./config.ts";
+import { type Config, pubsubAdapter } from "./config.ts";
 import { type Pingable, type Probe, probeBackends } from "./health.ts";
 import { PasswordHasher } from "./passwords.ts";
+import { BroadcastChannelPubSub } from "./pubsub/broadcast_channel.ts";
+import { MemoryPubSub } from "./pubsub/memory.ts";
+import { RedisPubSub } from "./pubsub/redis.ts";
+import type { PubSub } from "./pubsub/types.ts";
+import { type Live, PubSubLive } from "./realtime/events.ts";
+import { Hub } from "./realtime/hub.ts";
+import type { MessagesDeps } from "./messages.ts";
 import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { RedisRateLimiter } from "./ratelimit/redis.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
@@ -21,6 +28,12 @@ export interface App {
   kv: Deno.Kv;
   store: Store;
   limiter: RateLimiter;
+  /** Carries events between the app's processes (the WebSocket hubs); see `pubsubAdapter` for which one. */
+  pubsub: PubSub;
+  /** What the domain publishes to members' open pages, through `pubsub`. */
+  live: Live;
+  /** This process's WebSockets. */
+  hub: Hub;
   hasher: PasswordHasher;
   keys: Keys;
   tokens: TokenIssuer;
@@ -51,18 +64,47 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const store: Store = config.databaseUrl
     ? await (await import("./store/mysql/store.ts")).MysqlStore.open(config.databaseUrl, kv)
     : new KvStore(kv);
-  const limiter: RateLimiter = config.redisUrl ? await RedisRateLimiter.open(config.redisUrl) : new MemoryRateLimiter();
+  // Opened side by side: a Redis that is down at start costs one wait, not one per port.
+  const [limiter, pubsub] = await Promise.all([
+    config.redisUrl ? RedisRateLimiter.open(config.redisUrl) : new MemoryRateLimiter(),
+    openPubSub(config),
+  ]);
+  const log = options.log ?? securityLog;
+  const live = new PubSubLive(pubsub, log);
+  const hub = new Hub({
+    store,
+    pubsub,
+    live,
+    limiter,
+    limitFactor: config.rateLimitFactor,
+    cursorKey: keys.cursor,
+    log,
+  });
   return {
     config,
     kv,
     store,
     limiter,
+    pubsub,
+    live,
+    hub,
     hasher: new PasswordHasher(keys.pepper, options.hashers),
     keys,
     tokens: { issuer: config.origin ?? "prok", audience: "prok-api", key: keys.jwt },
-    log: options.log ?? securityLog,
+    log,
     accepting: true,
   };
+}
+
+function openPubSub(config: Config): Promise<PubSub> | PubSub {
+  switch (pubsubAdapter(config)) {
+    case "redis":
+      return RedisPubSub.open(config.redisUrl!);
+    case "broadcast-channel":
+      return new BroadcastChannelPubSub();
+    case "memory":
+      return new MemoryPubSub();
+  }
 }
 
 const closed = new WeakSet<App>();
@@ -72,8 +114,10 @@ export async function closeApp(app: App): Promise<void> {
   if (closed.has(app)) return;
   closed.add(app);
   app.accepting = false;
+  app.hub.closeAll();
   app.hasher.close();
   await app.limiter.close();
+  await app.pubsub.close();
   if (app.store.kind !== "deno-kv") await app.store.close();
   app.kv.close();
 }
@@ -86,12 +130,15 @@ export function authDeps(app: App): AuthDeps {
     limiter: app.limiter,
     limitFactor: app.config.rateLimitFactor,
     log: app.log,
+    live: app.live,
   };
 }
 
 /** What the domain services take (each names the part it needs): the store, the cursor key and the log. */
-export function domainDeps(app: App): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps {
-  return { store: app.store, cursorKey: app.keys.cursor, log: app.log };
+export function domainDeps(
+  app: App,
+): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps {
+  return { store: app.store, cursorKey: app.keys.cursor, log: app.log, live: app.live };
 }
 
 export interface Readiness {
@@ -103,7 +150,14 @@ export interface Readiness {
 export async function checkReadiness(app: App): Promise<Readiness> {
   const adapters: Pingable[] = [{ name: "deno-kv", ping: async () => void await app.kv.get(["health"]) }];
   if (app.store.kind === "mysql") adapters.push({ name: "mysql", ping: () => app.store.ping() });
-  if (app.limiter.kind === "redis") adapters.push({ name: "redis", ping: () => app.limiter.ping() });
+  // One check per backend: Redis answers for the limiter's connection and the pub/sub's two.
+  const redis = [app.limiter, app.pubsub].filter((port) => port.kind === "redis");
+  if (redis.length) {
+    adapters.push({
+      name: "redis",
+      ping: async () => void await Promise.all(redis.map((p) => p.ping())),
+    });
+  }
   const checks = await probeBackends(app.config, adapters);
   if (!app.accepting) checks.unshift({ name: "process", ok: false, error: "shutting down" });
   return { ready: checks.every((c) => c.ok), checks };

@@ -3,6 +3,7 @@
 import { AuthenticationError, ConflictError, RateLimitError } from "./errors.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
+import type { Live } from "./realtime/events.ts";
 import type { Role, Session, Store, User } from "./store/types.ts";
 import {
   ACCESS_TTL_SECONDS,
@@ -26,6 +27,8 @@ export interface AuthDeps {
   /** Multiplies every limit (PROK_RATE_LIMIT_FACTOR). */
   limitFactor: number;
   log: SecurityLog;
+  /** Closes the sockets of a session that ended, on every instance. */
+  live: Pick<Live, "sessionEnded">;
 }
 
 /** Who is asking: the client address as the trusted proxy or the socket gave it. */
@@ -154,7 +157,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   if (!found) throw invalid();
   const { session } = found;
   if (!found.current) {
-    await deps.store.revokeSession(session.id);
+    await revoke(deps, session.id);
     deps.log({ msg: "refresh token reuse", userId: session.userId, sessionId: session.id, ip: client.ip });
     throw invalid();
   }
@@ -164,7 +167,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   const next = newRefreshToken();
   if (!await deps.store.rotateSession(session.id, hash, await hashRefreshToken(next))) {
     // Another request rotated this token first: the same as reuse.
-    await deps.store.revokeSession(session.id);
+    await revoke(deps, session.id);
     deps.log({ msg: "refresh race lost", userId: user.id, sessionId: session.id, ip: client.ip });
     throw invalid();
   }
@@ -179,7 +182,12 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
 
 /** Ends a session: its refresh family is revoked, so its access tokens stop working at once too. */
 export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
+  await revoke(deps, sessionId);
+}
+
+async function revoke(deps: AuthDeps, sessionId: string): Promise<void> {
   await deps.store.revokeSession(sessionId);
+  await deps.live.sessionEnded(sessionId);
 }
 
 /** The session a refresh token belongs to, if it is live (for signing out with only a refresh token). */

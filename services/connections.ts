@@ -2,6 +2,7 @@
 // Authorisation: a connection is visible to its two members only (anyone else gets "not found"); only the receiver
 // answers an invitation; either member withdraws or removes it.
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
+import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Connection, Store, User } from "./store/types.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
@@ -10,6 +11,8 @@ export interface ConnectionsDeps {
   store: Store;
   cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
+  /** Tells the other member's open pages at once (the notification itself is stored with the connection). */
+  live: Pick<Live, "notify">;
 }
 
 /** A connection with its two members, as pages and the API show it. */
@@ -73,6 +76,10 @@ export async function invite(
     message: input.message ?? "",
   });
   deps.log({ msg: "invitation sent", connectionId: connection.id, senderId: caller.id, receiverId: receiver.id });
+  await deps.live.notify(
+    receiver.id,
+    liveNotification("invitation:received", caller, connection.id, connection.createdAt),
+  );
   return { connection, sender: caller, receiver };
 }
 
@@ -115,6 +122,12 @@ export async function respond(
   }
   const updated = await deps.store.setConnectionStatus(id, status);
   if (!updated) throw new NotFoundError("connection");
+  if (status === "accepted" && connection.status !== "accepted") {
+    await deps.live.notify(
+      connection.senderId,
+      liveNotification("invitation:accepted", caller, id, updated.updatedAt),
+    );
+  }
   deps.log({ msg: `invitation ${status}`, connectionId: id, userId: caller.id });
   const [view] = await withMembers(deps.store, [updated]);
   if (!view) throw new NotFoundError("connection");

@@ -3,12 +3,15 @@
 import { type Relation, relationTo } from "./connections.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
+import type { Live } from "./realtime/events.ts";
 import type { Store, User, UserPatch } from "./store/types.ts";
 
 export interface UsersDeps {
   store: Store;
   cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
+  /** Closes a deleted member's sockets, on every instance. */
+  live: Pick<Live, "memberGone">;
 }
 
 /** The fields a member may change on a profile (API.md, PUT /api/users/:id). */
@@ -71,5 +74,6 @@ export async function deleteAccount(deps: UsersDeps, caller: User, id: string): 
   await getMember(deps, id);
   assertMayChange(caller, id, "delete");
   if (!await deps.store.deleteUser(id)) throw new NotFoundError("member");
+  await deps.live.memberGone(id);
   deps.log({ msg: "account deleted", userId: id, by: caller.id });
 }

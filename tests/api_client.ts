@@ -49,9 +49,20 @@ export async function signUp(t: TestApp, extra: Json = {}) {
   };
 }
 
+type Signed = Awaited<ReturnType<typeof signUp>>;
+
 export function assertProblem(res: { status: number; headers: Headers; json: Json }, status: number) {
   assertEquals(res.status, status, JSON.stringify(res.json));
   assertEquals(res.headers.get("content-type"), "application/problem+json");
   assertEquals(res.json.status, status);
   assert(typeof res.json.title === "string");
+}
+
+/** Two members connected through the API, as members connect. */
+export async function connected(t: TestApp): Promise<[Signed, Signed]> {
+  const [a, b] = [await signUp(t), await signUp(t)];
+  const invite = await call(t, "POST", "/api/connections", { receiverId: b.user.id }, a.accessToken);
+  const res = await call(t, "PUT", `/api/connections/${invite.json.id}`, { status: "accepted" }, b.accessToken);
+  assertEquals(res.status, 200, res.text);
+  return [a, b];
 }

@@ -20,8 +20,12 @@ export interface TestApp {
 export async function createTestApp(
   env: Record<string, string> = {},
   extraPlugins: Plugin[] = [],
+  options: { kvPath?: string } = {},
 ): Promise<TestApp> {
-  const app = await openApp(parseConfig({ PROK_ENV: "test", ...env }), { kvPath: ":memory:", hashers: 1 });
+  const app = await openApp(parseConfig({ PROK_ENV: "test", ...env }), {
+    kvPath: options.kvPath ?? ":memory:",
+    hashers: 1,
+  });
   const handler = await createHandler(manifest, {
     ...config,
     plugins: [appPlugin(app), ...(config.plugins ?? []), ...extraPlugins],

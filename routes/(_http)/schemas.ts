@@ -102,3 +102,19 @@ export const notificationsReadBody = z.strictObject({
   ids: z.array(idParam, { error: "must be a list of notification ids" }).max(100, "must hold at most 100 ids")
     .optional(),
 });
+
+/** A client's own id for a message: a resend with the same one is the same message. */
+export const clientIdField = z.string({ error: "must be text" }).regex(
+  /^[\x21-\x7e]{1,64}$/,
+  "must be 1 to 64 visible ASCII characters",
+);
+
+export const messageBody = z.strictObject({
+  receiverId: z.string({ error: "must be a member id" }).min(1, "must be a member id").max(64, "must be a member id"),
+  content: text(1, 5000, { multiline: true }).refine((s) => s.trim() !== "", "must not be blank"),
+  clientId: clientIdField.optional(),
+});
+
+export const messagesQuery = z.strictObject({ with: idParam.optional(), ...pageQuery });
+
+export const messagesReadBody = z.strictObject({ with: idParam });

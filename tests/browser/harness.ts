@@ -10,6 +10,7 @@
 //
 // Without Chromium the test is skipped with a loud warning, or fails when `CI` is "true" or "1".
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { type Served, type ServeHandler, serveHandler } from "../serve.ts";
 
 /** Where Chromium is looked for when `PROK_CHROMIUM` is not set. */
 export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
@@ -73,46 +74,6 @@ function warnSkippedOnce(): void {
   const bar = "!".repeat(width + 6);
   const box = [bar, ...lines.map((l) => `!! ${l.padEnd(width)} !!`), bar].join("\n");
   console.error(`\n${box}\n`);
-}
-
-/** What {@link serveHandler} serves: anything `Deno.serve` on a TCP port accepts, e.g. `createHandler(...)`'s result. */
-export type ServeHandler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response>;
-
-/** A handler served on an ephemeral loopback port. */
-export interface Served {
-  /** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Serves `handler` on 127.0.0.1 with a port picked by the OS. Call `close()` when done. */
-export function serveHandler(handler: ServeHandler): Promise<Served> {
-  const controller = new AbortController();
-  const { promise, resolve } = Promise.withResolvers<Served>();
-  const server = Deno.serve(
-    {
-      port: 0,
-      hostname: "127.0.0.1",
-      signal: controller.signal,
-      onListen({ port }) {
-        let closed: Promise<void> | null = null;
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          port,
-          close() {
-            if (!closed) {
-              controller.abort();
-              closed = server.finished;
-            }
-            return closed;
-          },
-        });
-      },
-    },
-    handler,
-  );
-  return promise;
 }
 
 /** What went wrong on a page, collected while it runs. */

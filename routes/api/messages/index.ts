@@ -1,0 +1,47 @@
+import type { Handlers } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { domainDeps } from "../../../services/app.ts";
+import { ValidationError } from "../../../services/errors.ts";
+import { listConversations, listThread, sendMessage } from "../../../services/messages.ts";
+import { messageJson } from "../../../services/realtime/events.ts";
+import { json, readJson, readQuery } from "../../(_http)/api.ts";
+import { idempotent } from "../../(_http)/idempotency.ts";
+import { messageBody, messagesQuery } from "../../(_http)/schemas.ts";
+import { userSummary } from "../../(_http)/serialize.ts";
+import { requireCaller } from "../../(_http)/session.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const query = readQuery(ctx.url, messagesQuery);
+    const deps = domainDeps(ctx.state.app);
+    if (query.with === undefined) {
+      if (query.cursor) {
+        throw new ValidationError("The conversation list is one page.", [
+          { path: "cursor", message: "is only for a conversation (with=)" },
+        ]);
+      }
+      const items = await listConversations(deps, user, query.limit);
+      return json({
+        items: items.map(({ user, conversation }) => ({
+          user: userSummary(user),
+          lastMessage: messageJson(conversation.lastMessage),
+          unreadCount: conversation.unreadCount,
+        })),
+      });
+    }
+    const page = await listThread(deps, user, query.with, query);
+    return json({ items: page.items.map(messageJson), nextCursor: page.nextCursor });
+  },
+  async POST(req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const body = await readJson(req, messageBody);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
+      const { message, created } = await sendMessage(domainDeps(ctx.state.app), user, body);
+      return json(messageJson(message), {
+        status: created ? 201 : 200,
+        headers: { location: `/api/messages/${message.id}` },
+      });
+    });
+  },
+};

@@ -1,0 +1,154 @@
+// Messages between connected members: send (REST and WebSocket alike), read a thread, list conversations, mark read,
+// and catch up after a reconnect. A message is stored first; only then is it acknowledged and delivered live, to
+// every open socket of both members, through the pub/sub port (services/realtime/events.ts).
+import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import type { Live } from "./realtime/events.ts";
+import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
+import type { Conversation, Message, Store, User } from "./store/types.ts";
+
+export interface MessagesDeps {
+  store: Store;
+  cursorKey: Uint8Array;
+  live: Live;
+}
+
+export interface ConversationView {
+  user: User;
+  conversation: Conversation;
+}
+
+/** How far back a catch-up reaches before the last message the client has: ids are not committed in id order. */
+const SYNC_OVERLAP_MS = 10_000;
+/** Messages a catch-up reads at a time, and returns at most; past that the client asks again from the last one. */
+const SYNC_BATCH = 200;
+export const SYNC_MAX = 1000;
+
+function notConnected(): ForbiddenError {
+  return new ForbiddenError("You can only message your connections.");
+}
+
+/** The message if the caller sent or received it; "not found" for anyone else, so it is not revealed. */
+async function ownMessage(store: Store, callerId: string, id: string): Promise<Message> {
+  const message = await store.getMessage(id);
+  if (!message || (message.senderId !== callerId && message.receiverId !== callerId)) {
+    throw new NotFoundError("message");
+  }
+  return message;
+}
+
+/**
+ * Sends a message to an accepted connection. A `clientId` the sender used before returns the first message
+ * (`created: false`) and delivers nothing again. `origin` names the sending socket, which gets `message:ack` instead
+ * of `message:receive`.
+ */
+export async function sendMessage(
+  deps: Pick<MessagesDeps, "store" | "live">,
+  sender: User,
+  input: { receiverId: string; content: string; clientId?: string },
+  origin?: string,
+): Promise<{ message: Message; created: boolean }> {
+  if (input.receiverId === sender.id) {
+    throw new ValidationError("You cannot message yourself.", [{ path: "receiverId", message: "must not be you" }]);
+  }
+  const [receiver, connection] = await Promise.all([
+    deps.store.getUser(input.receiverId),
+    deps.store.getConnectionBetween(sender.id, input.receiverId),
+  ]);
+  if (!receiver) throw new NotFoundError("member");
+  if (connection?.status !== "accepted") throw notConnected();
+  const result = await deps.store.createMessage({
+    senderId: sender.id,
+    receiverId: receiver.id,
+    content: input.content,
+    clientId: input.clientId ?? null,
+  });
+  if (result.created) await deps.live.messageStored(result.message, sender, origin);
+  return result;
+}
+
+export async function getMessage(deps: Pick<MessagesDeps, "store">, caller: User, id: string): Promise<Message> {
+  return await ownMessage(deps.store, caller.id, id);
+}
+
+/** The caller's conversations, newest first, each with the other member. */
+export async function listConversations(
+  deps: Pick<MessagesDeps, "store">,
+  caller: User,
+  limit = 50,
+): Promise<ConversationView[]> {
+  const conversations = await deps.store.listConversations(caller.id, limit);
+  const users = new Map((await deps.store.getUsers(conversations.map((c) => c.otherId))).map((u) => [u.id, u]));
+  return conversations.flatMap((conversation) => {
+    const user = users.get(conversation.otherId);
+    return user ? [{ user, conversation }] : [];
+  });
+}
+
+/** The messages between the caller and another member, newest first. Unknown members are 404. */
+export async function listThread(
+  deps: Pick<MessagesDeps, "store" | "cursorKey">,
+  caller: User,
+  withId: string,
+  query: { limit: number; cursor?: string },
+): Promise<{ other: User; items: Message[]; nextCursor: string | null }> {
+  const other = withId === caller.id ? null : await deps.store.getUser(withId);
+  if (!other) throw new NotFoundError("member");
+  // Bound to the pair, so a cursor of one thread cannot page through another.
+  const kind = `messages:${[caller.id, other.id].sort().join(":")}`;
+  const after = query.cursor ? await decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
+  const page = await deps.store.listMessages(caller.id, other.id, { limit: query.limit, after });
+  return {
+    other,
+    items: page.items,
+    nextCursor: page.next ? await encodeCursor(deps.cursorKey, kind, page.next) : null,
+  };
+}
+
+/** Marks what `withId` sent the caller read, and tells the sender's sockets. */
+export async function markRead(deps: Pick<MessagesDeps, "store" | "live">, caller: User, withId: string) {
+  const other = withId === caller.id ? null : await deps.store.getUser(withId);
+  if (!other) throw new NotFoundError("member");
+  const changed = await deps.store.markConversationRead(caller.id, other.id);
+  if (changed > 0) await deps.live.conversationRead(caller.id, other.id);
+}
+
+/**
+ * What a reconnecting client missed since the message `since` (one of its own), oldest first. Reaches a little
+ * before it, since a message with a smaller id can commit later; the client drops the ones it has.
+ */
+export async function catchUp(
+  deps: Pick<MessagesDeps, "store">,
+  caller: User,
+  since: string | null,
+): Promise<{ messages: Message[]; complete: boolean }> {
+  const from = since === null ? null : await ownMessage(deps.store, caller.id, since);
+  let after = from && { createdAt: from.createdAt.getTime() - SYNC_OVERLAP_MS, id: from.id };
+  const messages: Message[] = [];
+  while (messages.length < SYNC_MAX) {
+    const batch = await deps.store.listMessagesAfter(caller.id, after, SYNC_BATCH);
+    messages.push(...batch);
+    if (batch.length < SYNC_BATCH) return { messages, complete: true };
+    // Later batches follow on exactly: the overlap is only needed before the client's own last message.
+    const last = batch.at(-1)!;
+    after = { createdAt: last.createdAt.getTime(), id: last.id };
+  }
+  return { messages, complete: false };
+}
+
+/**
+ * A thread as its page opens it: the newest messages (or an earlier page), whether the caller may still write, and,
+ * on the newest page, what the other member sent is now read.
+ */
+export async function openThread(
+  deps: MessagesDeps,
+  caller: User,
+  withId: string,
+  query: { limit: number; cursor?: string },
+): Promise<{ other: User; items: Message[]; nextCursor: string | null; canMessage: boolean }> {
+  const [thread, connection] = await Promise.all([
+    listThread(deps, caller, withId, query),
+    deps.store.getConnectionBetween(caller.id, withId),
+  ]);
+  if (!query.cursor) await markRead(deps, caller, withId);
+  return { ...thread, canMessage: connection?.status === "accepted" };
+}

@@ -1,0 +1,284 @@
+// The WebSocket hub of one process: the sockets it holds, the frames they send (API.md, "WebSocket"), and what
+// reaches them from pub/sub. Each member's channel is subscribed while this process holds a socket of theirs, and
+// each session's channel while one of its sockets is open, so a sign-out anywhere closes its sockets everywhere.
+import { DomainError, RateLimitError } from "../errors.ts";
+import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
+import type { PubSub } from "../pubsub/types.ts";
+import type { RateLimiter } from "../ratelimit/types.ts";
+import type { User } from "../store/types.ts";
+import { type Envelope, memberChannel, messageJson, type ServerEvent, sessionChannel } from "./events.ts";
+
+/** The part of a WebSocket the hub uses (the browser and Deno shapes), so tests can hand it their own. */
+export interface HubSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "message", fn: (e: MessageEvent) => void): void;
+  addEventListener(type: "close" | "open", fn: () => void): void;
+}
+
+export interface HubDeps extends MessagesDeps {
+  pubsub: PubSub;
+  limiter: RateLimiter;
+  limitFactor: number;
+  log: (event: Record<string, unknown>) => void;
+}
+
+export const LIMITS = {
+  /** API.md: frames are at most 16 KiB. */
+  frameBytes: 16 * 1024,
+  /** Open sockets per member in one process: tabs and devices, not a botnet. */
+  socketsPerMember: 10,
+  /** Messages per member per minute, across every socket and instance (through the rate-limiter port). */
+  messagesPerMinute: 120,
+  /** Bad frames a socket may send before it is closed with 1008. */
+  strikes: 5,
+  /** API.md: `typing:stop` follows 5 s after the last `typing:start`. */
+  typingMs: 5_000,
+};
+
+const OPEN = 1;
+const POLICY = 1008;
+const GOING_AWAY = 1001;
+const TRY_AGAIN = 1013;
+/** Close code of a socket whose session ended (4000-4999 are the application's). */
+export const SESSION_ENDED = 4001;
+
+interface Client {
+  id: string;
+  socket: HubSocket;
+  user: User;
+  sessionId: string;
+  strikes: number;
+  /** Frames are handled one after another, so a member's messages are stored in the order they were sent. */
+  queue: Promise<void>;
+}
+
+type Incoming = { type: string; data: Record<string, unknown> };
+
+const encoder = new TextEncoder();
+
+function byteLength(text: string): number {
+  return text.length * 3 <= LIMITS.frameBytes ? text.length : encoder.encode(text).byteLength;
+}
+
+class FrameError extends Error {
+  constructor(readonly code: string, message: string, readonly clientId?: string) {
+    super(message);
+  }
+}
+
+function text(data: Record<string, unknown>, field: string, max: number, min = 1): string {
+  const value = data[field];
+  if (typeof value !== "string" || [...value].length < min || [...value].length > max) {
+    throw new FrameError("bad-frame", `${field} must be text of ${min} to ${max} characters`);
+  }
+  return value;
+}
+
+export class Hub {
+  readonly #clients = new Map<string, Set<Client>>();
+  readonly #sessions = new Map<string, Set<Client>>();
+  readonly #unsubscribe = new Map<string, Promise<() => Promise<void>>>();
+  readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
+  #closing = false;
+
+  constructor(readonly deps: HubDeps) {}
+
+  /** Sockets open in this process. */
+  get size(): number {
+    let n = 0;
+    for (const set of this.#clients.values()) n += set.size;
+    return n;
+  }
+
+  /** Takes a socket of a signed-in member (upgraded, maybe not yet open). Over the cap it is closed with 1008. */
+  accept(socket: HubSocket, user: User, sessionId: string): void {
+    const client: Client = { id: crypto.randomUUID(), socket, user, sessionId, strikes: 0, queue: Promise.resolve() };
+    socket.addEventListener("open", () => {
+      if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
+      const mine = this.#clients.get(user.id);
+      if (mine && mine.size >= LIMITS.socketsPerMember) {
+        return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
+      }
+      this.#add(client);
+    });
+    socket.addEventListener("message", (e) => {
+      client.queue = client.queue.then(() => this.#frame(client, e.data)).catch((err) => {
+        this.deps.log({ msg: "websocket frame failed", userId: user.id, error: String(err) });
+      });
+    });
+    socket.addEventListener("close", () => this.#remove(client));
+  }
+
+  /** Closes every socket with 1001, as a process about to stop does. */
+  closeAll(): void {
+    this.#closing = true;
+    for (const timer of this.#typing.values()) clearTimeout(timer);
+    this.#typing.clear();
+    for (const set of this.#clients.values()) {
+      for (const c of set) c.socket.close(GOING_AWAY, "server shutting down");
+    }
+  }
+
+  #add(client: Client): void {
+    this.#join(this.#clients, client.user.id, memberChannel(client.user.id), client);
+    this.#join(this.#sessions, client.sessionId, sessionChannel(client.sessionId), client);
+  }
+
+  #remove(client: Client): void {
+    this.#leave(this.#clients, client.user.id, memberChannel(client.user.id), client);
+    this.#leave(this.#sessions, client.sessionId, sessionChannel(client.sessionId), client);
+  }
+
+  #join(index: Map<string, Set<Client>>, key: string, channel: string, client: Client): void {
+    const set = index.get(key);
+    if (set) return void set.add(client);
+    index.set(key, new Set([client]));
+    this.#unsubscribe.set(
+      channel,
+      this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(index.get(key), raw)).catch((err) => {
+        // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
+        this.deps.log({ msg: "websocket subscribe failed", channel, error: String(err) });
+        for (const c of index.get(key) ?? []) c.socket.close(TRY_AGAIN, "live delivery unavailable");
+        return () => Promise.resolve();
+      }),
+    );
+  }
+
+  #leave(index: Map<string, Set<Client>>, key: string, channel: string, client: Client): void {
+    const set = index.get(key);
+    if (!set?.delete(client) || set.size > 0) return;
+    index.delete(key);
+    const unsubscribe = this.#unsubscribe.get(channel);
+    this.#unsubscribe.delete(channel);
+    unsubscribe?.then((stop) => stop()).catch(() => {});
+  }
+
+  #deliver(clients: Set<Client> | undefined, raw: string): void {
+    if (!clients) return;
+    const envelope = JSON.parse(raw) as Envelope;
+    if (envelope.kind === "session-ended") {
+      for (const c of clients) c.socket.close(SESSION_ENDED, "session ended");
+      return;
+    }
+    const frame = JSON.stringify(envelope.event);
+    let sent = false;
+    for (const c of clients) {
+      if (c.id !== envelope.skip && c.socket.readyState === OPEN) {
+        c.socket.send(frame);
+        sent = true;
+      }
+    }
+    if (sent && envelope.delivered) {
+      const { to, id } = envelope.delivered;
+      const receipt: Envelope = {
+        kind: "event",
+        event: { type: "message:delivered", data: { id, at: new Date().toISOString() } },
+      };
+      this.deps.pubsub.publish(memberChannel(to), JSON.stringify(receipt)).catch(() => {}); // a receipt is a nicety
+    }
+  }
+
+  #send(client: Client, event: ServerEvent): void {
+    if (client.socket.readyState === OPEN) client.socket.send(JSON.stringify(event));
+  }
+
+  async #frame(client: Client, raw: unknown): Promise<void> {
+    let clientId: string | undefined;
+    try {
+      if (typeof raw !== "string") throw new FrameError("bad-frame", "frames are JSON text");
+      if (byteLength(raw) > LIMITS.frameBytes) throw new FrameError("frame-too-large", "frames are at most 16 KiB");
+      let frame: Incoming;
+      try {
+        frame = JSON.parse(raw);
+      } catch {
+        throw new FrameError("bad-frame", "frames are JSON");
+      }
+      if (typeof frame?.type !== "string" || typeof frame.data !== "object" || frame.data === null) {
+        throw new FrameError("bad-frame", 'frames are { "type": string, "data": object }');
+      }
+      if (typeof frame.data.clientId === "string") clientId = frame.data.clientId;
+      await this.#handle(client, frame);
+    } catch (err) {
+      const [code, message] = err instanceof FrameError
+        ? [err.code, err.message]
+        : err instanceof DomainError
+        ? [err.code, err.message]
+        : ["internal", "Something went wrong; try again."];
+      if (!(err instanceof FrameError || err instanceof DomainError)) {
+        this.deps.log({ msg: "websocket event failed", userId: client.user.id, error: String(err) });
+      }
+      this.#send(client, { type: "error", data: { code, message, ...(clientId ? { clientId } : {}) } });
+      if (err instanceof FrameError && ++client.strikes >= LIMITS.strikes) {
+        client.socket.close(POLICY, "too many bad frames");
+      }
+    }
+  }
+
+  async #handle(client: Client, { type, data }: Incoming): Promise<void> {
+    switch (type) {
+      case "message:send": {
+        const clientId = text(data, "clientId", 64);
+        if (!/^[\x21-\x7e]+$/.test(clientId)) throw new FrameError("bad-frame", "clientId must be visible ASCII");
+        const input = { receiverId: text(data, "receiverId", 64), content: text(data, "content", 5000), clientId };
+        if (!input.content.trim()) throw new FrameError("bad-frame", "content must not be blank", clientId);
+        await this.#underRate(client.user.id);
+        this.#stopTyping(client.user.id, input.receiverId);
+        const { message } = await sendMessage(this.deps, client.user, input, client.id);
+        // A resend of a stored message is acknowledged again: the first ack may be what the client missed.
+        this.#send(client, { type: "message:ack", data: { clientId, message: messageJson(message) } });
+        return;
+      }
+      case "typing:start":
+      case "typing:stop": {
+        const to = text(data, "to", 64);
+        const connection = await this.deps.store.getConnectionBetween(client.user.id, to);
+        if (connection?.status !== "accepted") throw new FrameError("forbidden", "you can only message connections");
+        if (type === "typing:stop") return this.#stopTyping(client.user.id, to);
+        return this.#startTyping(client.user.id, to);
+      }
+      case "sync": {
+        const since = data.since;
+        if (since !== null && since !== undefined && typeof since !== "string") {
+          throw new FrameError("bad-frame", "since must be a message id or null");
+        }
+        const { messages, complete } = await catchUp(this.deps, client.user, since ?? null);
+        for (const m of messages) this.#send(client, { type: "message:receive", data: { message: messageJson(m) } });
+        this.#send(client, { type: "sync", data: { complete, count: messages.length } });
+        return;
+      }
+      default:
+        throw new FrameError("unknown-type", `unknown event type ${JSON.stringify(type.slice(0, 40))}`);
+    }
+  }
+
+  async #underRate(memberId: string): Promise<void> {
+    const limit = Math.max(1, Math.floor(LIMITS.messagesPerMinute * this.deps.limitFactor));
+    const window = await this.deps.limiter.hit(`ws-messages:${memberId}`, 60_000);
+    if (window.count > limit) {
+      throw new RateLimitError(Math.ceil(window.resetInMs / 1000), "You are sending messages too fast; wait a moment.");
+    }
+  }
+
+  #publishTyping(type: "typing:start" | "typing:stop", from: string, to: string): void {
+    const envelope: Envelope = { kind: "event", event: { type, data: { from } } };
+    this.deps.pubsub.publish(memberChannel(to), JSON.stringify(envelope)).catch(() => {}); // typing is best effort
+  }
+
+  #startTyping(from: string, to: string): void {
+    const key = `${from}>${to}`;
+    clearTimeout(this.#typing.get(key));
+    this.#typing.set(key, setTimeout(() => this.#stopTyping(from, to), LIMITS.typingMs));
+    this.#publishTyping("typing:start", from, to);
+  }
+
+  #stopTyping(from: string, to: string): void {
+    const key = `${from}>${to}`;
+    const timer = this.#typing.get(key);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#typing.delete(key);
+    this.#publishTyping("typing:stop", from, to);
+  }
+}

@@ -1,0 +1,32 @@
+// WebSocket tickets (API.md): non-browser clients cannot send cookies or headers with an upgrade, so they trade their
+// access token for a ticket, single use and valid 30 s, and open `/api/ws?ticket=...`. Only its hash is stored.
+import type { Caller } from "../auth.ts";
+import { sha256Hex } from "../crypto.ts";
+import type { Store } from "../store/types.ts";
+
+export const TICKET_TTL_MS = 30_000;
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function issueTicket(store: Store, caller: Caller): Promise<string> {
+  const ticket = randomToken();
+  await store.saveTicket(
+    await sha256Hex(ticket),
+    { userId: caller.user.id, sessionId: caller.session.id },
+    TICKET_TTL_MS,
+  );
+  return ticket;
+}
+
+/** The caller a ticket was issued to, once, while its session is still live; null otherwise. */
+export async function redeemTicket(store: Store, ticket: string): Promise<Caller | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return null;
+  const grant = await store.takeTicket(await sha256Hex(ticket));
+  if (!grant) return null;
+  const found = await store.getSessionWithUser(grant.sessionId);
+  if (!found || found.session.revokedAt || found.session.expiresAt.getTime() <= Date.now()) return null;
+  return found.user.id === grant.userId ? found : null;
+}

@@ -1,0 +1,342 @@
+// The WebSocket of API.md over a real loopback connection: who may open one, every event both ways, the limits, a
+// reconnect that syncs, sign-out closing sockets, shutdown with 1001, and two instances joined by Redis.
+import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { requireServer } from "../services/testing.ts";
+import { LIMITS, SESSION_ENDED } from "../services/realtime/hub.ts";
+import { assertProblem, call, connected, type Json, signUp } from "./api_client.ts";
+import { serveHandler } from "./serve.ts";
+import { createTestApp, type TestApp } from "./testing.ts";
+
+type Signed = Awaited<ReturnType<typeof signUp>>;
+
+interface Frame {
+  type: string;
+  data: Json;
+}
+
+/** A socket client that keeps every frame and can wait for the next one of a type. */
+class Client {
+  frames: Frame[] = [];
+  closed: Promise<CloseEvent>;
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.onmessage = (e) => {
+      this.frames.push(JSON.parse(e.data));
+      for (const w of this.#waiters.splice(0)) w();
+    };
+    this.closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e)));
+  }
+
+  send(type: string, data: Json) {
+    this.ws.send(JSON.stringify({ type, data }));
+  }
+
+  /** The first frame of `type` (after `from` frames) matching `ok`, waiting up to 5 s. */
+  async next(type: string, ok: (d: Json) => boolean = () => true, from = 0, waitMs = 5_000): Promise<Json> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const hit = this.frames.slice(from).find((f) => f.type === type && ok(f.data));
+      if (hit) return hit.data;
+      const left = deadline - Date.now();
+      assert(left > 0, `no ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
+  }
+
+  of(type: string): Json[] {
+    return this.frames.filter((f) => f.type === type).map((f) => f.data);
+  }
+
+  close() {
+    this.ws.close();
+    return this.closed;
+  }
+}
+
+async function open(url: string, headers: Record<string, string>): Promise<Client> {
+  // Deno's WebSocket takes headers: how a browser's cookie and Origin are sent here.
+  const ws = new WebSocket(
+    url.replace("http", "ws") + "/api/ws" + (headers.ticket ? `?ticket=${headers.ticket}` : ""),
+    {
+      headers: Object.fromEntries(Object.entries(headers).filter(([k]) => k !== "ticket")),
+    } as unknown as string[],
+  );
+  const client = new Client(ws);
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener("open", () => resolve());
+    ws.addEventListener("error", () => reject(new Error("the socket did not open")));
+  });
+  return client;
+}
+
+const asMember = (url: string, who: Signed) => open(url, { cookie: `prok_at=${who.accessToken}`, origin: url });
+
+async function withServed(fn: (t: TestApp, url: string) => Promise<void>, env: Record<string, string> = {}) {
+  const t = await createTestApp(env);
+  const served = await serveHandler(t.handler);
+  try {
+    await fn(t, served.url);
+  } finally {
+    t.app.hub.closeAll();
+    await served.close();
+    await t.close();
+  }
+}
+
+/** An upgrade that must be refused: its HTTP status. */
+async function refusedStatus(url: string, headers: Record<string, string>, query = ""): Promise<number> {
+  const res = await fetch(`${url}/api/ws${query}`, {
+    headers: {
+      connection: "upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      ...headers,
+    },
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+Deno.test({
+  name: "[ws] only members from the site's own pages open sockets; tickets are single use",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const a = await signUp(t);
+      assertEquals(await refusedStatus(url, { origin: url }), 401);
+      assertEquals(
+        await refusedStatus(url, { origin: "https://evil.example", cookie: `prok_at=${a.accessToken}` }),
+        403,
+      );
+      assertEquals(await refusedStatus(url, { cookie: `prok_at=${a.accessToken}` }), 403, "a cookie needs an Origin");
+      assertEquals(await refusedStatus(url, { origin: url, authorization: `Bearer ${a.accessToken}` }), 401);
+      const plain = await fetch(`${url}/api/ws`, { headers: { cookie: `prok_at=${a.accessToken}`, origin: url } });
+      assertEquals(plain.status, 400);
+      await plain.body?.cancel();
+
+      const ticket = await call(t, "POST", "/api/ws/ticket", undefined, a.accessToken);
+      assertEquals(ticket.status, 201, ticket.text);
+      const socket = await open(url, { ticket: ticket.json.ticket as string });
+      assertEquals(await refusedStatus(url, {}, `?ticket=${ticket.json.ticket}`), 401, "used once");
+      assertEquals(await refusedStatus(url, {}, "?ticket=forged"), 401);
+      assertEquals(await refusedStatus(url, { origin: "https://evil.example" }, `?ticket=${ticket.json.ticket}`), 403);
+      assertProblem(await call(t, "POST", "/api/ws/ticket"), 401);
+      await socket.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] a message is stored, acked to its socket, and delivered to every other socket of both members",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const [a1, a2, b1, b2] = [
+        await asMember(url, a),
+        await asMember(url, a),
+        await asMember(url, b),
+        await asMember(url, b),
+      ];
+      a1.send("message:send", { receiverId: b.user.id, content: "Hi B 👋", clientId: "m1" });
+      const ack = await a1.next("message:ack");
+      assertEquals(ack.clientId, "m1");
+      const message = ack.message as Json;
+      const stored = await call(t, "GET", `/api/messages/${message.id}`, undefined, b.accessToken);
+      assertEquals(stored.json, message, "acknowledged only once stored");
+      for (const c of [a2, b1, b2]) assertEquals((await c.next("message:receive")).message, message);
+      assertEquals(a1.of("message:receive"), [], "the sending socket gets the ack instead");
+      await a1.next("message:delivered", (d) => d.id === message.id);
+
+      // The same clientId again: acked with the first message, delivered to nobody again.
+      a1.send("message:send", { receiverId: b.user.id, content: "Hi B 👋", clientId: "m1" });
+      await a1.next("message:ack", () => true, a1.frames.length);
+      assertEquals((a1.of("message:ack")[1].message as Json).id, message.id);
+
+      // REST sends arrive live too, in order.
+      for (let i = 0; i < 5; i++) {
+        assertEquals(
+          (await call(t, "POST", "/api/messages", { receiverId: a.user.id, content: `r${i}` }, b.accessToken)).status,
+          201,
+        );
+      }
+      await a1.next("message:receive", (d) => (d.message as Json).content === "r4");
+      assertEquals(a1.of("message:receive").map((d) => (d.message as Json).content), ["r0", "r1", "r2", "r3", "r4"]);
+      const notes = a1.of("notification").map((d) => (d.notification as Json).type);
+      assert(notes.includes("message:received"), JSON.stringify(notes));
+
+      // Reading tells the sender.
+      await call(t, "POST", "/api/messages/read", { with: b.user.id }, a.accessToken);
+      assertEquals((await b1.next("message:read")).by, a.user.id);
+      for (const c of [a1, a2, b1, b2]) await c.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] bad frames get error events; oversized frames and a non-connection are refused; abuse closes 1008",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a] = await connected(t);
+      const stranger = await signUp(t);
+      const s = await asMember(url, a);
+      s.send("message:send", { receiverId: stranger.user.id, content: "hi", clientId: "x1" });
+      const refused = await s.next("error", (d) => d.clientId === "x1");
+      assertEquals(refused.code, "forbidden");
+      s.ws.send(
+        JSON.stringify({
+          type: "message:send",
+          data: { receiverId: a.user.id, content: "x".repeat(LIMITS.frameBytes), clientId: "big" },
+        }),
+      );
+      assertEquals((await s.next("error", (d) => d.code === "frame-too-large")).clientId, undefined);
+      s.send("message:send", { receiverId: stranger.user.id, content: "", clientId: "x2" });
+      assertEquals((await s.next("error", (d) => d.clientId === "x2")).code, "bad-frame");
+      s.send("teleport", {});
+      await s.next("error", (d) => d.code === "unknown-type");
+      s.send("sync", { since: "999999" });
+      await s.next("error", (d) => d.code === "not-found");
+      const before = await call(t, "GET", `/api/messages`, undefined, stranger.accessToken);
+      assertEquals(before.json.items, [], "nothing was stored");
+      await s.close();
+      // A fresh socket: each bad frame is answered until the last one closes it.
+      const abuser = await asMember(url, a);
+      for (let i = 1; i < LIMITS.strikes; i++) {
+        abuser.ws.send("not json");
+        await abuser.next("error", () => abuser.of("error").length === i);
+      }
+      abuser.ws.send("not json");
+      assertEquals((await abuser.closed).code, 1008);
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] typing reaches the other member and stops by itself after 5 s",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const [sa, sb] = [await asMember(url, a), await asMember(url, b)];
+      sa.send("typing:start", { to: b.user.id });
+      assertEquals((await sb.next("typing:start")).from, a.user.id);
+      const started = Date.now();
+      await sb.next("typing:stop", () => true, 0, LIMITS.typingMs + 3_000);
+      const waited = Date.now() - started;
+      assert(waited >= LIMITS.typingMs - 500, `stopped after ${waited} ms`);
+      sa.send("typing:start", { to: b.user.id });
+      await sb.next("typing:start", () => true, sb.frames.length);
+      sa.send("typing:stop", { to: b.user.id });
+      await sb.next("typing:stop", () => true, sb.frames.length - 1);
+      await sa.close();
+      await sb.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] after a reconnect, sync brings exactly what was missed, in order",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const sa = await asMember(url, a);
+      const sb = await asMember(url, b);
+      sb.send("message:send", { receiverId: a.user.id, content: "before", clientId: "b0" });
+      const last = (await sa.next("message:receive")).message as Json;
+      await sa.close(); // a goes offline
+      for (let i = 1; i <= 3; i++) {
+        sb.send("message:send", { receiverId: a.user.id, content: `missed ${i}`, clientId: `b${i}` });
+        await sb.next("message:ack", (d) => d.clientId === `b${i}`);
+      }
+      const back = await asMember(url, a);
+      back.send("sync", { since: last.id });
+      const done = await back.next("sync");
+      assertEquals(done.complete, true);
+      const got = back.of("message:receive").map((d) => (d.message as Json).content);
+      // The catch-up reaches a little before `since`; the client drops what it has by id.
+      const fresh = got.filter((c) => c !== "before");
+      assertEquals(fresh, ["missed 1", "missed 2", "missed 3"]);
+      await back.close();
+      await sb.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] signing out closes the session's sockets; shutdown closes every socket with 1001; caps hold",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const a = await signUp(t);
+      const other = await signUp(t);
+      const s = await asMember(url, a);
+      const keep = await asMember(url, other);
+      assertEquals((await call(t, "POST", "/api/auth/logout", {}, a.accessToken)).status, 204);
+      assertEquals((await s.closed).code, SESSION_ENDED);
+      assertEquals(await refusedStatus(url, { origin: url, cookie: `prok_at=${a.accessToken}` }), 401);
+
+      const many = [];
+      for (let i = 1; i < LIMITS.socketsPerMember; i++) many.push(await asMember(url, other)); // `keep` is one
+      const over = await asMember(url, other);
+      assertEquals((await over.closed).code, 1008, "one socket too many");
+      t.app.hub.closeAll();
+      for (const c of [keep, ...many]) assertEquals((await c.closed).code, 1001);
+    });
+  },
+});
+
+const redisUrl = requireServer("REDIS_URL");
+Deno.test({
+  name: "[ws] two instances on one Redis: a socket on one delivers to a socket on the other",
+  ignore: !redisUrl,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "prok-two-instances-" });
+    const env = { REDIS_URL: redisUrl!, PROK_SECRET: "s".repeat(48), PROK_DATA_DIR: dir };
+    // One store shared by both (one KV file), as instances share MySQL; one Redis between their hubs.
+    const one = await createTestApp(env, [], { kvPath: `${dir}/prok.kv` });
+    const two = await createTestApp(env, [], { kvPath: `${dir}/prok.kv` });
+    const [s1, s2] = [await serveHandler(one.handler), await serveHandler(two.handler)];
+    try {
+      const [a, b] = await connected(one);
+      const onOne = await asMember(s1.url, a);
+      const onTwo = await asMember(s2.url, b);
+      const otherTabOfA = await asMember(s2.url, a);
+      onOne.send("message:send", { receiverId: b.user.id, content: "across instances", clientId: "x" });
+      const message = (await onOne.next("message:ack")).message as Json;
+      assertEquals((await onTwo.next("message:receive")).message, message);
+      assertEquals((await otherTabOfA.next("message:receive")).message, message);
+      await onOne.next("message:delivered");
+      // A sign-out on one instance closes the session's sockets on the other.
+      await call(one, "POST", "/api/auth/logout", {}, b.accessToken);
+      assertEquals((await onTwo.closed).code, SESSION_ENDED);
+      await onOne.close();
+      await otherTabOfA.close();
+    } finally {
+      one.app.hub.closeAll();
+      two.app.hub.closeAll();
+      await s1.close();
+      await s2.close();
+      await one.close();
+      await two.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
