@@ -180,3 +180,13 @@ Deno.test("[api] a message notifies its receiver once per sender until read", as
     assert(true);
   });
 });
+
+Deno.test("[api] the OpenAPI document describes messages and WebSocket tickets", async () => {
+  await withTestApp(async (t) => {
+    const paths = (await call(t, "GET", "/api/openapi.json")).json.paths as Record<string, Json>;
+    for (const p of ["/api/messages", "/api/messages/{id}", "/api/messages/read", "/api/ws/ticket"]) {
+      assert(paths[p], `${p} is documented`);
+    }
+    assert((paths["/api/messages"] as Json).post && (paths["/api/messages"] as Json).get);
+  });
+});

@@ -1,7 +1,7 @@
 // QUALITY.md's budgets for the feed, measured on a full first page through the real app: the HTML with its inline CSS,
 // the first screen (everything before the third post), and the JavaScript the page loads.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
-import { gzipSize, withTestApp } from "./testing.ts";
+import { gzipSize, pageScripts, withTestApp } from "./testing.ts";
 
 const FEED_HTML_BUDGET = 30_000;
 const FIRST_SCREEN_BUDGET = 14_000;
@@ -72,17 +72,10 @@ Deno.test("[budget] a full 20-post feed fits 30 KB gzip, its first screen 14,000
     assert(!/<link[^>]+rel="?stylesheet/i.test(html), "no external stylesheet");
     assert(![...html.matchAll(/<script\b[^>]*>/g)].some((m) => /\ssrc=/.test(m[0]) && !/type="module"/.test(m[0])));
 
-    const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
-    assert(preloads.some((p) => p.endsWith("/islands/Composer.js")), `Composer is preloaded: ${preloads}`);
-    assert(preloads.some((p) => p.endsWith("/client/boot.js")), `boot is preloaded: ${preloads}`);
-    const imported = [...html.matchAll(/from"(\/_frsh\/js\/[^"]+)"/g)].map((m) => m[1]);
-    for (const url of imported) assert(preloads.includes(url), `${url} is imported but not preloaded`);
-    figures.js = 0;
-    for (const url of preloads) {
-      const js = await t.fetch(url);
-      assertEquals(js.status, 200, url);
-      figures.js += await gzipSize(await js.text());
-    }
+    const scripts = await pageScripts(t, html);
+    assert(scripts.urls.some((p) => p.endsWith("/islands/Composer.js")), `Composer is preloaded: ${scripts.urls}`);
+    assert(scripts.urls.some((p) => p.endsWith("/client/boot.js")), `boot is preloaded: ${scripts.urls}`);
+    figures.js = scripts.gzipBytes;
   });
   console.log(`feed budget: HTML ${figures.html} B gzip, first screen ${figures.firstScreen} B, JS ${figures.js} B`);
   assert(figures.html <= FEED_HTML_BUDGET, `feed HTML is ${figures.html} bytes gzip, over ${FEED_HTML_BUDGET}`);

@@ -5,7 +5,7 @@ import manifest from "../fresh.gen.ts";
 import { appPlugin } from "../plugins/app.ts";
 import { type App, closeApp, openApp } from "../services/app.ts";
 import { parseConfig } from "../services/config.ts";
-import { assert } from "../framework/testing/assert.ts";
+import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { appWorkers } from "../workers/mod.ts";
 import { startWorkers } from "../workers/runner.ts";
 
@@ -92,4 +92,21 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
     assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The JavaScript a page loads: every module it preloads (each module it imports must be among them, so nothing is
+ * fetched late), with their gzip size in all.
+ */
+export async function pageScripts(t: TestApp, html: string): Promise<{ urls: string[]; gzipBytes: number }> {
+  const urls = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+  const imported = [...html.matchAll(/from"(\/_frsh\/js\/[^"]+)"/g)].map((m) => m[1]);
+  for (const url of imported) assert(urls.includes(url), `${url} is imported but not preloaded`);
+  let gzipBytes = 0;
+  for (const url of urls) {
+    const js = await t.fetch(url);
+    assertEquals(js.status, 200, url);
+    gzipBytes += await gzipSize(await js.text());
+  }
+  return { urls, gzipBytes };
 }

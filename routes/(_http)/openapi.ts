@@ -5,6 +5,9 @@ import {
   connectionBody,
   connectionsQuery,
   loginBody,
+  messageBody,
+  messagesQuery,
+  messagesReadBody,
   notificationsQuery,
   notificationsReadBody,
   postBody,
@@ -190,6 +193,45 @@ const OPERATIONS: Operation[] = [
     body: notificationsReadBody,
     responses: { 204: "", 401: "Problem", 422: "Problem" },
   },
+  {
+    method: "get",
+    path: "/api/messages",
+    summary: "Without `with`: the caller's conversations, newest first. With `with`: that thread, newest first",
+    auth: true,
+    query: messagesQuery,
+    responses: { 200: "ConversationListOrMessagePage", 401: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/messages",
+    summary: "Send a message to a connection (a clientId used before returns the first message with 200)",
+    auth: true,
+    body: messageBody,
+    idempotent: true,
+    responses: { 200: "Message", 201: "Message", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/messages/{id}",
+    summary: "One message (its sender or receiver)",
+    auth: true,
+    responses: { 200: "Message", 401: "Problem", 404: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/messages/read",
+    summary: "Mark what a member sent the caller read",
+    auth: true,
+    body: messagesReadBody,
+    responses: { 204: "", 401: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/ws/ticket",
+    summary: "A single-use ticket (30 s) to open GET /api/ws?ticket=... without cookies",
+    auth: true,
+    responses: { 201: "Ticket", 401: "Problem" },
+  },
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -331,6 +373,47 @@ export function openApiDocument(): unknown {
           },
         },
         ConnectionPage: page("Connection"),
+        Message: {
+          type: "object",
+          required: ["id", "senderId", "receiverId", "content", "isRead", "createdAt", "clientId"],
+          properties: {
+            id: str,
+            senderId: str,
+            receiverId: str,
+            content: str,
+            isRead: { type: "boolean" },
+            createdAt: dateTime,
+            clientId: nullableStr,
+          },
+        },
+        ConversationListOrMessagePage: {
+          oneOf: [
+            {
+              type: "object",
+              required: ["items"],
+              properties: {
+                items: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["user", "lastMessage", "unreadCount"],
+                    properties: {
+                      user: ref("UserSummary"),
+                      lastMessage: ref("Message"),
+                      unreadCount: { type: "integer" },
+                    },
+                  },
+                },
+              },
+            },
+            page("Message"),
+          ],
+        },
+        Ticket: {
+          type: "object",
+          required: ["ticket", "expiresIn"],
+          properties: { ticket: str, expiresIn: { type: "integer", description: "Seconds" } },
+        },
         SuggestionList: {
           type: "object",
           required: ["items"],
