@@ -15,22 +15,7 @@ import { type CardPost, PostCard } from "../components/PostCard.tsx";
 import { newEvent } from "../services/store/events.ts";
 import { fanoutWorkers } from "../workers/fanout.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-import { csrfOf, Visitor } from "./visitor.ts";
-
-let n = 0;
-/** A member who joined through the form, signed in. */
-async function member(t: TestApp, firstName = "Ada") {
-  const v = new Visitor(t);
-  n++;
-  const res = await v.submit("/register", "/register", {
-    firstName,
-    lastName: `Lovelace${n}`,
-    email: `feed${n}.${crypto.randomUUID().slice(0, 8)}@example.com`,
-    password: "correct horse battery",
-  });
-  assertEquals(res.status, 303, res.html);
-  return { v, id: res.res.headers.get("location")!.replace("/in/", ""), name: `${firstName} Lovelace${n}` };
-}
+import { csrfOf, joinAs } from "./visitor.ts";
 
 /** Delivers `post.created` for every post to the fan-out worker, as the queue does in production. */
 async function fanOut(t: TestApp): Promise<void> {
@@ -55,7 +40,7 @@ Deno.test("[feed] the feed is for members: visitors are sent to sign in and come
 
 Deno.test("[feed] a new member gets the Composer, a labelled field with a live counter, and a helpful empty state", async () => {
   await withTestApp(async (t) => {
-    const { v } = await member(t);
+    const { v } = await joinAs(t, "Ada");
     const { status, html, res } = await v.page("/feed");
     assertEquals(status, 200);
     assertEquals(res.headers.get("cache-control"), "no-store");
@@ -82,7 +67,7 @@ Deno.test("[feed] a new member gets the Composer, a labelled field with a live c
 
 Deno.test("[feed] posting by form is a 303 back to the feed, where the post shows with its author", async () => {
   await withTestApp(async (t) => {
-    const { v, id, name } = await member(t);
+    const { v, id, name } = await joinAs(t, "Ada");
     await v.page("/feed"); // the timeline is built now: later posts reach it through the fan-out
     const res = await v.submit("/feed", "/feed", { content: "First line\r\nSecond line with <b>tags</b>" });
     assertEquals(res.status, 303, res.html);
@@ -109,7 +94,7 @@ Deno.test("[feed] posting by form is a 303 back to the feed, where the post show
 
 Deno.test("[feed] an empty or too long post is a 422 with the text kept and the message by the field", async () => {
   await withTestApp(async (t) => {
-    const { v, id } = await member(t);
+    const { v, id } = await joinAs(t, "Ada");
     const cases: [string, string][] = [
       ["  \r\n ", "Your post must not be empty."],
       ["<i>x</i>".repeat(376), "Your post must be at most 3,000 characters."],
@@ -132,7 +117,7 @@ Deno.test("[feed] an empty or too long post is a 422 with the text kept and the 
 
 Deno.test("[feed] a post without the CSRF token or from another site is refused (403) and nothing is posted", async () => {
   await withTestApp(async (t) => {
-    const { v, id } = await member(t);
+    const { v, id } = await joinAs(t, "Ada");
     const token = csrfOf((await v.page("/feed")).html);
     const cases: [string, Record<string, string>, HeadersInit][] = [
       ["missing token", {}, {}],
@@ -152,7 +137,7 @@ Deno.test("[feed] a post without the CSRF token or from another site is refused 
 
 Deno.test("[feed] links in posts are clickable only for http(s); markup stays text; long posts fold; media shows safely", async () => {
   await withTestApp(async (t) => {
-    const { v, id } = await member(t);
+    const { v, id } = await joinAs(t, "Ada");
     const store = t.app.store;
     await store.createPost({
       authorId: id,
@@ -205,7 +190,7 @@ Deno.test("[feed] links in posts are clickable only for http(s); markup stays te
 
 Deno.test("[feed] 20 posts a page; Show more posts leads on without JavaScript; a bad cursor is a friendly 422", async () => {
   await withTestApp(async (t) => {
-    const { v, id } = await member(t);
+    const { v, id } = await joinAs(t, "Ada");
     for (let i = 1; i <= 23; i++) await t.app.store.createPost({ authorId: id, content: `post number ${i}` });
     const first = await v.page("/feed");
     assertEquals(articles(first.html), 20);
@@ -234,9 +219,9 @@ Deno.test("[feed] 20 posts a page; Show more posts leads on without JavaScript; 
 
 Deno.test("[feed] the feed holds my posts and my connections', not strangers'", async () => {
   await withTestApp(async (t) => {
-    const ada = await member(t);
-    const bob = await member(t, "Bob");
-    const cy = await member(t, "Cy");
+    const ada = await joinAs(t, "Ada");
+    const bob = await joinAs(t, "Bob");
+    const cy = await joinAs(t, "Cy");
     const c = await t.app.store.createConnection({ senderId: ada.id, receiverId: bob.id, message: "" });
     await t.app.store.setConnectionStatus(c.id, "accepted");
     await t.app.store.createPost({ authorId: bob.id, content: "from a connection" });
@@ -250,8 +235,8 @@ Deno.test("[feed] the feed holds my posts and my connections', not strangers'", 
 
 Deno.test("[feed] a post's page: members only, 404 when unknown; its author deletes it, others cannot", async () => {
   await withTestApp(async (t) => {
-    const author = await member(t);
-    const other = await member(t, "Grace");
+    const author = await joinAs(t, "Ada");
+    const other = await joinAs(t, "Grace");
     const post = await t.app.store.createPost({ authorId: author.id, content: "delete me later" });
     const path = `/posts/${post.id}`;
 
@@ -296,7 +281,7 @@ Deno.test("[feed] a post's page: members only, 404 when unknown; its author dele
 
 Deno.test("[feed] / sends a signed-in member to the feed; visitors still get the landing page", async () => {
   await withTestApp(async (t) => {
-    const { v } = await member(t);
+    const { v } = await joinAs(t, "Ada");
     const res = await v.request("/");
     assertEquals(res.status, 303);
     assertEquals(res.headers.get("location"), "/feed");

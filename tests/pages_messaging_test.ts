@@ -2,21 +2,7 @@
 // and redirects, resubmission without a duplicate, and the refusals, through the real app.
 import { assertEquals, assertNotIncludes, assertStringIncludes } from "../framework/testing/assert.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-import { Visitor } from "./visitor.ts";
-
-let n = 0;
-async function member(t: TestApp, firstName: string) {
-  const v = new Visitor(t);
-  n++;
-  const res = await v.submit("/register", "/register", {
-    firstName,
-    lastName: `Chat${n}`,
-    email: `chat${n}.${crypto.randomUUID().slice(0, 8)}@example.com`,
-    password: "correct horse battery",
-  });
-  assertEquals(res.status, 303, res.html);
-  return { v, id: res.res.headers.get("location")!.replace("/in/", ""), name: `${firstName} Chat${n}` };
-}
+import { joinAs, Visitor } from "./visitor.ts";
 
 async function connect(t: TestApp, a: { id: string }, b: { id: string }) {
   const c = await t.app.store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
@@ -27,8 +13,8 @@ const clientIdOf = (html: string) => html.match(/name="clientId" value="([^"]+)"
 
 Deno.test("[pages] a thread without JavaScript: post, 303 back, the message shows; a resubmitted form stores one", async () => {
   await withTestApp(async (t) => {
-    const ada = await member(t, "Ada");
-    const bob = await member(t, "Bob");
+    const ada = await joinAs(t, "Ada", "Chat");
+    const bob = await joinAs(t, "Bob", "Chat");
     await connect(t, ada, bob);
     const thread = await ada.v.page(`/messaging/${bob.id}`);
     assertEquals(thread.status, 200);
@@ -66,9 +52,9 @@ Deno.test("[pages] a thread without JavaScript: post, 303 back, the message show
 
 Deno.test("[pages] refused messages keep the text and say why; strangers cannot write; visitors sign in", async () => {
   await withTestApp(async (t) => {
-    const ada = await member(t, "Ada");
-    const bob = await member(t, "Bob");
-    const eve = await member(t, "Eve");
+    const ada = await joinAs(t, "Ada", "Chat");
+    const bob = await joinAs(t, "Bob", "Chat");
+    const eve = await joinAs(t, "Eve", "Chat");
     await connect(t, ada, bob);
     const blank = await ada.v.submit(`/messaging/${bob.id}`, `/messaging/${bob.id}`, { content: "   " });
     assertEquals(blank.status, 422);

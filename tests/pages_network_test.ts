@@ -7,30 +7,16 @@ import {
   assertNotIncludes,
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
-import { type TestApp, withTestApp } from "./testing.ts";
-import { Visitor } from "./visitor.ts";
-
-let n = 0;
-async function member(t: TestApp, firstName: string) {
-  const v = new Visitor(t);
-  n++;
-  const res = await v.submit("/register", "/register", {
-    firstName,
-    lastName: `Net${n}`,
-    email: `network${n}.${crypto.randomUUID().slice(0, 8)}@example.com`,
-    password: "correct horse battery",
-  });
-  assertEquals(res.status, 303, res.html);
-  return { v, id: res.res.headers.get("location")!.replace("/in/", ""), name: `${firstName} Net${n}` };
-}
+import { withTestApp } from "./testing.ts";
+import { joinAs, Visitor } from "./visitor.ts";
 
 /** The text of the page's flash message, or null. */
 const flashOf = (html: string) => html.match(/<p role="status"[^>]*>([^<]*)<\/p>/)?.[1] ?? null;
 
 Deno.test("[pages] invite from a profile, accept on My network, remove: each with a 303 and a flash message", async () => {
   await withTestApp(async (t) => {
-    const ada = await member(t, "Ada");
-    const bob = await member(t, "Bob");
+    const ada = await joinAs(t, "Ada", "Net");
+    const bob = await joinAs(t, "Bob", "Net");
     const profile = await ada.v.page(`/in/${bob.id}`);
     assertStringIncludes(profile.html, "3rd+");
     assertStringIncludes(profile.html, `aria-label="Connect with ${bob.name}"`);
@@ -86,9 +72,9 @@ Deno.test("[pages] invite from a profile, accept on My network, remove: each wit
 
 Deno.test("[pages] refused network forms explain themselves with the right status and change nothing", async () => {
   await withTestApp(async (t) => {
-    const ada = await member(t, "Ada");
-    const bob = await member(t, "Bob");
-    const eve = await member(t, "Eve");
+    const ada = await joinAs(t, "Ada", "Net");
+    const bob = await joinAs(t, "Bob", "Net");
+    const eve = await joinAs(t, "Eve", "Net");
     await ada.v.submit(`/in/${bob.id}`, "/network/invite", { receiverId: bob.id, next: `/in/${bob.id}` });
     const twice = await ada.v.submit(`/in/${bob.id}`, "/network/invite", { receiverId: bob.id, next: `/in/${bob.id}` });
     assertEquals(twice.status, 409);
@@ -130,7 +116,7 @@ Deno.test("[pages] network pages need a session, page by page, and refuse forged
       const res = await anonymous.page(path);
       assertEquals([res.status, res.res.headers.get("location")], [303, `/login?next=${path}`]);
     }
-    const ada = await member(t, "Ada");
+    const ada = await joinAs(t, "Ada", "Net");
     assertEquals((await ada.v.page("/network/elsewhere")).status, 404);
     for (let i = 0; i < 22; i++) {
       const other = await t.app.store.createUser({

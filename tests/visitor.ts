@@ -1,6 +1,6 @@
 // A cookie-keeping client for page tests, like a browser with JavaScript off: plain form posts with the CSRF token
 // scraped from the page and cookies sent back.
-import { assert } from "../framework/testing/assert.ts";
+import { assert, assertEquals } from "../framework/testing/assert.ts";
 import type { TestApp } from "./testing.ts";
 
 /** A cookie-keeping client, like a browser with JavaScript off. */
@@ -51,4 +51,21 @@ export function csrfOf(html: string): string {
   const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
   assert(token, "the page has a CSRF field");
   return token;
+}
+
+let joined = 0;
+
+/** A member who joined through the form and is signed in, with a last name unique to this test run. */
+export async function joinAs(t: TestApp, firstName: string, family = "Lovelace") {
+  const v = new Visitor(t);
+  joined++;
+  const lastName = `${family}${joined}`;
+  const res = await v.submit("/register", "/register", {
+    firstName,
+    lastName,
+    email: `${family.toLowerCase()}${joined}.${crypto.randomUUID().slice(0, 8)}@example.com`,
+    password: "correct horse battery",
+  });
+  assertEquals(res.status, 303, res.html);
+  return { v, id: res.res.headers.get("location")!.replace("/in/", ""), name: `${firstName} ${lastName}` };
 }

@@ -576,6 +576,29 @@ test("a fan-out to hundreds of timelines is a few statements and repeats change 
   }
 });
 
+/** The tables' definitions as the server prints them (AUTO_INCREMENT counters aside), to compare before and after. */
+async function schemaOf(db: ReturnType<typeof openDatabase>, tables: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const table of tables) {
+    const [row] = await db.writer.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`);
+    out.push(row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, ""));
+  }
+  return out;
+}
+
+/**
+ * Runs `version` again as if a run had stopped after its last statement but before recording it: every statement
+ * runs a second time, and the tables must come out the same.
+ */
+async function assertRerunChangesNothing(db: ReturnType<typeof openDatabase>, version: string, tables: string[]) {
+  const before = await schemaOf(db, tables);
+  await db.writer.execute("DELETE FROM schema_migrations WHERE version = ?", [version]);
+  assertEquals(await migrate(db), [version]);
+  assertEquals(await schemaOf(db, tables), before, "running it again changed nothing");
+  assertEquals(await migrate(db), []);
+  return before;
+}
+
 // --- the network (migrations/003) ----------------------------------------------------------------------------------
 
 test("migration 003 runs again over itself, and only its 'already there' errors are forgiven", async () => {
@@ -583,21 +606,9 @@ test("migration 003 runs again over itself, and only its 'already there' errors 
   const db = openDatabase(database.url);
   try {
     await migrate(db);
-    const schema = async () => {
-      const out: string[] = [];
-      for (const table of ["users", "connections", "notifications"]) {
-        const [row] = await db.writer.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`);
-        out.push(row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, ""));
-      }
-      return out;
-    };
-    const before = await schema();
+    const tables = ["users", "connections", "notifications"];
+    const before = await assertRerunChangesNothing(db, "003_network", tables);
     assert(before[0].includes("ft_users_headline") && before[0].includes("ix_users_location"), before[0]);
-    // As if a run had stopped after its last statement but before recording the version: everything runs again.
-    await db.writer.execute("DELETE FROM schema_migrations WHERE version = '003_network'");
-    assertEquals(await migrate(db), ["003_network"]);
-    assertEquals(await schema(), before, "running it again changed nothing");
-    assertEquals(await migrate(db), []);
 
     await db.writer.session(async (conn) => {
       await applyStatement(conn, "CREATE INDEX ix_connections_sender_created ON connections (sender_id)");
@@ -607,7 +618,7 @@ test("migration 003 runs again over itself, and only its 'already there' errors 
       const table = await assertRejects(() => applyStatement(conn, "CREATE TABLE users (id INT)"));
       assert(/exists/.test(String(table)), String(table));
     });
-    assertEquals(await schema(), before);
+    assertEquals(await schemaOf(db, tables), before);
   } finally {
     await db.close();
     await database.drop();
@@ -761,22 +772,10 @@ test("migration 004 runs again over itself", async () => {
   const db = openDatabase(database.url);
   try {
     await migrate(db);
-    const schema = async () => {
-      const out: string[] = [];
-      for (const table of ["messages", "conversations", "ws_tickets"]) {
-        const [row] = await db.writer.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`);
-        out.push(row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, ""));
-      }
-      return out;
-    };
-    const before = await schema();
+    const before = await assertRerunChangesNothing(db, "004_messages", ["messages", "conversations", "ws_tickets"]);
     for (const key of ["uq_messages_sender_client", "ix_messages_pair", "ix_messages_unread"]) {
       assert(before[0].includes(key), before[0]);
     }
-    await db.writer.execute("DELETE FROM schema_migrations WHERE version = '004_messages'");
-    assertEquals(await migrate(db), ["004_messages"]);
-    assertEquals(await schema(), before, "running it again changed nothing");
-    assertEquals(await migrate(db), []);
   } finally {
     await db.close();
     await database.drop();
