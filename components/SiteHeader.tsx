@@ -33,6 +33,18 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread
         >
           Prok
         </a>
+        <form method="get" action="/search" role="search" class="order-last w-full sm:order-none sm:w-auto">
+          <label for="header-search" class="sr-only">Search people, posts and jobs</label>
+          <input
+            id="header-search"
+            name="q"
+            type="search"
+            placeholder="Search"
+            maxLength={100}
+            class="w-full rounded-md border border-gray-400 bg-gray-50 px-3 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-600 sm:w-48"
+          />
+        </form>
+        <a href="/jobs" class={LINK}>Jobs</a>
         {member && (
           <>
             <a href="/feed" class={LINK}>Feed</a>

@@ -2,6 +2,9 @@
 import type { AuthDeps, SecurityLog } from "./auth.ts";
 import { type Config, pubsubAdapter } from "./config.ts";
 import { type Pingable, type Probe, probeBackends } from "./health.ts";
+import { OutboxMailer } from "./mail/outbox.ts";
+import { SmtpMailer } from "./mail/smtp.ts";
+import type { Mailer } from "./mail/types.ts";
 import { PasswordHasher } from "./passwords.ts";
 import { BroadcastChannelPubSub } from "./pubsub/broadcast_channel.ts";
 import { MemoryPubSub } from "./pubsub/memory.ts";
@@ -10,9 +13,14 @@ import type { PubSub } from "./pubsub/types.ts";
 import { type Live, PubSubLive } from "./realtime/events.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { MessagesDeps } from "./messages.ts";
+import type { JobsDeps } from "./jobs.ts";
+import type { SearchDeps } from "./site_search.ts";
 import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { RedisRateLimiter } from "./ratelimit/redis.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
+import { BuiltinSearch } from "./search/builtin.ts";
+import { SearchIndexer } from "./search/indexer.ts";
+import type { SearchEngine } from "./search/types.ts";
 import { deriveKeys, type Keys, resolveSecret } from "./secrets.ts";
 import { KvStore } from "./store/kv/store.ts";
 import type { Store } from "./store/types.ts";
@@ -35,12 +43,22 @@ export interface App {
   /** This process's WebSockets. */
   hub: Hub;
   hasher: PasswordHasher;
+  /** SMTP when SMTP_URL is set, else the development outbox in `kv` (shown at /dev/mail). */
+  mail: Mailer;
+  /** Meilisearch when MEILI_URL is set, else the builtin engine (its index lives in `store`). */
+  search: SearchEngine;
+  /** Keeps `search` in line with the store: the search worker's reload-and-index, and its sweep (workers/mod.ts). */
+  searchIndexer: SearchIndexer;
   keys: Keys;
   tokens: TokenIssuer;
   log: SecurityLog;
   /** True from start until shutdown begins; readiness fails as soon as it turns false. */
   accepting: boolean;
 }
+
+/** JSON lines from the search indexer (an engine that went away, a sweep that caught up). */
+const searchLog = (fields: Record<string, unknown>) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "search", ...fields }));
 
 /** JSON lines for security events (sign-ins, refusals): never a password or a token. */
 const securityLog: SecurityLog = (event) =>
@@ -70,6 +88,14 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     openPubSub(config),
   ]);
   const log = options.log ?? securityLog;
+  const mail: Mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, kv, { origin: config.origin })
+    : new OutboxMailer(kv);
+  // Meilisearch is reached on first use, so an app whose Meilisearch is down still starts (and catches up later).
+  const search: SearchEngine = config.meiliUrl
+    ? new (await import("./search/meilisearch.ts")).MeilisearchSearch(config.meiliUrl, { apiKey: config.meiliApiKey })
+    : new BuiltinSearch(store);
+  const searchIndexer = new SearchIndexer({ store, engine: search, kv, log: searchLog });
   const live = new PubSubLive(pubsub, log);
   const hub = new Hub({
     store,
@@ -89,6 +115,9 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     live,
     hub,
     hasher: new PasswordHasher(keys.pepper, options.hashers),
+    mail,
+    search,
+    searchIndexer,
     keys,
     tokens: { issuer: config.origin ?? "prok", audience: "prok-api", key: keys.jwt },
     log,
@@ -118,6 +147,9 @@ export async function closeApp(app: App): Promise<void> {
   app.hasher.close();
   await app.limiter.close();
   await app.pubsub.close();
+  await app.mail.close();
+  await app.searchIndexer.close();
+  await app.search.close();
   if (app.store.kind !== "deno-kv") await app.store.close();
   app.kv.close();
 }
@@ -135,9 +167,13 @@ export function authDeps(app: App): AuthDeps {
 }
 
 /** What the domain services take (each names the part it needs): the store, the cursor key and the log. */
+export function searchDeps(app: App): SearchDeps {
+  return { store: app.store, search: app.search, cursorKey: app.keys.cursor };
+}
+
 export function domainDeps(
   app: App,
-): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps {
+): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps & JobsDeps {
   return { store: app.store, cursorKey: app.keys.cursor, log: app.log, live: app.live };
 }
 
@@ -158,7 +194,11 @@ export async function checkReadiness(app: App): Promise<Readiness> {
       ping: async () => void await Promise.all(redis.map((p) => p.ping())),
     });
   }
-  const checks = await probeBackends(app.config, adapters);
+  if (app.search.kind === "meilisearch") adapters.push({ name: "meilisearch", ping: () => app.search.ping() });
+  const mail: Pingable | undefined = app.mail.kind === "smtp"
+    ? { name: "smtp", ping: () => app.mail.ping() }
+    : undefined;
+  const checks = await probeBackends(adapters, mail);
   if (!app.accepting) checks.unshift({ name: "process", ok: false, error: "shutting down" });
   return { ready: checks.every((c) => c.ok), checks };
 }

@@ -1,5 +1,5 @@
-// Which adapter serves each port, and whether the configured backends answer. Open adapters answer for themselves;
-// backends whose adapters arrive in later issues (search, mail) are probed with a short-lived connection.
+// Which adapter serves each port, and whether the configured backends answer. Open adapters answer for themselves
+// (Meilisearch through the search engine's ping, in services/app.ts checkReadiness).
 import { type Config, pubsubAdapter, redact } from "./config.ts";
 import { BROADCAST_CHANNEL_NAME } from "./pubsub/broadcast_channel.ts";
 
@@ -24,12 +24,14 @@ export function describeAdapters(config: Config): PortAdapter[] {
       ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }
       : { port: "rate-limit", adapter: "memory" },
     describePubSub(config),
-    config.meiliUrl
-      ? { port: "search", adapter: "meilisearch", detail: config.meiliUrl }
-      : { port: "search", adapter: "builtin" },
+    config.meiliUrl ? { port: "search", adapter: "meilisearch", detail: redact(config.meiliUrl) } : {
+      port: "search",
+      adapter: "builtin",
+      detail: config.databaseUrl ? "FULLTEXT indexes of the MySQL store" : "postings in the Deno KV store",
+    },
     config.smtpUrl
       ? { port: "mail", adapter: "smtp", detail: redact(config.smtpUrl) }
-      : { port: "mail", adapter: "outbox", detail: `${config.dataDir}/outbox` },
+      : { port: "mail", adapter: "outbox", detail: `${kvPath} ["outbox"], shown at /dev/mail in development` },
   ];
 }
 
@@ -56,29 +58,6 @@ function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function probeMeili(url: string): Promise<void> {
-  const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  await res.body?.cancel();
-  if (!res.ok) throw new Error(`answered ${res.status}`);
-}
-
-async function probeSmtp(url: string): Promise<void> {
-  const u = new URL(url);
-  const secure = u.protocol === "smtps:";
-  const port = Number(u.port || (secure ? 465 : 587));
-  const conn = secure
-    ? await Deno.connectTls({ hostname: u.hostname, port })
-    : await Deno.connect({ hostname: u.hostname, port });
-  try {
-    const buf = new Uint8Array(512);
-    const n = await conn.read(buf);
-    const greeting = new TextDecoder().decode(buf.subarray(0, n ?? 0));
-    if (!greeting.startsWith("220")) throw new Error(`greeted with "${greeting.trim().slice(0, 60)}"`);
-  } finally {
-    conn.close();
-  }
-}
-
 async function run(name: string, check: () => Promise<void>): Promise<Probe> {
   try {
     await withTimeout(name, check());
@@ -93,10 +72,12 @@ export interface Pingable {
   ping(): Promise<void>;
 }
 
-/** Checks every configured backend at once: the open adapters answer for themselves, the rest are probed here. */
-export function probeBackends(config: Config, adapters: Pingable[]): Promise<Probe[]> {
+/**
+ * Checks every configured backend at once, each through its open adapter. The mailer (SMTP only: it connects, is
+ * greeted and signs in) is listed last.
+ */
+export function probeBackends(adapters: Pingable[], mail?: Pingable): Promise<Probe[]> {
   const probes = adapters.map((a) => run(a.name, () => a.ping()));
-  if (config.meiliUrl) probes.push(run("meilisearch", () => probeMeili(config.meiliUrl!)));
-  if (config.smtpUrl) probes.push(run("smtp", () => probeSmtp(config.smtpUrl!)));
+  if (mail) probes.push(run(mail.name, () => mail.ping()));
   return Promise.all(probes);
 }

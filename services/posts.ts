@@ -43,6 +43,11 @@ export async function createPost(
   return { post, author: caller };
 }
 
+/** The posts among `ids` that still exist with their authors, in the order of `ids` (search hits). */
+export async function getPostsView(store: Store, ids: string[]): Promise<PostView[]> {
+  return await withAuthors(store, await store.getPosts(ids));
+}
+
 export async function getPostView(deps: Pick<PostsDeps, "store">, id: string): Promise<PostView> {
   const post = await deps.store.getPost(id);
   const [view] = post ? await withAuthors(deps.store, [post]) : [];

@@ -2,6 +2,7 @@
 // or an admin edits or deletes it.
 import { type Relation, relationTo } from "./connections.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { type JobsDeps, type JobView, listJobs, mayPostJobs } from "./jobs.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Live } from "./realtime/events.ts";
 import type { Store, User, UserPatch } from "./store/types.ts";
@@ -34,6 +35,17 @@ export async function viewMember(
 ): Promise<{ user: User; relation: Relation }> {
   const user = await getMember(deps, id);
   return { user, relation: await relationTo(deps.store, caller, user) };
+}
+
+/** What a profile page shows: the member, how they relate to the caller, and the jobs a recruiter posted. */
+export async function profilePage(
+  deps: UsersDeps & JobsDeps,
+  caller: User,
+  id: string,
+): Promise<{ user: User; relation: Relation; jobs: JobView[] }> {
+  const view = await viewMember(deps, caller, id);
+  const jobs = mayPostJobs(view.user) ? (await listJobs(deps, { posterId: view.user.id, limit: 10 })).items : [];
+  return { ...view, jobs };
 }
 
 /** Newest members first; `q` filters by name or headline. */

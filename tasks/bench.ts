@@ -2,6 +2,11 @@
 // measured in the same run, checked against the performance budgets in QUALITY.md. Exits 1 if a budget fails.
 //
 //   deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]
+//                   [--feed [--feed-database-url mysql://…]]
+//                   [--realtime [--realtime-database-url mysql://…] [--soak-minutes 10] [--soak-rate N]]
+//
+// --realtime adds WebSocket deliveries across two instances joined by Redis (REDIS_URL, else redis://127.0.0.1:6379),
+// the memory of 10,000 idle sockets, and a soak that checks nothing is lost or duplicated (tasks/bench/realtime.ts).
 //
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
@@ -11,6 +16,9 @@ import { logOffset, type ServerTime, serverTimeSince } from "./bench/server_time
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
 import { measurePage, type PageWeight } from "./bench/page.ts";
 import { freePort, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
+import { realtimeBench, type RealtimeResult } from "./bench/realtime.ts";
+import { realtimeChecks, realtimeReport } from "./bench/realtime_report.ts";
+import { type Check, fmt, table } from "./bench/report.ts";
 
 /** What the bench loads, one line each; `page: true` applies the server-rendered page budgets. */
 interface Target {
@@ -57,11 +65,20 @@ interface Options {
   feed: boolean;
   /** The seeded MySQL database for the feed (else a Deno KV network is seeded for the run). */
   feedDatabaseUrl?: string;
+  /** Also measure WebSocket deliveries, idle sockets and a soak. */
+  realtime: boolean;
+  /** The MySQL database the real-time instances share (else one Deno KV file). */
+  realtimeDatabaseUrl?: string;
+  /** Minutes of soak (0: none). */
+  soakMinutes: number;
+  /** Deliveries per second during the soak (default: half the highest sustained rate). */
+  soakRate?: number;
 }
 
 const USAGE =
   "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]\n" +
-  "                       [--feed [--feed-database-url mysql://…/seeded_db]]";
+  "                       [--feed [--feed-database-url mysql://…/seeded_db]]\n" +
+  "                       [--realtime [--realtime-database-url mysql://…/db] [--soak-minutes 10] [--soak-rate N]]";
 
 function fail(message: string): never {
   console.error(message);
@@ -82,18 +99,28 @@ function count(flag: string, value: string, max: number): number {
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { durationS: 10, warmupS: 2, connections: 32, threads: 1, json: false, feed: false };
+  const options: Options = {
+    durationS: 10,
+    warmupS: 2,
+    connections: 32,
+    threads: 1,
+    json: false,
+    feed: false,
+    realtime: false,
+    soakMinutes: 10,
+  };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    if (flag === "--json" || flag === "--feed") {
-      options[flag === "--json" ? "json" : "feed"] = true;
+    if (flag === "--json" || flag === "--feed" || flag === "--realtime") {
+      options[flag === "--json" ? "json" : flag === "--feed" ? "feed" : "realtime"] = true;
       continue;
     }
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       Deno.exit(0);
     }
-    if (!["--duration", "--warmup", "--connections", "--threads", "--tool", "--feed-database-url"].includes(flag)) {
+    const valued = ["--duration", "--warmup", "--connections", "--threads", "--tool", "--feed-database-url"];
+    if (![...valued, "--realtime-database-url", "--soak-minutes", "--soak-rate"].includes(flag)) {
       fail(`unknown option ${args[i]}\n${USAGE}`);
     }
     const value = inline ?? args[++i];
@@ -106,6 +133,16 @@ function parseOptions(args: string[]): Options {
       if (!/^(mysql|mariadb):\/\//.test(value)) fail(`--feed-database-url must be a mysql:// URL\n${USAGE}`);
       options.feedDatabaseUrl = value;
       options.feed = true;
+    } else if (flag === "--realtime-database-url") {
+      if (!/^(mysql|mariadb):\/\//.test(value)) fail(`--realtime-database-url must be a mysql:// URL\n${USAGE}`);
+      options.realtimeDatabaseUrl = value;
+      options.realtime = true;
+    } else if (flag === "--soak-minutes") {
+      options.soakMinutes = value === "0" ? 0 : count("soak-minutes", value, 120);
+      options.realtime = true;
+    } else if (flag === "--soak-rate") {
+      options.soakRate = count("soak-rate", value, 100_000);
+      options.realtime = true;
     } else if (flag === "--tool" && (value === "wrk" || value === "autocannon")) options.tool = value;
     else fail(`--tool must be wrk or autocannon (got ${value})\n${USAGE}`);
   }
@@ -120,12 +157,6 @@ interface Measured {
   ratio: number;
 }
 
-interface Check {
-  what: string;
-  value: string;
-  pass: boolean;
-}
-
 function randomSecret(): string {
   // 36 random bytes are 48 base64 characters.
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(36))));
@@ -137,20 +168,6 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
     if (UNSET.includes(name) || name.startsWith("PROK_") || name === "PORT") delete env[name];
   }
   return { ...env, ...extra };
-}
-
-const fmt = {
-  int: (n: number) => Math.round(n).toLocaleString("en-US"),
-  ms: (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0)} ms`,
-  pct: (n: number) => `${(n * 100).toFixed(n < 0.1 ? 2 : 1)}%`,
-};
-
-function table(rows: string[][], rightAligned: number[]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) =>
-    r.map((cell, c) => rightAligned.includes(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])).join("  ")
-      .trimEnd()
-  ).join("\n");
 }
 
 async function main(): Promise<number> {
@@ -344,7 +361,24 @@ async function main(): Promise<number> {
     }
   }
 
-  // 4. Report.
+  // 4. Real-time (--realtime): WebSocket deliveries across two instances joined by Redis, idle sockets, a soak.
+  let realtime: RealtimeResult | null = null;
+  if (options.realtime) {
+    realtime = await realtimeBench({
+      root: ROOT,
+      secret: randomSecret(),
+      env: childEnv,
+      redisUrl: Deno.env.get("REDIS_URL") || "redis://127.0.0.1:6379",
+      databaseUrl: options.realtimeDatabaseUrl,
+      stepS: options.durationS,
+      warmupS: options.warmupS,
+      soakMinutes: options.soakMinutes,
+      soakRate: options.soakRate,
+      progress,
+    });
+  }
+
+  // 5. Report.
   const all: Measured[] = [{ name: "hello baseline", path: "/", result: baseline, ratio: 1 }, ...measured];
   const checks: Check[] = [];
   for (const m of all) {
@@ -510,6 +544,12 @@ async function main(): Promise<number> {
         `p99 ${fmt.ms(degree.p99)}; suggestions (20) p50 ${fmt.ms(suggestions.p50)}, p99 ${fmt.ms(suggestions.p99)}`,
     );
   }
+  if (realtime) {
+    checks.push(...realtimeChecks(realtime));
+    say("");
+    say(realtimeReport(realtime));
+    say("");
+  }
   say('Budgets (QUALITY.md "Performance budgets")');
   say(table(checks.map((c) => [c.pass ? "PASS" : "FAIL", c.what, c.value]), [2]));
   const failed = checks.filter((c) => !c.pass).length;
@@ -539,6 +579,7 @@ async function main(): Promise<number> {
           myNetwork: feed.network,
           coldLoads: feed.cold,
         },
+        realtime,
         budgets: checks,
         pass: failed === 0,
       },

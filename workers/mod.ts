@@ -1,8 +1,22 @@
 import type { App } from "../services/app.ts";
+import { emailWorkers, mailOrigin } from "./email.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
+import { searchWorkers } from "./search.ts";
 
-/** The queue's consumers; the search indexer and the mailer join them in later issues. */
+/** What the email workers log (a mail refused for good): JSON lines, like the runner's log in main.ts. */
+const workerLog = (fields: Record<string, unknown>) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "worker", ...fields }));
+
+/**
+ * The queue's consumers. Called once, when the workers start: it also starts the search indexer's sweep (records an
+ * unavailable search engine could not take yet), which closeApp stops.
+ */
 export function appWorkers(app: App): Worker[] {
-  return [...fanoutWorkers(app.store)];
+  app.searchIndexer.startSweeping();
+  return [
+    ...fanoutWorkers(app.store),
+    ...emailWorkers({ store: app.store, mail: app.mail, origin: mailOrigin(app.config), log: workerLog }),
+    ...searchWorkers(app.searchIndexer),
+  ];
 }

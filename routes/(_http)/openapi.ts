@@ -4,6 +4,9 @@ import {
   connectionAnswer,
   connectionBody,
   connectionsQuery,
+  jobBody,
+  jobPatch,
+  jobsQuery,
   loginBody,
   messageBody,
   messagesQuery,
@@ -16,6 +19,7 @@ import {
   profilePatch,
   refreshBody,
   registerBody,
+  searchQuery,
   suggestionsQuery,
   usersQuery,
 } from "./schemas.ts";
@@ -232,6 +236,53 @@ const OPERATIONS: Operation[] = [
     auth: true,
     responses: { 201: "Ticket", 401: "Problem" },
   },
+  {
+    method: "get",
+    path: "/api/jobs",
+    summary: "Jobs, newest first, filtered (public)",
+    auth: false,
+    query: jobsQuery,
+    responses: { 200: "JobPage", 422: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/jobs",
+    summary: "Post a job (recruiters and admins)",
+    auth: true,
+    body: jobBody,
+    idempotent: true,
+    responses: { 201: "Job", 401: "Problem", 403: "Problem", 422: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/jobs/{id}",
+    summary: "A job (public)",
+    auth: false,
+    responses: { 200: "Job", 404: "Problem" },
+  },
+  {
+    method: "put",
+    path: "/api/jobs/{id}",
+    summary: "Edit a job (its poster or an admin)",
+    auth: true,
+    body: jobPatch,
+    responses: { 200: "Job", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "delete",
+    path: "/api/jobs/{id}",
+    summary: "Delete a job (its poster or an admin)",
+    auth: true,
+    responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/search",
+    summary: "Search people or posts (members) or jobs (anyone), best matches first",
+    auth: false,
+    query: searchQuery,
+    responses: { 200: "SearchPage", 401: "Problem", 422: "Problem", 503: "Problem" },
+  },
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -408,6 +459,61 @@ export function openApiDocument(): unknown {
             },
             page("Message"),
           ],
+        },
+        Job: {
+          type: "object",
+          required: [
+            "id",
+            "company",
+            "title",
+            "description",
+            "location",
+            "salaryRange",
+            "jobType",
+            "createdAt",
+            "updatedAt",
+          ],
+          properties: {
+            id: str,
+            company: ref("UserSummary"),
+            title: str,
+            description: str,
+            location: str,
+            salaryRange: nullableStr,
+            jobType: { enum: ["full-time", "part-time", "contract", "internship"] },
+            createdAt: dateTime,
+            updatedAt: dateTime,
+          },
+        },
+        JobPage: page("Job"),
+        SearchPage: {
+          type: "object",
+          required: ["items", "nextCursor"],
+          properties: {
+            items: {
+              type: "array",
+              items: {
+                oneOf: [
+                  {
+                    type: "object",
+                    required: ["type", "user"],
+                    properties: { type: { const: "people" }, user: ref("UserSummary") },
+                  },
+                  {
+                    type: "object",
+                    required: ["type", "post"],
+                    properties: { type: { const: "posts" }, post: ref("Post") },
+                  },
+                  {
+                    type: "object",
+                    required: ["type", "job"],
+                    properties: { type: { const: "jobs" }, job: ref("Job") },
+                  },
+                ],
+              },
+            },
+            nextCursor: nullableStr,
+          },
         },
         Ticket: {
           type: "object",

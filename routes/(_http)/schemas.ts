@@ -118,3 +118,40 @@ export const messageBody = z.strictObject({
 export const messagesQuery = z.strictObject({ with: idParam.optional(), ...pageQuery });
 
 export const messagesReadBody = z.strictObject({ with: idParam });
+
+export const jobTypes = ["full-time", "part-time", "contract", "internship"] as const;
+const jobType = z.enum(jobTypes, { error: "must be full-time, part-time, contract or internship" });
+const jobFields = {
+  title: text(1, 255).refine((s) => s.trim() !== "", "must not be blank"),
+  description: text(1, 10_000, { multiline: true }).refine((s) => s.trim() !== "", "must not be blank"),
+  location: text(0, 255),
+  salaryRange: text(0, 100).nullable(),
+  jobType,
+};
+
+export const jobBody = z.strictObject({
+  ...jobFields,
+  location: jobFields.location.optional(),
+  salaryRange: jobFields.salaryRange.optional(),
+});
+
+export const jobPatch = z.strictObject({
+  title: jobFields.title.optional(),
+  description: jobFields.description.optional(),
+  location: jobFields.location.optional(),
+  salaryRange: jobFields.salaryRange.optional(),
+  jobType: jobType.optional(),
+});
+
+export const jobsQuery = z.strictObject({
+  q: text(0, 100).optional(),
+  location: text(0, 255).optional(),
+  jobType: jobType.optional(),
+  ...pageQuery,
+});
+
+export const searchQuery = z.strictObject({
+  q: text(1, 100).refine((s) => s.trim() !== "", "must not be blank"),
+  type: z.enum(["people", "posts", "jobs"], { error: "must be people, posts or jobs" }).default("people"),
+  ...pageQuery,
+});

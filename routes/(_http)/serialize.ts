@@ -1,7 +1,9 @@
 // Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
 import type { ConnectionView, Relation } from "../../services/connections.ts";
+import type { JobView } from "../../services/jobs.ts";
 import type { NotificationView } from "../../services/notifications.ts";
 import type { PostView } from "../../services/posts.ts";
+import type { SearchResult } from "../../services/site_search.ts";
 import type { Suggestion } from "../../services/suggestions.ts";
 import type { User } from "../../services/store/types.ts";
 
@@ -76,4 +78,25 @@ export function postJson({ post, author }: PostView) {
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
   };
+}
+
+export function jobJson({ job, poster }: JobView) {
+  return {
+    id: job.id,
+    company: userSummary(poster),
+    title: job.title,
+    description: job.description,
+    location: job.location,
+    salaryRange: job.salaryRange,
+    jobType: job.jobType,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}
+
+/** A search hit: its type and the resource in the shape the rest of the API uses. */
+export function hitJson(hit: SearchResult) {
+  if (hit.type === "people") return { type: hit.type, user: userSummary(hit.user) };
+  if (hit.type === "posts") return { type: hit.type, post: postJson(hit.post) };
+  return { type: hit.type, job: jobJson(hit.job) };
 }

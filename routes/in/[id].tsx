@@ -4,7 +4,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import type { Relation } from "../../services/connections.ts";
-import { viewMember } from "../../services/users.ts";
+import { profilePage } from "../../services/users.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConnectionActions, type RelationState } from "../../components/ConnectionActions.tsx";
 import { FOCUS, Notice } from "../../components/forms.tsx";
@@ -12,6 +12,9 @@ import { takeFlash } from "../(_http)/flash.ts";
 import { profilePath, seeOther, withNext } from "../(_http)/forms.ts";
 import { idParam } from "../(_http)/schemas.ts";
 import { csrfToken } from "../(_http)/session.ts";
+import { jobJson } from "../(_http)/serialize.ts";
+import { type JobCard, JobList } from "../../components/JobPages.tsx";
+import { mayPostJobs } from "../../services/jobs.ts";
 
 interface Profile {
   id: string;
@@ -28,6 +31,8 @@ interface Profile {
   relation: RelationState;
   csrf: string;
   flash: string | null;
+  jobs: JobCard[];
+  recruiter: boolean;
 }
 
 function relationState(relation: Relation, callerId: string): RelationState {
@@ -48,12 +53,12 @@ export const handler: Handlers<Profile, AppState> = {
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
     let view;
     try {
-      view = await viewMember(domainDeps(ctx.state.app), caller.user, id);
+      view = await profilePage(domainDeps(ctx.state.app), caller.user, id);
     } catch (err) {
       if (err instanceof NotFoundError) return ctx.renderNotFound();
       throw err;
     }
-    const { user, relation } = view;
+    const { user, relation, jobs } = view;
     return ctx.render({
       id: user.id,
       firstName: user.firstName,
@@ -69,6 +74,8 @@ export const handler: Handlers<Profile, AppState> = {
       relation: relationState(relation, caller.user.id),
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
       flash: await takeFlash(req, ctx),
+      jobs: jobs.map(jobJson),
+      recruiter: mayPostJobs(user),
     }, { headers: { "cache-control": "private, no-store" } });
   },
 };
@@ -118,6 +125,12 @@ export default function ProfilePage({ data: p }: PageProps<Profile>) {
           )}
           {!p.own && <ConnectionActions csrf={p.csrf} memberId={p.id} name={name} state={p.relation} />}
         </div>
+        {p.recruiter && (
+          <section aria-labelledby="jobs-posted" class="mt-8">
+            <h2 id="jobs-posted" class="text-xl font-semibold text-gray-900">Jobs posted</h2>
+            <JobList jobs={p.jobs} empty={`${p.firstName} has no open jobs right now.`} level={3} />
+          </section>
+        )}
         {p.bio && (
           <section aria-labelledby="about" class="mt-8">
             <h2 id="about" class="text-xl font-semibold text-gray-900">About</h2>

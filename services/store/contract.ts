@@ -2,8 +2,10 @@
 // storeContract() with a factory that opens an empty, private store.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
+import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { networkContract } from "./contract_network.ts";
+import { searchContract } from "./contract_search.ts";
 import type { DomainEvent, NewUser, Store, User } from "./types.ts";
 
 export interface OpenedStore {
@@ -26,7 +28,9 @@ export function newUser(n: number, extra: Partial<NewUser> = {}): NewUser {
 }
 
 /** Collects the events the store delivers to its queue. */
-function listen(store: Store): { events: DomainEvent[]; waitFor(type: string, id: string): Promise<DomainEvent> } {
+export function listen(
+  store: Store,
+): { events: DomainEvent[]; waitFor(type: string, id: string): Promise<DomainEvent> } {
   const events: DomainEvent[] = [];
   store.queue.listenQueue((msg) => {
     events.push(msg as DomainEvent);
@@ -631,4 +635,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
 
   networkContract(test);
   messagesContract(test);
+  jobsContract(test);
+  searchContract(test);
 }

@@ -6,7 +6,9 @@
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ContractTest, later, newUser, UNICODE } from "./contract.ts";
-import type { Message, MessagePosition, Notification, Store, TicketGrant, User } from "./types.ts";
+import { MESSAGE_CREATED_DELAY_MS } from "./events.ts";
+import { spyOnQueue } from "./queue_spy.ts";
+import type { DomainEvent, Message, MessagePosition, Notification, Store, TicketGrant, User } from "./types.ts";
 
 /** Ids this store could never have issued, in two shapes (a KV store rejects the first, MySQL the second). */
 const UNKNOWN = ["missing", "999999999"];
@@ -417,5 +419,37 @@ export function messagesContract(test: ContractTest) {
     assertEquals(await store.listMessagesAfter(b.id, null, 100), [bc, cb], "others' conversations are untouched");
     assertEquals(await store.listMessagesAfter(a.id, null, 100), []);
     assertEquals(await notifications(store, a.id), []);
+  });
+
+  test("a new message commits message.created with both members, held back 15 minutes; a clientId replay none", async (store) => {
+    const spy = spyOnQueue(store.queue);
+    const delivered: DomainEvent[] = [];
+    store.queue.listenQueue((msg) => void delivered.push(msg as DomainEvent));
+    try {
+      const [a, b] = await users(store, 2);
+      const first = await send(store, a, b, "first", "client-1");
+      const replay = await store.createMessage({
+        senderId: a.id,
+        receiverId: b.id,
+        content: "first",
+        clientId: "client-1",
+      });
+      assertEquals([replay.created, replay.message.id], [false, first.id]);
+      const second = await send(store, b, a, `back ${UNICODE}`);
+      const expected: [Message, string[]][] = [[first, [a.id, b.id]], [second, [b.id, a.id]]];
+      for (const [m, members] of expected) {
+        const { event, options } = await spy.waitFor("message.created", m.id);
+        assertEquals(event.members, members);
+        // Counted from the commit: the KV adapter enqueues at once, the MySQL relay within about a second.
+        const delay = options?.delay ?? 0;
+        assert(delay > MESSAGE_CREATED_DELAY_MS - 60_000 && delay <= MESSAGE_CREATED_DELAY_MS, `delay ${delay}`);
+      }
+      await later(1_100);
+      assertEquals(spy.of("message.created").map((e) => e.event.id), [first.id, second.id], "the replay added none");
+      assertEquals(delivered.filter((e) => e.type === "message.created"), [], "not delivered yet");
+      assert(delivered.some((e) => e.type === "user.created"), "the queue delivers undelayed events meanwhile");
+    } finally {
+      spy.restore();
+    }
   });
 }

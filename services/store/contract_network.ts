@@ -5,7 +5,16 @@
 // the same millisecond and increasing ids, on both adapters, so "newest first" is the reverse of creation order.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
 import { type ContractTest, later, newUser, UNICODE } from "./contract.ts";
-import type { Connection, ConnectionsQuery, Notification, NotificationPosition, Store, User } from "./types.ts";
+import { spyOnQueue } from "./queue_spy.ts";
+import type {
+  Connection,
+  ConnectionsQuery,
+  DomainEvent,
+  Notification,
+  NotificationPosition,
+  Store,
+  User,
+} from "./types.ts";
 
 /** Ids this store could never have issued, in two shapes (a KV store rejects the first, MySQL the second). */
 const UNKNOWN = ["missing", "999999999"];
@@ -511,5 +520,32 @@ export function networkContract(test: ContractTest) {
     assertEquals(await store.countUnreadNotifications(x.id, 10), 0);
     assertEquals(await notifications(store, z.id), []);
     assertEquals((await notifications(store, y.id)).map((n) => n.subjectId), [wy.id]);
+  });
+
+  test("an invitation commits connection.invited with both members, delivered at once; imports and conflicts none", async (store) => {
+    const spy = spyOnQueue(store.queue);
+    const delivered: DomainEvent[] = [];
+    store.queue.listenQueue((msg) => void delivered.push(msg as DomainEvent));
+    try {
+      const [a, b, c, d] = await users(store, 4);
+      const ab = await invite(store, a, b, `Hello ${UNICODE}`);
+      const { event, options } = await spy.waitFor("connection.invited", ab.id);
+      assertEquals([event.id, event.members], [ab.id, [a.id, b.id]]);
+      assertEquals(options?.delay, undefined, "no delay");
+      const deadline = Date.now() + 10_000;
+      while (!delivered.some((e) => e.eventId === event.eventId)) {
+        assert(Date.now() < deadline, "the queue delivers connection.invited");
+        await later(20);
+      }
+      const refused = await Promise.allSettled([invite(store, b, a), invite(store, a, b)]);
+      assertEquals(refused.map((r) => r.status), ["rejected", "rejected"]);
+      await store.setConnectionStatus(ab.id, "accepted");
+      await store.importConnections([{ senderId: c.id, receiverId: d.id, createdAt: new Date() }]);
+      // The MySQL outbox relay runs at least once a second, so a stray outbox row would have arrived by now.
+      await later(1_100);
+      assertEquals(spy.of("connection.invited").map((e) => e.event.id), [ab.id]);
+    } finally {
+      spy.restore();
+    }
   });
 }

@@ -12,8 +12,36 @@ export function newEvent(type: DomainEvent["type"], id: string, at = new Date(),
 /** Waits between delivery attempts of a failing event (Deno KV allows five): 1 s, 10 s, 1 min, 10 min, 1 h. */
 export const RETRY_SCHEDULE_MS = [1_000, 10_000, 60_000, 600_000, 3_600_000];
 
-export function enqueueOptions(event: DomainEvent): { backoffSchedule: number[]; keysIfUndelivered: Deno.KvKey[] } {
-  return { backoffSchedule: RETRY_SCHEDULE_MS, keysIfUndelivered: [["dead_letters", event.eventId]] };
+/** How long after a message its `message.created` reaches the workers: the unread-messages email waits this long. */
+export const MESSAGE_CREATED_DELAY_MS = 15 * 60 * 1000;
+
+/** Events the queue holds back, by type: delivered this long after the event's `at`, not at once. */
+const DELAYS: Partial<Record<DomainEvent["type"], number>> = { "message.created": MESSAGE_CREATED_DELAY_MS };
+
+export interface EnqueueOptions {
+  backoffSchedule: number[];
+  keysIfUndelivered: Deno.KvKey[];
+  /** Milliseconds before the first delivery (absent: at once). */
+  delay?: number;
+}
+
+/**
+ * How `event` rides the queue. A delayed type waits its delay counted from the event's `at`, not from `now`: the
+ * MySQL relay enqueues an event a moment (or, after an outage, much) later than its commit, and the wait is about
+ * the commit. It never waits longer than the delay, and never less than zero.
+ */
+export function enqueueOptions(event: DomainEvent, now: number = Date.now()): EnqueueOptions {
+  const options: EnqueueOptions = {
+    backoffSchedule: RETRY_SCHEDULE_MS,
+    keysIfUndelivered: [["dead_letters", event.eventId]],
+  };
+  const wait = DELAYS[event.type];
+  if (wait !== undefined) {
+    const at = Date.parse(event.at);
+    const left = Number.isNaN(at) ? wait : at + wait - now;
+    options.delay = Math.max(0, Math.min(wait, left));
+  }
+  return options;
 }
 
 export function isDomainEvent(value: unknown): value is DomainEvent {

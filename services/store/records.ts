@@ -1,5 +1,5 @@
 // Record shapes shared by every adapter, so the defaults of a new record are decided once.
-import type { NewUser, User } from "./types.ts";
+import type { Job, NewJob, NewUser, User } from "./types.ts";
 
 /** A new member's record without its id (each adapter makes ids its own way). */
 export function newUserRecord(input: NewUser, at: Date): Omit<User, "id"> {
@@ -13,6 +13,20 @@ export function newUserRecord(input: NewUser, at: Date): Omit<User, "id"> {
     location: input.location ?? "",
     profilePictureUrl: input.profilePictureUrl ?? null,
     role: input.role,
+    createdAt: at,
+    updatedAt: new Date(at),
+  };
+}
+
+/** A new job's record without its id: location "" and salaryRange null when not given, updatedAt = createdAt. */
+export function newJobRecord(input: NewJob, at: Date): Omit<Job, "id"> {
+  return {
+    posterId: input.posterId,
+    title: input.title,
+    description: input.description,
+    location: input.location ?? "",
+    salaryRange: input.salaryRange ?? null,
+    jobType: input.jobType,
     createdAt: at,
     updatedAt: new Date(at),
   };

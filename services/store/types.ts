@@ -89,8 +89,13 @@ export interface DomainEvent {
     | "post.created"
     | "post.updated"
     | "post.deleted"
+    | "connection.invited"
     | "connection.accepted"
-    | "connection.removed";
+    | "connection.removed"
+    | "message.created"
+    | "job.created"
+    | "job.updated"
+    | "job.deleted";
   /** The id of the record the event is about. */
   id: string;
   /**
@@ -244,6 +249,72 @@ export interface Conversation {
   unreadCount: number;
 }
 
+export type JobType = "full-time" | "part-time" | "contract" | "internship";
+
+export interface Job {
+  id: string;
+  /** The recruiter (or admin) who posted it: API.md's `company`. */
+  posterId: string;
+  /** 1..255 characters. */
+  title: string;
+  /** 1..10,000 characters. */
+  description: string;
+  /** 0..255 characters; "" when not given. */
+  location: string;
+  salaryRange: string | null;
+  jobType: JobType;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewJob {
+  posterId: string;
+  title: string;
+  description: string;
+  location?: string;
+  salaryRange?: string | null;
+  jobType: JobType;
+}
+
+export type JobPatch = Partial<Pick<Job, "title" | "description" | "location" | "salaryRange" | "jobType">>;
+
+export type JobPosition = Position;
+
+export interface JobsQuery {
+  /** Every word (case-insensitive, whole words or their beginnings) appears in the title, description or location. */
+  q?: string;
+  /** Case-insensitive substring of the location. */
+  location?: string;
+  jobType?: JobType;
+  /** One poster's jobs ("Jobs posted" on a recruiter's profile). */
+  posterId?: string;
+  limit: number;
+  after?: JobPosition;
+}
+
+export interface JobsPage {
+  items: Job[];
+  next: JobPosition | null;
+}
+
+export type SearchType = "people" | "posts" | "jobs";
+
+/** A record as the built-in index keeps it: its words, weighted by the field they come from. */
+export interface SearchDocument {
+  type: SearchType;
+  id: string;
+  /** Distinct index words with their weight (e.g. 3 for a name or title word, 2 headline or location, 1 body). */
+  words: { word: string; weight: number }[];
+  /** Newer records rank first among equal matches. */
+  createdAt: Date;
+}
+
+export interface SearchHit {
+  id: string;
+  /** Sum of the weights of the matched query words (a prefix match of the last query word counts too). */
+  score: number;
+}
+
 /** What a WebSocket ticket stands for: the session it was issued in. */
 export interface TicketGrant {
   userId: string;
@@ -339,8 +410,9 @@ export interface Store {
 
   /**
    * Sends an invitation (pending) and, in the same commit, the receiver's `invitation:received` notification
-   * (subject: the connection). ConflictError when a pending or accepted connection already joins the two members in
-   * either direction, even when two invitations race; NotFoundError when either member does not exist.
+   * (subject: the connection) and `connection.invited` (members: sender, receiver). ConflictError when a pending or
+   * accepted connection already joins the two members in either direction, even when two invitations race;
+   * NotFoundError when either member does not exist.
    */
   createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection>;
   getConnection(id: string): Promise<Connection | null>;
@@ -383,8 +455,9 @@ export interface Store {
   /**
    * Stores a message and, in the same commit, updates both members' conversation and the receiver's unread
    * `message:received` notification from this sender (one per sender while unread: its subject and time move to the
-   * newest message). With a `clientId` the sender already used, nothing is written
-   * and the first message is returned with `created: false`, even when the two sends race. NotFoundError when either
+   * newest message), and commits `message.created` (members: sender, receiver; the queue delivers it 15 minutes
+   * later, see enqueueOptions). With a `clientId` the sender already used, nothing is written (no event either) and
+   * the first message is returned with `created: false`, even when the two sends race. NotFoundError when either
    * member does not exist. Whether the two may message each other is the caller's rule, not the store's.
    */
   createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }>;
@@ -403,6 +476,33 @@ export interface Store {
    * them; answers how many messages changed.
    */
   markConversationRead(memberId: string, otherId: string): Promise<number>;
+
+  /** Publishes a job; NotFoundError when the poster does not exist. Commits `job.created`. */
+  createJob(input: NewJob): Promise<Job>;
+  getJob(id: string): Promise<Job | null>;
+  /** The jobs that exist among `ids`, in the order of `ids`. */
+  getJobs(ids: string[]): Promise<Job[]>;
+  /** Commits `job.updated`; null when the job does not exist. */
+  updateJob(id: string, patch: JobPatch): Promise<Job | null>;
+  /** Commits `job.deleted` (with the poster in `members`); false when there was none. */
+  deleteJob(id: string): Promise<boolean>;
+  /** Newest first, keyset-paginated, filtered; the cost of a page does not grow with the number of jobs unfiltered. */
+  listJobs(query: JobsQuery): Promise<JobsPage>;
+
+  /**
+   * The built-in search index, kept in the primary store so every instance sees the same one. Writing a document
+   * replaces what was indexed for it before; both are idempotent. MySQL may serve these from FULLTEXT indexes on the
+   * records themselves (then writes are no-ops that the contract still checks through `searchIndex`).
+   */
+  indexDocuments(docs: SearchDocument[]): Promise<void>;
+  removeDocuments(type: SearchType, ids: string[]): Promise<void>;
+  /** Drops a type's whole index (before a rebuild). */
+  clearIndex(type: SearchType): Promise<void>;
+  /**
+   * Ranked matches of `words` (already normalised by services/store/words.ts): documents matching more and
+   * heavier words first, then newer; the last word also matches as a prefix. At most `limit`, after `offset`.
+   */
+  searchIndex(type: SearchType, words: string[], query: { limit: number; offset: number }): Promise<SearchHit[]>;
 
   /** Keeps a single-use WebSocket ticket (by the hash of its secret) until `ttlMs` from now. */
   saveTicket(hash: string, grant: TicketGrant, ttlMs: number): Promise<void>;

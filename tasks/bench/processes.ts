@@ -124,3 +124,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     `${options.name} did not answer GET ${options.readyPath} within ${timeoutMs / 1000} s:\n${server.stderrTail()}`,
   );
 }
+
+/**
+ * The command run through `sh` with its soft open-files limit raised to the hard one first (each socket is a file:
+ * 10,000 of them need more than the usual soft limit of 1,024). The pid stays the command's: `sh` execs it.
+ */
+export function fileLimitWrapped(args: string[]): string[] {
+  return ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', "sh", ...args];
+}

@@ -36,9 +36,10 @@ function newNotification(userId: string, type: NotificationType, actorId: string
  * deletes them), moves the listing keys with the status, claims the pair under a versionstamp-null check when the
  * connection starts holding it and releases it when it stops (rejected or deleted), sets or deletes the two
  * `connected` keys as it becomes or stops being accepted, and, unless it is a bulk import, writes the receiver's
- * notification of a new invitation or the sender's of its acceptance and enqueues `connection.accepted` or
- * `connection.removed` with the two members. A deletion deletes `options.notifications`. The caller checks the
- * record's versionstamp, which also keeps `options.notifications` current: only writes of the record add to them.
+ * notification of a new invitation (enqueueing `connection.invited`) or the sender's of its acceptance, and enqueues
+ * `connection.accepted` or `connection.removed`, each event with the two members. A deletion deletes
+ * `options.notifications`. The caller checks the record's versionstamp, which also keeps `options.notifications`
+ * current: only writes of the record add to them.
  */
 export function writeConnection(
   op: Deno.AtomicOperation,
@@ -67,6 +68,8 @@ export function writeConnection(
     for (const ref of options.notifications ?? []) writeNotification(op, ref, null);
   } else if (!options.bulk && !before) {
     writeNotification(op, null, newNotification(c.receiverId, "invitation:received", c.senderId, c.id));
+    const invited = newEvent("connection.invited", c.id, new Date(), members);
+    op.enqueue(invited, enqueueOptions(invited));
   } else if (!options.bulk && isAccepted && !wasAccepted) {
     writeNotification(op, null, newNotification(c.senderId, "invitation:accepted", c.receiverId, c.id));
   }
@@ -81,9 +84,9 @@ export function writeConnection(
 }
 
 /**
- * Sends an invitation (pending), with the receiver's notification. ConflictError when a pending or accepted
- * connection already joins the two members in either direction (of racing invitations, the pair claim lets exactly
- * one in); NotFoundError when either member does not exist.
+ * Sends an invitation (pending), with the receiver's notification and `connection.invited`. ConflictError when a
+ * pending or accepted connection already joins the two members in either direction (of racing invitations, the pair
+ * claim lets exactly one in); NotFoundError when either member does not exist.
  */
 export async function createConnection(
   ctx: Ctx,

@@ -51,10 +51,15 @@
 //   ["conversations_by_time", memberId, lastAtMs, lastMessageId] → otherId; moved with the newest message
 //   ["ws_tickets", hash]                                 → StoredTicket; single-use WebSocket tickets
 //
+//   ["jobs", id]                                         → Job
+//   ["jobs_by_created", createdAtMs, id]                 → Job (a copy: every job, newest first, one range)
+//   ["jobs_by_type", jobType, createdAtMs, id]           → Job (a copy: one type's jobs; moves when the type does)
+//   ["jobs_by_poster", posterId, createdAtMs, id]        → Job (a copy: one poster's jobs, and what a purge finds)
+//
 // Session keys expire (expireIn) a day after their family does, idempotency keys with their claim and tickets with
 // themselves, so KV cleans them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Message, Notification, Post, TicketGrant, User } from "../types.ts";
+import type { Connection, Job, JobType, Message, Notification, Post, TicketGrant, User } from "../types.ts";
 import { headlineWords } from "../words.ts";
 import { MAX_KEY_TEXT } from "./shared.ts";
 
@@ -261,6 +266,24 @@ export const conversationByTime = (memberId: string, c: StoredConversation): Den
   c.lastAtMs,
   c.lastMessageId,
 ];
+
+export const job = (id: string): Deno.KvKey => ["jobs", id];
+export const JOBS_BY_CREATED: Deno.KvKey = ["jobs_by_created"];
+export const jobsByType = (jobType: JobType): Deno.KvKey => ["jobs_by_type", jobType];
+export const jobsByPoster = (posterId: string): Deno.KvKey => ["jobs_by_poster", posterId];
+
+/**
+ * Every listing key of a job; each holds a copy of the record. Only the by-type key can move (the type may change);
+ * the poster and the creation time are fixed.
+ */
+export function jobIndexKeys(j: Job): Deno.KvKey[] {
+  const ms = j.createdAt.getTime();
+  return [
+    [...JOBS_BY_CREATED, ms, j.id],
+    [...jobsByType(j.jobType), ms, j.id],
+    [...jobsByPoster(j.posterId), ms, j.id],
+  ];
+}
 
 /** A WebSocket ticket as stored: its grant and when it stops being valid (KV's own expiry is lazy). */
 export interface StoredTicket extends TicketGrant {

@@ -4,6 +4,7 @@
 // each new message. createMessage commits all of these at once, checking both members and both conversation
 // records, so unread counts are exact and no message is added after a member's deletion (the purge finds them all).
 import { NotFoundError } from "../../errors.ts";
+import { enqueueOptions, newEvent } from "../events.ts";
 import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage, Notification } from "../types.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
@@ -113,8 +114,9 @@ function withMessage(
  * Stores a message with, in the same commit, both members' conversations (the receiver's unread count up by one)
  * and the receiver's unread `message:received` notification from the sender: an unread one is replaced by one about
  * this message, under this message's id and time, so it lists as the newest; a read one stays and a new one is
- * added. With a clientId the sender already used, nothing is written and the first message is returned. NotFoundError
- * when either member does not exist.
+ * added. The same commit enqueues `message.created`, which the queue delivers later (see enqueueOptions). With a
+ * clientId the sender already used, nothing is written (no event either) and the first message is returned.
+ * NotFoundError when either member does not exist.
  */
 export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ message: Message; created: boolean }> {
   const { senderId, receiverId, content } = input;
@@ -172,6 +174,9 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
     if (unread) op.check(unread);
     if (unread && !keep) writeNotification(op, unread.value, null);
     if (!keep) writeNotification(op, null, fresh);
+    // Held back by the queue (enqueueOptions): the unread-messages email is decided a while after the message.
+    const event = newEvent("message.created", id, createdAt, [senderId, receiverId]);
+    op.enqueue(event, enqueueOptions(event));
     if ((await op.commit()).ok) return { message, created: true };
   }
   throw lostRaces("conversation");

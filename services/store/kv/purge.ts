@@ -1,10 +1,11 @@
-// Purging a deleted member's content on Deno KV: their posts, their connections (with the notifications about
-// them), their messages both ways (with the notifications about them) and both sides of their conversations, their
-// own notifications and their own timeline, in bounded commits and a bounded amount per call, through the same write
-// functions as normal writes.
-import type { Connection, Message, Notification, Post } from "../types.ts";
+// Purging a deleted member's content on Deno KV: their posts, their jobs, their connections (with the notifications
+// about them), their messages both ways (with the notifications about them) and both sides of their conversations,
+// their own notifications and their own timeline, in bounded commits and a bounded amount per call, through the same
+// write functions as normal writes.
+import type { Connection, Job, Message, Notification, Post } from "../types.ts";
 import { writeConnection } from "./connections.ts";
 import { isId } from "./ids.ts";
+import { writeJob } from "./jobs.ts";
 import * as keys from "./keys.ts";
 import { writeConversation, writeMessage } from "./messages.ts";
 import { notificationsAbout, writeNotification } from "./notifications.ts";
@@ -13,8 +14,8 @@ import { type Ctx, getEntries } from "./shared.ts";
 import { dropPostFromTimelines, dropTimelineEntries } from "./timelines.ts";
 
 /**
- * Posts or notifications one purge commit deletes: each post is checked (KV allows 100 checks per atomic) and costs
- * four mutations with its event, a notification three.
+ * Posts, jobs or notifications one purge commit deletes: each post or job is checked (KV allows 100 checks per
+ * atomic) and costs four mutations with its event (a job five), a notification three.
  */
 const PURGE_BATCH = 50;
 /**
@@ -31,15 +32,17 @@ const PURGE_CONNECTION_BATCH = 25;
  */
 const PURGE_MESSAGE_BATCH = 50;
 /**
- * Records (posts, connections, messages, conversations, notifications, timeline entries) one purgeMemberContent call
- * deletes before it answers false; the worker's retries finish the rest, so no single delivery runs for long.
+ * Records (posts, jobs, connections, messages, conversations, notifications, timeline entries) one
+ * purgeMemberContent call deletes before it answers false; the worker's retries finish the rest, so no single delivery
+ * runs for long.
  */
 const PURGE_BUDGET = 5_000;
 
 /**
  * Deletes what a deleted member wrote or joined, in bounded commits and about PURGE_BUDGET records per call: their
- * posts (each commit with its `post.deleted` events, then each post out of every timeline), their connections
- * (pairs released, notifications about them deleted, `connection.removed` for accepted ones), the messages they
+ * posts (each commit with its `post.deleted` events, then each post out of every timeline), their jobs (each commit
+ * with its `job.deleted` events), their connections (pairs released, notifications about them deleted,
+ * `connection.removed` for accepted ones), the messages they
  * sent or received (with the notifications about them, so the other member's `message:received` from them goes
  * too), both sides of their conversations, the notifications they received, and their own timeline. Every step
  * reads what is left, so running it again, or after a crash, carries on. True when nothing is left.
@@ -63,6 +66,22 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     // are cleaned, the committed `post.deleted` events clean them.
     if (!(await op.commit()).ok) continue;
     for (const post of copies) budget -= await dropPostFromTimelines(ctx, post.id);
+  }
+
+  // Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
+  // five mutations (record, three copies, event).
+  for (;;) {
+    if (budget <= 0) return false;
+    const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
+    if (copies.length === 0) break;
+    budget -= copies.length;
+    const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
+    const op = ctx.kv.atomic();
+    for (const [i, entry] of entries.entries()) {
+      if (entry.value) writeJob(op, entry, null, "job.deleted");
+      else for (const key of keys.jobIndexKeys(copies[i])) op.delete(key); // copies without their record
+    }
+    await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
   }
 
   for (;;) {

@@ -1,10 +1,10 @@
 // The Deno KV adapter of the storage port. The key layout is in keys.ts. Each entity has one write function
 // (stageUser, writeSession, writePost, writeTimelineEntry, writeConnection, writeNotification, writeMessage,
-// writeConversation, and the idempotency and ticket methods) that puts the
+// writeConversation, writeJob, and the idempotency and ticket methods) that puts the
 // record and all its index keys in one atomic commit, guarded by versionstamp checks: a lost race fails the commit and
 // the caller re-reads, never overwrites. Members, sessions, idempotency keys, posts, home timelines, connections,
-// notifications, messages (with conversations) and WebSocket tickets live in users.ts, sessions.ts, idempotency.ts,
-// posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts and tickets.ts; reads across the connection graph in graph.ts; bulk import in imports.ts, purging a deleted
+// notifications, messages (with conversations), jobs and WebSocket tickets live in users.ts, sessions.ts,
+// idempotency.ts, posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts, jobs.ts and tickets.ts; reads across the connection graph in graph.ts; bulk import in imports.ts, purging a deleted
 // member in purge.ts; what they share is in shared.ts.
 import type {
   Connection,
@@ -12,10 +12,15 @@ import type {
   ConnectionsQuery,
   Conversation,
   IdempotencyRecord,
+  Job,
+  JobPatch,
+  JobsPage,
+  JobsQuery,
   ListUsersQuery,
   Message,
   MessagePosition,
   MessagesPage,
+  NewJob,
   NewMessage,
   NewPost,
   NewUser,
@@ -41,12 +46,15 @@ import * as connections from "./connections.ts";
 import * as graph from "./graph.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
+import * as jobs from "./jobs.ts";
 import * as keys from "./keys.ts";
 import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
 import { purgeMemberContent } from "./purge.ts";
+import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
+import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import type { Ctx } from "./shared.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
@@ -279,6 +287,50 @@ export class KvStore implements Store {
 
   markConversationRead(memberId: string, otherId: string): Promise<number> {
     return messages.markConversationRead(this.#ctx, memberId, otherId);
+  }
+
+  // --- jobs --------------------------------------------------------------------------------------------------------
+
+  createJob(input: NewJob): Promise<Job> {
+    return jobs.createJob(this.#ctx, input);
+  }
+
+  getJob(id: string): Promise<Job | null> {
+    return jobs.getJob(this.#ctx, id);
+  }
+
+  getJobs(ids: string[]): Promise<Job[]> {
+    return jobs.getJobs(this.#ctx, ids);
+  }
+
+  updateJob(id: string, patch: JobPatch): Promise<Job | null> {
+    return jobs.updateJob(this.#ctx, id, patch);
+  }
+
+  deleteJob(id: string): Promise<boolean> {
+    return jobs.deleteJob(this.#ctx, id);
+  }
+
+  listJobs(query: JobsQuery): Promise<JobsPage> {
+    return jobs.listJobs(this.#ctx, query);
+  }
+
+  // --- the built-in search index (search.ts) -----------------------------------------------------------------------
+
+  indexDocuments(docs: SearchDocument[]): Promise<void> {
+    return search.indexDocuments(this.#ctx, docs);
+  }
+
+  removeDocuments(type: SearchType, ids: string[]): Promise<void> {
+    return search.removeDocuments(this.#ctx, type, ids);
+  }
+
+  clearIndex(type: SearchType): Promise<void> {
+    return search.clearIndex(this.#ctx, type);
+  }
+
+  searchIndex(type: SearchType, words: string[], query: { limit: number; offset: number }): Promise<SearchHit[]> {
+    return search.searchIndex(this.#ctx, type, words, query);
   }
 
   // --- WebSocket tickets -------------------------------------------------------------------------------------------

@@ -84,12 +84,14 @@ export async function createConnection(
         subjectId: insertId,
         at: now,
       });
+      await writeEvents(tx, [outboxEvent("connection.invited", insertId, [senderId, receiverId])]);
       return insertId;
     });
   } catch (err) {
     if (isDuplicate(err, LIVE_PAIR_KEY)) throw pairTaken();
     throw err;
   }
+  ctx.kick();
   return {
     id,
     senderId,

@@ -12,7 +12,7 @@
 import { NotFoundError } from "../../errors.ts";
 import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
-import { type Ctx, dbId, inLists, isDuplicate, limitParam, pageLimit } from "./shared.ts";
+import { type Ctx, dbId, inLists, isDuplicate, limitParam, outboxEvent, pageLimit, writeEvents } from "./shared.ts";
 
 const MESSAGE_COLUMNS = "id, sender_id, receiver_id, content, is_read, created_at, client_id";
 const CLIENT_KEY = "uq_messages_sender_client";
@@ -71,8 +71,8 @@ const UPDATE_CONVERSATIONS_SQL = "UPDATE conversations SET last_message_id = ?, 
 /**
  * Stores a message, both conversation rows and the receiver's notification in one transaction (see the top of this
  * file for the locks). A `clientId` the sender used before is looked up first (a resend costs one read), and racing
- * resends meet on uq_messages_sender_client: the loser's ER_DUP_ENTRY rolls it back whole, and it answers the
- * winner's message with `created: false`.
+ * resends meet on uq_messages_sender_client: the loser's ER_DUP_ENTRY rolls it back whole (its outbox row too), and
+ * it answers the winner's message with `created: false`. A new message commits `message.created`.
  */
 export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ message: Message; created: boolean }> {
   const senderId = dbId(input.senderId);
@@ -127,6 +127,8 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
         hi,
         lo,
       ]);
+      // The relay enqueues it held back (enqueueOptions): the unread-messages email is decided a while after.
+      await writeEvents(tx, [outboxEvent("message.created", id, [senderId, receiverId])]);
       const message: Message = {
         id,
         senderId,
@@ -138,6 +140,7 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
       };
       return message;
     });
+    ctx.kick();
     return { message, created: true };
   } catch (err) {
     if (!isDuplicate(err, CLIENT_KEY)) throw err;

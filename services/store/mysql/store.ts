@@ -2,8 +2,8 @@
 // the same transaction; a relay moves outbox rows into the KV queue (enqueue first, delete after: at least once, and
 // workers dedupe by eventId). All SQL goes through pool.ts and binds every value as a parameter. Posts, home timelines
 // and connections live in posts.ts, timelines.ts and connections.ts, notifications in notifications.ts, messages and
-// conversations in messages.ts, WebSocket tickets in tickets.ts, members by place or headline in users.ts; what they
-// share with this file is in shared.ts.
+// conversations in messages.ts, jobs in jobs.ts, WebSocket tickets in tickets.ts, members by place or headline in
+// users.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
 import * as users from "./users.ts";
 import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
@@ -16,10 +16,15 @@ import type {
   Conversation,
   DomainEvent,
   IdempotencyRecord,
+  Job,
+  JobPatch,
+  JobsPage,
+  JobsQuery,
   ListUsersQuery,
   Message,
   MessagePosition,
   MessagesPage,
+  NewJob,
   NewMessage,
   NewPost,
   NewUser,
@@ -42,12 +47,15 @@ import type {
   UsersPage,
 } from "../types.ts";
 import * as connections from "./connections.ts";
+import * as jobs from "./jobs.ts";
 import * as messages from "./messages.ts";
 import { migrate } from "./migrate.ts";
 import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
 import * as posts from "./posts.ts";
+import * as search from "./search.ts";
 import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
+import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 
@@ -59,7 +67,7 @@ const PURGE_BATCH = 1_000;
 /** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
 const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
 /**
- * A member's content is purged this many rows (posts, connections, messages, conversations, notifications) per
+ * A member's content is purged this many rows (posts, jobs, connections, messages, conversations, notifications) per
  * transaction, this many batches per call.
  */
 const MEMBER_PURGE_BATCH = 500;
@@ -335,10 +343,11 @@ export class MysqlStore implements Store {
   }
 
   /**
-   * Posts first (each commits `post.deleted` and takes its timeline rows along), then connections (accepted ones
-   * commit `connection.removed`; the notifications about them go in the same transaction), then messages sent or
-   * received (with the `message:received` notifications about them), then conversations (both rows of each), then
-   * the member's own notifications, then the member's own timeline. Each batch is its own transaction; one call does
+   * Posts first (each commits `post.deleted` and takes its timeline rows along), then jobs (each commits
+   * `job.deleted`), then connections (accepted ones commit `connection.removed`; the notifications about them go in
+   * the same transaction), then messages sent or received (with the `message:received` notifications about them),
+   * then conversations (both rows of each), then the member's own notifications, then the member's own timeline.
+   * Each batch is its own transaction; one call does
    * at most MEMBER_PURGE_BATCHES of them and answers false when it stopped with work left, so a worker calls again.
    */
   async purgeMemberContent(memberId: string): Promise<boolean> {
@@ -346,6 +355,9 @@ export class MysqlStore implements Store {
     if (!key) return true;
     let budget = MEMBER_PURGE_BATCHES;
     while (await posts.purgeAuthorPosts(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
+      if (--budget === 0) return false;
+    }
+    while (await jobs.purgePosterJobs(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
       if (--budget === 0) return false;
     }
     while (await connections.purgeMemberConnections(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
@@ -516,6 +528,52 @@ export class MysqlStore implements Store {
 
   markConversationRead(memberId: string, otherId: string): Promise<number> {
     return messages.markConversationRead(this.#ctx, memberId, otherId);
+  }
+
+  // --- jobs ----------------------------------------------------------------------------------------------------------
+
+  createJob(input: NewJob): Promise<Job> {
+    return jobs.createJob(this.#ctx, input);
+  }
+
+  getJob(id: string): Promise<Job | null> {
+    return jobs.getJob(this.#ctx, id);
+  }
+
+  getJobs(ids: string[]): Promise<Job[]> {
+    return jobs.getJobs(this.#ctx, ids);
+  }
+
+  updateJob(id: string, patch: JobPatch): Promise<Job | null> {
+    return jobs.updateJob(this.#ctx, id, patch);
+  }
+
+  deleteJob(id: string): Promise<boolean> {
+    return jobs.deleteJob(this.#ctx, id);
+  }
+
+  listJobs(query: JobsQuery): Promise<JobsPage> {
+    return jobs.listJobs(this.#ctx, query);
+  }
+
+  // --- search (search.ts) --------------------------------------------------------------------------------------------
+  // InnoDB keeps the FULLTEXT indexes in the same transaction as their rows, so the records are the index and there
+  // is nothing to write, remove or clear: these three are no-ops (the contract checks what searchIndex sees).
+
+  indexDocuments(_docs: SearchDocument[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  removeDocuments(_type: SearchType, _ids: string[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  clearIndex(_type: SearchType): Promise<void> {
+    return Promise.resolve();
+  }
+
+  searchIndex(type: SearchType, words: string[], query: { limit: number; offset: number }): Promise<SearchHit[]> {
+    return search.searchIndex(this.#ctx, type, words, query);
   }
 
   // --- WebSocket tickets ---------------------------------------------------------------------------------------------

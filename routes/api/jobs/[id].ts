@@ -1,0 +1,24 @@
+import type { Handlers } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { domainDeps } from "../../../services/app.ts";
+import { editJob, getJobView, removeJob } from "../../../services/jobs.ts";
+import { json, readJson } from "../../(_http)/api.ts";
+import { jobPatch } from "../../(_http)/schemas.ts";
+import { jobJson } from "../../(_http)/serialize.ts";
+import { requireCaller } from "../../(_http)/session.ts";
+
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    return json(jobJson(await getJobView(domainDeps(ctx.state.app), ctx.params.id)));
+  },
+  async PUT(req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    const patch = await readJson(req, jobPatch);
+    return json(jobJson(await editJob(domainDeps(ctx.state.app), user, ctx.params.id, patch)));
+  },
+  async DELETE(_req, ctx) {
+    const { user } = requireCaller(ctx.state.session);
+    await removeJob(domainDeps(ctx.state.app), user, ctx.params.id);
+    return new Response(null, { status: 204 });
+  },
+};

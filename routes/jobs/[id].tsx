@@ -1,0 +1,35 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { domainDeps } from "../../services/app.ts";
+import { NotFoundError } from "../../services/errors.ts";
+import { getJobView, mayChangeJob } from "../../services/jobs.ts";
+import { JobPage, type JobPageProps } from "../../components/JobPages.tsx";
+import { takeFlash } from "../(_http)/flash.ts";
+import { idParam } from "../(_http)/schemas.ts";
+import { jobJson } from "../(_http)/serialize.ts";
+import { csrfToken } from "../(_http)/session.ts";
+
+// One job, public; its poster (or an admin) gets the edit and delete buttons.
+export const handler: Handlers<JobPageProps, AppState> = {
+  async GET(req, ctx) {
+    if (!idParam.safeParse(ctx.params.id).success) return ctx.renderNotFound();
+    let view;
+    try {
+      view = await getJobView(domainDeps(ctx.state.app), ctx.params.id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      throw err;
+    }
+    const caller = ctx.state.session.caller?.user;
+    const manage = mayChangeJob(caller, view.job);
+    return ctx.render({
+      job: jobJson(view),
+      manageCsrf: manage ? await csrfToken(ctx.state.app, ctx.state.session) : undefined,
+      flash: caller ? await takeFlash(req, ctx) : null,
+    }, { headers: { "cache-control": manage ? "private, no-store" : "private, no-cache" } });
+  },
+};
+
+export default function Job({ data }: PageProps<JobPageProps>) {
+  return <JobPage {...data} />;
+}

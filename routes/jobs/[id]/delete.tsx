@@ -1,0 +1,45 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { domainDeps } from "../../../services/app.ts";
+import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
+import { removeJob } from "../../../services/jobs.ts";
+import { NetworkRefused } from "../../../components/NetworkRefused.tsx";
+import { setFlash } from "../../(_http)/flash.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther } from "../../(_http)/forms.ts";
+
+interface Refused {
+  problem: string;
+  back: string;
+}
+
+const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
+
+// The delete button of a job's page: its poster or an admin only.
+export const handler: Handlers<Refused, AppState> = {
+  GET: (_req, ctx) => seeOther(path(ctx.params.id)),
+  async POST(req, ctx) {
+    const caller = ctx.state.session.caller;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(`/login?next=${encodeURIComponent(path(id))}`);
+    try {
+      assertFormSameSite(req, ctx, await readForm(req));
+    } catch (err) {
+      const failure = formFailure(ctx, err, {});
+      if (!failure) throw err;
+      return ctx.render({ problem: failure.problem ?? "", back: path(id) }, failure);
+    }
+    try {
+      await removeJob(domainDeps(ctx.state.app), caller.user, id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      if (!(err instanceof ForbiddenError)) throw err;
+      return ctx.render({ problem: err.message, back: path(id) }, { status: 403, headers: NO_STORE });
+    }
+    await setFlash(ctx, "The job was deleted.");
+    return seeOther("/jobs");
+  },
+};
+
+export default function DeleteJob({ data }: PageProps<Refused>) {
+  return <NetworkRefused title="The job was not deleted" {...data} />;
+}

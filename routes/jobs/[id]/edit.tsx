@@ -1,0 +1,50 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../../plugins/app.ts";
+import { domainDeps } from "../../../services/app.ts";
+import { NotFoundError } from "../../../services/errors.ts";
+import { editJob, getJobView, mayChangeJob } from "../../../services/jobs.ts";
+import { JobForm, type JobFormProps } from "../../../components/JobPages.tsx";
+import { NetworkRefused } from "../../../components/NetworkRefused.tsx";
+import { formState, NO_STORE, seeOther } from "../../(_http)/forms.ts";
+import { jobValues, submitJobForm } from "../../(_http)/job_form.ts";
+
+type Data = JobFormProps | { refused: string; back: string };
+
+const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
+
+export const handler: Handlers<Data, AppState> = {
+  async GET(_req, ctx) {
+    const caller = ctx.state.session.caller;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(`/login?next=${encodeURIComponent(`${path(id)}/edit`)}`);
+    let view;
+    try {
+      view = await getJobView(domainDeps(ctx.state.app), id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return ctx.renderNotFound();
+      throw err;
+    }
+    if (!mayChangeJob(caller.user, view.job)) {
+      return ctx.render({ refused: "Only the job's poster or an admin may edit it.", back: path(id) }, {
+        status: 403,
+        headers: NO_STORE,
+      });
+    }
+    return ctx.render({ form: await formState(ctx, jobValues(view.job)), jobId: id }, { headers: NO_STORE });
+  },
+  POST(req, ctx) {
+    const caller = ctx.state.session.caller;
+    const id = ctx.params.id;
+    if (!caller) return seeOther(`/login?next=${encodeURIComponent(`${path(id)}/edit`)}`);
+    return submitJobForm(req, ctx, id, async (input) => {
+      return (await editJob(domainDeps(ctx.state.app), caller.user, id, input)).job.id;
+    });
+  },
+};
+
+export default function EditJob({ data }: PageProps<Data>) {
+  if ("refused" in data) {
+    return <NetworkRefused title="You cannot edit this job" problem={data.refused} back={data.back} />;
+  }
+  return <JobForm {...data} />;
+}

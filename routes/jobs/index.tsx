@@ -1,0 +1,52 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { domainDeps } from "../../services/app.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { listJobs, mayPostJobs } from "../../services/jobs.ts";
+import type { JobType } from "../../services/store/types.ts";
+import { JobsPage, type JobsPageProps } from "../../components/JobPages.tsx";
+import { takeFlash } from "../(_http)/flash.ts";
+import { jobTypes } from "../(_http)/schemas.ts";
+import { jobJson } from "../(_http)/serialize.ts";
+
+const PAGE_SIZE = 20;
+
+// The jobs board, public: filters are a GET form, so every result page is a link.
+export const handler: Handlers<JobsPageProps, AppState> = {
+  async GET(req, ctx) {
+    const params = ctx.url.searchParams;
+    const filters = {
+      q: (params.get("q") ?? "").slice(0, 100),
+      location: (params.get("location") ?? "").slice(0, 255),
+      jobType: (jobTypes as readonly string[]).includes(params.get("jobType") ?? "") ? params.get("jobType")! : "",
+    };
+    const cursor = params.get("cursor") || undefined;
+    const data: JobsPageProps = {
+      filters,
+      jobs: [],
+      nextCursor: null,
+      paged: cursor !== undefined,
+      canPost: mayPostJobs(ctx.state.session.caller?.user),
+      flash: ctx.state.session.caller ? await takeFlash(req, ctx) : null,
+    };
+    try {
+      const page = await listJobs(domainDeps(ctx.state.app), {
+        ...filters,
+        jobType: (filters.jobType || undefined) as JobType | undefined,
+        limit: PAGE_SIZE,
+        cursor,
+      });
+      data.jobs = page.items.map(jobJson);
+      data.nextCursor = page.nextCursor;
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      data.problem = "That page of results cannot be shown: the link is incomplete or was not made by Prok.";
+      return ctx.render(data, { status: 422 });
+    }
+    return ctx.render(data, { headers: { "cache-control": "private, no-cache" } });
+  },
+};
+
+export default function Jobs({ data }: PageProps<JobsPageProps>) {
+  return <JobsPage {...data} />;
+}

@@ -1,0 +1,58 @@
+import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { AppState } from "../../plugins/app.ts";
+import { searchDeps } from "../../services/app.ts";
+import { UnavailableError, ValidationError } from "../../services/errors.ts";
+import { searchSite } from "../../services/site_search.ts";
+import { SearchPage, type SearchPageProps, type SearchTab } from "../../components/SearchPage.tsx";
+import { jobJson, postJson, userSummary } from "../(_http)/serialize.ts";
+
+const PAGE_SIZE = 20;
+const TABS: SearchTab[] = ["people", "posts", "jobs"];
+
+export const handler: Handlers<SearchPageProps, AppState> = {
+  async GET(_req, ctx) {
+    const params = ctx.url.searchParams;
+    const caller = ctx.state.session.caller?.user ?? null;
+    const asked = params.get("type") as SearchTab;
+    const type: SearchTab = TABS.includes(asked) ? asked : caller ? "people" : "jobs";
+    const q = (params.get("q") ?? "").trim().slice(0, 100);
+    const cursor = params.get("cursor") || undefined;
+    const data: SearchPageProps = {
+      q,
+      type,
+      people: [],
+      posts: [],
+      jobs: [],
+      nextCursor: null,
+      paged: cursor !== undefined,
+      signInFirst: !caller && type !== "jobs",
+      now: new Date(),
+    };
+    const headers = { "cache-control": "private, no-cache" };
+    if (!q || data.signInFirst) return ctx.render(data, { headers });
+    try {
+      const page = await searchSite(searchDeps(ctx.state.app), caller, { q, type, limit: PAGE_SIZE, cursor });
+      for (const hit of page.items) {
+        if (hit.type === "people") data.people.push(userSummary(hit.user));
+        else if (hit.type === "posts") data.posts.push(postJson(hit.post));
+        else data.jobs.push(jobJson(hit.job));
+      }
+      data.nextCursor = page.nextCursor;
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        data.problem = "That page of results cannot be shown: the link is incomplete or was not made by Prok.";
+        return ctx.render(data, { status: 422, headers });
+      }
+      if (err instanceof UnavailableError) {
+        data.problem = "Search is unavailable for a moment. Try again shortly.";
+        return ctx.render(data, { status: 503, headers });
+      }
+      throw err;
+    }
+    return ctx.render(data, { headers });
+  },
+};
+
+export default function Search({ data }: PageProps<SearchPageProps>) {
+  return <SearchPage {...data} />;
+}
