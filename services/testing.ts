@@ -1,4 +1,5 @@
 // Test fixtures shared by service and app tests (never imported by production code).
+import { assert } from "../framework/testing/assert.ts";
 
 const inCI = ["1", "true"].includes(Deno.env.get("CI") ?? "");
 const warned = new Set<string>();
@@ -23,4 +24,47 @@ export function requireServer(name: string): string | null {
     );
   }
   return null;
+}
+
+/** What a test opens for itself and closes again in cleanup(). */
+export interface Fixture {
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Registers a test that runs `fn` on a fixture of its own, cleaned up even when the test fails. The op and resource
+ * sanitizers are off: what a fixture opens (KV queue listeners, MySQL pools, HTTP clients, sockets that close just
+ * after a send resolves) is closed by its cleanup(), in an order they cannot see.
+ */
+export function fixtureTest<T extends Fixture>(
+  name: string,
+  open: () => Promise<T>,
+  fn: (fixture: T) => Promise<void>,
+  options: { ignore?: boolean } = {},
+): void {
+  Deno.test({
+    name,
+    ignore: options.ignore,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async () => {
+      const fixture = await open();
+      try {
+        await fn(fixture);
+      } finally {
+        await fixture.cleanup();
+      }
+    },
+  });
+}
+
+/** Reads until `ok` holds (what a worker does happens soon, not at once); fails after 10 s. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

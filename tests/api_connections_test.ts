@@ -1,8 +1,9 @@
 // API.md "Connections" and "Notifications and suggestions", row by row, with failures, the race of mutual
 // invitations, idempotency, the weekly cap and BOLA, through the real app with its workers listening.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { eventually, type TestApp, withWorkers } from "./testing.ts";
+import { type TestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
 

@@ -1,8 +1,9 @@
 // API.md "Jobs", row by row, with failures, RBAC (a member posting is 403), BOLA and idempotency, through the real
 // app; and "Search" for all three types, with the index worker running as in production.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { eventually, type TestApp, withTestApp, withWorkers } from "./testing.ts";
+import { type TestApp, withTestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
 

@@ -1,8 +1,9 @@
 // API.md "Posts", row by row, with failures, idempotency and BOLA, through the real app. The fan-out worker runs as
 // it does in production (started on the app's queue), so the home feed is the real one.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { eventually, type TestApp, withWorkers } from "./testing.ts";
+import { type TestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
 

@@ -8,7 +8,7 @@ import {
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-import { csrfOf, Visitor } from "./visitor.ts";
+import { csrfOf, forgeries, Visitor } from "./visitor.ts";
 
 let n = 0;
 function newcomer(extra: Record<string, string> = {}) {
@@ -142,13 +142,7 @@ Deno.test("[pages] a form post without a valid CSRF token or from another site i
   await withTestApp(async (t) => {
     const v = new Visitor(t);
     const token = csrfOf((await v.page("/register")).html);
-    const cases: [string, Record<string, string>, HeadersInit][] = [
-      ["missing token", {}, {}],
-      ["wrong token", { _csrf: "x".repeat(43) }, {}],
-      ["cross-site origin", { _csrf: token }, { origin: "https://evil.example" }],
-      ["cross-site fetch", { _csrf: token }, { "sec-fetch-site": "cross-site" }],
-    ];
-    for (const [what, extra, headers] of cases) {
+    for (const [what, extra, headers] of forgeries(token)) {
       const person = newcomer();
       const res = await v.post("/register", { ...person, ...extra }, headers);
       assertEquals(res.status, 403, what);

@@ -15,7 +15,7 @@ import { type CardPost, PostCard } from "../components/PostCard.tsx";
 import { newEvent } from "../services/store/events.ts";
 import { fanoutWorkers } from "../workers/fanout.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
-import { csrfOf, joinAs } from "./visitor.ts";
+import { csrfOf, forgeries, joinAs } from "./visitor.ts";
 
 /** Delivers `post.created` for every post to the fan-out worker, as the queue does in production. */
 async function fanOut(t: TestApp): Promise<void> {
@@ -119,13 +119,7 @@ Deno.test("[feed] a post without the CSRF token or from another site is refused 
   await withTestApp(async (t) => {
     const { v, id } = await joinAs(t, "Ada");
     const token = csrfOf((await v.page("/feed")).html);
-    const cases: [string, Record<string, string>, HeadersInit][] = [
-      ["missing token", {}, {}],
-      ["wrong token", { _csrf: "x".repeat(43) }, {}],
-      ["cross-site origin", { _csrf: token }, { origin: "https://evil.example" }],
-      ["cross-site fetch", { _csrf: token }, { "sec-fetch-site": "cross-site" }],
-    ];
-    for (const [what, extra, headers] of cases) {
+    for (const [what, extra, headers] of forgeries(token)) {
       const res = await v.post("/feed", { content: "forged words", ...extra }, headers);
       assertEquals(res.status, 403, what);
       assertStringIncludes(res.html, "nothing was changed", what);

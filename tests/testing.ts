@@ -83,17 +83,6 @@ export async function withWorkers(fn: (t: TestApp) => Promise<void>): Promise<vo
   });
 }
 
-/** Reads until `ok` holds (what a worker does happens soon, not at once); fails after 10 s. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * The JavaScript a page loads: every module it preloads (each module it imports must be among them, so nothing is
  * fetched late), with their gzip size in all.

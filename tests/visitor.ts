@@ -53,6 +53,16 @@ export function csrfOf(html: string): string {
   return token;
 }
 
+/** The ways a forged form post comes, given a real `token`: what each adds to the form's fields, and its headers. */
+export function forgeries(token: string): [what: string, fields: Record<string, string>, headers: HeadersInit][] {
+  return [
+    ["missing token", {}, {}],
+    ["wrong token", { _csrf: "x".repeat(43) }, {}],
+    ["cross-site origin", { _csrf: token }, { origin: "https://evil.example" }],
+    ["cross-site fetch", { _csrf: token }, { "sec-fetch-site": "cross-site" }],
+  ];
+}
+
 let joined = 0;
 
 /** A member who joined through the form and is signed in, with a last name unique to this test run. */

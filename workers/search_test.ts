@@ -9,6 +9,7 @@ import type { SearchEngine, SearchQuery, SearchRecord, SearchResult } from "../s
 import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
 import type { DomainEvent, SearchType } from "../services/store/types.ts";
+import { eventually } from "../services/testing.ts";
 import { startWorkers } from "./runner.ts";
 import { searchWorkers } from "./search.ts";
 
@@ -78,17 +79,6 @@ async function setup() {
       ...extra,
     });
   return { kv, store, engine, indexer, worker, deliver, find, member, logs };
-}
-
-/** Reads until `ok` holds; fails after 10 s. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    assert(Date.now() < deadline, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -1,6 +1,7 @@
 // The one contract both mailers pass (mail_test.ts runs it against the outbox and against nodemailer talking to a
 // real SMTP server): what arrives is what was sent, UTF-8 intact, and an idempotency key delivers at most once.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
+import { fixtureTest } from "../testing.ts";
 import { type Mailer, MailInFlightError } from "./types.ts";
 
 /** A mail as the other end got it. */
@@ -23,20 +24,7 @@ export const UTF8_TEXT = "Bonjour Zoë 👋\n\nÑandú wrote: « Ça va ? » �
 
 export function mailerContract(name: string, open: () => Promise<OpenedMailer>) {
   const test = (title: string, fn: (opened: OpenedMailer) => Promise<void>) =>
-    Deno.test({
-      name: `[mail:${name}] ${title}`,
-      // nodemailer's sockets close just after a send resolves; the server and KV are closed in cleanup().
-      sanitizeOps: false,
-      sanitizeResources: false,
-      fn: async () => {
-        const opened = await open();
-        try {
-          await fn(opened);
-        } finally {
-          await opened.cleanup();
-        }
-      },
-    });
+    fixtureTest(`[mail:${name}] ${title}`, open, fn);
 
   test("a mail arrives to its recipient with its subject, text and html, UTF-8 intact", async ({ mailer, delivered }) => {
     const html = `<p>Bonjour <strong>Zoë</strong> 👋</p><p>&lt;script&gt; stays text</p>`;

@@ -5,6 +5,7 @@
 // more of the query's words above fewer, the last word as a prefix, edits and removals seen at once, paging.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
 import type { NewJob, NewUser, Store } from "../store/types.ts";
+import { fixtureTest } from "../testing.ts";
 import { jobRecord, personRecord, postRecord } from "./records.ts";
 import type { SearchEngine } from "./types.ts";
 
@@ -41,21 +42,7 @@ export function searchEngineContract(
   options: { ignore?: boolean } = {},
 ) {
   const test = (title: string, fn: (t: OpenedEngine) => Promise<void>) =>
-    Deno.test({
-      name: `[search:${name}] ${title}`,
-      ignore: options.ignore,
-      // KV, MySQL pools and HTTP clients are closed in cleanup(); the sanitizers cannot see that order.
-      sanitizeOps: false,
-      sanitizeResources: false,
-      fn: async () => {
-        const opened = await open();
-        try {
-          await fn(opened);
-        } finally {
-          await opened.cleanup();
-        }
-      },
-    });
+    fixtureTest(`[search:${name}] ${title}`, open, fn, options);
 
   const ids = async (engine: SearchEngine, type: "people" | "posts" | "jobs", q: string, limit = 20, offset = 0) =>
     (await engine.search(type, q, { limit, offset })).ids;

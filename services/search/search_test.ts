@@ -8,8 +8,9 @@
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { UnavailableError } from "../errors.ts";
 import { KvStore } from "../store/kv/store.ts";
-import { openDatabase } from "../store/mysql/pool.ts";
-import { requireServer } from "../testing.ts";
+import { openKvStore } from "../store/kv/testing.ts";
+import { DATABASE_URL, openScratchStore } from "../store/mysql/testing.ts";
+import { fixtureTest } from "../testing.ts";
 import { BuiltinSearch, toDocument } from "./builtin.ts";
 import { type OpenedEngine, searchEngineContract } from "./contract.ts";
 import { MeilisearchSearch } from "./meilisearch.ts";
@@ -19,48 +20,15 @@ const hex = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 async function kvEngine(): Promise<OpenedEngine> {
-  const kv = await Deno.openKv(":memory:");
-  const store = new KvStore(kv);
-  return { engine: new BuiltinSearch(store), store, cleanup: () => Promise.resolve(kv.close()) };
+  const { store, cleanup } = await openKvStore();
+  return { engine: new BuiltinSearch(store), store, cleanup };
 }
 
 searchEngineContract("builtin+deno-kv", kvEngine);
 
-const DATABASE_URL = requireServer("DATABASE_URL");
-
-async function asAdmin(sql: string): Promise<void> {
-  const admin = openDatabase(DATABASE_URL!);
-  try {
-    await admin.writer.execute(sql);
-  } finally {
-    await admin.close();
-  }
-}
-
 searchEngineContract("builtin+mysql", async () => {
-  const { MysqlStore } = await import("../store/mysql/store.ts");
-  const name = `prok_t_${hex()}`; // random hex, never input
-  await asAdmin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(DATABASE_URL!);
-  url.pathname = `/${name}`;
-  const queue = await Deno.openKv(":memory:");
-  const store = await MysqlStore.open(url.toString(), queue).catch(async (err) => {
-    queue.close();
-    await asAdmin(`DROP DATABASE IF EXISTS ${name}`);
-    throw err;
-  });
-  return {
-    engine: new BuiltinSearch(store),
-    store,
-    async cleanup() {
-      try {
-        await store.close();
-        await asAdmin(`DROP DATABASE IF EXISTS ${name}`);
-      } finally {
-        queue.close();
-      }
-    },
-  };
+  const { store, cleanup } = await openScratchStore();
+  return { engine: new BuiltinSearch(store), store, cleanup };
 }, { ignore: !DATABASE_URL });
 
 const MEILI_URL = Deno.env.get("MEILI_URL");
@@ -94,31 +62,20 @@ async function meiliEngine(): Promise<OpenedEngine & { engine: MeilisearchSearch
 
 searchEngineContract("meilisearch", meiliEngine, { ignore: !MEILI_URL });
 
-Deno.test({
-  name: "[search:meilisearch] typos are forgiven",
-  ignore: !MEILI_URL,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    const { engine, store, cleanup } = await meiliEngine();
-    try {
-      const user = await store.createUser({
-        email: "typo@example.com",
-        passwordHash: "x",
-        firstName: "Dagny",
-        lastName: "Oyelaran",
-        headline: "Photographer",
-        role: "member",
-      });
-      await engine.index([personRecord(user)]);
-      assertEquals((await engine.search("people", "photgrapher", { limit: 5, offset: 0 })).ids, [user.id]);
-      const { estimatedTotal } = await engine.search("people", "oyelaran", { limit: 5, offset: 0 });
-      assertEquals(estimatedTotal, 1);
-    } finally {
-      await cleanup();
-    }
-  },
-});
+fixtureTest("[search:meilisearch] typos are forgiven", meiliEngine, async ({ engine, store }) => {
+  const user = await store.createUser({
+    email: "typo@example.com",
+    passwordHash: "x",
+    firstName: "Dagny",
+    lastName: "Oyelaran",
+    headline: "Photographer",
+    role: "member",
+  });
+  await engine.index([personRecord(user)]);
+  assertEquals((await engine.search("people", "photgrapher", { limit: 5, offset: 0 })).ids, [user.id]);
+  const { estimatedTotal } = await engine.search("people", "oyelaran", { limit: 5, offset: 0 });
+  assertEquals(estimatedTotal, 1);
+}, { ignore: !MEILI_URL });
 
 /** A URL where nothing listens: a port the system gave us, released again. */
 function closedPort(): string {

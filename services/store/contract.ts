@@ -2,6 +2,7 @@
 // storeContract() with a factory that opens an empty, private store.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
+import { fixtureTest } from "../testing.ts";
 import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { networkContract } from "./contract_network.ts";
@@ -56,21 +57,7 @@ export type ContractTest = (title: string, fn: (store: Store) => Promise<void>) 
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>, options: { ignore?: boolean } = {}) {
   const test: ContractTest = (title, fn) =>
-    Deno.test({
-      name: `[store:${name}] ${title}`,
-      ignore: options.ignore,
-      // The KV queue listener and MySQL pool are torn down in cleanup(); Deno's op sanitizer cannot see that order.
-      sanitizeOps: false,
-      sanitizeResources: false,
-      fn: async () => {
-        const opened = await open();
-        try {
-          await fn(opened.store);
-        } finally {
-          await opened.cleanup();
-        }
-      },
-    });
+    fixtureTest(`[store:${name}] ${title}`, open, (opened) => fn(opened.store), options);
 
   test("a member round-trips exactly, Unicode and 4-byte emoji included", async (store) => {
     const created = await store.createUser(newUser(1, { firstName: UNICODE, headline: "🚀 Builder", bio: "a\nb\tc" }));

@@ -36,7 +36,7 @@ function post(store: Store, poster: User, fields: Partial<Omit<NewJob, "posterId
 type Filters = Omit<JobsQuery, "limit" | "after">;
 
 /** Every page of a listing: no page is over `limit`, the listing ends, and no job shows twice. */
-async function jobPages(store: Store, filters: Filters, limit: number): Promise<Job[][]> {
+export async function jobPages(store: Store, filters: Filters, limit: number): Promise<Job[][]> {
   const pages: Job[][] = [];
   let after: JobPosition | undefined = undefined;
   for (;;) {

@@ -2,26 +2,11 @@
 // behind, and a filtered listing reads at most JOB_SCAN_BUDGET entries a page. The shared behaviour is in
 // ../contract_jobs.ts.
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
-import type { Job, JobPosition, JobsQuery } from "../types.ts";
+import { jobPages } from "../contract_jobs.ts";
 import { JOB_SCAN_BUDGET } from "./jobs.ts";
-import { KvStore } from "./store.ts";
+import { kvStoreTest } from "./testing.ts";
 
-function kvTest(name: string, fn: (store: KvStore, kv: Deno.Kv) => Promise<void>) {
-  Deno.test({
-    name: `[store:deno-kv] jobs: ${name}`,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: async () => {
-      const kv = await Deno.openKv(":memory:");
-      const store = new KvStore(kv);
-      try {
-        await fn(store, kv);
-      } finally {
-        await store.close();
-      }
-    },
-  });
-}
+const kvTest = kvStoreTest("[store:deno-kv] jobs:");
 
 async function jobKeys(kv: Deno.Kv): Promise<Deno.KvKey[]> {
   const out: Deno.KvKey[] = [];
@@ -84,26 +69,18 @@ kvTest("a filtered page reads at most JOB_SCAN_BUDGET entries, and the pages rea
     await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => make(i + j)));
   }
 
-  const pages = async (query: Omit<JobsQuery, "after">) => {
-    const out: Job[][] = [];
-    let after: JobPosition | undefined;
-    do {
-      const page = await store.listJobs({ ...query, after });
-      out.push(page.items);
-      after = page.next ?? undefined;
-      assert(out.length < 100);
-    } while (after);
-    return out;
-  };
   for (const query of [{ location: "zanzibar" }, { q: "haskell" }, { q: "haskell", location: "tanzania" }]) {
-    const found = await pages({ ...query, limit: 10 });
+    const found = await jobPages(store, query, 10);
     assertEquals(found.map((p) => p.length), [0, 0, 1], `two pages ran out of budget: ${JSON.stringify(query)}`);
     assertEquals(found[2][0].title, "Haskell Developer");
   }
-  const common = await pages({ q: "rust", limit: 100 });
+  const common = await jobPages(store, { q: "rust" }, 100);
   assertEquals(common.flat().length, count - 1);
   assert(common.slice(0, -1).every((p) => p.length === 100), "dense matches fill their pages");
-  assertEquals((await pages({ posterId: r.id, jobType: "contract", limit: 20 })).flat().length, Math.ceil(count / 7));
-  const unfiltered = await pages({ limit: 100 });
+  assertEquals(
+    (await jobPages(store, { posterId: r.id, jobType: "contract" }, 20)).flat().length,
+    Math.ceil(count / 7),
+  );
+  const unfiltered = await jobPages(store, {}, 100);
   assertEquals(unfiltered.map((p) => p.length), [...Array(11).fill(100), 50], "unfiltered pages are exact");
 });

@@ -4,32 +4,13 @@ import { storeContract } from "../contract.ts";
 import type { Notification } from "../types.ts";
 import { isId, newId } from "./ids.ts";
 import { writeNotification } from "./notifications.ts";
-import { KvStore } from "./store.ts";
+import { kvStoreTest, openKvStore } from "./testing.ts";
 
-storeContract("deno-kv", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const store = new KvStore(kv);
-  return { store, cleanup: async () => await store.close() };
-});
+storeContract("deno-kv", openKvStore);
 
 // What only the KV adapter promises: its id order, its bounded scans and commits, and that cleanups leave no key
 // behind.
-function kvTest(name: string, fn: (store: KvStore, kv: Deno.Kv) => Promise<void>) {
-  Deno.test({
-    name: `[store:deno-kv] ${name}`,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: async () => {
-      const kv = await Deno.openKv(":memory:");
-      const store = new KvStore(kv);
-      try {
-        await fn(store, kv);
-      } finally {
-        await store.close();
-      }
-    },
-  });
-}
+const kvTest = kvStoreTest("[store:deno-kv]");
 
 async function allKeys(kv: Deno.Kv): Promise<Deno.KvKey[]> {
   const out: Deno.KvKey[] = [];

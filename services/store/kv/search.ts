@@ -16,6 +16,7 @@
 // words, never by the size of the index. The price: when every required word of a query is in more than
 // WORD_POSTINGS documents, only the heaviest and newest of them are candidates (exact otherwise). What matches and
 // how it ranks is searchIndex's comment, and the same on MySQL (mysql/search.ts).
+import { searchPage } from "../search_page.ts";
 import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import { keyBytes } from "./keys.ts";
 import { type Ctx, getEntries, lostRaces, MAX_TRIES } from "./shared.ts";
@@ -248,9 +249,7 @@ export async function searchIndex(
   words: string[],
   query: { limit: number; offset: number },
 ): Promise<SearchHit[]> {
-  const { limit, offset } = query;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`searchIndex: limit must be ≥ 1, got ${limit}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`searchIndex: offset must be ≥ 0, got ${offset}`);
+  const { limit, offset } = searchPage(query);
   const list = searchWords(words);
   if (list.length === 0) return [];
   const required = list.slice(0, -1);

@@ -1,54 +1,15 @@
 // What only the MySQL adapter promises about jobs (migrations/005): the migration runs again over itself, the FULLTEXT
 // index counts stopwords as words, the listing statements read the indexes they were made for, and a location filter
-// scans a bounded number of rows per page. The shared behaviour is in ../contract_jobs.ts. Skipped without
-// DATABASE_URL, like mysql_test.ts (which says so).
+// scans a bounded number of rows per page. The shared behaviour is in ../contract_jobs.ts. Each test gets a private
+// database, dropped afterwards; CI must set DATABASE_URL, elsewhere the tests are skipped.
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
-import type { Job, JobPosition, JobsQuery } from "../types.ts";
+import { jobPages } from "../contract_jobs.ts";
 import { JOB_SCAN_BUDGET, positionsSql, searchSql } from "./jobs.ts";
 import { migrate } from "./migrate.ts";
-import { type Database, openDatabase, type Param } from "./pool.ts";
-import { MysqlStore } from "./store.ts";
+import type { Database, Param } from "./pool.ts";
+import { mysqlTest, openScratchStore } from "./testing.ts";
 
-const DATABASE_URL = Deno.env.get("DATABASE_URL");
-
-function test(name: string, fn: () => Promise<void>) {
-  Deno.test({ name: `[mysql] jobs: ${name}`, ignore: !DATABASE_URL, sanitizeOps: false, sanitizeResources: false, fn });
-}
-
-async function asAdmin(sql: string): Promise<void> {
-  const admin = openDatabase(DATABASE_URL!);
-  try {
-    await admin.writer.execute(sql);
-  } finally {
-    await admin.close();
-  }
-}
-
-/** An empty, migrated database of its own (named from random hex), a store and a plain connection pool on it. */
-async function scratch(): Promise<{ store: MysqlStore; db: Database; cleanup(): Promise<void> }> {
-  const name = `prok_t_${
-    Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")
-  }`;
-  await asAdmin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(DATABASE_URL!);
-  url.pathname = `/${name}`;
-  const queue = await Deno.openKv(":memory:");
-  const store = await MysqlStore.open(url.toString(), queue);
-  const db = openDatabase(url.toString());
-  return {
-    store,
-    db,
-    async cleanup() {
-      try {
-        await db.close();
-        await store.close();
-        await asAdmin(`DROP DATABASE IF EXISTS ${name}`);
-      } finally {
-        queue.close();
-      }
-    },
-  };
-}
+const test = mysqlTest("[mysql] jobs:", openScratchStore);
 
 /** Inserts `count` jobs of one poster straight into the table, one second apart, oldest first; `row(i)` varies them. */
 async function insertJobs(
@@ -94,131 +55,100 @@ function inline(sql: string, values: Param[]): string {
   return out;
 }
 
-test("migration 005 runs again over itself", async () => {
-  const { db, cleanup } = await scratch();
-  try {
-    const show = async () => {
-      const [row] = await db.writer.query<Record<string, string>>("SHOW CREATE TABLE jobs");
-      return row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, "");
-    };
-    const before = await show();
-    for (const key of ["ix_jobs_created", "ix_jobs_type_created", "ix_jobs_poster_created", "FULLTEXT KEY"]) {
-      assert(before.includes(key), before);
+test("migration 005 runs again over itself", async ({ db }) => {
+  const show = async () => {
+    const [row] = await db.writer.query<Record<string, string>>("SHOW CREATE TABLE jobs");
+    return row["Create Table"].replace(/ AUTO_INCREMENT=\d+/, "");
+  };
+  const before = await show();
+  for (const key of ["ix_jobs_created", "ix_jobs_type_created", "ix_jobs_poster_created", "FULLTEXT KEY"]) {
+    assert(before.includes(key), before);
+  }
+  await db.writer.execute("DELETE FROM schema_migrations WHERE version = '005_jobs'");
+  assertEquals(await migrate(db), ["005_jobs"]);
+  assertEquals(await show(), before, "running it again changed nothing");
+  assertEquals(await migrate(db), []);
+});
+
+test("words the full-text parser would drop as stopwords still count in q", async ({ store }) => {
+  const r = await store.createUser({
+    email: "r@example.com",
+    passwordHash: "h",
+    firstName: "R",
+    lastName: "R",
+    role: "recruiter",
+  });
+  const post = (title: string, description: string) =>
+    store.createJob({ posterId: r.id, title, description, jobType: "full-time" });
+  const a = await post("Work with the team", "What you will do");
+  const b = await post("Engineer for hire", "About this role: where and when");
+  const ids = async (q: string) => (await store.listJobs({ q, limit: 10 })).items.map((j) => j.id);
+  assertEquals(await ids("with the"), [a.id]);
+  assertEquals(await ids("what will"), [a.id]);
+  assertEquals(await ids("for about"), [b.id]);
+  assertEquals(await ids("where when this"), [b.id]);
+  assertEquals(await ids("wh"), [b.id, a.id], "a short word matches as a word's beginning");
+});
+
+test("a location filter scans at most JOB_SCAN_BUDGET rows a page, and the pages reach every job", async ({ store, db }) => {
+  const count = JOB_SCAN_BUDGET * 2 + 150;
+  // The oldest job is the only one in Zanzibar; every seventh one is a contract.
+  await insertJobs(db, count, (i) => ({
+    location: i === 0 ? "Zanzibar, Tanzania" : "Porto",
+    type: i % 7 ? "full-time" : "contract",
+  }));
+  const rare = await jobPages(store, { location: "zanzibar" }, 10);
+  assertEquals(rare.map((p) => p.length), [0, 0, 1], "two pages ran out of budget, the third found it");
+  assertEquals(rare[2][0].location, "Zanzibar, Tanzania");
+  const common = await jobPages(store, { location: "porto" }, 100);
+  assertEquals(common.flat().length, count - 1);
+  assert(common.slice(0, -1).every((p) => p.length === 100), "dense matches fill their pages");
+  const contracts = await jobPages(store, { location: "porto", jobType: "contract" }, 50);
+  assertEquals(contracts.flat().length, Math.ceil(count / 7) - 1);
+  const byPoster = await jobPages(store, { posterId: "1", jobType: "contract" }, 20); // insertJobs' poster
+  assertEquals(byPoster.flat().length, Math.ceil(count / 7));
+});
+
+test("listing statements read the index they were made for, and q the FULLTEXT index", async ({ store, db }) => {
+  const types = ["full-time", "part-time", "contract", "internship"];
+  await insertJobs(db, 4_000, (i) => ({
+    poster: String(1 + (i % 40)),
+    type: types[i % 4],
+    title: i % 3 ? "Rust Engineer" : "Data Analyst",
+    location: i % 5 ? "Berlin" : "Lisbon",
+  }));
+  await db.writer.query("ANALYZE TABLE jobs");
+  // A cursor in the middle: deep enough that reading a type's or poster's newer jobs again would show.
+  const page = await store.listJobs({ limit: 2_000 });
+  const mid = page.items.at(-1)!;
+  const after = { at: mid.createdAt, id: mid.id };
+  const ranges = [
+    { where: [], params: [], key: "ix_jobs_created" },
+    { where: ["job_type = ?"], params: ["contract"], key: "ix_jobs_type_created" },
+    { where: ["poster_id = ?"], params: ["7"], key: "ix_jobs_poster_created" },
+  ];
+  for (const range of ranges) {
+    for (const at of [null, after]) {
+      const { sql, params } = positionsSql(range, at);
+      const plan = await db.writer.query<{ type: string; key: string | null; Extra: string }>(
+        `EXPLAIN ${inline(sql, [...params, "21"])}`,
+      );
+      assertEquals(plan.length, 1, JSON.stringify(plan));
+      const [row] = plan;
+      assertEquals(row.key, range.key, JSON.stringify(plan));
+      // From the newest, `ref` on the first column reads the same entries as a range; after a cursor only a range
+      // starts at the cursor.
+      const ok = at ? ["range"] : ["range", "index", "ref"];
+      assert(ok.includes(row.type), `a range of the index: ${JSON.stringify(plan)}`);
+      assert(/Using index/.test(row.Extra ?? ""), `from the index alone: ${JSON.stringify(plan)}`);
     }
-    await db.writer.execute("DELETE FROM schema_migrations WHERE version = '005_jobs'");
-    assertEquals(await migrate(db), ["005_jobs"]);
-    assertEquals(await show(), before, "running it again changed nothing");
-    assertEquals(await migrate(db), []);
-  } finally {
-    await cleanup();
   }
-});
-
-test("words the full-text parser would drop as stopwords still count in q", async () => {
-  const { store, cleanup } = await scratch();
-  try {
-    const r = await store.createUser({
-      email: "r@example.com",
-      passwordHash: "h",
-      firstName: "R",
-      lastName: "R",
-      role: "recruiter",
-    });
-    const post = (title: string, description: string) =>
-      store.createJob({ posterId: r.id, title, description, jobType: "full-time" });
-    const a = await post("Work with the team", "What you will do");
-    const b = await post("Engineer for hire", "About this role: where and when");
-    const ids = async (q: string) => (await store.listJobs({ q, limit: 10 })).items.map((j) => j.id);
-    assertEquals(await ids("with the"), [a.id]);
-    assertEquals(await ids("what will"), [a.id]);
-    assertEquals(await ids("for about"), [b.id]);
-    assertEquals(await ids("where when this"), [b.id]);
-    assertEquals(await ids("wh"), [b.id, a.id], "a short word matches as a word's beginning");
-  } finally {
-    await cleanup();
-  }
-});
-
-test("a location filter scans at most JOB_SCAN_BUDGET rows a page, and the pages reach every job", async () => {
-  const { store, db, cleanup } = await scratch();
-  try {
-    const count = JOB_SCAN_BUDGET * 2 + 150;
-    // The oldest job is the only one in Zanzibar; every seventh one is a contract.
-    await insertJobs(db, count, (i) => ({
-      location: i === 0 ? "Zanzibar, Tanzania" : "Porto",
-      type: i % 7 ? "full-time" : "contract",
-    }));
-    const pages = async (query: Omit<JobsQuery, "after">) => {
-      const out: Job[][] = [];
-      let after: JobPosition | undefined;
-      do {
-        const page = await store.listJobs({ ...query, after });
-        out.push(page.items);
-        after = page.next ?? undefined;
-        assert(out.length < 100);
-      } while (after);
-      return out;
-    };
-    const rare = await pages({ location: "zanzibar", limit: 10 });
-    assertEquals(rare.map((p) => p.length), [0, 0, 1], "two pages ran out of budget, the third found it");
-    assertEquals(rare[2][0].location, "Zanzibar, Tanzania");
-    const common = await pages({ location: "porto", limit: 100 });
-    assertEquals(common.flat().length, count - 1);
-    assert(common.slice(0, -1).every((p) => p.length === 100), "dense matches fill their pages");
-    const contracts = await pages({ location: "porto", jobType: "contract", limit: 50 });
-    assertEquals(contracts.flat().length, Math.ceil(count / 7) - 1);
-    const byPoster = await pages({ posterId: "1", jobType: "contract", limit: 20 }); // insertJobs' poster
-    assertEquals(byPoster.flat().length, Math.ceil(count / 7));
-  } finally {
-    await cleanup();
-  }
-});
-
-test("listing statements read the index they were made for, and q the FULLTEXT index", async () => {
-  const { store, db, cleanup } = await scratch();
-  try {
-    const types = ["full-time", "part-time", "contract", "internship"];
-    await insertJobs(db, 4_000, (i) => ({
-      poster: String(1 + (i % 40)),
-      type: types[i % 4],
-      title: i % 3 ? "Rust Engineer" : "Data Analyst",
-      location: i % 5 ? "Berlin" : "Lisbon",
-    }));
-    await db.writer.query("ANALYZE TABLE jobs");
-    // A cursor in the middle: deep enough that reading a type's or poster's newer jobs again would show.
-    const page = await store.listJobs({ limit: 2_000 });
-    const mid = page.items.at(-1)!;
-    const after = { at: mid.createdAt, id: mid.id };
-    const ranges = [
-      { where: [], params: [], key: "ix_jobs_created" },
-      { where: ["job_type = ?"], params: ["contract"], key: "ix_jobs_type_created" },
-      { where: ["poster_id = ?"], params: ["7"], key: "ix_jobs_poster_created" },
-    ];
-    for (const range of ranges) {
-      for (const at of [null, after]) {
-        const { sql, params } = positionsSql(range, at);
-        const plan = await db.writer.query<{ type: string; key: string | null; Extra: string }>(
-          `EXPLAIN ${inline(sql, [...params, "21"])}`,
-        );
-        assertEquals(plan.length, 1, JSON.stringify(plan));
-        const [row] = plan;
-        assertEquals(row.key, range.key, JSON.stringify(plan));
-        // From the newest, `ref` on the first column reads the same entries as a range; after a cursor only a range
-        // starts at the cursor.
-        const ok = at ? ["range"] : ["range", "index", "ref"];
-        assert(ok.includes(row.type), `a range of the index: ${JSON.stringify(plan)}`);
-        assert(/Using index/.test(row.Extra ?? ""), `from the index alone: ${JSON.stringify(plan)}`);
-      }
-    }
-    const search = searchSql({
-      where: ["MATCH (title, description, location) AGAINST (? IN BOOLEAN MODE)", "job_type = ?", "location LIKE ?"],
-      params: ["+rust* +eng*", "contract", "%berlin%"],
-    }, after);
-    const plan = await db.writer.query<{ type: string; key: string | null }>(
-      `EXPLAIN ${inline(search.sql, [...search.params, "21"])}`,
-    );
-    assertEquals([plan[0].type, plan[0].key], ["fulltext", "ft_jobs_text"], JSON.stringify(plan));
-  } finally {
-    await cleanup();
-  }
+  const search = searchSql({
+    where: ["MATCH (title, description, location) AGAINST (? IN BOOLEAN MODE)", "job_type = ?", "location LIKE ?"],
+    params: ["+rust* +eng*", "contract", "%berlin%"],
+  }, after);
+  const plan = await db.writer.query<{ type: string; key: string | null }>(
+    `EXPLAIN ${inline(search.sql, [...search.params, "21"])}`,
+  );
+  assertEquals([plan[0].type, plan[0].key], ["fulltext", "ft_jobs_text"], JSON.stringify(plan));
 });

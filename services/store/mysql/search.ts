@@ -20,6 +20,7 @@
 // POSTS_FULLTEXT_MS (InnoDB notices within about half a second): a common required word with a rare last one is then
 // answered from the newest MAX_RECENT_POSTS posts alone, ranked the same way, approximately, instead of holding a
 // connection and a core for seconds. Measured on the benchmark's million posts: README "Search".
+import { searchPage } from "../search_page.ts";
 import type { SearchHit, SearchType } from "../types.ts";
 import { indexWords } from "../words.ts";
 import { errno, type Param } from "./pool.ts";
@@ -224,9 +225,7 @@ export async function searchIndex(
   words: string[],
   query: { limit: number; offset: number },
 ): Promise<SearchHit[]> {
-  const { limit, offset } = query;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`searchIndex: limit must be ≥ 1, got ${limit}`);
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`searchIndex: offset must be ≥ 0, got ${offset}`);
+  const { limit, offset } = searchPage(query);
   const kept = searchWords(words);
   if (kept.length === 0) return [];
   const { sql, params } = searchSql(type, kept.length);

@@ -1,13 +1,13 @@
 // What only the MySQL search has: its statements, and the recent-posts shortcut agreeing with the FULLTEXT search
 // (the contract in contract_search.ts covers what it finds). Each test gets a private database, dropped afterwards.
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
-import { requireServer } from "../../testing.ts";
 import { migrate } from "./migrate.ts";
 import { openDatabase } from "./pool.ts";
 import { booleanQuery, queryWithin, RECENT_POSTS, searchIndex, searchSql } from "./search.ts";
 import { limitParam } from "./shared.ts";
+import { DATABASE_URL, mysqlTest, openScratchDatabase } from "./testing.ts";
 
-const DATABASE_URL = requireServer("DATABASE_URL");
+const databaseTest = mysqlTest("[mysql search]", openScratchDatabase);
 
 Deno.test("[mysql search] the boolean query requires every word but the last, which is a prefix", () => {
   assertEquals(booleanQuery(["java"]), "java*");
@@ -27,63 +27,43 @@ Deno.test("[mysql search] one statement per type and word count, its parameters 
   }
 });
 
-Deno.test({
-  name: "[mysql search] the newest posts answer a common query exactly as the FULLTEXT search does",
-  ignore: !DATABASE_URL,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    const name = `prok_t_${
-      Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")
-    }`;
-    const admin = openDatabase(DATABASE_URL!);
-    await admin.writer.execute(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    const url = new URL(DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const db = openDatabase(url.toString());
-    try {
-      await migrate(db);
-      // Older posts beyond the recent window, then a window's worth in which "harbour" is common.
-      const rows: string[] = [];
-      const params: (string | Date)[] = [];
-      const total = RECENT_POSTS + 300;
-      for (let i = 0; i < total; i++) {
-        const content = i % 3 === 0 ? `harbour lights ${i}` : i % 3 === 1 ? `harbour master ${i}` : `open sea ${i}`;
-        rows.push("(1, ?, ?, ?)");
-        params.push(content, new Date(Date.UTC(2024, 0, 1) + i * 1000), new Date(Date.UTC(2024, 0, 1) + i * 1000));
-      }
-      for (let i = 0; i < rows.length; i += 500) {
-        await db.writer.execute(
-          `INSERT INTO posts (author_id, content, created_at, updated_at) VALUES ${rows.slice(i, i + 500).join(", ")}`,
-          params.slice(i * 3, (i + 500) * 3),
-        );
-      }
-      const ctx = { db, kick() {} };
-      for (const words of [["harbour"], ["harbour", "lig"], ["harbour", "master"], ["harb"]]) {
-        for (const [limit, offset] of [[20, 0], [10, 40], [1, 0]]) {
-          const quick = await searchIndex(ctx, "posts", words, { limit, offset });
-          const { sql, params } = searchSql("posts", words.length);
-          const full = await db.reader.query<{ id: number; score: number }>(sql, [
-            ...params(words),
-            limitParam(limit),
-            limitParam(offset),
-          ]);
-          assertEquals(quick.map((h) => h.id), full.map((r) => String(r.id)), `${words} ${limit}@${offset}`);
-          assertEquals(quick.length, limit);
-        }
-      }
-      // Rarer than the window can answer: the FULLTEXT search, old posts included ("open sea 170" is post 171).
-      const rare = await searchIndex(ctx, "posts", ["sea", "170"], { limit: 5, offset: 0 });
-      assertEquals(rare.length, 5);
-      assert(rare.some((h) => h.id === "171"), JSON.stringify(rare));
-      const deep = await searchIndex(ctx, "posts", ["harbour"], { limit: 5, offset: 1_500 });
-      assertEquals(deep.length, 5, "a page beyond the window's matches");
-    } finally {
-      await db.close();
-      await admin.writer.execute(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.close();
+databaseTest("the newest posts answer a common query exactly as the FULLTEXT search does", async ({ db }) => {
+  await migrate(db);
+  // Older posts beyond the recent window, then a window's worth in which "harbour" is common.
+  const rows: string[] = [];
+  const params: (string | Date)[] = [];
+  const total = RECENT_POSTS + 300;
+  for (let i = 0; i < total; i++) {
+    const content = i % 3 === 0 ? `harbour lights ${i}` : i % 3 === 1 ? `harbour master ${i}` : `open sea ${i}`;
+    rows.push("(1, ?, ?, ?)");
+    params.push(content, new Date(Date.UTC(2024, 0, 1) + i * 1000), new Date(Date.UTC(2024, 0, 1) + i * 1000));
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.writer.execute(
+      `INSERT INTO posts (author_id, content, created_at, updated_at) VALUES ${rows.slice(i, i + 500).join(", ")}`,
+      params.slice(i * 3, (i + 500) * 3),
+    );
+  }
+  const ctx = { db, kick() {} };
+  for (const words of [["harbour"], ["harbour", "lig"], ["harbour", "master"], ["harb"]]) {
+    for (const [limit, offset] of [[20, 0], [10, 40], [1, 0]]) {
+      const quick = await searchIndex(ctx, "posts", words, { limit, offset });
+      const { sql, params } = searchSql("posts", words.length);
+      const full = await db.reader.query<{ id: number; score: number }>(sql, [
+        ...params(words),
+        limitParam(limit),
+        limitParam(offset),
+      ]);
+      assertEquals(quick.map((h) => h.id), full.map((r) => String(r.id)), `${words} ${limit}@${offset}`);
+      assertEquals(quick.length, limit);
     }
-  },
+  }
+  // Rarer than the window can answer: the FULLTEXT search, old posts included ("open sea 170" is post 171).
+  const rare = await searchIndex(ctx, "posts", ["sea", "170"], { limit: 5, offset: 0 });
+  assertEquals(rare.length, 5);
+  assert(rare.some((h) => h.id === "171"), JSON.stringify(rare));
+  const deep = await searchIndex(ctx, "posts", ["harbour"], { limit: 5, offset: 1_500 });
+  assertEquals(deep.length, 5, "a page beyond the window's matches");
 });
 
 Deno.test({
