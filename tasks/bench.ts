@@ -15,7 +15,7 @@ import { feedFixture, feedTargets, secondDegreeMember } from "./bench/feed.ts";
 import { logOffset, type ServerTime, serverTimeSince } from "./bench/server_time.ts";
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
 import { measurePage, type PageWeight } from "./bench/page.ts";
-import { freePort, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
+import { freePort, removeTemporary, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
 import { realtimeBench, type RealtimeResult } from "./bench/realtime.ts";
 import { realtimeChecks, realtimeReport } from "./bench/realtime_report.ts";
 import { type Check, fmt, table } from "./bench/report.ts";
@@ -138,7 +138,10 @@ function parseOptions(args: string[]): Options {
       options.realtimeDatabaseUrl = value;
       options.realtime = true;
     } else if (flag === "--soak-minutes") {
-      options.soakMinutes = value === "0" ? 0 : count("soak-minutes", value, 120);
+      options.soakMinutes = Number(value);
+      if (!/^\d+$/.test(value) || options.soakMinutes > 120) {
+        fail(`--soak-minutes must be a whole number from 0 (no soak) to 120\n${USAGE}`);
+      }
       options.realtime = true;
     } else if (flag === "--soak-rate") {
       options.soakRate = count("soak-rate", value, 100_000);
@@ -594,7 +597,7 @@ let interrupted = false;
 const interrupt = (signal: Deno.Signal) => () => {
   interrupted = true;
   console.error(`\n${signal}: stopping the servers and the load generator`);
-  stopAll().finally(() => Deno.exit(130));
+  stopAll().then(() => removeTemporary()).finally(() => Deno.exit(130));
 };
 Deno.addSignalListener("SIGINT", interrupt("SIGINT"));
 Deno.addSignalListener("SIGTERM", interrupt("SIGTERM"));
@@ -606,5 +609,6 @@ try {
   if (!interrupted) console.error(`bench failed: ${err instanceof Error ? err.message : err}`);
 } finally {
   await stopAll();
+  await removeTemporary();
 }
 Deno.exit(code);

@@ -132,3 +132,21 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 export function fileLimitWrapped(args: string[]): string[] {
   return ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', "sh", ...args];
 }
+
+const temporary = new Set<string>();
+
+/** A new temporary folder, removed by removeTemporary() at the end of the run, even an interrupted one. */
+export async function temporaryDir(prefix: string): Promise<string> {
+  const path = await Deno.makeTempDir({ prefix });
+  temporary.add(path);
+  return path;
+}
+
+/** Removes a temporary folder now (or every one left, with no argument). */
+export async function removeTemporary(path?: string): Promise<void> {
+  // Forgotten only once gone: an interrupt that races a section's own cleanup still waits for (and redoes) it.
+  for (const p of path ? [path] : [...temporary]) {
+    await Deno.remove(p, { recursive: true }).catch(() => {});
+    temporary.delete(p);
+  }
+}

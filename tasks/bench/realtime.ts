@@ -8,7 +8,7 @@
 //      socket it should reach: nothing lost, nothing twice.
 import { Histogram, summary } from "./histogram.ts";
 import { cpuMeter, type CpuUse, pidsNamed, rssBytes } from "./proc_stats.ts";
-import { type Server, stop } from "./processes.ts";
+import { removeTemporary, type Server, stop, temporaryDir } from "./processes.ts";
 import {
   type AppOptions,
   assertAlive,
@@ -194,7 +194,7 @@ export async function realtimeBench(options: RealtimeOptions): Promise<RealtimeR
       `(${options.databaseUrl ? "MySQL" : "Deno KV"})`,
   );
   const fixture = await realtimeFixture(options.secret, REALTIME_BUDGET.idleSockets, MEMBERS, options.databaseUrl);
-  const logs = await Deno.makeTempDir({ prefix: "prok-bench-rt-logs-" });
+  const logs = await temporaryDir("prok-bench-rt-logs-");
   const logFiles = [`${logs}/a.log`, `${logs}/b.log`];
   try {
     const idle = await idleSockets(options, fixture, REALTIME_BUDGET.idleSockets, logs);
@@ -301,7 +301,7 @@ export async function realtimeBench(options: RealtimeOptions): Promise<RealtimeR
     return result;
   } finally {
     await fixture.cleanup();
-    await Deno.remove(logs, { recursive: true }).catch(() => {});
+    await removeTemporary(logs);
   }
 }
 

@@ -7,6 +7,7 @@ import { type App, closeApp, openApp } from "../../services/app.ts";
 import { parseConfig } from "../../services/config.ts";
 import type { Message } from "../../services/store/types.ts";
 import { hashRefreshToken, newRefreshToken, REFRESH_TTL_MS, signAccessToken } from "../../services/tokens.ts";
+import { removeTemporary, temporaryDir } from "./processes.ts";
 
 const BATCH = 2_000;
 const IN_FLIGHT = 16;
@@ -47,7 +48,7 @@ export async function realtimeFixture(
   paired: number,
   databaseUrl?: string,
 ): Promise<RealtimeFixture> {
-  const folder = await Deno.makeTempDir({ prefix: "prok-bench-rt-" });
+  const folder = await temporaryDir("prok-bench-rt-");
   const shared = `${folder}/shared`;
   const config = parseConfig({
     PROK_ENV: "production",
@@ -128,10 +129,10 @@ export async function realtimeFixture(
           });
           return [...found.values()];
         }),
-      cleanup: () => Deno.remove(folder, { recursive: true }).catch(() => {}),
+      cleanup: () => removeTemporary(folder),
     };
   } catch (err) {
-    await Deno.remove(folder, { recursive: true }).catch(() => {});
+    await removeTemporary(folder);
     throw err;
   }
 }
