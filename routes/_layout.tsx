@@ -2,7 +2,6 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { SiteFooter } from "../components/SiteFooter.tsx";
 import { SiteHeader } from "../components/SiteHeader.tsx";
-import { unreadCount } from "../services/notifications.ts";
 import { csrfToken } from "./(_http)/session.ts";
 
 // Async so that a signed-in member's header can carry the CSRF token of its sign-out form and the unread count. The
@@ -11,8 +10,8 @@ export default async function Layout(_req: Request, ctx: FreshContext<Partial<Ap
   const Component = ctx.Component;
   const { app, session } = ctx.state;
   const user = session?.caller?.user;
-  const signedIn = user && app && session;
-  const [csrf, unread] = signedIn ? await Promise.all([csrfToken(app, session), unreadCount(app.store, user)]) : [];
+  const csrf = user && app && session ? await csrfToken(app, session) : undefined;
+  const unread = session?.caller?.unreadNotifications ?? 0;
   return (
     <>
       <SiteHeader member={user && { id: user.id, firstName: user.firstName }} csrf={csrf} unread={unread} />

@@ -200,18 +200,21 @@ export async function sessionOfRefreshToken(deps: AuthDeps, refreshToken: string
 export interface Caller {
   user: User;
   session: Session;
+  /** Unread notifications, counted (up to the cap asked for) with the session lookup; 0 when not asked. */
+  unreadNotifications?: number;
 }
 
 /** The member behind an access token, or null: forged, expired, or from a session that was revoked. */
 export async function authenticate(
   deps: Pick<AuthDeps, "store" | "tokens">,
   accessToken: string,
+  unreadCap = 0,
 ): Promise<Caller | null> {
   const claims = await verifyAccessToken(deps.tokens, accessToken);
   if (!claims) return null;
-  const found = await deps.store.getSessionWithUser(claims.sid);
+  const found = await deps.store.getSessionWithUser(claims.sid, unreadCap);
   if (!found) return null;
-  const { session, user } = found;
+  const { session, user, unreadNotifications } = found;
   if (session.revokedAt || session.userId !== claims.sub || session.expiresAt.getTime() <= Date.now()) return null;
-  return { user, session };
+  return { user, session, unreadNotifications };
 }

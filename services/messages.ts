@@ -2,6 +2,7 @@
 // and catch up after a reconnect. A message is stored first; only then is it acknowledged and delivered live, to
 // every open socket of both members, through the pub/sub port (services/realtime/events.ts).
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { UNREAD_CAP } from "./notifications.ts";
 import type { Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Conversation, Message, Store, User } from "./store/types.ts";
@@ -104,12 +105,17 @@ export async function listThread(
   };
 }
 
-/** Marks what `withId` sent the caller read, and tells the sender's sockets. */
-export async function markRead(deps: Pick<MessagesDeps, "store" | "live">, caller: User, withId: string) {
+/** Marks what `withId` sent the caller read, and tells the sender's sockets; answers how many messages changed. */
+export async function markRead(
+  deps: Pick<MessagesDeps, "store" | "live">,
+  caller: User,
+  withId: string,
+): Promise<number> {
   const other = withId === caller.id ? null : await deps.store.getUser(withId);
   if (!other) throw new NotFoundError("member");
   const changed = await deps.store.markConversationRead(caller.id, other.id);
   if (changed > 0) await deps.live.conversationRead(caller.id, other.id);
+  return changed;
 }
 
 /**
@@ -144,11 +150,15 @@ export async function openThread(
   caller: User,
   withId: string,
   query: { limit: number; cursor?: string },
-): Promise<{ other: User; items: Message[]; nextCursor: string | null; canMessage: boolean }> {
+): Promise<
+  { other: User; items: Message[]; nextCursor: string | null; canMessage: boolean; unreadNotifications?: number }
+> {
   const [thread, connection] = await Promise.all([
     listThread(deps, caller, withId, query),
     deps.store.getConnectionBetween(caller.id, withId),
   ]);
-  if (!query.cursor) await markRead(deps, caller, withId);
-  return { ...thread, canMessage: connection?.status === "accepted" };
+  const read = query.cursor ? 0 : await markRead(deps, caller, withId);
+  // Reading the thread also read its message notification: the header, counted before, is told the new count.
+  const unreadNotifications = read > 0 ? await deps.store.countUnreadNotifications(caller.id, UNREAD_CAP) : undefined;
+  return { ...thread, canMessage: connection?.status === "accepted", unreadNotifications };
 }

@@ -42,10 +42,6 @@ export async function listNotifications(
   };
 }
 
-export function unreadCount(store: Store, caller: User): Promise<number> {
-  return store.countUnreadNotifications(caller.id, UNREAD_CAP);
-}
-
 /** Marks the caller's notifications among `ids` read (all of them without `ids`); others' ids change nothing. */
 export async function markRead(store: Store, caller: User, ids?: string[]): Promise<void> {
   await store.markNotificationsRead(caller.id, ids);

@@ -32,9 +32,29 @@ export function signAccessToken(t: TokenIssuer, claims: AccessClaims): Promise<s
     .sign(t.key);
 }
 
+/**
+ * Tokens this process verified, by their exact text, until they expire: a page view would otherwise spend more on
+ * the HMAC check (an async WebCrypto call) than on rendering its header. Only a token that passed every check is
+ * kept, and its session is still looked up on every request, so a revocation cuts it at once.
+ */
+const verified = new WeakMap<TokenIssuer, Map<string, { claims: AccessClaims; expiresAtMs: number }>>();
+const VERIFIED_MAX = 10_000;
+
+function remembered(t: TokenIssuer): Map<string, { claims: AccessClaims; expiresAtMs: number }> {
+  let map = verified.get(t);
+  if (!map) verified.set(t, map = new Map());
+  return map;
+}
+
 /** The claims of a valid access token, or null for anything else (forged, expired, wrong audience, alg none...). */
 export async function verifyAccessToken(t: TokenIssuer, token: string): Promise<AccessClaims | null> {
   if (token.length > 4096) return null;
+  const cache = remembered(t);
+  const hit = cache.get(token);
+  if (hit) {
+    if (Date.now() < hit.expiresAtMs) return hit.claims;
+    cache.delete(token);
+  }
   try {
     const { payload } = await jwtVerify(token, t.key, {
       algorithms: [ALG],
@@ -44,7 +64,10 @@ export async function verifyAccessToken(t: TokenIssuer, token: string): Promise<
       requiredClaims: ["sub", "exp", "iat", "sid"],
     });
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
-    return { sub: payload.sub, sid: payload.sid };
+    const claims = { sub: payload.sub, sid: payload.sid };
+    if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value!); // the oldest first
+    cache.set(token, { claims, expiresAtMs: payload.exp! * 1000 });
+    return claims;
   } catch (err) {
     if (err instanceof errors.JOSEError || err instanceof TypeError || err instanceof SyntaxError) return null;
     throw err;

@@ -102,6 +102,7 @@ export function escapeCss(css: string): string {
 export default function twind(options: TwindPluginOptions): Plugin {
   const tw = createTwind(options.config, virtual());
   const cache = new Map<string, string>();
+  const byRender = new Map<string, string>();
   let islandTokens = new Map<string, Set<string>>();
 
   function generate(classes: Set<string>): string {
@@ -140,6 +141,11 @@ export default function twind(options: TwindPluginOptions): Plugin {
     },
     render(ctx) {
       const { htmlText, islands, classes: rendered } = ctx.render();
+      // The same page renders the same class attributes in the same order: their plain concatenation finds the
+      // cached sheet without splitting and sorting them again on every request.
+      const fast = rendered ? `${[...rendered].join("\n")}\n${islands.join(" ")}` : null;
+      const known = fast === null ? undefined : byRender.get(fast);
+      if (known !== undefined) return { styles: [{ cssText: known, id: "__TWIND" }] };
       const classes = new Set<string>();
       if (!rendered) classesInHtml(htmlText, classes); // a renderer that does not collect them
       else {
@@ -148,7 +154,12 @@ export default function twind(options: TwindPluginOptions): Plugin {
         }
       }
       for (const island of islands) for (const t of islandTokens.get(island) ?? []) classes.add(t);
-      return { styles: [{ cssText: generate(classes), id: "__TWIND" }] };
+      const css = generate(classes);
+      if (fast !== null) {
+        if (byRender.size >= CACHE_SIZE) byRender.delete(byRender.keys().next().value!);
+        byRender.set(fast, css);
+      }
+      return { styles: [{ cssText: css, id: "__TWIND" }] };
     },
   };
 }

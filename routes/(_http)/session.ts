@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { authenticate, type Caller, refresh, type SignedIn, type TokenPair } from "../../services/auth.ts";
 import { type App, authDeps } from "../../services/app.ts";
 import { AuthenticationError, DomainError, ForbiddenError } from "../../services/errors.ts";
+import { UNREAD_CAP } from "../../services/notifications.ts";
 import { REFRESH_TTL_MS } from "../../services/tokens.ts";
 
 export interface SessionState {
@@ -85,8 +86,9 @@ export async function resolveSession(req: Request, url: URL, app: App, ip: strin
     return state;
   }
 
+  // Cookies mean pages, whose header shows the unread count: it comes with the session, in the same read.
   const access = cookies.get(names.access);
-  if (access) state.caller = await authenticate(authDeps(app), access);
+  if (access) state.caller = await authenticate(authDeps(app), access, UNREAD_CAP);
   if (!state.caller) {
     const refreshToken = cookies.get(names.refresh);
     if (refreshToken) {
@@ -97,7 +99,7 @@ export async function resolveSession(req: Request, url: URL, app: App, ip: strin
         if (!(err instanceof DomainError)) throw err;
       }
       if (renewed) {
-        state.caller = await authenticate(authDeps(app), renewed.accessToken);
+        state.caller = await authenticate(authDeps(app), renewed.accessToken, UNREAD_CAP);
         state.setCookies.push(...sessionCookies(renewed, secure));
       } else {
         state.setCookies.push(...clearedSessionCookies(secure));

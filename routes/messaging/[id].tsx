@@ -34,6 +34,8 @@ async function renderThread(
     if (!(err instanceof ValidationError)) throw err;
     return seeOther(path(id)); // a cursor that is not ours: the newest messages instead
   }
+  const session = ctx.state.session.caller;
+  if (session && thread.unreadNotifications !== undefined) session.unreadNotifications = thread.unreadNotifications;
   const conversations = await listConversations(deps, caller);
   const data: ChatProps = {
     me: userSummary(caller),

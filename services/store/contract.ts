@@ -180,8 +180,16 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   test("a session comes with its member in one read, and not at all once the member is gone", async (store) => {
     const u = await store.createUser(newUser(1, { firstName: UNICODE }));
     const s = await store.createSession({ userId: u.id, tokenHash: "w1", expiresAt: new Date(Date.now() + 60_000) });
-    assertEquals(await store.getSessionWithUser(s.id), { session: s, user: u });
+    assertEquals(await store.getSessionWithUser(s.id), { session: s, user: u, unreadNotifications: 0 });
     assertEquals(await store.getSessionWithUser("missing"), null);
+    // The header's unread count comes with it when asked for, capped.
+    for (let i = 2; i <= 4; i++) {
+      const other = await store.createUser(newUser(i));
+      await store.createConnection({ senderId: other.id, receiverId: u.id, message: "" });
+    }
+    assertEquals((await store.getSessionWithUser(s.id, 100))?.unreadNotifications, 3);
+    assertEquals((await store.getSessionWithUser(s.id, 2))?.unreadNotifications, 2);
+    assertEquals((await store.getSessionWithUser(s.id))?.unreadNotifications, 0, "not counted unless asked");
     await store.deleteUser(u.id);
     assertEquals(await store.getSessionWithUser(s.id), null);
   });

@@ -121,10 +121,15 @@ export class KvStore implements Store {
     return sessions.getSession(this.#ctx, id);
   }
 
-  async getSessionWithUser(id: string): Promise<{ session: Session; user: User } | null> {
+  async getSessionWithUser(
+    id: string,
+    unreadCap = 0,
+  ): Promise<{ session: Session; user: User; unreadNotifications: number } | null> {
     const session = await this.getSession(id);
     const user = session ? await this.getUser(session.userId) : null;
-    return session && user ? { session, user } : null;
+    if (!session || !user) return null;
+    const unreadNotifications = unreadCap > 0 ? await this.countUnreadNotifications(user.id, unreadCap) : 0;
+    return { session, user, unreadNotifications };
   }
 
   findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {

@@ -636,16 +636,26 @@ export class MysqlStore implements Store {
     return row ? toSession(row) : null;
   }
 
-  async getSessionWithUser(id: string): Promise<{ session: Session; user: User } | null> {
+  async getSessionWithUser(
+    id: string,
+    unreadCap = 0,
+  ): Promise<{ session: Session; user: User; unreadNotifications: number } | null> {
     const key = dbId(id);
     if (!key) return null;
-    // One statement for every authenticated request; the writer, so a revocation counts at once.
+    // One statement for every authenticated request; the writer, so a revocation counts at once. The unread count
+    // rides along (an index-only range of ix_notifications_user_unread): a page view costs one round trip, not two.
+    // MariaDB cannot LIMIT a correlated count, so the cap applies here; unread notifications are few per member.
+    const unread = unreadCap > 0
+      ? ", (SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) AS unread_count"
+      : "";
     const [row] = await this.db.writer.query<SessionRow & Record<string, unknown>>(
-      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${aliasedUserColumns("u")} ` +
-        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${aliasedUserColumns("u")}` +
+        `${unread} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
       [key],
     );
-    return row ? { session: toSession(row), user: userFromAliased(row) } : null;
+    if (!row) return null;
+    const unreadNotifications = Math.min(unreadCap, Number(row.unread_count ?? 0));
+    return { session: toSession(row), user: userFromAliased(row), unreadNotifications };
   }
 
   async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {
