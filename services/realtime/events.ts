@@ -15,6 +15,8 @@ export type Envelope =
   | {
     kind: "event";
     event: ServerEvent;
+    /** Sent after `event` to the same sockets: one publish carries what a receiver gets for one message. */
+    then?: ServerEvent;
     skip?: string;
     /** A message for its receiver: the hub that hands it to one of their sockets tells the sender it was delivered. */
     delivered?: { to: string; id: string };
@@ -102,10 +104,10 @@ export class PubSubLive implements Live {
       this.#publish(memberChannel(message.receiverId), {
         kind: "event",
         event: { type: "message:receive", data },
+        then: { type: "notification", data: { notification } },
         delivered,
       }),
       this.#event(message.senderId, "message:receive", data, origin),
-      this.#event(message.receiverId, "notification", { notification }),
     ]);
   }
 

@@ -163,10 +163,12 @@ export class Hub {
       return;
     }
     const frame = JSON.stringify(envelope.event);
+    const then = envelope.then && JSON.stringify(envelope.then);
     let sent = false;
     for (const c of clients) {
       if (c.id !== envelope.skip && c.socket.readyState === OPEN) {
         c.socket.send(frame);
+        if (then) c.socket.send(then);
         sent = true;
       }
     }
