@@ -25,11 +25,11 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread
       </a>
       <nav
         aria-label="Main"
-        class="max-w-5xl mx-auto flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 min-h-[3.5rem]"
+        class="max-w-5xl mx-auto flex flex-wrap items-center gap-x-1 gap-y-1 px-4 py-2 min-h-[3.5rem]"
       >
         <a
           href="/"
-          class="text-xl font-bold text-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-600 rounded"
+          class="mr-2 text-xl font-bold text-brand-700 focus:outline-none focus:ring-2 focus:ring-brand-600 rounded"
         >
           Prok
         </a>
@@ -41,7 +41,7 @@ export function SiteHeader(props: { member?: HeaderMember; csrf?: string; unread
             type="search"
             placeholder="Search"
             maxLength={100}
-            class="w-full rounded-md border border-gray-400 bg-gray-50 px-3 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-600 sm:w-48"
+            class="w-full rounded-md border border-gray-400 bg-gray-50 px-3 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-brand-600 sm:w-40"
           />
         </form>
         <a href="/jobs" class={LINK}>Jobs</a>
