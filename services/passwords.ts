@@ -12,12 +12,18 @@ export class PasswordHasher {
   #queue: { job: PasswordJob; resolve: (v: string | boolean) => void; reject: (e: Error) => void }[] = [];
   #pending = new Map<number, { resolve: (v: string | boolean) => void; reject: (e: Error) => void; worker: Worker }>();
   #nextId = 1;
-  #dummy: Promise<string>;
+  #dummy: Promise<string> | null = null;
   #inline = false;
+  #closed = false;
 
-  constructor(readonly pepper: CryptoKey, size = Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) {
+  // The workers start with the first hash or check, not with the process: each holds a V8 isolate (about 17 MB),
+  // which an instance that only serves pages and sockets never needs.
+  constructor(readonly pepper: CryptoKey, readonly size = Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) {}
+
+  #start(): void {
+    if (this.#dummy || this.#closed) return;
     try {
-      for (let i = 0; i < size; i++) {
+      for (let i = 0; i < this.size; i++) {
         const worker = new Worker(new URL("./password_worker.ts", import.meta.url).href, { type: "module" });
         worker.onmessage = (e: MessageEvent<PasswordResult>) => this.#settle(worker, e.data);
         this.#workers.push(worker);
@@ -30,7 +36,8 @@ export class PasswordHasher {
       );
       this.#inline = true;
     }
-    // Unknown emails are checked against this, so they cost what a wrong password costs.
+    // Unknown emails are checked against this, so they cost what a wrong password costs (the first check of either
+    // kind waits for it too, so even the first sign-in after start says nothing about the email).
     this.#dummy = this.hash(crypto.randomUUID());
     this.#dummy.catch(() => {}); // a pool closed before it finished: nobody is waiting for it then
   }
@@ -41,6 +48,8 @@ export class PasswordHasher {
   }
 
   async #run(job: PasswordTask): Promise<string | boolean> {
+    if (this.#closed) throw new Error("password hasher closed");
+    this.#start();
     if (this.#inline) {
       const bcrypt = (await import("bcryptjs")).default;
       return job.op === "hash" ? bcrypt.hashSync(job.input, job.cost) : bcrypt.compareSync(job.input, job.hash);
@@ -77,12 +86,15 @@ export class PasswordHasher {
 
   /** Compares against `hash`, or against a dummy hash when there is none, taking the same time either way. */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    const target = hash ?? await this.#dummy;
+    this.#start();
+    await this.#dummy;
+    const target = hash ?? await this.#dummy!;
     const ok = await this.#run({ op: "compare", input: await this.#prehash(password), hash: target }) as boolean;
     return ok && hash !== null;
   }
 
   close(): void {
+    this.#closed = true;
     for (const w of this.#workers) w.terminate();
     for (const { reject } of this.#pending.values()) reject(new Error("password hasher closed"));
     for (const { reject } of this.#queue) reject(new Error("password hasher closed"));
