@@ -11,7 +11,7 @@ const SECONDARY =
 const QUIET = `rounded-full px-4 py-1.5 font-semibold text-gray-700 hover:bg-gray-100 ${FOCUS}`;
 
 /** One button that acts on an existing connection (accept, ignore, withdraw, remove) and comes back to `next`. */
-export function ActionButton(props: {
+function ActionButton(props: {
   csrf: string;
   connectionId: string;
   action: "accept" | "ignore" | "withdraw" | "remove";

@@ -1,6 +1,6 @@
 import { Head } from "$fresh/runtime.ts";
 import Composer from "../islands/Composer.tsx";
-import { FOCUS } from "./forms.tsx";
+import { LINK, ProblemNotice } from "./forms.tsx";
 import { type CardPost, PostCard } from "./PostCard.tsx";
 
 export interface FeedPageProps {
@@ -14,8 +14,6 @@ export interface FeedPageProps {
   problem?: string;
   now: Date;
 }
-
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 
 function Empty() {
   return (
@@ -46,9 +44,9 @@ export function FeedPage(props: FeedPageProps) {
           </h2>
           {props.problem
             ? (
-              <p role="alert" class="mt-4 rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800">
-                {props.problem} <a href="/feed" class={LINK}>Go to the newest posts</a>
-              </p>
+              <ProblemNotice tight back={{ href: "/feed", label: "Go to the newest posts" }}>
+                {props.problem}
+              </ProblemNotice>
             )
             : posts.length === 0
             ? (props.paged ? <p class="mt-4 text-gray-700">There are no earlier posts.</p> : <Empty />)

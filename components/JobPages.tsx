@@ -1,5 +1,15 @@
 import { Head } from "$fresh/runtime.ts";
-import { CsrfField, ErrorSummary, Field, FOCUS, type FormState, Notice, SubmitButton } from "./forms.tsx";
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  FOCUS,
+  type FormState,
+  LINK,
+  Notice,
+  ProblemNotice,
+  SubmitButton,
+} from "./forms.tsx";
 
 /** A job as the pages show it (the API's Job shape). */
 export interface JobCard {
@@ -28,7 +38,6 @@ export const JOB_LABELS = {
   jobType: "Job type",
 };
 
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 const SELECT =
   "mt-1 block w-full rounded-md border border-gray-500 bg-white px-3 py-2 text-gray-900 focus:outline-none focus:ring-2 focus:ring-brand-600";
 
@@ -119,11 +128,8 @@ export function JobsPage(props: JobsPageProps) {
             </button>
           </div>
         </form>
-        {props.problem && (
-          <p role="alert" class="mt-6 rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800">
-            {props.problem} <a href="/jobs" class={LINK}>See all jobs</a>
-          </p>
-        )}
+        {props.problem && <ProblemNotice back={{ href: "/jobs", label: "See all jobs" }}>{props.problem}
+        </ProblemNotice>}
         <section aria-label="Results" class="mt-6">
           <JobList jobs={props.jobs} empty={props.paged ? "There are no more jobs." : "No jobs match yet."} />
           {(props.nextCursor || props.paged) && (

@@ -2,7 +2,7 @@ import { Head } from "$fresh/runtime.ts";
 import type { ComponentChildren } from "preact";
 import { Avatar } from "./Avatar.tsx";
 import { ConnectForm, RelationButtons } from "./ConnectionActions.tsx";
-import { FOCUS, Notice } from "./forms.tsx";
+import { FOCUS, LINK, Notice, ProblemNotice } from "./forms.tsx";
 
 export interface NetworkMember {
   id: string;
@@ -39,8 +39,6 @@ export interface NetworkPageProps {
   paged?: boolean;
   problem?: string;
 }
-
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 
 const TITLES: Record<NetworkSection, string> = {
   received: "Invitations",
@@ -174,9 +172,7 @@ export function NetworkPage(props: NetworkPageProps) {
         </nav>
         {props.flash && <Notice>{props.flash}</Notice>}
         {props.problem && (
-          <p role="alert" class="mt-6 rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800">
-            {props.problem} <a href={here} class={LINK}>Go to the first page</a>
-          </p>
+          <ProblemNotice back={{ href: here, label: "Go to the first page" }}>{props.problem}</ProblemNotice>
         )}
         {sections.map((section) => {
           const list = props.lists[section];

@@ -1,6 +1,6 @@
 import { Head } from "$fresh/runtime.ts";
 import { Avatar } from "./Avatar.tsx";
-import { CsrfField, FOCUS, Notice } from "./forms.tsx";
+import { CsrfField, FOCUS, LINK, Notice, ProblemNotice } from "./forms.tsx";
 import type { NetworkMember } from "./NetworkPage.tsx";
 
 export interface NotificationItem {
@@ -20,8 +20,6 @@ export interface NotificationsPageProps {
   paged: boolean;
   problem?: string;
 }
-
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 
 /** The sentence and the place a notification leads to. */
 function describe(n: NotificationItem): { text: string; href: string } {
@@ -70,9 +68,7 @@ export function NotificationsPage(props: NotificationsPageProps) {
         </div>
         {props.flash && <Notice>{props.flash}</Notice>}
         {props.problem && (
-          <p role="alert" class="mt-6 rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800">
-            {props.problem} <a href="/notifications" class={LINK}>Go to the newest</a>
-          </p>
+          <ProblemNotice back={{ href: "/notifications", label: "Go to the newest" }}>{props.problem}</ProblemNotice>
         )}
         {props.items.length === 0 && !props.problem
           ? <p class="mt-6 text-gray-700">{props.paged ? "There are no earlier notifications." : "Nothing new yet."}</p>

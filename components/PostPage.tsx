@@ -1,6 +1,5 @@
 import { Head } from "$fresh/runtime.ts";
-import { ErrorNotice } from "./ErrorNotice.tsx";
-import { CsrfField, FOCUS } from "./forms.tsx";
+import { CsrfField, FOCUS, LINK } from "./forms.tsx";
 import { type CardPost, PostCard } from "./PostCard.tsx";
 
 export interface PostPageProps {
@@ -9,8 +8,6 @@ export interface PostPageProps {
   /** The CSRF token of the delete form, given only to those who may delete the post. */
   deleteCsrf?: string;
 }
-
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 
 /** One post with its author; its author (or an admin) can delete it from here. */
 export function PostPage(props: PostPageProps) {
@@ -42,17 +39,5 @@ export function PostPage(props: PostPageProps) {
         )}
       </div>
     </>
-  );
-}
-
-/** Why a post was not deleted, with the way back to it. */
-export function DeleteRefused(props: { postId: string; problem: string }) {
-  return (
-    <ErrorNotice title="The post was not deleted">
-      <p class="mt-4 text-gray-700">{props.problem}</p>
-      <p class="mt-4">
-        <a href={`/posts/${encodeURIComponent(props.postId)}`} class={LINK}>Back to the post</a>
-      </p>
-    </ErrorNotice>
   );
 }

@@ -1,6 +1,6 @@
 import { Head } from "$fresh/runtime.ts";
 import { Avatar } from "./Avatar.tsx";
-import { FOCUS } from "./forms.tsx";
+import { FOCUS, LINK, ProblemNotice } from "./forms.tsx";
 import { type JobCard, JobList } from "./JobPages.tsx";
 import { type CardPost, PostCard } from "./PostCard.tsx";
 
@@ -29,7 +29,6 @@ export interface SearchPageProps {
 }
 
 const TABS: Record<SearchTab, string> = { people: "People", posts: "Posts", jobs: "Jobs" };
-const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
 
 const searchPath = (q: string, type: SearchTab, cursor?: string) =>
   "/search?" + new URLSearchParams({ q, type, ...(cursor ? { cursor } : {}) }).toString();
@@ -109,9 +108,7 @@ export function SearchPage(props: SearchPageProps) {
             </a>
           ))}
         </nav>
-        {props.problem && (
-          <p role="alert" class="mt-6 rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800">{props.problem}</p>
-        )}
+        {props.problem && <ProblemNotice>{props.problem}</ProblemNotice>}
         {props.signInFirst
           ? (
             <p class="mt-6 text-gray-700">

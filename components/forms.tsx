@@ -128,6 +128,29 @@ export function ErrorSummary(props: { form: FormState; id?: string; ids?: Record
   );
 }
 
+/** A link in running text. */
+export const LINK = `font-semibold text-brand-700 underline ${FOCUS}`;
+
+/** Why a page cannot show what was asked (a forged link, a search that failed), with the way back. */
+export function ProblemNotice(
+  props: { children: ComponentChildren; back?: { href: string; label: string }; tight?: boolean },
+) {
+  return (
+    <p
+      role="alert"
+      class={`${props.tight ? "mt-4" : "mt-6"} rounded-md border-2 border-red-700 bg-red-50 p-4 text-red-800`}
+    >
+      {props.children}
+      {props.back && (
+        <>
+          {" "}
+          <a href={props.back.href} class={LINK}>{props.back.label}</a>
+        </>
+      )}
+    </p>
+  );
+}
+
 /** A quiet confirmation ("Your profile was saved."). */
 export function Notice(props: { children: ComponentChildren }) {
   return (

@@ -8,7 +8,7 @@ import type { Role, Session, Store, User } from "./store/types.ts";
 import {
   ACCESS_TTL_SECONDS,
   hashRefreshToken,
-  newRefreshToken,
+  randomToken,
   REFRESH_TTL_MS,
   signAccessToken,
   type TokenIssuer,
@@ -64,7 +64,7 @@ function scaled(deps: AuthDeps, n: number): number {
 }
 
 async function issue(deps: AuthDeps, user: User): Promise<TokenPair> {
-  const refreshToken = newRefreshToken();
+  const refreshToken = randomToken();
   const session = await deps.store.createSession({
     userId: user.id,
     tokenHash: await hashRefreshToken(refreshToken),
@@ -164,7 +164,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalid();
   const user = await deps.store.getUser(session.userId);
   if (!user) throw invalid();
-  const next = newRefreshToken();
+  const next = randomToken();
   if (!await deps.store.rotateSession(session.id, hash, await hashRefreshToken(next))) {
     // Another request rotated this token first: the same as reuse.
     await revoke(deps, session.id);

@@ -113,7 +113,20 @@ export async function respond(
   id: string,
   status: "accepted" | "rejected",
 ): Promise<ConnectionView> {
-  const connection = await ownConnection(deps.store, caller, id);
+  const updated = await answer(deps, caller, await ownConnection(deps.store, caller, id), status);
+  const [view] = await withMembers(deps.store, [updated]);
+  if (!view) throw new NotFoundError("connection");
+  return view;
+}
+
+/** Answers an invitation the caller can see (ownConnection). */
+async function answer(
+  deps: ConnectionsDeps,
+  caller: User,
+  connection: Connection,
+  status: "accepted" | "rejected",
+): Promise<Connection> {
+  const id = connection.id;
   if (connection.receiverId !== caller.id) {
     throw new ForbiddenError("Only the member who received an invitation can answer it.");
   }
@@ -129,16 +142,17 @@ export async function respond(
     );
   }
   deps.log({ msg: `invitation ${status}`, connectionId: id, userId: caller.id });
-  const [view] = await withMembers(deps.store, [updated]);
-  if (!view) throw new NotFoundError("connection");
-  return view;
+  return updated;
 }
 
 /** Either member withdraws an invitation or ends a connection. */
 export async function removeConnection(deps: ConnectionsDeps, caller: User, id: string): Promise<void> {
-  await ownConnection(deps.store, caller, id);
-  if (!await deps.store.deleteConnection(id)) throw new NotFoundError("connection");
-  deps.log({ msg: "connection removed", connectionId: id, userId: caller.id });
+  await remove(deps, caller, await ownConnection(deps.store, caller, id));
+}
+
+async function remove(deps: ConnectionsDeps, caller: User, connection: Connection): Promise<void> {
+  if (!await deps.store.deleteConnection(connection.id)) throw new NotFoundError("connection");
+  deps.log({ msg: "connection removed", connectionId: connection.id, userId: caller.id });
 }
 
 export async function listConnections(
@@ -204,9 +218,9 @@ export async function answerOrRemove(
   const other = await deps.store.getUser(otherId);
   if (!other) throw new NotFoundError("member");
   if (action === "accept" || action === "ignore") {
-    await respond(deps, caller, id, action === "accept" ? "accepted" : "rejected");
+    await answer(deps, caller, connection, action === "accept" ? "accepted" : "rejected");
   } else {
-    await removeConnection(deps, caller, id);
+    await remove(deps, caller, connection);
   }
   return { other };
 }

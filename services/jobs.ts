@@ -28,6 +28,11 @@ async function withPosters(store: Store, jobs: Job[]): Promise<JobView[]> {
   return jobs.flatMap((job) => posters.has(job.posterId) ? [{ job, poster: posters.get(job.posterId)! }] : []);
 }
 
+/** The jobs among `ids` that still exist with their posters, in the order of `ids` (search hits). */
+export async function getJobsView(store: Store, ids: string[]): Promise<JobView[]> {
+  return await withPosters(store, await store.getJobs(ids));
+}
+
 export async function postJob(deps: JobsDeps, caller: User, input: JobInput): Promise<JobView> {
   if (!mayPostJobs(caller)) throw new ForbiddenError("Only recruiters can post jobs.");
   const job = await deps.store.createJob({ ...input, posterId: caller.id });

@@ -113,6 +113,10 @@ export async function markRead(
 ): Promise<number> {
   const other = withId === caller.id ? null : await deps.store.getUser(withId);
   if (!other) throw new NotFoundError("member");
+  return await markReadFrom(deps, caller, other);
+}
+
+async function markReadFrom(deps: Pick<MessagesDeps, "store" | "live">, caller: User, other: User): Promise<number> {
   const changed = await deps.store.markConversationRead(caller.id, other.id);
   if (changed > 0) await deps.live.conversationRead(caller.id, other.id);
   return changed;
@@ -157,7 +161,7 @@ export async function openThread(
     listThread(deps, caller, withId, query),
     deps.store.getConnectionBetween(caller.id, withId),
   ]);
-  const read = query.cursor ? 0 : await markRead(deps, caller, withId);
+  const read = query.cursor ? 0 : await markReadFrom(deps, caller, thread.other);
   // Reading the thread also read its message notification: the header, counted before, is told the new count.
   const unreadNotifications = read > 0 ? await deps.store.countUnreadNotifications(caller.id, UNREAD_CAP) : undefined;
   return { ...thread, canMessage: connection?.status === "accepted", unreadNotifications };

@@ -28,13 +28,7 @@ const hmac = (raw: Uint8Array<ArrayBuffer>, hash: string) =>
 export async function deriveKeys(secret: string): Promise<Keys> {
   const master = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveBits"]);
   return {
-    jwt: await crypto.subtle.importKey(
-      "raw",
-      await derive(master, "access tokens", 32),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    ),
+    jwt: await hmac(await derive(master, "access tokens", 32), "SHA-256"),
     pepper: await hmac(await derive(master, "password pepper", 48), "SHA-384"),
     cursor: await derive(master, "cursors", 32),
     csrf: await derive(master, "csrf", 32),

@@ -3,7 +3,7 @@
 // and posts are for members.
 import { AuthenticationError, ValidationError } from "./errors.ts";
 import { getPostsView, type PostView } from "./posts.ts";
-import type { JobView } from "./jobs.ts";
+import { getJobsView, type JobView } from "./jobs.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { decodeCursor, encodeCursor } from "./store/cursor.ts";
 import type { SearchType, Store, User } from "./store/types.ts";
@@ -29,11 +29,7 @@ const isOffset = (v: unknown): v is { offset: number } =>
 async function load(store: Store, type: SearchType, ids: string[]): Promise<SearchResult[]> {
   if (type === "people") return (await store.getUsers(ids)).map((user) => ({ type, user }));
   if (type === "posts") return (await getPostsView(store, ids)).map((post) => ({ type, post }));
-  const jobs = await store.getJobs(ids);
-  const posters = new Map((await store.getUsers([...new Set(jobs.map((j) => j.posterId))])).map((u) => [u.id, u]));
-  return jobs.flatMap((job) =>
-    posters.has(job.posterId) ? [{ type, job: { job, poster: posters.get(job.posterId)! } }] : []
-  );
+  return (await getJobsView(store, ids)).map((job) => ({ type, job }));
 }
 
 export async function searchSite(

@@ -74,8 +74,8 @@ export async function verifyAccessToken(t: TokenIssuer, token: string): Promise<
   }
 }
 
-/** 32 random bytes, base64url: the refresh token the client holds. Only its hash is stored. */
-export function newRefreshToken(): string {
+/** 32 random bytes, base64url: a secret a client holds (refresh tokens, WebSocket tickets); only its hash is stored. */
+export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

@@ -142,7 +142,7 @@ Deno.test("[api] conversations newest first with unread counts; a thread pages n
       422,
     );
     for (const q of ["?cursor=abc", "?limit=0", "?with=", "?other=1"]) {
-      assertProblem(await call(t, "GET", `/api/messages${q}`, undefined, a.accessToken), q === "?with=" ? 422 : 422);
+      assertProblem(await call(t, "GET", `/api/messages${q}`, undefined, a.accessToken), 422);
     }
     assertProblem(await call(t, "GET", "/api/messages?with=999999", undefined, a.accessToken), 404);
 
@@ -177,7 +177,6 @@ Deno.test("[api] a message notifies its receiver once per sender until read", as
     assertEquals((await unread()).unreadCount, before);
     await send(t, a, b, "three");
     assertEquals((await unread()).unreadCount, before + 1);
-    assert(true);
   });
 });
 

@@ -5,11 +5,12 @@ import type { AppState } from "../../plugins/app.ts";
 import type { ConnectionPage, ConnectionView } from "../../services/connections.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import type { NetworkEntry, NetworkList } from "../../components/NetworkPage.tsx";
+import type { RefusalData } from "../../components/Refusal.tsx";
 import { setFlash } from "./flash.ts";
 import { assertFormSameSite, formFailure, readForm, safeNext, seeOther, textFields } from "./forms.ts";
 import { userSummary } from "./serialize.ts";
 
-export function networkEntry({ connection, sender, receiver }: ConnectionView, callerId: string): NetworkEntry {
+function networkEntry({ connection, sender, receiver }: ConnectionView, callerId: string): NetworkEntry {
   const other = sender.id === callerId ? receiver : sender;
   return {
     connectionId: connection.id,
@@ -21,12 +22,6 @@ export function networkEntry({ connection, sender, receiver }: ConnectionView, c
 
 export function networkList(page: ConnectionPage, callerId: string): NetworkList {
   return { items: page.items.map((v) => networkEntry(v, callerId)), nextCursor: page.nextCursor };
-}
-
-/** What a refused network form renders: why, and the page to go back to. */
-export interface NetworkRefusal {
-  problem: string;
-  back: string;
 }
 
 /**
@@ -61,6 +56,6 @@ export async function submitNetworkForm<K extends string>(
       : formFailure(ctx, err, { message: "Your note", receiverId: "The member" });
     if (!failure) throw err;
     const problem = failure.problem ?? Object.values(failure.errors).join(" ");
-    return ctx.render({ problem, back } satisfies NetworkRefusal, { status: failure.status, headers: failure.headers });
+    return ctx.render({ problem, back } satisfies RefusalData, { status: failure.status, headers: failure.headers });
   }
 }

@@ -104,7 +104,7 @@ export const notificationsReadBody = z.strictObject({
 });
 
 /** A client's own id for a message: a resend with the same one is the same message. */
-export const clientIdField = z.string({ error: "must be text" }).regex(
+const clientIdField = z.string({ error: "must be text" }).regex(
   /^[\x21-\x7e]{1,64}$/,
   "must be 1 to 64 visible ASCII characters",
 );

@@ -1,6 +1,8 @@
 // Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
 import type { ConnectionView, Relation } from "../../services/connections.ts";
 import type { JobView } from "../../services/jobs.ts";
+import type { ConversationView } from "../../services/messages.ts";
+import { messageJson } from "../../services/realtime/events.ts";
 import type { NotificationView } from "../../services/notifications.ts";
 import type { PostView } from "../../services/posts.ts";
 import type { SearchResult } from "../../services/site_search.ts";
@@ -99,4 +101,13 @@ export function hitJson(hit: SearchResult) {
   if (hit.type === "people") return { type: hit.type, user: userSummary(hit.user) };
   if (hit.type === "posts") return { type: hit.type, post: postJson(hit.post) };
   return { type: hit.type, job: jobJson(hit.job) };
+}
+
+/** A conversation as `GET /api/messages` lists it (and the Chat island shows it). */
+export function conversationJson({ user, conversation }: ConversationView) {
+  return {
+    user: userSummary(user),
+    lastMessage: messageJson(conversation.lastMessage),
+    unreadCount: conversation.unreadCount,
+  };
 }

@@ -3,7 +3,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { mayPostJobs, postJob } from "../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../components/JobPages.tsx";
-import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { Refusal } from "../../components/Refusal.tsx";
 import { formState, NO_STORE, seeOther } from "../(_http)/forms.ts";
 import { submitJobForm } from "../(_http)/job_form.ts";
 
@@ -29,6 +29,6 @@ export const handler: Handlers<Data, AppState> = {
 };
 
 export default function NewJob({ data }: PageProps<Data>) {
-  if ("refused" in data) return <NetworkRefused title="You cannot post jobs" problem={data.refused} back="/jobs" />;
+  if ("refused" in data) return <Refusal title="You cannot post jobs" problem={data.refused} back="/jobs" />;
   return <JobForm {...data} />;
 }

@@ -10,7 +10,7 @@ import Chat, { type ChatProps } from "../../islands/Chat.tsx";
 import { validate } from "../(_http)/api.ts";
 import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, textFields } from "../(_http)/forms.ts";
 import { idParam, messageBody } from "../(_http)/schemas.ts";
-import { userSummary } from "../(_http)/serialize.ts";
+import { conversationJson, userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 
 const PAGE_SIZE = 30;
@@ -40,11 +40,7 @@ async function renderThread(
   const data: ChatProps = {
     me: userSummary(caller),
     csrf: await csrfToken(ctx.state.app, ctx.state.session),
-    conversations: conversations.map(({ user, conversation }) => ({
-      user: userSummary(user),
-      lastMessage: messageJson(conversation.lastMessage),
-      unreadCount: conversation.unreadCount,
-    })),
+    conversations: conversations.map(conversationJson),
     thread: {
       other: userSummary(thread.other),
       messages: thread.items.map(messageJson).reverse(),

@@ -3,10 +3,9 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { listConversations } from "../../services/messages.ts";
-import { messageJson } from "../../services/realtime/events.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
 import { NO_STORE, seeOther } from "../(_http)/forms.ts";
-import { userSummary } from "../(_http)/serialize.ts";
+import { conversationJson, userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 
 export const handler: Handlers<ChatProps, AppState> = {
@@ -17,11 +16,7 @@ export const handler: Handlers<ChatProps, AppState> = {
     return ctx.render({
       me: userSummary(caller.user),
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
-      conversations: conversations.map(({ user, conversation }) => ({
-        user: userSummary(user),
-        lastMessage: messageJson(conversation.lastMessage),
-        unreadCount: conversation.unreadCount,
-      })),
+      conversations: conversations.map(conversationJson),
       thread: null,
     }, { headers: NO_STORE });
   },

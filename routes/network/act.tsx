@@ -2,16 +2,16 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { answerOrRemove } from "../../services/connections.ts";
-import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
 import { HttpProblem } from "../(_http)/api.ts";
 import { seeOther } from "../(_http)/forms.ts";
-import { type NetworkRefusal, submitNetworkForm } from "../(_http)/network.ts";
+import { submitNetworkForm } from "../(_http)/network.ts";
 
 const ACTIONS = ["accept", "ignore", "withdraw", "remove"] as const;
 type Action = typeof ACTIONS[number];
 
 // Accept, Ignore, Withdraw and Remove, without JavaScript.
-export const handler: Handlers<NetworkRefusal, AppState> = {
+export const handler: Handlers<RefusalData, AppState> = {
   GET: () => seeOther("/network"),
   POST: (req, ctx) =>
     submitNetworkForm(req, ctx, ["id", "action"], async ({ id, action }) => {
@@ -30,6 +30,6 @@ export const handler: Handlers<NetworkRefusal, AppState> = {
     }),
 };
 
-export default function Act({ data }: PageProps<NetworkRefusal>) {
-  return <NetworkRefused {...data} title="Nothing was changed" />;
+export default function Act({ data }: PageProps<RefusalData>) {
+  return <Refusal {...data} title="Nothing was changed" />;
 }

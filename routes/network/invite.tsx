@@ -2,14 +2,14 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { invite } from "../../services/connections.ts";
-import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
 import { validate } from "../(_http)/api.ts";
 import { seeOther } from "../(_http)/forms.ts";
-import { type NetworkRefusal, submitNetworkForm } from "../(_http)/network.ts";
+import { submitNetworkForm } from "../(_http)/network.ts";
 import { connectionBody } from "../(_http)/schemas.ts";
 
 // The Connect button of profiles and suggestions, without JavaScript.
-export const handler: Handlers<NetworkRefusal, AppState> = {
+export const handler: Handlers<RefusalData, AppState> = {
   GET: () => seeOther("/network"),
   POST: (req, ctx) =>
     submitNetworkForm(req, ctx, ["receiverId", "message"], async (values) => {
@@ -23,6 +23,6 @@ export const handler: Handlers<NetworkRefusal, AppState> = {
     }),
 };
 
-export default function Invite({ data }: PageProps<NetworkRefusal>) {
-  return <NetworkRefused {...data} title="The invitation was not sent" />;
+export default function Invite({ data }: PageProps<RefusalData>) {
+  return <Refusal {...data} title="The invitation was not sent" />;
 }

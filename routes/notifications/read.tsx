@@ -1,12 +1,12 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { markRead } from "../../services/notifications.ts";
-import { NetworkRefused } from "../../components/NetworkRefused.tsx";
+import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
 import { seeOther } from "../(_http)/forms.ts";
-import { type NetworkRefusal, submitNetworkForm } from "../(_http)/network.ts";
+import { submitNetworkForm } from "../(_http)/network.ts";
 
 // "Mark all as read" without JavaScript.
-export const handler: Handlers<NetworkRefusal, AppState> = {
+export const handler: Handlers<RefusalData, AppState> = {
   GET: () => seeOther("/notifications"),
   POST: (req, ctx) =>
     submitNetworkForm(req, ctx, [], async () => {
@@ -15,6 +15,6 @@ export const handler: Handlers<NetworkRefusal, AppState> = {
     }, "/notifications"),
 };
 
-export default function ReadAll({ data }: PageProps<NetworkRefusal>) {
-  return <NetworkRefused {...data} title="Nothing was changed" />;
+export default function ReadAll({ data }: PageProps<RefusalData>) {
+  return <Refusal {...data} title="Nothing was changed" />;
 }

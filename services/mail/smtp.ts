@@ -4,6 +4,7 @@
 // A connection per send: workers send now and then, and a fresh connection never finds a half-dead pooled one.
 import nodemailer from "nodemailer";
 import type { SMTPTransportOptions, Transporter } from "nodemailer";
+import { sha256Hex } from "../crypto.ts";
 import { UnavailableError } from "../errors.ts";
 import { sendOnce } from "./sent.ts";
 import { type Mail, type Mailer, MailRejectedError, type SendResult } from "./types.ts";
@@ -91,8 +92,7 @@ export class SmtpMailer implements Mailer {
 }
 
 async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return (await sha256Hex(text)).slice(0, 32); // the first 16 bytes
 }
 
 /**

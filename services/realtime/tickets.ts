@@ -2,14 +2,10 @@
 // access token for a ticket, single use and valid 30 s, and open `/api/ws?ticket=...`. Only its hash is stored.
 import type { Caller } from "../auth.ts";
 import { sha256Hex } from "../crypto.ts";
+import { randomToken } from "../tokens.ts";
 import type { Store } from "../store/types.ts";
 
 export const TICKET_TTL_MS = 30_000;
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 export async function issueTicket(store: Store, caller: Caller): Promise<string> {
   const ticket = randomToken();

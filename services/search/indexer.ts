@@ -67,10 +67,6 @@ export class SearchIndexer {
     this.#deps = deps;
   }
 
-  get engine(): SearchEngine {
-    return this.#deps.engine;
-  }
-
   /**
    * Indexes the record as it is now, or removes it when it is gone. "deferred": the engine is unavailable and the
    * record is marked dirty for the sweep. Throws (after marking it) on any other failure.

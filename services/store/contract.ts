@@ -17,6 +17,9 @@ export interface OpenedStore {
 
 export const UNICODE = "Zoë 🧑🏽‍💻 Ñandú 李小龍 עברית 𝓜";
 
+/** Ids that name nothing: one no adapter could have made, and one of the right shape for MySQL. */
+export const UNKNOWN = ["missing", "999999999"];
+
 export function newUser(n: number, extra: Partial<NewUser> = {}): NewUser {
   return {
     email: `member${n}@example.com`,

@@ -9,11 +9,8 @@
 // answer `q` from a FULLTEXT index (which does not index shorter words).
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ContractTest, listen, newUser, UNICODE } from "./contract.ts";
+import { type ContractTest, listen, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import type { Job, JobPosition, JobsQuery, JobType, NewJob, Store, User } from "./types.ts";
-
-/** Ids this store could never have issued, in two shapes (a KV store rejects the first, MySQL the second). */
-const UNKNOWN = ["missing", "999999999"];
 
 const JOB_TYPES: JobType[] = ["full-time", "part-time", "contract", "internship"];
 

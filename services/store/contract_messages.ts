@@ -5,13 +5,10 @@
 // order and "oldest first" is creation order.
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ContractTest, later, newUser, UNICODE } from "./contract.ts";
+import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import { MESSAGE_CREATED_DELAY_MS } from "./events.ts";
 import { spyOnQueue } from "./queue_spy.ts";
 import type { DomainEvent, Message, MessagePosition, Notification, Store, TicketGrant, User } from "./types.ts";
-
-/** Ids this store could never have issued, in two shapes (a KV store rejects the first, MySQL the second). */
-const UNKNOWN = ["missing", "999999999"];
 
 async function users(store: Store, count: number, from = 1): Promise<User[]> {
   const made: User[] = [];

@@ -4,7 +4,7 @@
 // ties, listUsersByHeadline's) the tests compare sets. Records made one after another get increasing createdAt, or
 // the same millisecond and increasing ids, on both adapters, so "newest first" is the reverse of creation order.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
-import { type ContractTest, later, newUser, UNICODE } from "./contract.ts";
+import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import { spyOnQueue } from "./queue_spy.ts";
 import type {
   Connection,
@@ -15,9 +15,6 @@ import type {
   Store,
   User,
 } from "./types.ts";
-
-/** Ids this store could never have issued, in two shapes (a KV store rejects the first, MySQL the second). */
-const UNKNOWN = ["missing", "999999999"];
 
 async function users(store: Store, count: number, from = 1): Promise<User[]> {
   const made: User[] = [];

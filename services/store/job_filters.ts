@@ -7,33 +7,16 @@
 //   the start of a longer word, e.g. "Clojure"). A query without any word ("!!!") filters nothing.
 // - `location`: a case-insensitive substring of the location, taken literally (no wildcards).
 import type { Job } from "./types.ts";
-
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
-const MIN_JOB_WORD = 3;
-const MAX_JOB_WORD = 84;
-
-/** Code points, so "李小龍" is three long. */
-function length(word: string): number {
-  return [...word].length;
-}
-
-function tokens(text: string): string[] {
-  return [...text.normalize("NFC").toLowerCase().matchAll(WORD)].map(([word]) => word);
-}
+import { allWords, indexWords } from "./words.ts";
 
 /** The distinct words of a `q`, lowercased, in order; empty when it has none. */
 export function jobQueryWords(q: string): string[] {
-  return [...new Set(tokens(q))];
+  return allWords(q);
 }
 
-/** The distinct words of a job that `q` is matched against. */
-export function jobWords(job: Pick<Job, "title" | "description" | "location">): Set<string> {
-  const words = new Set<string>();
-  for (const word of tokens(`${job.title}\n${job.description}\n${job.location}`)) {
-    const n = length(word);
-    if (n >= MIN_JOB_WORD && n <= MAX_JOB_WORD) words.add(word);
-  }
-  return words;
+/** The distinct words of a job that `q` is matched against (the index's words: three to 84 characters). */
+function jobWords(job: Pick<Job, "title" | "description" | "location">): Set<string> {
+  return new Set(indexWords(`${job.title}\n${job.description}\n${job.location}`, Infinity));
 }
 
 /** Whether every one of `queryWords` (from jobQueryWords) is a word of the job or the beginning of one. */

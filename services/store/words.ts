@@ -8,13 +8,18 @@ export const MAX_HEADLINE_WORDS = 32;
 /** Words a search query keeps (its first ones, and its last): each costs the index one bounded read. */
 export const MAX_QUERY_WORDS = 8;
 /** The last word of a query matches as a prefix from this many characters ("ja" finds "Java" as you type). */
-export const MIN_PREFIX_LENGTH = 2;
+const MIN_PREFIX_LENGTH = 2;
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
 /** The runs of letters, marks and digits of `text`, lowercased (NFC, so a decomposed accent is the same word). */
 function tokens(text: string): IterableIterator<RegExpMatchArray> {
   return text.normalize("NFC").toLowerCase().matchAll(WORD);
+}
+
+/** Every run of letters, marks and digits of `text`, lowercased, however short or long, distinct, in order. */
+export function allWords(text: string): string[] {
+  return [...new Set([...tokens(text)].map(([word]) => word))];
 }
 
 /** Code points, so "李小龍" is three long. */

@@ -6,7 +6,7 @@
 import { type App, closeApp, openApp } from "../../services/app.ts";
 import { parseConfig } from "../../services/config.ts";
 import type { Message } from "../../services/store/types.ts";
-import { hashRefreshToken, newRefreshToken, REFRESH_TTL_MS, signAccessToken } from "../../services/tokens.ts";
+import { hashRefreshToken, randomToken, REFRESH_TTL_MS, signAccessToken } from "../../services/tokens.ts";
 import { removeTemporary, temporaryDir } from "./processes.ts";
 
 const BATCH = 2_000;
@@ -108,7 +108,7 @@ export async function realtimeFixture(
           mapLimited(indexes, async (i) => {
             const session = await app.store.createSession({
               userId: memberIds[i],
-              tokenHash: await hashRefreshToken(newRefreshToken()),
+              tokenHash: await hashRefreshToken(randomToken()),
               expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
             });
             return await signAccessToken(app.tokens, { sub: memberIds[i], sid: session.id });

@@ -7,7 +7,7 @@ import { messageJson } from "../../../services/realtime/events.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
 import { messageBody, messagesQuery } from "../../(_http)/schemas.ts";
-import { userSummary } from "../../(_http)/serialize.ts";
+import { conversationJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
@@ -23,11 +23,7 @@ export const handler: Handlers<unknown, AppState> = {
       }
       const items = await listConversations(deps, user, query.limit);
       return json({
-        items: items.map(({ user, conversation }) => ({
-          user: userSummary(user),
-          lastMessage: messageJson(conversation.lastMessage),
-          unreadCount: conversation.unreadCount,
-        })),
+        items: items.map(conversationJson),
       });
     }
     const page = await listThread(deps, user, query.with, query);

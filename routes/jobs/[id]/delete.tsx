@@ -3,19 +3,15 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { removeJob } from "../../../services/jobs.ts";
-import { NetworkRefused } from "../../../components/NetworkRefused.tsx";
+import { Refusal } from "../../../components/Refusal.tsx";
 import { setFlash } from "../../(_http)/flash.ts";
+import type { RefusalData } from "../../../components/Refusal.tsx";
 import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther } from "../../(_http)/forms.ts";
-
-interface Refused {
-  problem: string;
-  back: string;
-}
 
 const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 
 // The delete button of a job's page: its poster or an admin only.
-export const handler: Handlers<Refused, AppState> = {
+export const handler: Handlers<RefusalData, AppState> = {
   GET: (_req, ctx) => seeOther(path(ctx.params.id)),
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
@@ -40,6 +36,6 @@ export const handler: Handlers<Refused, AppState> = {
   },
 };
 
-export default function DeleteJob({ data }: PageProps<Refused>) {
-  return <NetworkRefused title="The job was not deleted" {...data} />;
+export default function DeleteJob({ data }: PageProps<RefusalData>) {
+  return <Refusal title="The job was not deleted" {...data} />;
 }

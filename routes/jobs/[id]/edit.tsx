@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { NotFoundError } from "../../../services/errors.ts";
 import { editJob, getJobView, mayChangeJob } from "../../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../../components/JobPages.tsx";
-import { NetworkRefused } from "../../../components/NetworkRefused.tsx";
+import { Refusal } from "../../../components/Refusal.tsx";
 import { formState, NO_STORE, seeOther } from "../../(_http)/forms.ts";
 import { jobValues, submitJobForm } from "../../(_http)/job_form.ts";
 
@@ -44,7 +44,7 @@ export const handler: Handlers<Data, AppState> = {
 
 export default function EditJob({ data }: PageProps<Data>) {
   if ("refused" in data) {
-    return <NetworkRefused title="You cannot edit this job" problem={data.refused} back={data.back} />;
+    return <Refusal title="You cannot edit this job" problem={data.refused} back={data.back} />;
   }
   return <JobForm {...data} />;
 }

@@ -3,11 +3,11 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { deletePost } from "../../../services/posts.ts";
-import { DeleteRefused } from "../../../components/PostPage.tsx";
+import { Refusal } from "../../../components/Refusal.tsx";
 import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, withNext } from "../../(_http)/forms.ts";
 
 interface Refused {
-  postId: string;
+  back: string;
   problem: string;
 }
 
@@ -26,7 +26,7 @@ export const handler: Handlers<Refused, AppState> = {
     } catch (err) {
       const failure = formFailure(ctx, err, {});
       if (!failure) throw err;
-      return ctx.render({ postId: id, problem: failure.problem ?? "" }, failure);
+      return ctx.render({ back: postPath(id), problem: failure.problem ?? "" }, failure);
     }
     try {
       await deletePost(domainDeps(ctx.state.app), caller.user, id);
@@ -41,12 +41,12 @@ export const handler: Handlers<Refused, AppState> = {
         userId: caller.user.id,
         ip: ctx.state.ip,
       });
-      return ctx.render({ postId: id, problem: err.message }, { status: 403, headers: NO_STORE });
+      return ctx.render({ back: postPath(id), problem: err.message }, { status: 403, headers: NO_STORE });
     }
     return seeOther("/feed");
   },
 };
 
 export default function DeletePost({ data }: PageProps<Refused>) {
-  return <DeleteRefused {...data} />;
+  return <Refusal title="The post was not deleted" backLabel="Back to the post" {...data} />;
 }

@@ -126,10 +126,13 @@ export class KvStore implements Store {
     unreadCap = 0,
   ): Promise<{ session: Session; user: User; unreadNotifications: number } | null> {
     const session = await this.getSession(id);
-    const user = session ? await this.getUser(session.userId) : null;
-    if (!session || !user) return null;
-    const unreadNotifications = unreadCap > 0 ? await this.countUnreadNotifications(user.id, unreadCap) : 0;
-    return { session, user, unreadNotifications };
+    if (!session) return null;
+    // Both need only the session's member id: read side by side.
+    const [user, unreadNotifications] = await Promise.all([
+      this.getUser(session.userId),
+      unreadCap > 0 ? this.countUnreadNotifications(session.userId, unreadCap) : 0,
+    ]);
+    return user ? { session, user, unreadNotifications } : null;
   }
 
   findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {

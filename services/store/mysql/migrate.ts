@@ -34,7 +34,7 @@ export async function applyStatement(conn: Executor, statement: string): Promise
 }
 
 /** Splits a migration into statements: each ends with ";" at the end of a line; lines starting "--" are comments. */
-export function splitStatements(sql: string): string[] {
+function splitStatements(sql: string): string[] {
   const text = sql.split(/\r?\n/).filter((line) => !line.trimStart().startsWith("--")).join("\n");
   return text.split(/;[ \t]*(?:\n|$)/).map((s) => s.trim()).filter((s) => s.length > 0);
 }

@@ -60,7 +60,7 @@ export function errno(err: unknown): number | undefined {
 }
 
 /** Pool options from a `mysql://` or `mariadb://` URL; `?connectionLimit=N` and `?ssl=true` are understood. */
-export function poolOptions(databaseUrl: string): PoolOptions {
+function poolOptions(databaseUrl: string): PoolOptions {
   let url: URL;
   try {
     url = new URL(databaseUrl);

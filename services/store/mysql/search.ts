@@ -33,9 +33,9 @@ const MAX_WORDS = 8;
 /** Newest posts read before the FULLTEXT search (about 10 ms for 2,000 posts of 200 characters). */
 export const RECENT_POSTS = 2_000;
 /** Newest posts read at most, in RECENT_POSTS chunks, when they are the better way to a page (about 50 ms). */
-export const MAX_RECENT_POSTS = 10_000;
+const MAX_RECENT_POSTS = 10_000;
 /** The FULLTEXT search of posts gets this long before the newest posts answer alone. */
-export const POSTS_FULLTEXT_MS = 250;
+const POSTS_FULLTEXT_MS = 250;
 
 interface Source {
   table: string;

@@ -119,7 +119,7 @@ const IMPORT_TRIES = 5;
 const IMPORT_LOCK_WAIT_SECONDS = 60;
 
 /** Runs `fn` holding a named lock scoped to the database and `name`, on a connection of its own. */
-export async function withNamedLock<T>(db: Database, name: string, fn: () => Promise<T>): Promise<T> {
+async function withNamedLock<T>(db: Database, name: string, fn: () => Promise<T>): Promise<T> {
   const lock = "LEFT(CONCAT('prok.', DATABASE(), '.', ?), 64)";
   return await db.writer.session(async (conn) => {
     const [row] = await conn.query<{ got: unknown }>(`SELECT GET_LOCK(${lock}, ?) AS got`, [
@@ -137,7 +137,7 @@ export async function withNamedLock<T>(db: Database, name: string, fn: () => Pro
 }
 
 /** Inserts `rows` in one transaction, as multi-row INSERTs of the ROW_CHUNKS sizes: `VALUES ${tuple}, ...${tail}`. */
-export async function insertRows<T>(
+async function insertRows<T>(
   tx: Executor,
   head: string,
   tuple: string,
