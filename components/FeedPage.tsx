@@ -1,7 +1,8 @@
 import { Head } from "$fresh/runtime.ts";
 import Composer from "../islands/Composer.tsx";
 import { LINK, ProblemNotice } from "./forms.tsx";
-import { type CardPost, PostCard } from "./PostCard.tsx";
+import type { CardPost } from "./PostCard.tsx";
+import { CachedPostCard } from "./CachedPostCard.tsx";
 
 export interface FeedPageProps {
   composer: { csrf: string; value: string; error?: string };
@@ -52,11 +53,7 @@ export function FeedPage(props: FeedPageProps) {
             ? (props.paged ? <p class="mt-4 text-gray-700">There are no earlier posts.</p> : <Empty />)
             : (
               <ol class="mt-4 space-y-4">
-                {posts.map((post) => (
-                  <li key={post.id}>
-                    <PostCard post={post} now={props.now} />
-                  </li>
-                ))}
+                {posts.map((post) => <CachedPostCard key={post.id} post={post} now={props.now} />)}
               </ol>
             )}
           {(props.nextCursor || props.paged) && (

@@ -182,6 +182,30 @@ Deno.test("[feed] links in posts are clickable only for http(s); markup stays te
   });
 });
 
+Deno.test("[feed] cards reused from an earlier view keep their styles, and show an edit or a new name at once", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await joinAs(t, "Ada");
+    const post = await t.app.store.createPost({
+      authorId: id,
+      content: "First draft",
+      mediaUrl: "https://i.example/a.png",
+    });
+    const style = (html: string) => html.match(/<style id="__TWIND"[^>]*>([^<]*)<\/style>/)![1];
+    const first = (await v.page("/feed")).html;
+    const again = (await v.page("/feed")).html;
+    assertEquals(style(again), style(first), "the second view, served from reused cards, has the same rules");
+    assertMatch(style(again), /\.aspect-\\\[3\\\/2\\\]\{aspect-ratio:3\/2\}/, "a rule only the card uses");
+    assertEquals(articles(again), 1);
+
+    await t.app.store.updatePost(post.id, { content: "Final text" });
+    await t.app.store.updateUser(id, { lastName: "Byron" });
+    const edited = (await v.page("/feed")).html;
+    assertStringIncludes(edited, "Final text");
+    assertNotIncludes(edited, "First draft");
+    assertMatch(edited, /<h3[^>]*><a [^>]*>Ada Byron<\/a>/);
+  });
+});
+
 Deno.test("[feed] 20 posts a page; Show more posts leads on without JavaScript; a bad cursor is a friendly 422", async () => {
   await withTestApp(async (t) => {
     const { v, id } = await joinAs(t, "Ada");

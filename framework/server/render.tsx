@@ -98,7 +98,9 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
   if (current) {
     const type = vnode.type as unknown;
     if (typeof type === "function") {
-      if (type === IslandBody) depth++;
+      if (type === FragmentHtml) {
+        for (const value of (vnode.props.fragment as HtmlFragment).classes) current.classes.add(value);
+      } else if (type === IslandBody) depth++;
       else if (type === SlotBody) {
         savedDepths.push(depth);
         depth = 0;
@@ -120,6 +122,45 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
   }
   previousDiff?.(vnode);
 };
+/** Markup rendered once to be reused, with the class attributes in it (the styling plugins need them). */
+export interface HtmlFragment {
+  readonly html: string;
+  readonly classes: readonly string[];
+}
+
+/**
+ * Renders `vnode` on its own, for a caller that keeps the result and shows it many times (a post card in every
+ * feed that holds the post). It may be called while a page renders: the page's record is set aside meanwhile. A
+ * fragment is plain markup, so an island inside it is refused (its state could not travel with the copy).
+ */
+export function renderFragment(vnode: VNode): HtmlFragment {
+  const outer = current;
+  const outerDepth = depth;
+  const outerSaved = savedDepths.splice(0);
+  const record: PageRecord = { islands: [], classes: new Set() };
+  current = record;
+  depth = 0;
+  let html: string;
+  try {
+    html = renderToString(vnode);
+  } finally {
+    current = outer;
+    depth = outerDepth;
+    savedDepths.splice(0, savedDepths.length, ...outerSaved);
+  }
+  if (record.islands.length > 0) {
+    throw new Error(`a reusable fragment cannot hold islands (${record.islands[0].info.exportName})`);
+  }
+  return { html, classes: [...record.classes] };
+}
+
+/** Shows a fragment from renderFragment as the content of one `as` element with the given attributes. */
+export function FragmentHtml(
+  { as, fragment, ...attrs }: { as: string; fragment: HtmlFragment } & Record<string, unknown>,
+): VNode {
+  return h(as, { ...attrs, dangerouslySetInnerHTML: { __html: fragment.html } }) as VNode;
+}
+
 hooks.diffed = (vnode: VNode) => {
   if (current && vnode.type === IslandBody) depth--;
   else if (current && vnode.type === SlotBody) depth = savedDepths.pop() ?? 0;

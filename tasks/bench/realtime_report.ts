@@ -35,7 +35,8 @@ export function realtimeChecks(r: RealtimeResult): Check[] {
     pass: atBudget !== undefined,
   }, {
     what: `real-time: ${fmt.int(idleSockets)} idle sockets on one instance ≤ ${mb(maxIdleBytes)} resident`,
-    value: `${mb(r.idle.rssAfter)} with ${fmt.int(r.idle.opened)} open (+${mb(r.idle.rssAfter - r.idle.rssBefore)})`,
+    value: `${mb(r.idle.rssAfter)} settled with ${fmt.int(r.idle.opened)} open ` +
+      `(+${mb(r.idle.rssAfter - r.idle.rssBefore)}; peak ${mb(r.idle.rssPeak)})`,
     pass: r.idle.opened === idleSockets && r.idle.rssAfter <= maxIdleBytes,
   }];
   const soak = r.soak;
@@ -136,15 +137,18 @@ export function realtimeReport(r: RealtimeResult): string {
       `${(idle.openMs / 1000).toFixed(1)} s${
         idle.failed ? ` (${fmt.int(idle.failed)} failed: ${idle.errors[0]})` : ""
       }; ` +
-      `resident ${mb(idle.rssBefore)} → ${mb(idle.rssAfter)} (+${mb(idle.rssAfter - idle.rssBefore)}, ` +
-      `${fmt.kb(idle.perSocketBytes)} per socket); ${idle.openFiles === null ? "?" : fmt.int(idle.openFiles)} open ` +
+      `resident ${mb(idle.rssBefore)} → ${mb(idle.rssAfter)} once settled (+${mb(idle.rssAfter - idle.rssBefore)}, ` +
+      `${fmt.kb(idle.perSocketBytes)} per socket; ${mb(idle.rssPeak)} at the peak of opening); ${
+        idle.openFiles === null ? "?" : fmt.int(idle.openFiles)
+      } open ` +
       `files of a limit of ${idle.fileLimit === null ? "?" : fmt.int(idle.fileLimit)}.`,
   );
   lines.push(
     `  bare Deno.upgradeWebSocket server, same clients: ${fmt.int(base.opened)} open, resident ${
       mb(base.rssBefore)
     } → ` +
-      `${mb(base.rssAfter)} (+${mb(base.rssAfter - base.rssBefore)}, ${fmt.kb(base.perSocketBytes)} per socket): ` +
+      `${mb(base.rssAfter)} once settled (+${mb(base.rssAfter - base.rssBefore)}, ${fmt.kb(base.perSocketBytes)} ` +
+      `per socket; ${mb(base.rssPeak)} at the peak): ` +
       `the runtime's own share.`,
   );
 
