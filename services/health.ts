@@ -9,7 +9,10 @@ export interface PortAdapter {
   detail?: string;
 }
 
-/** One entry per port: what the configuration selects to serve it. */
+/**
+ * One entry per port: what the configuration selects to serve it. There is no shared cache port: what the app caches
+ * (verified tokens, rendered post cards, style sheets) is keyed so that each instance may keep its own copy.
+ */
 export function describeAdapters(config: Config): PortAdapter[] {
   const kvPath = `${config.dataDir}/prok.kv`;
   return [
@@ -17,9 +20,6 @@ export function describeAdapters(config: Config): PortAdapter[] {
       ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
       : { port: "store", adapter: "deno-kv", detail: kvPath },
     { port: "queue", adapter: "deno-kv", detail: kvPath },
-    config.redisUrl
-      ? { port: "cache", adapter: "redis", detail: redact(config.redisUrl) }
-      : { port: "cache", adapter: "memory" },
     config.redisUrl
       ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }
       : { port: "rate-limit", adapter: "memory" },

@@ -74,7 +74,6 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
     assertEquals(adapters.map((a) => `${a.port}=${a.adapter}`), [
       "store=deno-kv",
       "queue=deno-kv",
-      "cache=memory",
       "rate-limit=memory",
       "pubsub=memory",
       "search=builtin",

@@ -30,6 +30,8 @@ export interface Db extends Executor {
 }
 
 export interface Database {
+  /** Statements sent since the pools opened, transaction control included (QUALITY.md counts them per page). */
+  readonly statements: number;
   /** Reads that may be slightly behind the latest write. */
   readonly reader: Db;
   /** Writes, and reads that must see the latest write. */
@@ -96,13 +98,20 @@ function poolOptions(databaseUrl: string): PoolOptions {
 
 type Conn = Pick<PoolConnection, "query" | "execute"> | Pick<Pool, "query" | "execute">;
 
-function executor(conn: Conn): Executor {
+/** Counts what the pools send. */
+interface Tally {
+  statements: number;
+}
+
+function executor(conn: Conn, tally: Tally): Executor {
   return {
     async query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
+      tally.statements++;
       const [rows] = params?.length ? await conn.execute(sql, params as Param[]) : await conn.query(sql);
       return rows as T[];
     },
     async execute(sql: string, params?: readonly Param[]): Promise<WriteResult> {
+      tally.statements++;
       const [result] = params?.length ? await conn.execute(sql, params as Param[]) : await conn.query(sql);
       const header = result as ResultSetHeader;
       return { affectedRows: header.affectedRows, insertId: String(header.insertId ?? 0) };
@@ -110,8 +119,8 @@ function executor(conn: Conn): Executor {
   };
 }
 
-function poolDb(pool: Pool): Db {
-  const direct = executor(pool);
+function poolDb(pool: Pool, tally: Tally): Db {
+  const direct = executor(pool, tally);
   return {
     query: direct.query,
     execute: direct.execute,
@@ -120,8 +129,9 @@ function poolDb(pool: Pool): Db {
         const conn = await pool.getConnection();
         let healthy = true;
         try {
+          tally.statements += 2; // BEGIN and COMMIT (or ROLLBACK)
           await conn.beginTransaction();
-          const result = await fn(executor(conn));
+          const result = await fn(executor(conn, tally));
           await conn.commit();
           return result;
         } catch (err) {
@@ -142,7 +152,7 @@ function poolDb(pool: Pool): Db {
     async session<T>(fn: (conn: Executor) => Promise<T>): Promise<T> {
       const conn = await pool.getConnection();
       try {
-        return await fn(executor(conn));
+        return await fn(executor(conn, tally));
       } finally {
         conn.release();
       }
@@ -159,9 +169,13 @@ export function openDatabase(databaseUrl: string): Database {
       if (err) conn.destroy();
     });
   });
-  const primary = poolDb(pool);
+  const tally: Tally = { statements: 0 };
+  const primary = poolDb(pool, tally);
   let closed: Promise<void> | undefined;
   return {
+    get statements() {
+      return tally.statements;
+    },
     reader: primary,
     writer: primary,
     async ping() {

