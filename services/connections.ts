@@ -1,6 +1,7 @@
 // Connections: invitations, answers, removal, the listings of "My network", and how far away another member is.
 // Authorisation: a connection is visible to its two members only (anyone else gets "not found"); only the receiver
 // answers an invitation; either member withdraws or removes it.
+import { membersById } from "./members.ts";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
@@ -40,8 +41,7 @@ export const WEEKLY_INVITATIONS = 100;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 async function withMembers(store: Store, connections: Connection[]): Promise<ConnectionView[]> {
-  const ids = [...new Set(connections.flatMap((c) => [c.senderId, c.receiverId]))];
-  const members = new Map((await store.getUsers(ids)).map((u) => [u.id, u]));
+  const members = await membersById(store, connections.flatMap((c) => [c.senderId, c.receiverId]));
   // A connection whose other member is being purged is skipped rather than shown without them.
   return connections.flatMap((connection) => {
     const sender = members.get(connection.senderId);
@@ -162,11 +162,11 @@ export async function listConnections(
 ): Promise<ConnectionPage> {
   // The cursor is bound to the listing it came from, so a page of one list cannot be replayed on another.
   const kind = `connections:${query.status}:${query.direction ?? "both"}`;
-  const after = query.cursor ? await decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
+  const after = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
   const page = await deps.store.listConnections(caller.id, { ...query, after });
   return {
     items: await withMembers(deps.store, page.items),
-    nextCursor: page.next ? await encodeCursor(deps.cursorKey, kind, page.next) : null,
+    nextCursor: page.next ? encodeCursor(deps.cursorKey, kind, page.next) : null,
   };
 }
 

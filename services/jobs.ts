@@ -1,5 +1,6 @@
 // Jobs: recruiters (and admins) post them, everyone reads them, signed in or not. Object-level rules: only the
 // poster or an admin edits or deletes a job.
+import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Job, JobPatch, JobType, NewJob, Store, User } from "./store/types.ts";
@@ -23,7 +24,7 @@ export function mayPostJobs(user: User | null | undefined): boolean {
 }
 
 async function withPosters(store: Store, jobs: Job[]): Promise<JobView[]> {
-  const posters = new Map((await store.getUsers([...new Set(jobs.map((j) => j.posterId))])).map((u) => [u.id, u]));
+  const posters = await membersById(store, jobs.map((j) => j.posterId));
   // A job whose poster is being purged goes with them.
   return jobs.flatMap((job) => posters.has(job.posterId) ? [{ job, poster: posters.get(job.posterId)! }] : []);
 }
@@ -75,7 +76,7 @@ export async function listJobs(
   deps: JobsDeps,
   query: { q?: string; location?: string; jobType?: JobType; posterId?: string; limit: number; cursor?: string },
 ): Promise<{ items: JobView[]; nextCursor: string | null }> {
-  const after = query.cursor ? await decodeCursor(deps.cursorKey, "jobs", query.cursor, isPosition) : undefined;
+  const after = query.cursor ? decodeCursor(deps.cursorKey, "jobs", query.cursor, isPosition) : undefined;
   const page = await deps.store.listJobs({
     q: query.q?.trim() || undefined,
     location: query.location?.trim() || undefined,
@@ -86,6 +87,6 @@ export async function listJobs(
   });
   return {
     items: await withPosters(deps.store, page.items),
-    nextCursor: page.next ? await encodeCursor(deps.cursorKey, "jobs", page.next) : null,
+    nextCursor: page.next ? encodeCursor(deps.cursorKey, "jobs", page.next) : null,
   };
 }

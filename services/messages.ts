@@ -1,6 +1,7 @@
 // Messages between connected members: send (REST and WebSocket alike), read a thread, list conversations, mark read,
 // and catch up after a reconnect. A message is stored first; only then is it acknowledged and delivered live, to
 // every open socket of both members, through the pub/sub port (services/realtime/events.ts).
+import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { UNREAD_CAP } from "./notifications.ts";
 import type { Live } from "./realtime/events.ts";
@@ -78,7 +79,7 @@ export async function listConversations(
   limit = 50,
 ): Promise<ConversationView[]> {
   const conversations = await deps.store.listConversations(caller.id, limit);
-  const users = new Map((await deps.store.getUsers(conversations.map((c) => c.otherId))).map((u) => [u.id, u]));
+  const users = await membersById(deps.store, conversations.map((c) => c.otherId));
   return conversations.flatMap((conversation) => {
     const user = users.get(conversation.otherId);
     return user ? [{ user, conversation }] : [];
@@ -96,12 +97,12 @@ export async function listThread(
   if (!other) throw new NotFoundError("member");
   // Bound to the pair, so a cursor of one thread cannot page through another.
   const kind = `messages:${[caller.id, other.id].sort().join(":")}`;
-  const after = query.cursor ? await decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
+  const after = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
   const page = await deps.store.listMessages(caller.id, other.id, { limit: query.limit, after });
   return {
     other,
     items: page.items,
-    nextCursor: page.next ? await encodeCursor(deps.cursorKey, kind, page.next) : null,
+    nextCursor: page.next ? encodeCursor(deps.cursorKey, kind, page.next) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 // Notifications: what a member is told about (invitations received and accepted, messages). The store writes them
 // in the same commit as what they are about; this module lists them and marks them read, for their owner only.
+import { membersById } from "./members.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Notification, Store, User } from "./store/types.ts";
 
@@ -21,23 +22,19 @@ export async function listNotifications(
   caller: User,
   query: { limit: number; cursor?: string },
 ): Promise<{ items: NotificationView[]; nextCursor: string | null; unreadCount: number }> {
-  const after = query.cursor
-    ? await decodeCursor(deps.cursorKey, "notifications", query.cursor, isPosition)
-    : undefined;
+  const after = query.cursor ? decodeCursor(deps.cursorKey, "notifications", query.cursor, isPosition) : undefined;
   const [page, unreadCount] = await Promise.all([
     deps.store.listNotifications(caller.id, { limit: query.limit, after }),
     deps.store.countUnreadNotifications(caller.id, UNREAD_CAP),
   ]);
-  const actors = new Map(
-    (await deps.store.getUsers([...new Set(page.items.map((n) => n.actorId))])).map((u) => [u.id, u]),
-  );
+  const actors = await membersById(deps.store, page.items.map((n) => n.actorId));
   return {
     // One whose actor deleted their account has nobody to show; it is skipped, as their posts are.
     items: page.items.flatMap((notification) => {
       const actor = actors.get(notification.actorId);
       return actor ? [{ notification, actor }] : [];
     }),
-    nextCursor: page.next ? await encodeCursor(deps.cursorKey, "notifications", page.next) : null,
+    nextCursor: page.next ? encodeCursor(deps.cursorKey, "notifications", page.next) : null,
     unreadCount,
   };
 }

@@ -1,5 +1,6 @@
 // Posts: write, read, edit, delete, and the three listings of API.md (home feed, everyone, one author).
 // Authorisation: any member reads; only the author edits; the author or an admin deletes.
+import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Post, PostPosition, Store, User } from "./store/types.ts";
@@ -25,8 +26,7 @@ export interface PostsPageView {
 export const REBUILD_DEPTH = 1000;
 
 async function withAuthors(store: Store, posts: Post[], known?: User[]): Promise<PostView[]> {
-  const list = known ?? await store.getUsers([...new Set(posts.map((p) => p.authorId))]);
-  const authors = new Map(list.map((u) => [u.id, u]));
+  const authors = known ? new Map(known.map((u) => [u.id, u])) : await membersById(store, posts.map((p) => p.authorId));
   // A post whose author is being purged is skipped rather than shown without one.
   return posts.flatMap((post) => authors.has(post.authorId) ? [{ post, author: authors.get(post.authorId)! }] : []);
 }
@@ -85,11 +85,11 @@ async function page(
     after: PostPosition | undefined,
   ) => Promise<{ posts: Post[]; next: PostPosition | null; authors?: User[] }>,
 ): Promise<PostsPageView> {
-  const after = cursor ? await decodeCursor(deps.cursorKey, kind, cursor, isPosition) : undefined;
+  const after = cursor ? decodeCursor(deps.cursorKey, kind, cursor, isPosition) : undefined;
   const { posts, next, authors } = await read(after);
   return {
     items: await withAuthors(deps.store, posts, authors),
-    nextCursor: next ? await encodeCursor(deps.cursorKey, kind, next) : null,
+    nextCursor: next ? encodeCursor(deps.cursorKey, kind, next) : null,
   };
 }
 

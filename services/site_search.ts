@@ -42,13 +42,13 @@ export async function searchSite(
   if (!q) throw new ValidationError("Type something to search for.", [{ path: "q", message: "must not be blank" }]);
   // Bound to the query, so a cursor cannot be replayed on another search.
   const kind = `search:${query.type}:${q.toLowerCase()}`;
-  const { offset } = query.cursor ? await decodeCursor(deps.cursorKey, kind, query.cursor, isOffset) : { offset: 0 };
+  const { offset } = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isOffset) : { offset: 0 };
   // One more than asked tells whether there is a next page.
   const { ids } = await deps.search.search(query.type, q, { limit: query.limit + 1, offset });
   const more = ids.length > query.limit && offset + query.limit < MAX_OFFSET;
   const items = await load(deps.store, query.type, ids.slice(0, query.limit));
   return {
     items,
-    nextCursor: more ? await encodeCursor(deps.cursorKey, kind, { offset: offset + query.limit }) : null,
+    nextCursor: more ? encodeCursor(deps.cursorKey, kind, { offset: offset + query.limit }) : null,
   };
 }

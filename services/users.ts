@@ -53,11 +53,11 @@ export async function listMembers(
   deps: UsersDeps,
   query: { q?: string; limit: number; cursor?: string },
 ): Promise<{ items: User[]; nextCursor: string | null }> {
-  const after = query.cursor ? await decodeCursor(deps.cursorKey, "users", query.cursor, isPosition) : undefined;
+  const after = query.cursor ? decodeCursor(deps.cursorKey, "users", query.cursor, isPosition) : undefined;
   const page = await deps.store.listUsers({ q: query.q?.trim() || undefined, limit: query.limit, after });
   return {
     items: page.items,
-    nextCursor: page.next ? await encodeCursor(deps.cursorKey, "users", page.next) : null,
+    nextCursor: page.next ? encodeCursor(deps.cursorKey, "users", page.next) : null,
   };
 }
 

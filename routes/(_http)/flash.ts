@@ -13,21 +13,21 @@ const isFlash = (v: unknown): v is { text: string } =>
   typeof v === "object" && v !== null && typeof (v as { text: unknown }).text === "string";
 
 /** Sets the message the next page shows. */
-export async function setFlash(ctx: FreshContext<AppState>, text: string): Promise<void> {
+export function setFlash(ctx: FreshContext<AppState>, text: string): void {
   const { session, app } = ctx.state;
-  const value = await encodeCursor(app.keys.cursor, KIND, { text });
+  const value = encodeCursor(app.keys.cursor, KIND, { text });
   session.setCookies.push(cookie(cookieNames(session.secure).flash, value, session.secure, MAX_AGE_SECONDS));
 }
 
 /** The message a form left for this page, if any; it is cleared, so a reload does not show it again. */
-export async function takeFlash(req: Request, ctx: FreshContext<AppState>): Promise<string | null> {
+export function takeFlash(req: Request, ctx: FreshContext<AppState>): string | null {
   const { session, app } = ctx.state;
   const name = cookieNames(session.secure).flash;
   const raw = readCookie(req, name);
   if (!raw) return null;
   session.setCookies.push(cookie(name, "", session.secure, 0));
   try {
-    return (await decodeCursor(app.keys.cursor, KIND, raw, isFlash)).text;
+    return decodeCursor(app.keys.cursor, KIND, raw, isFlash).text;
   } catch {
     return null; // tampered with or from an old secret: not ours to show
   }

@@ -43,7 +43,7 @@ export async function submitNetworkForm<K extends string>(
     back = safeNext(values.next) ?? back;
     if (!caller) return seeOther(`/login?next=${encodeURIComponent(back)}`);
     assertFormSameSite(req, ctx, form);
-    await setFlash(ctx, await act(values));
+    setFlash(ctx, await act(values));
     return seeOther(back);
   } catch (err) {
     const failure = err instanceof NotFoundError

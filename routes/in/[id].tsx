@@ -73,7 +73,7 @@ export const handler: Handlers<Profile, AppState> = {
       mutualCount: relation.mutualCount,
       relation: relationState(relation, caller.user.id),
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
-      flash: await takeFlash(req, ctx),
+      flash: takeFlash(req, ctx),
       jobs: jobs.map(jobJson),
       recruiter: mayPostJobs(user),
     }, { headers: { "cache-control": "private, no-store" } });

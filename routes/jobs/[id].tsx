@@ -25,7 +25,7 @@ export const handler: Handlers<JobPageProps, AppState> = {
     return ctx.render({
       job: jobJson(view),
       manageCsrf: manage ? await csrfToken(ctx.state.app, ctx.state.session) : undefined,
-      flash: caller ? await takeFlash(req, ctx) : null,
+      flash: caller ? takeFlash(req, ctx) : null,
     }, { headers: { "cache-control": manage ? "private, no-store" : "private, no-cache" } });
   },
 };

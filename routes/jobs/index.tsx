@@ -27,7 +27,7 @@ export const handler: Handlers<JobsPageProps, AppState> = {
       nextCursor: null,
       paged: cursor !== undefined,
       canPost: mayPostJobs(ctx.state.session.caller?.user),
-      flash: ctx.state.session.caller ? await takeFlash(req, ctx) : null,
+      flash: ctx.state.session.caller ? takeFlash(req, ctx) : null,
     };
     try {
       const page = await listJobs(domainDeps(ctx.state.app), {

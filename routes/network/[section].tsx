@@ -26,7 +26,7 @@ export const handler: Handlers<NetworkPageProps, AppState> = {
     const cursor = ctx.url.searchParams.get("cursor") || undefined;
     const data: NetworkPageProps = {
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
-      flash: await takeFlash(req, ctx),
+      flash: takeFlash(req, ctx),
       view: section,
       lists: {},
       paged: cursor !== undefined,

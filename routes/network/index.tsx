@@ -17,7 +17,7 @@ export const handler: Handlers<NetworkPageProps, AppState> = {
     const overview = await networkOverview(domainDeps(ctx.state.app), me, { list: 10, suggestions: 12 });
     return ctx.render({
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
-      flash: await takeFlash(req, ctx),
+      flash: takeFlash(req, ctx),
       view: "overview",
       lists: {
         received: networkList(overview.received, me.id),

@@ -16,7 +16,7 @@ export const handler: Handlers<NotificationsPageProps, AppState> = {
     const cursor = ctx.url.searchParams.get("cursor") || undefined;
     const data: NotificationsPageProps = {
       csrf: await csrfToken(ctx.state.app, ctx.state.session),
-      flash: await takeFlash(req, ctx),
+      flash: takeFlash(req, ctx),
       items: [],
       unreadCount: 0,
       nextCursor: null,

@@ -1,17 +1,7 @@
-import { createClient } from "redis";
 import { UnavailableError } from "../errors.ts";
+import { closeClient, connectSoon, type RedisClient as Client, redisClient } from "../redis_client.ts";
 import { type Subscription, Topics } from "./topics.ts";
 import type { MessageHandler, PubSub, Unsubscribe } from "./types.ts";
-
-function makeClient(url: string, name: string) {
-  return createClient({
-    url,
-    name, // CLIENT SETNAME on every connect: operators see who holds which connection
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) },
-    disableOfflineQueue: true,
-  });
-}
-type Client = ReturnType<typeof makeClient>;
 
 export interface RedisPubSubOptions {
   /** Prefixed to every channel name on the server, so apps sharing a Redis do not hear each other. */
@@ -53,16 +43,9 @@ export class RedisPubSub implements PubSub {
    */
   static async open(url: string, options: RedisPubSubOptions = {}): Promise<RedisPubSub> {
     const name = options.name ?? "prok-pubsub";
-    const publisher = makeClient(url, `${name}:pub`);
+    const publisher = redisClient(url, `${name}:pub`);
     const subscriber = publisher.duplicate({ name: `${name}:sub` });
-    for (const c of [publisher, subscriber]) c.on("error", () => {}); // surfaced per call; reconnects by itself
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const waited = new Promise((r) => timer = setTimeout(r, 3000));
-    await Promise.race([
-      Promise.all([publisher.connect().catch(() => {}), subscriber.connect().catch(() => {})]),
-      waited,
-    ]);
-    clearTimeout(timer);
+    await connectSoon([publisher, subscriber]);
     return new RedisPubSub(publisher, subscriber, options.prefix ?? "prok:ps:");
   }
 
@@ -136,9 +119,6 @@ export class RedisPubSub implements PubSub {
     this.#closed = true;
     this.#topics.clear();
     this.#joined.clear();
-    await Promise.all([this.publisher, this.subscriber].map(async (client) => {
-      if (client.isReady) await client.close().catch(() => client.destroy());
-      else if (client.isOpen) client.destroy(); // still reconnecting: nothing to flush
-    }));
+    await Promise.all([this.publisher, this.subscriber].map(closeClient));
   }
 }

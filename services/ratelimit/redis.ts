@@ -1,15 +1,6 @@
-import { createClient } from "redis";
 import { UnavailableError } from "../errors.ts";
+import { closeClient, connectSoon, type RedisClient as Client, redisClient } from "../redis_client.ts";
 import type { RateLimiter, WindowCount } from "./types.ts";
-
-function makeClient(url: string) {
-  return createClient({
-    url,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) },
-    disableOfflineQueue: true,
-  });
-}
-type Client = ReturnType<typeof makeClient>;
 
 // One round trip per hit: INCR and set the expiry only when the key is new, atomically.
 const HIT = `
@@ -36,12 +27,8 @@ export class RedisRateLimiter implements RateLimiter {
    * need it answer 503 until the client's own reconnects succeed.
    */
   static async open(url: string, prefix = "prok:rl:"): Promise<RedisRateLimiter> {
-    const client = makeClient(url);
-    client.on("error", () => {}); // surfaced per call as UnavailableError; reconnects by itself
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const waited = new Promise((r) => timer = setTimeout(r, 3000));
-    await Promise.race([client.connect().catch(() => {}), waited]);
-    clearTimeout(timer);
+    const client = redisClient(url);
+    await connectSoon([client]);
     return new RedisRateLimiter(client, prefix);
   }
 
@@ -96,7 +83,6 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async close(): Promise<void> {
-    if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
-    else if (this.client.isOpen) this.client.destroy(); // still reconnecting: nothing to flush
+    await closeClient(this.client);
   }
 }

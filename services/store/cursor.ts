@@ -22,9 +22,9 @@ function tag(key: Uint8Array, kind: string, body: string): Uint8Array {
 }
 
 /** Signs a position; `kind` binds the cursor to one listing so it cannot be replayed on another. */
-export function encodeCursor(key: Uint8Array, kind: string, position: unknown): Promise<string> {
+export function encodeCursor(key: Uint8Array, kind: string, position: unknown): string {
   const body = b64url(encoder.encode(JSON.stringify(position)));
-  return Promise.resolve(`${body}.${b64url(tag(key, kind, body))}`);
+  return `${body}.${b64url(tag(key, kind, body))}`;
 }
 
 const bad = () =>
@@ -32,29 +32,30 @@ const bad = () =>
     { path: "cursor", message: "is not a cursor this server issued" },
   ]);
 
-/** Verifies and decodes a cursor, checking its shape with `isPosition`. */
+/** Verifies and decodes a cursor, checking its shape with `isPosition`; throws ValidationError for any other text. */
 export function decodeCursor<T>(
   key: Uint8Array,
   kind: string,
   cursor: string,
   isPosition: (value: unknown) => value is T,
-): Promise<T> {
+): T {
   const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
-  if (!match) return Promise.reject(bad());
+  if (!match) throw bad();
   let given: Uint8Array;
   try {
     given = fromB64url(match[2]);
   } catch {
-    return Promise.reject(bad());
+    throw bad();
   }
-  if (given.length !== 16 || !timingSafeEqual(given, tag(key, kind, match[1]))) return Promise.reject(bad());
+  if (given.length !== 16 || !timingSafeEqual(given, tag(key, kind, match[1]))) throw bad();
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(fromB64url(match[1])));
   } catch {
-    return Promise.reject(bad());
+    throw bad();
   }
-  return isPosition(value) ? Promise.resolve(value) : Promise.reject(bad());
+  if (!isPosition(value)) throw bad();
+  return value;
 }
 
 /** Whether a decoded cursor has the shape of a {@link Position}. */

@@ -31,7 +31,7 @@ export const handler: Handlers<RefusalData, AppState> = {
       if (!(err instanceof ForbiddenError)) throw err;
       return ctx.render({ problem: err.message, back: path(id) }, { status: 403, headers: NO_STORE });
     }
-    await setFlash(ctx, "The job was deleted.");
+    setFlash(ctx, "The job was deleted.");
     return seeOther("/jobs");
   },
 };

@@ -4,7 +4,6 @@
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type {
   Connection,
-  ConnectionPosition,
   ConnectionsPage,
   ConnectionsQuery,
   ConnectionStatus,
@@ -20,7 +19,10 @@ import {
   importRows,
   inLists,
   isDuplicate,
+  keysetPage,
   limitParam,
+  OLDER_THAN,
+  olderThan,
   outboxEvent,
   pageLimit,
   writeEvents,
@@ -219,11 +221,10 @@ export async function listConnections(ctx: Ctx, memberId: string, query: Connect
   let after = "";
   const afterParams: Param[] = [];
   if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    const at = new Date(query.after.createdAt);
-    after = " AND (created_at < ? OR (created_at = ? AND id < ?))";
-    afterParams.push(at, at, afterId);
+    const older = olderThan(query.after);
+    if (!older) return { items: [], next: null };
+    after = ` AND ${OLDER_THAN}`;
+    afterParams.push(...older);
   }
   const columns = query.direction === "incoming"
     ? ["receiver_id"]
@@ -243,12 +244,7 @@ export async function listConnections(ctx: Ctx, memberId: string, query: Connect
     params.push(take);
   }
   const rows = await ctx.db.writer.query<ConnectionRow>(sql, params);
-  const items = rows.slice(0, limit).map(toConnection);
-  const last = items.at(-1);
-  const next: ConnectionPosition | null = rows.length > limit && last
-    ? { createdAt: last.createdAt.getTime(), id: last.id }
-    : null;
-  return { items, next };
+  return keysetPage(rows, limit, toConnection);
 }
 
 /** One lookup of the live-pair key: the pair sorted, active = 1 (pending or accepted). From the writer. */

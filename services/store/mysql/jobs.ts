@@ -15,7 +15,19 @@ import { jobQueryWords } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
 import type { Job, JobPatch, JobPosition, JobsPage, JobsQuery, JobType, NewJob } from "../types.ts";
 import type { Param } from "./pool.ts";
-import { type Ctx, dbId, dbIds, inLists, limitParam, outboxEvent, pageLimit, writeEvents } from "./shared.ts";
+import {
+  type Ctx,
+  dbId,
+  dbIds,
+  inLists,
+  keysetPage,
+  likePattern,
+  limitParam,
+  OLDER_THAN,
+  outboxEvent,
+  pageLimit,
+  writeEvents,
+} from "./shared.ts";
 
 /** Rows a filtered page without `q` may scan; each costs an index entry and a primary-key read of its location. */
 export const JOB_SCAN_BUDGET = 1_000;
@@ -57,11 +69,6 @@ function toJob(row: JobRow): Job {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** `%`, `_` and the escape character itself are literal in the caller's text. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[!%_]/g, "!$&")}%`;
 }
 
 /** The boolean-mode search for `words` (letters, marks and digits only, so none is an operator): all, as prefixes. */
@@ -159,9 +166,6 @@ export interface After {
   id: string;
 }
 
-/** Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers). */
-const AFTER = "(created_at < ? OR (created_at = ? AND id < ?))";
-
 /** Newest first, keyset-paginated; see the top of this file for how each combination of filters is answered. */
 export async function listJobs(ctx: Ctx, query: JobsQuery): Promise<JobsPage> {
   const limit = pageLimit(query.limit, "listJobs");
@@ -224,7 +228,7 @@ const whereSql = (where: string[]) => (where.length ? `WHERE ${where.join(" AND 
  * jobs again on every page, so a deep page costs more than the first.
  */
 export function positionsSql(range: Range, after: After | null): { sql: string; params: Param[] } {
-  const where = after ? [...range.where, AFTER] : range.where;
+  const where = after ? [...range.where, OLDER_THAN] : range.where;
   const params = after ? [...range.params, after.at, after.at, after.id] : range.params;
   return {
     sql: `SELECT id, created_at FROM jobs ${whereSql(where)}ORDER BY created_at DESC, id DESC LIMIT ?`,
@@ -234,12 +238,6 @@ export function positionsSql(range: Range, after: After | null): { sql: string; 
 
 const QUALIFIED_COLUMNS = JOB_COLUMNS.split(", ").map((c) => `j.${c}`).join(", ");
 
-function pageOf(rows: JobRow[], limit: number): JobsPage {
-  const items = rows.slice(0, limit).map(toJob);
-  const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
-}
-
 /** A page of a range with no other filter: `limit` + 1 positions, then their rows by primary key, in one statement. */
 async function rangePage(ctx: Ctx, range: Range, after: After | null, limit: number): Promise<JobsPage> {
   const positions = positionsSql(range, after);
@@ -248,12 +246,12 @@ async function rangePage(ctx: Ctx, range: Range, after: After | null, limit: num
       "ORDER BY w.created_at DESC, w.id DESC",
     [...positions.params, limitParam(limit + 1)],
   );
-  return pageOf(rows, limit);
+  return keysetPage(rows, limit, toJob);
 }
 
 /** The statement of a `q` page, driven by the FULLTEXT index, every filter in its WHERE; LIMIT `?` last. */
 export function searchSql(search: Range, after: After | null): { sql: string; params: Param[] } {
-  const where = after ? [...search.where, AFTER] : search.where;
+  const where = after ? [...search.where, OLDER_THAN] : search.where;
   const params = after ? [...search.params, after.at, after.at, after.id] : search.params;
   return { sql: `SELECT ${JOB_COLUMNS} FROM jobs ${whereSql(where)}ORDER BY created_at DESC, id DESC LIMIT ?`, params };
 }
@@ -261,7 +259,7 @@ export function searchSql(search: Range, after: After | null): { sql: string; pa
 /** A page of `q`: `limit` + 1 rows of the search statement. */
 async function searchPage(ctx: Ctx, search: Range, after: After | null, limit: number): Promise<JobsPage> {
   const { sql, params } = searchSql(search, after);
-  return pageOf(await ctx.db.reader.query<JobRow>(sql, [...params, limitParam(limit + 1)]), limit);
+  return keysetPage(await ctx.db.reader.query<JobRow>(sql, [...params, limitParam(limit + 1)]), limit, toJob);
 }
 
 /**

@@ -12,7 +12,19 @@
 import { NotFoundError } from "../../errors.ts";
 import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
-import { type Ctx, dbId, inLists, isDuplicate, limitParam, outboxEvent, pageLimit, writeEvents } from "./shared.ts";
+import {
+  type Ctx,
+  dbId,
+  inLists,
+  isDuplicate,
+  keysetPage,
+  limitParam,
+  OLDER_THAN,
+  olderThan,
+  outboxEvent,
+  pageLimit,
+  writeEvents,
+} from "./shared.ts";
 
 const MESSAGE_COLUMNS = "id, sender_id, receiver_id, content, is_read, created_at, client_id";
 const CLIENT_KEY = "uq_messages_sender_client";
@@ -187,9 +199,8 @@ export async function getMessage(ctx: Ctx, id: string): Promise<Message | null> 
 /** A page is one backward range scan of ix_messages_pair that stops after it; a cursor is a range, never an OFFSET. */
 export const MESSAGES_FIRST_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pair_lo = ? AND pair_hi = ? ` +
   "ORDER BY created_at DESC, id DESC LIMIT ?";
-// Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers).
 export const MESSAGES_AFTER_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE pair_lo = ? AND pair_hi = ? ` +
-  "AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?";
+  `AND ${OLDER_THAN} ORDER BY created_at DESC, id DESC LIMIT ?`;
 
 export async function listMessages(
   ctx: Ctx,
@@ -203,16 +214,13 @@ export async function listMessages(
   const [lo, hi] = sorted(x, y);
   let rows: MessageRow[];
   if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    const at = new Date(query.after.createdAt);
-    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_AFTER_SQL, [lo, hi, at, at, afterId, limitParam(limit + 1)]);
+    const older = olderThan(query.after);
+    if (!older) return { items: [], next: null };
+    rows = await ctx.db.writer.query<MessageRow>(MESSAGES_AFTER_SQL, [lo, hi, ...older, limitParam(limit + 1)]);
   } else {
     rows = await ctx.db.writer.query<MessageRow>(MESSAGES_FIRST_SQL, [lo, hi, limitParam(limit + 1)]);
   }
-  const items = rows.slice(0, limit).map(toMessage);
-  const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
+  return keysetPage(rows, limit, toMessage);
 }
 
 /**

@@ -2,7 +2,18 @@
 // the connection's own transaction (connections.ts), so a member never sees one about a connection that is not there.
 import type { Notification, NotificationPosition, NotificationsPage, NotificationType } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
-import { type Ctx, dbId, dbIds, deleteInBatches, inLists, limitParam, pageLimit } from "./shared.ts";
+import {
+  type Ctx,
+  dbId,
+  dbIds,
+  deleteInBatches,
+  inLists,
+  keysetPage,
+  limitParam,
+  OLDER_THAN,
+  olderThan,
+  pageLimit,
+} from "./shared.ts";
 
 const NOTIFICATION_COLUMNS = "id, user_id, type, actor_id, subject_id, read_at, created_at";
 /** The types whose subject is a connection (a message:received subject is a message id, another id space). */
@@ -53,9 +64,8 @@ export async function deleteAboutConnections(tx: Executor, connectionIds: readon
 
 const LIST_FIRST_SQL = `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE user_id = ? ` +
   "ORDER BY created_at DESC, id DESC LIMIT ?";
-// Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers).
 const LIST_AFTER_SQL = `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE user_id = ? ` +
-  "AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?";
+  `AND ${OLDER_THAN} ORDER BY created_at DESC, id DESC LIMIT ?`;
 
 /**
  * Newest first, one backward range scan of ix_notifications_user_created. From the writer, like the unread count:
@@ -71,22 +81,13 @@ export async function listNotifications(
   if (!member) return { items: [], next: null };
   let rows: NotificationRow[];
   if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    const after = new Date(query.after.createdAt);
-    rows = await ctx.db.writer.query<NotificationRow>(LIST_AFTER_SQL, [
-      member,
-      after,
-      after,
-      afterId,
-      limitParam(limit + 1),
-    ]);
+    const older = olderThan(query.after);
+    if (!older) return { items: [], next: null };
+    rows = await ctx.db.writer.query<NotificationRow>(LIST_AFTER_SQL, [member, ...older, limitParam(limit + 1)]);
   } else {
     rows = await ctx.db.writer.query<NotificationRow>(LIST_FIRST_SQL, [member, limitParam(limit + 1)]);
   }
-  const items = rows.slice(0, limit).map(toNotification);
-  const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
+  return keysetPage(rows, limit, toNotification);
 }
 
 /** Reads at most `cap` entries of ix_notifications_user_unread (index only), however many there are. */

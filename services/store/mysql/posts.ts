@@ -9,7 +9,10 @@ import {
   deleteInBatches,
   inLists,
   insertWithIds,
+  keysetPage,
   limitParam,
+  OLDER_THAN,
+  olderThan,
   outboxEvent,
   pageLimit,
   writeEvents,
@@ -129,12 +132,10 @@ export async function listPosts(ctx: Ctx, query: PostsQuery): Promise<PostsPage>
     params.push(authorId);
   }
   if (query.after) {
-    const afterId = dbId(query.after.id);
-    if (!afterId || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    // Spelled out rather than a row comparison, which MariaDB does not turn into a range scan (see listUsers).
-    const after = new Date(query.after.createdAt);
-    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-    params.push(after, after, afterId);
+    const older = olderThan(query.after);
+    if (!older) return { items: [], next: null };
+    where.push(OLDER_THAN);
+    params.push(...older);
   }
   params.push(limitParam(limit + 1));
   const rows = await ctx.db.reader.query<PostRow>(
@@ -142,9 +143,7 @@ export async function listPosts(ctx: Ctx, query: PostsQuery): Promise<PostsPage>
       "ORDER BY created_at DESC, id DESC LIMIT ?",
     params,
   );
-  const items = rows.slice(0, limit).map(toPost);
-  const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
+  return keysetPage(rows, limit, toPost);
 }
 
 /**

@@ -1,6 +1,6 @@
 // What every part of the MySQL adapter shares: id parsing, the outbox, and statement shapes that stay few.
 import { newEvent } from "../events.ts";
-import type { DomainEvent } from "../types.ts";
+import type { DomainEvent, Position } from "../types.ts";
 import { type Database, ER_DUP_ENTRY, errno, type Executor, type Param } from "./pool.ts";
 
 /** What the adapter's parts (posts.ts, timelines.ts, connections.ts) get from the store. */
@@ -37,12 +37,43 @@ export function limitParam(n: number): string {
   return String(n);
 }
 
+/** A LIKE pattern (with `ESCAPE '!'`) that finds `text` anywhere: `%`, `_` and `!` are literal in it. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, "!$&")}%`;
+}
+
 /** Checks a page size the way every listing does. */
 export function pageLimit(limit: number, what: string): number {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`${what} limit must be a positive integer, got ${limit}`);
   }
   return limit;
+}
+
+/**
+ * The rows older than a keyset position, newest first: how every listing pages, never with OFFSET. Spelled out rather
+ * than the row comparison `(created_at, id) < (?, ?)`, which MariaDB does not turn into a range scan, so a deep page
+ * would cost more than the first. Its parameters come from `olderThan`.
+ */
+export const OLDER_THAN = "(created_at < ? OR (created_at = ? AND id < ?))";
+
+/** The parameters of OLDER_THAN for `after`, or null when it cannot be a position of ours (nothing is older). */
+export function olderThan(after: Position): [Date, Date, string] | null {
+  const id = dbId(after.id);
+  if (!id || !Number.isFinite(after.createdAt)) return null;
+  const at = new Date(after.createdAt);
+  return [at, at, id];
+}
+
+/** A page from the `limit` + 1 rows a listing read: `limit` items, and the position after the last when more follow. */
+export function keysetPage<R, T extends { createdAt: Date; id: string }>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+): { items: T[]; next: Position | null } {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items.at(-1);
+  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
 }
 
 /** An event for the outbox, with the members a worker needs when the record may be gone by then. */

@@ -123,11 +123,6 @@ function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
     : { state: "in-flight", requestHash: row.request_hash };
 }
 
-/** `%`, `_` and the escape character itself are literal in the member's text. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[!%_]/g, "!$&")}%`;
-}
-
 async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
   await writeEvents(tx, [outboxEvent(type, id)]);
 }
@@ -261,39 +256,8 @@ export class MysqlStore implements Store {
     return row ? toUser(row) : null;
   }
 
-  async listUsers(query: ListUsersQuery): Promise<UsersPage> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) {
-      throw new RangeError(`listUsers limit must be a positive integer, got ${query.limit}`);
-    }
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (query.q) {
-      const pattern = likePattern(query.q);
-      where.push("(first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' OR headline LIKE ? ESCAPE '!')");
-      params.push(pattern, pattern, pattern);
-    }
-    if (query.after) {
-      const afterId = dbId(query.after.id);
-      if (!afterId) return { items: [], next: null };
-      // Spelled out rather than `(created_at, id) < (?, ?)`: MariaDB scans the whole index for a row comparison,
-      // so deep pages would cost more than the first; this form is a range scan on both servers.
-      const after = new Date(query.after.createdAt);
-      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-      params.push(after, after, afterId);
-    }
-    // LIMIT is bound as text: MySQL 8 rejects a DOUBLE there, and mysql2 sends JS numbers as DOUBLE.
-    params.push(String(query.limit + 1));
-    const rows = await this.db.reader.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
-        "ORDER BY created_at DESC, id DESC LIMIT ?",
-      params,
-    );
-    const items = rows.slice(0, query.limit).map(toUser);
-    const last = items.at(-1);
-    return {
-      items,
-      next: rows.length > query.limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null,
-    };
+  listUsers(query: ListUsersQuery): Promise<UsersPage> {
+    return users.listUsers(this.#ctx, query);
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {

@@ -1,8 +1,10 @@
 // The users table's columns and rows, shared by the statements that read members alone or joined to other tables,
-// and the reads that find members by place or headline (store.ts keeps the rest of the member statements).
-import type { Role, User } from "../types.ts";
+// the listing of members, and the reads that find members by place or headline (store.ts keeps the member writes
+// and lookups).
+import type { ListUsersQuery, Role, User, UsersPage } from "../types.ts";
 import { headlineWords } from "../words.ts";
-import { type Ctx, limitParam, pageLimit } from "./shared.ts";
+import type { Param } from "./pool.ts";
+import { type Ctx, keysetPage, likePattern, limitParam, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
   "profile_picture_url, role, created_at, updated_at";
@@ -93,4 +95,29 @@ export async function listUsersByHeadline(ctx: Ctx, headline: string, limit: num
     [...words, words.join(" "), limitParam(limit)],
   );
   return rows.map(toUser);
+}
+
+/** Members newest first, optionally those whose name or headline holds `q`; keyset-paginated. */
+export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersPage> {
+  const limit = pageLimit(query.limit, "listUsers");
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    where.push("(first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' OR headline LIKE ? ESCAPE '!')");
+    params.push(pattern, pattern, pattern);
+  }
+  if (query.after) {
+    const older = olderThan(query.after);
+    if (!older) return { items: [], next: null };
+    where.push(OLDER_THAN);
+    params.push(...older);
+  }
+  params.push(limitParam(limit + 1));
+  const rows = await ctx.db.reader.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
+      "ORDER BY created_at DESC, id DESC LIMIT ?",
+    params,
+  );
+  return keysetPage(rows, limit, toUser);
 }

@@ -1,0 +1,10 @@
+// Joining records to the members they name, the way every listing shows them.
+import type { Store, User } from "./store/types.ts";
+
+/**
+ * The members among `ids` by id, each read once. A member being purged is absent, and listings skip what they wrote
+ * rather than show it without them.
+ */
+export async function membersById(store: Store, ids: Iterable<string>): Promise<Map<string, User>> {
+  return new Map((await store.getUsers([...new Set(ids)])).map((u) => [u.id, u]));
+}
