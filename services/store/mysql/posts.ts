@@ -9,10 +9,8 @@ import {
   deleteInBatches,
   inLists,
   insertWithIds,
-  keysetPage,
   limitParam,
-  OLDER_THAN,
-  olderThan,
+  newestPage,
   outboxEvent,
   pageLimit,
   writeEvents,
@@ -131,19 +129,7 @@ export async function listPosts(ctx: Ctx, query: PostsQuery): Promise<PostsPage>
     where.push("author_id = ?");
     params.push(authorId);
   }
-  if (query.after) {
-    const older = olderThan(query.after);
-    if (!older) return { items: [], next: null };
-    where.push(OLDER_THAN);
-    params.push(...older);
-  }
-  params.push(limitParam(limit + 1));
-  const rows = await ctx.db.reader.query<PostRow>(
-    `SELECT ${POST_COLUMNS} FROM posts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
-      "ORDER BY created_at DESC, id DESC LIMIT ?",
-    params,
-  );
-  return keysetPage(rows, limit, toPost);
+  return await newestPage(ctx, `SELECT ${POST_COLUMNS} FROM posts`, { where, params }, query.after, limit, toPost);
 }
 
 /**

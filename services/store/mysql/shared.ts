@@ -76,6 +76,34 @@ export function keysetPage<R, T extends { createdAt: Date; id: string }>(
   return { items, next: rows.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null };
 }
 
+/**
+ * The page after `after` of `SELECT … FROM …` (`select`) rows matching every `where`, newest first: one statement,
+ * `limit` + 1 rows. A position that cannot be ours is an empty page.
+ */
+export async function newestPage<R, T extends { createdAt: Date; id: string }>(
+  ctx: Ctx,
+  select: string,
+  filter: { where: string[]; params: Param[] },
+  after: Position | undefined,
+  limit: number,
+  toItem: (row: R) => T,
+): Promise<{ items: T[]; next: Position | null }> {
+  const where = [...filter.where];
+  const params = [...filter.params];
+  if (after) {
+    const older = olderThan(after);
+    if (!older) return { items: [], next: null };
+    where.push(OLDER_THAN);
+    params.push(...older);
+  }
+  params.push(limitParam(limit + 1));
+  const rows = await ctx.db.reader.query<R>(
+    `${select} ${where.length ? `WHERE ${where.join(" AND ")} ` : ""}ORDER BY created_at DESC, id DESC LIMIT ?`,
+    params,
+  );
+  return keysetPage(rows, limit, toItem);
+}
+
 /** An event for the outbox, with the members a worker needs when the record may be gone by then. */
 export function outboxEvent(type: DomainEvent["type"], id: string, members?: string[]): DomainEvent {
   return newEvent(type, id, new Date(), members);

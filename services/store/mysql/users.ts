@@ -4,7 +4,7 @@
 import type { ListUsersQuery, Role, User, UsersPage } from "../types.ts";
 import { headlineWords } from "../words.ts";
 import type { Param } from "./pool.ts";
-import { type Ctx, keysetPage, likePattern, limitParam, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
+import { type Ctx, likePattern, limitParam, newestPage, pageLimit } from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
   "profile_picture_url, role, created_at, updated_at";
@@ -107,17 +107,5 @@ export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersP
     where.push("(first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' OR headline LIKE ? ESCAPE '!')");
     params.push(pattern, pattern, pattern);
   }
-  if (query.after) {
-    const older = olderThan(query.after);
-    if (!older) return { items: [], next: null };
-    where.push(OLDER_THAN);
-    params.push(...older);
-  }
-  params.push(limitParam(limit + 1));
-  const rows = await ctx.db.reader.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ` +
-      "ORDER BY created_at DESC, id DESC LIMIT ?",
-    params,
-  );
-  return keysetPage(rows, limit, toUser);
+  return await newestPage(ctx, `SELECT ${USER_COLUMNS} FROM users`, { where, params }, query.after, limit, toUser);
 }
