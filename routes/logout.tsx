@@ -31,7 +31,7 @@ export const handler: Handlers<FormState, AppState> = {
       if (!failure) throw err;
       return ctx.render(await formState(ctx, {}, failure), { status: failure.status, headers: failure.headers });
     }
-    if (session.caller) await logout(authDeps(ctx.state.app), session.caller.session.id);
+    if (session.caller) await logout(authDeps(ctx.state.app), session.caller.session);
     setSessionCookies(session, clearedSessionCookies(session.secure));
     return seeOther("/");
   },

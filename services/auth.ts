@@ -157,7 +157,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   if (!found) throw invalid();
   const { session } = found;
   if (!found.current) {
-    await revoke(deps, session.id);
+    await revoke(deps, session);
     deps.log({ msg: "refresh token reuse", userId: session.userId, sessionId: session.id, ip: client.ip });
     throw invalid();
   }
@@ -167,7 +167,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   const next = randomToken();
   if (!await deps.store.rotateSession(session.id, hash, await hashRefreshToken(next))) {
     // Another request rotated this token first: the same as reuse.
-    await revoke(deps, session.id);
+    await revoke(deps, session);
     deps.log({ msg: "refresh race lost", userId: user.id, sessionId: session.id, ip: client.ip });
     throw invalid();
   }
@@ -181,13 +181,13 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
 }
 
 /** Ends a session: its refresh family is revoked, so its access tokens stop working at once too. */
-export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
-  await revoke(deps, sessionId);
+export async function logout(deps: AuthDeps, session: Session): Promise<void> {
+  await revoke(deps, session);
 }
 
-async function revoke(deps: AuthDeps, sessionId: string): Promise<void> {
-  await deps.store.revokeSession(sessionId);
-  await deps.live.sessionEnded(sessionId);
+async function revoke(deps: AuthDeps, session: Session): Promise<void> {
+  await deps.store.revokeSession(session.id);
+  await deps.live.sessionEnded(session.userId, session.id);
 }
 
 /** The session a refresh token belongs to, if it is live (for signing out with only a refresh token). */

@@ -4,7 +4,7 @@
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { UNREAD_CAP } from "./notifications.ts";
-import type { Live } from "./realtime/events.ts";
+import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Conversation, Message, Store, User } from "./store/types.ts";
 
@@ -45,7 +45,7 @@ async function ownMessage(store: Store, callerId: string, id: string): Promise<M
  */
 export async function sendMessage(
   deps: Pick<MessagesDeps, "store" | "live">,
-  sender: User,
+  sender: Actor,
   input: { receiverId: string; content: string; clientId?: string },
   origin?: string,
 ): Promise<{ message: Message; created: boolean }> {
@@ -129,7 +129,7 @@ async function markReadFrom(deps: Pick<MessagesDeps, "store" | "live">, caller: 
  */
 export async function catchUp(
   deps: Pick<MessagesDeps, "store">,
-  caller: User,
+  caller: Pick<User, "id">,
   since: string | null,
 ): Promise<{ messages: Message[]; complete: boolean }> {
   const from = since === null ? null : await ownMessage(deps.store, caller.id, since);

@@ -21,10 +21,10 @@ export type Envelope =
     /** A message for its receiver: the hub that hands it to one of their sockets tells the sender it was delivered. */
     delivered?: { to: string; id: string };
   }
-  | { kind: "session-ended" };
+  /** Closes the member's sockets of one session, or all of them without `sessionId` (the account is gone). */
+  | { kind: "session-ended"; sessionId?: string };
 
 export const memberChannel = (memberId: string) => `member:${memberId}`;
-export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 
 export function messageJson(m: Message) {
   return {
@@ -48,7 +48,10 @@ export interface LiveNotification {
   createdAt: string;
 }
 
-export function liveNotification(type: NotificationType, actor: User, subjectId: string, at: Date): LiveNotification {
+/** What live events show of the member who acted: their public summary, nothing else. */
+export type Actor = Pick<User, "id" | "firstName" | "lastName" | "headline" | "profilePictureUrl">;
+
+export function liveNotification(type: NotificationType, actor: Actor, subjectId: string, at: Date): LiveNotification {
   return {
     id: null, // coalesced by the store (one unread message notification per sender); the bell keys by type and actor
     type,
@@ -68,13 +71,13 @@ export function liveNotification(type: NotificationType, actor: User, subjectId:
 /** The live side effects of the domain. Delivery is best effort: the write is stored, and a client catches up. */
 export interface Live {
   /** `message:receive` to both members' sockets (but `origin`), and a `notification` to the receiver's. */
-  messageStored(message: Message, sender: User, origin?: string): Promise<void>;
+  messageStored(message: Message, sender: Actor, origin?: string): Promise<void>;
   /** `message:read` to the sender's sockets: `readerId` has read what `senderId` sent them. */
   conversationRead(readerId: string, senderId: string): Promise<void>;
   /** A `notification` to a member's sockets. */
   notify(memberId: string, notification: LiveNotification): Promise<void>;
   /** Closes every socket of a session that ended (sign-out, revoked). */
-  sessionEnded(sessionId: string): Promise<void>;
+  sessionEnded(memberId: string, sessionId: string): Promise<void>;
   /** Closes every socket of a member (their account is gone). */
   memberGone(memberId: string): Promise<void>;
 }
@@ -95,7 +98,7 @@ export class PubSubLive implements Live {
     return this.#publish(memberChannel(memberId), { kind: "event", event: { type, data }, skip });
   }
 
-  async messageStored(message: Message, sender: User, origin?: string): Promise<void> {
+  async messageStored(message: Message, sender: Actor, origin?: string): Promise<void> {
     const data = { message: messageJson(message) };
     const notification = liveNotification("message:received", sender, message.id, message.createdAt);
     // Published in this order from one place, so each channel sees a member's messages in the order they were stored.
@@ -119,8 +122,9 @@ export class PubSubLive implements Live {
     return this.#event(memberId, "notification", { notification });
   }
 
-  sessionEnded(sessionId: string): Promise<void> {
-    return this.#publish(sessionChannel(sessionId), { kind: "session-ended" });
+  // On the member's channel, which their sockets hear already: a socket listens to one channel, not one per session.
+  sessionEnded(memberId: string, sessionId: string): Promise<void> {
+    return this.#publish(memberChannel(memberId), { kind: "session-ended", sessionId });
   }
 
   memberGone(memberId: string): Promise<void> {

@@ -6,7 +6,7 @@ import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
 import type { PubSub } from "../pubsub/types.ts";
 import type { RateLimiter } from "../ratelimit/types.ts";
 import type { User } from "../store/types.ts";
-import { type Envelope, memberChannel, messageJson, type ServerEvent, sessionChannel } from "./events.ts";
+import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
 
 /** The part of a WebSocket the hub uses (the browser and Deno shapes), so tests can hand it their own. */
 export interface HubSocket {
@@ -47,7 +47,8 @@ export const SESSION_ENDED = 4001;
 interface Client {
   id: string;
   socket: HubSocket;
-  user: User;
+  /** Only what the socket's events need of its member: a socket held for hours keeps no password hash or bio. */
+  member: Actor;
   sessionId: string;
   strikes: number;
   /** Frames are handled one after another, so a member's messages are stored in the order they were sent. */
@@ -78,7 +79,6 @@ function text(data: Record<string, unknown>, field: string, max: number, min = 1
 
 export class Hub {
   readonly #clients = new Map<string, Set<Client>>();
-  readonly #sessions = new Map<string, Set<Client>>();
   readonly #unsubscribe = new Map<string, Promise<() => Promise<void>>>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
   #closing = false;
@@ -94,10 +94,13 @@ export class Hub {
 
   /** Takes a socket of a signed-in member (upgraded, maybe not yet open). Over the cap it is closed with 1008. */
   accept(socket: HubSocket, user: User, sessionId: string): void {
-    const client: Client = { id: crypto.randomUUID(), socket, user, sessionId, strikes: 0, queue: Promise.resolve() };
+    // The closures below must not mention `user`, or they would keep the whole record alive with the socket.
+    const { id, firstName, lastName, headline, profilePictureUrl } = user;
+    const member = { id, firstName, lastName, headline, profilePictureUrl };
+    const client: Client = { id: crypto.randomUUID(), socket, member, sessionId, strikes: 0, queue: Promise.resolve() };
     socket.addEventListener("open", () => {
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
-      const mine = this.#clients.get(user.id);
+      const mine = this.#clients.get(id);
       if (mine && mine.size >= LIMITS.socketsPerMember) {
         return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
       }
@@ -105,7 +108,7 @@ export class Hub {
     });
     socket.addEventListener("message", (e) => {
       client.queue = client.queue.then(() => this.#frame(client, e.data)).catch((err) => {
-        this.deps.log({ msg: "websocket frame failed", userId: user.id, error: String(err) });
+        this.deps.log({ msg: "websocket frame failed", userId: id, error: String(err) });
       });
     });
     socket.addEventListener("close", () => this.#remove(client));
@@ -122,34 +125,28 @@ export class Hub {
   }
 
   #add(client: Client): void {
-    this.#join(this.#clients, client.user.id, memberChannel(client.user.id), client);
-    this.#join(this.#sessions, client.sessionId, sessionChannel(client.sessionId), client);
-  }
-
-  #remove(client: Client): void {
-    this.#leave(this.#clients, client.user.id, memberChannel(client.user.id), client);
-    this.#leave(this.#sessions, client.sessionId, sessionChannel(client.sessionId), client);
-  }
-
-  #join(index: Map<string, Set<Client>>, key: string, channel: string, client: Client): void {
-    const set = index.get(key);
-    if (set) return void set.add(client);
-    index.set(key, new Set([client]));
+    const memberId = client.member.id;
+    const mine = this.#clients.get(memberId);
+    if (mine) return void mine.add(client);
+    this.#clients.set(memberId, new Set([client]));
+    const channel = memberChannel(memberId);
     this.#unsubscribe.set(
       channel,
-      this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(index.get(key), raw)).catch((err) => {
+      this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(this.#clients.get(memberId), raw)).catch((err) => {
         // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
         this.deps.log({ msg: "websocket subscribe failed", channel, error: String(err) });
-        for (const c of index.get(key) ?? []) c.socket.close(TRY_AGAIN, "live delivery unavailable");
+        for (const c of this.#clients.get(memberId) ?? []) c.socket.close(TRY_AGAIN, "live delivery unavailable");
         return () => Promise.resolve();
       }),
     );
   }
 
-  #leave(index: Map<string, Set<Client>>, key: string, channel: string, client: Client): void {
-    const set = index.get(key);
-    if (!set?.delete(client) || set.size > 0) return;
-    index.delete(key);
+  #remove(client: Client): void {
+    const memberId = client.member.id;
+    const mine = this.#clients.get(memberId);
+    if (!mine?.delete(client) || mine.size > 0) return;
+    this.#clients.delete(memberId);
+    const channel = memberChannel(memberId);
     const unsubscribe = this.#unsubscribe.get(channel);
     this.#unsubscribe.delete(channel);
     unsubscribe?.then((stop) => stop()).catch(() => {});
@@ -159,7 +156,11 @@ export class Hub {
     if (!clients) return;
     const envelope = JSON.parse(raw) as Envelope;
     if (envelope.kind === "session-ended") {
-      for (const c of clients) c.socket.close(SESSION_ENDED, "session ended");
+      for (const c of clients) {
+        if (envelope.sessionId === undefined || c.sessionId === envelope.sessionId) {
+          c.socket.close(SESSION_ENDED, "session ended");
+        }
+      }
       return;
     }
     const frame = JSON.stringify(envelope.event);
@@ -209,7 +210,7 @@ export class Hub {
         ? [err.code, err.message]
         : ["internal", "Something went wrong; try again."];
       if (!(err instanceof FrameError || err instanceof DomainError)) {
-        this.deps.log({ msg: "websocket event failed", userId: client.user.id, error: String(err) });
+        this.deps.log({ msg: "websocket event failed", userId: client.member.id, error: String(err) });
       }
       this.#send(client, { type: "error", data: { code, message, ...(clientId ? { clientId } : {}) } });
       if (err instanceof FrameError && ++client.strikes >= LIMITS.strikes) {
@@ -225,9 +226,9 @@ export class Hub {
         if (!/^[\x21-\x7e]+$/.test(clientId)) throw new FrameError("bad-frame", "clientId must be visible ASCII");
         const input = { receiverId: text(data, "receiverId", 64), content: text(data, "content", 5000), clientId };
         if (!input.content.trim()) throw new FrameError("bad-frame", "content must not be blank", clientId);
-        await this.#underRate(client.user.id);
-        this.#stopTyping(client.user.id, input.receiverId);
-        const { message } = await sendMessage(this.deps, client.user, input, client.id);
+        await this.#underRate(client.member.id);
+        this.#stopTyping(client.member.id, input.receiverId);
+        const { message } = await sendMessage(this.deps, client.member, input, client.id);
         // A resend of a stored message is acknowledged again: the first ack may be what the client missed.
         this.#send(client, { type: "message:ack", data: { clientId, message: messageJson(message) } });
         return;
@@ -235,17 +236,17 @@ export class Hub {
       case "typing:start":
       case "typing:stop": {
         const to = text(data, "to", 64);
-        const connection = await this.deps.store.getConnectionBetween(client.user.id, to);
+        const connection = await this.deps.store.getConnectionBetween(client.member.id, to);
         if (connection?.status !== "accepted") throw new FrameError("forbidden", "you can only message connections");
-        if (type === "typing:stop") return this.#stopTyping(client.user.id, to);
-        return this.#startTyping(client.user.id, to);
+        if (type === "typing:stop") return this.#stopTyping(client.member.id, to);
+        return this.#startTyping(client.member.id, to);
       }
       case "sync": {
         const since = data.since;
         if (since !== null && since !== undefined && typeof since !== "string") {
           throw new FrameError("bad-frame", "since must be a message id or null");
         }
-        const { messages, complete } = await catchUp(this.deps, client.user, since ?? null);
+        const { messages, complete } = await catchUp(this.deps, client.member, since ?? null);
         for (const m of messages) this.#send(client, { type: "message:receive", data: { message: messageJson(m) } });
         this.#send(client, { type: "sync", data: { complete, count: messages.length } });
         return;

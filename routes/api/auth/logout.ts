@@ -16,7 +16,7 @@ export const handler: Handlers<unknown, AppState> = {
     const refreshToken = body.refreshToken ?? readCookie(req, cookieNames(session.secure).refresh);
     const family = session.caller?.session ?? (refreshToken ? await sessionOfRefreshToken(deps, refreshToken) : null);
     if (!family) requireCaller(session);
-    await logout(deps, family!.id);
+    await logout(deps, family!);
     const headers = new Headers();
     for (const c of clearedSessionCookies(session.secure)) headers.append("set-cookie", c);
     return new Response(null, { status: 204, headers });
