@@ -14,7 +14,7 @@ export interface HubSocket {
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: "message", fn: (e: MessageEvent) => void): void;
-  addEventListener(type: "close" | "open", fn: () => void): void;
+  addEventListener(type: "close" | "open", fn: () => void, options?: { once: boolean }): void;
 }
 
 export interface HubDeps extends MessagesDeps {
@@ -105,7 +105,7 @@ export class Hub {
         return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
       }
       this.#add(client);
-    });
+    }, { once: true }); // an idle socket holds as few listeners as it can
     socket.addEventListener("message", (e) => {
       client.queue = client.queue.then(() => this.#frame(client, e.data)).catch((err) => {
         this.deps.log({ msg: "websocket frame failed", userId: id, error: String(err) });
