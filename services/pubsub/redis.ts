@@ -71,7 +71,10 @@ export class RedisPubSub implements PubSub {
     const { subscription, first } = this.#topics.add(channel, handler);
     if (first) {
       this.#orphans.delete(channel);
-      this.#joined.set(channel, this.subscriber.subscribe(this.prefix + channel, this.#onMessage));
+      const joining = this.subscriber.subscribe(this.prefix + channel, this.#onMessage);
+      this.#joined.set(channel, joining);
+      // Only handlers that come while it is under way wait for it; kept longer, it would cost every channel a promise.
+      joining.then(() => this.#joined.get(channel) === joining && this.#joined.delete(channel), () => {});
     }
     try {
       await this.#joined.get(channel);

@@ -78,8 +78,8 @@ function text(data: Record<string, unknown>, field: string, max: number, min = 1
 }
 
 export class Hub {
-  readonly #clients = new Map<string, Set<Client>>();
-  readonly #unsubscribe = new Map<string, Promise<() => Promise<void>>>();
+  /** Each member with sockets here: those sockets, and their one subscription to the member's channel. */
+  readonly #members = new Map<string, { clients: Set<Client>; subscribed: Promise<() => Promise<void>> }>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
   #closing = false;
 
@@ -88,7 +88,7 @@ export class Hub {
   /** Sockets open in this process. */
   get size(): number {
     let n = 0;
-    for (const set of this.#clients.values()) n += set.size;
+    for (const { clients } of this.#members.values()) n += clients.size;
     return n;
   }
 
@@ -100,7 +100,7 @@ export class Hub {
     const client: Client = { id: crypto.randomUUID(), socket, member, sessionId, strikes: 0, queue: Promise.resolve() };
     socket.addEventListener("open", () => {
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
-      const mine = this.#clients.get(id);
+      const mine = this.#members.get(id)?.clients;
       if (mine && mine.size >= LIMITS.socketsPerMember) {
         return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
       }
@@ -119,41 +119,35 @@ export class Hub {
     this.#closing = true;
     for (const timer of this.#typing.values()) clearTimeout(timer);
     this.#typing.clear();
-    for (const set of this.#clients.values()) {
-      for (const c of set) c.socket.close(GOING_AWAY, "server shutting down");
+    for (const { clients } of this.#members.values()) {
+      for (const c of clients) c.socket.close(GOING_AWAY, "server shutting down");
     }
   }
 
   #add(client: Client): void {
     const memberId = client.member.id;
-    const mine = this.#clients.get(memberId);
-    if (mine) return void mine.add(client);
-    this.#clients.set(memberId, new Set([client]));
+    const here = this.#members.get(memberId);
+    if (here) return void here.clients.add(client);
+    const clients = new Set([client]);
     const channel = memberChannel(memberId);
-    this.#unsubscribe.set(
-      channel,
-      this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(this.#clients.get(memberId), raw)).catch((err) => {
-        // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
-        this.deps.log({ msg: "websocket subscribe failed", channel, error: String(err) });
-        for (const c of this.#clients.get(memberId) ?? []) c.socket.close(TRY_AGAIN, "live delivery unavailable");
-        return () => Promise.resolve();
-      }),
-    );
+    const subscribed = this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(clients, raw)).catch((err) => {
+      // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
+      this.deps.log({ msg: "websocket subscribe failed", channel, error: String(err) });
+      for (const c of clients) c.socket.close(TRY_AGAIN, "live delivery unavailable");
+      return () => Promise.resolve();
+    });
+    this.#members.set(memberId, { clients, subscribed });
   }
 
   #remove(client: Client): void {
     const memberId = client.member.id;
-    const mine = this.#clients.get(memberId);
-    if (!mine?.delete(client) || mine.size > 0) return;
-    this.#clients.delete(memberId);
-    const channel = memberChannel(memberId);
-    const unsubscribe = this.#unsubscribe.get(channel);
-    this.#unsubscribe.delete(channel);
-    unsubscribe?.then((stop) => stop()).catch(() => {});
+    const here = this.#members.get(memberId);
+    if (!here?.clients.delete(client) || here.clients.size > 0) return;
+    this.#members.delete(memberId);
+    here.subscribed.then((stop) => stop()).catch(() => {});
   }
 
-  #deliver(clients: Set<Client> | undefined, raw: string): void {
-    if (!clients) return;
+  #deliver(clients: Set<Client>, raw: string): void {
     const envelope = JSON.parse(raw) as Envelope;
     if (envelope.kind === "session-ended") {
       for (const c of clients) {
