@@ -19,6 +19,9 @@ export interface ConversationView {
   conversation: Conversation;
 }
 
+/** Conversations listed beside a thread. */
+const CONVERSATIONS_SHOWN = 50;
+
 /** How far back a catch-up reaches before the last message the client has: ids are not committed in id order. */
 const SYNC_OVERLAP_MS = 10_000;
 /** Messages a catch-up reads at a time, and returns at most; past that the client asks again from the last one. */
@@ -78,22 +81,32 @@ export async function listConversations(
   caller: User,
   limit = 50,
 ): Promise<ConversationView[]> {
-  const conversations = await deps.store.listConversations(caller.id, limit);
-  const users = await membersById(deps.store, conversations.map((c) => c.otherId));
-  return conversations.flatMap((conversation) => {
+  return (await conversationViews(deps.store, caller.id, limit, [])).views;
+}
+
+/** The conversations with their members, who are read together with any `alsoIds` (one statement for both). */
+async function conversationViews(store: Store, callerId: string, limit: number, alsoIds: string[]) {
+  const conversations = await store.listConversations(callerId, limit);
+  const users = await membersById(store, [...alsoIds, ...conversations.map((c) => c.otherId)]);
+  const views: ConversationView[] = conversations.flatMap((conversation) => {
     const user = users.get(conversation.otherId);
     return user ? [{ user, conversation }] : [];
   });
+  return { views, users };
 }
 
-/** The messages between the caller and another member, newest first. Unknown members are 404. */
+/**
+ * The messages between the caller and another member, newest first. Unknown members are 404. `known` is the other
+ * member when the caller has read them already (null: there is no such member).
+ */
 export async function listThread(
   deps: Pick<MessagesDeps, "store" | "cursorKey">,
   caller: User,
   withId: string,
   query: { limit: number; cursor?: string },
+  known?: User | null,
 ): Promise<{ other: User; items: Message[]; nextCursor: string | null }> {
-  const other = withId === caller.id ? null : await deps.store.getUser(withId);
+  const other = withId === caller.id ? null : known !== undefined ? known : await deps.store.getUser(withId);
   if (!other) throw new NotFoundError("member");
   // Bound to the pair, so a cursor of one thread cannot page through another.
   const kind = `messages:${[caller.id, other.id].sort().join(":")}`;
@@ -147,23 +160,37 @@ export async function catchUp(
 }
 
 /**
- * A thread as its page opens it: the newest messages (or an earlier page), whether the caller may still write, and,
- * on the newest page, what the other member sent is now read.
+ * A thread as its page opens it, with the conversation list beside it: the newest messages (or an earlier page),
+ * whether the caller may still write, and, on the newest page, what the other member sent is now read. The list
+ * says whether anything is unread, so a thread read already costs no read-marking at all.
  */
 export async function openThread(
   deps: MessagesDeps,
   caller: User,
   withId: string,
   query: { limit: number; cursor?: string },
-): Promise<
-  { other: User; items: Message[]; nextCursor: string | null; canMessage: boolean; unreadNotifications?: number }
-> {
+): Promise<{
+  conversations: ConversationView[];
+  other: User;
+  items: Message[];
+  nextCursor: string | null;
+  canMessage: boolean;
+  unreadNotifications?: number;
+}> {
+  const { views, users } = await conversationViews(deps.store, caller.id, CONVERSATIONS_SHOWN, [withId]);
   const [thread, connection] = await Promise.all([
-    listThread(deps, caller, withId, query),
+    listThread(deps, caller, withId, query, users.get(withId) ?? null),
     deps.store.getConnectionBetween(caller.id, withId),
   ]);
-  const read = query.cursor ? 0 : await markReadFrom(deps, caller, thread.other);
+  let conversations = views;
+  let read = 0;
+  if (!query.cursor) {
+    const listed = views.find((v) => v.conversation.otherId === withId);
+    // Not among the newest conversations listed: the store knows whether anything is unread.
+    if (!listed || listed.conversation.unreadCount > 0) read = await markReadFrom(deps, caller, thread.other);
+    conversations = views.map((v) => v === listed ? { ...v, conversation: { ...v.conversation, unreadCount: 0 } } : v);
+  }
   // Reading the thread also read its message notification: the header, counted before, is told the new count.
   const unreadNotifications = read > 0 ? await deps.store.countUnreadNotifications(caller.id, UNREAD_CAP) : undefined;
-  return { ...thread, canMessage: connection?.status === "accepted", unreadNotifications };
+  return { ...thread, conversations, canMessage: connection?.status === "accepted", unreadNotifications };
 }

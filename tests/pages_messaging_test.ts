@@ -38,6 +38,7 @@ Deno.test("[pages] a thread without JavaScript: post, 303 back, the message show
     assertStringIncludes(list.html, conversationBadge);
     const opened = await bob.v.page(`/messaging/${ada.id}`);
     assertStringIncludes(opened.html, "Hello Bob,\nhow are you?");
+    assertNotIncludes(opened.html, conversationBadge, "the list beside the opened thread counts it read");
     assertNotIncludes((await bob.v.page("/messaging")).html, conversationBadge);
     const reply = await bob.v.submit(`/messaging/${ada.id}`, `/messaging/${ada.id}`, {
       content: "Fine, thanks! <script>alert(1)</script>",

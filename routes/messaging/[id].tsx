@@ -3,7 +3,7 @@ import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../services/errors.ts";
-import { listConversations, openThread, sendMessage } from "../../services/messages.ts";
+import { openThread, sendMessage } from "../../services/messages.ts";
 import { messageJson } from "../../services/realtime/events.ts";
 import type { User } from "../../services/store/types.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
@@ -36,11 +36,10 @@ async function renderThread(
   }
   const session = ctx.state.session.caller;
   if (session && thread.unreadNotifications !== undefined) session.unreadNotifications = thread.unreadNotifications;
-  const conversations = await listConversations(deps, caller);
   const data: ChatProps = {
     me: userSummary(caller),
     csrf: await csrfToken(ctx.state.app, ctx.state.session),
-    conversations: conversations.map(conversationJson),
+    conversations: thread.conversations.map(conversationJson),
     thread: {
       other: userSummary(thread.other),
       messages: thread.items.map(messageJson).reverse(),
