@@ -2,7 +2,7 @@
 // into a member. Rules: QUALITY.md "Security requirements"; shapes: API.md "Auth".
 import { AuthenticationError, ConflictError, RateLimitError } from "./errors.ts";
 import type { PasswordHasher } from "./passwords.ts";
-import type { RateLimiter } from "./ratelimit/types.ts";
+import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 import type { Live } from "./realtime/events.ts";
 import type { Role, Session, Store, User } from "./store/types.ts";
 import {
@@ -59,10 +59,6 @@ export const LIMITS = {
 
 const emailKey = (email: string) => email.trim().toLowerCase();
 
-function scaled(deps: AuthDeps, n: number): number {
-  return Math.max(1, Math.floor(n * deps.limitFactor));
-}
-
 async function issue(deps: AuthDeps, user: User): Promise<TokenPair> {
   const refreshToken = randomToken();
   const session = await deps.store.createSession({
@@ -80,7 +76,7 @@ async function issue(deps: AuthDeps, user: User): Promise<TokenPair> {
 
 async function limitAddress(deps: AuthDeps, key: string, limit: { count: number; windowMs: number }) {
   const w = await deps.limiter.hit(key, limit.windowMs);
-  if (w.count > scaled(deps, limit.count)) throw new RateLimitError(Math.ceil(w.resetInMs / 1000));
+  if (w.count > scaledLimit(limit.count, deps.limitFactor)) throw new RateLimitError(Math.ceil(w.resetInMs / 1000));
 }
 
 export interface Registration {
@@ -132,7 +128,7 @@ export async function login(
   const ok = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
   if (!ok || !user) {
     const failures = await deps.limiter.hit(account, LIMITS.failureWindowMs);
-    const allowed = scaled(deps, LIMITS.failedLoginsPerAccount);
+    const allowed = scaledLimit(LIMITS.failedLoginsPerAccount, deps.limitFactor);
     if (failures.count >= allowed) {
       const waitMs = Math.min(1000 * 2 ** (failures.count - allowed), LIMITS.maxLockMs);
       await deps.limiter.lock(account, waitMs);

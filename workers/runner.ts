@@ -4,6 +4,7 @@
 // again: an effect is never lost and never doubled.
 import { isDomainEvent } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/types.ts";
+import { type OnceLedger, runOnce } from "../services/kv_once.ts";
 
 export interface Worker {
   /** Stable name: it keys the record of which events this worker finished. */
@@ -13,9 +14,15 @@ export interface Worker {
   run(event: DomainEvent): Promise<void>;
 }
 
-const DONE_FOR_MS = 7 * 24 * 3600 * 1000;
-/** How long a worker may hold an event before another delivery may take it over (a crashed process). */
-const LEASE_MS = 5 * 60 * 1000;
+/** A worker's record of an event: "running" for as long as another delivery must wait (a crashed process), then
+ * "done" for longer than the queue's whole retry schedule. */
+const LEDGER: OnceLedger<string> = {
+  running: "running",
+  done: () => "done",
+  isDone: (value) => value === "done",
+  leaseMs: 5 * 60 * 1000,
+  doneForMs: 7 * 24 * 3600 * 1000,
+};
 
 export type WorkerLog = (fields: Record<string, unknown>) => void;
 
@@ -29,19 +36,12 @@ export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Pr
     const failures: string[] = [];
     for (const worker of workers.filter((w) => w.handles.includes(message.type))) {
       // Two deliveries of one event may run at once: the claim lets one of them in.
-      const key: Deno.KvKey = ["worker_events", worker.name, message.eventId];
-      const claim = await kv.atomic().check({ key, versionstamp: null })
-        .set(key, "running", { expireIn: LEASE_MS }).commit();
-      if (!claim.ok) {
-        if ((await kv.get(key)).value === "done") continue;
-        failures.push(`${worker.name} (busy elsewhere)`); // retried later, when the other delivery has finished
-        continue;
-      }
       try {
-        await worker.run(message);
-        await kv.set(key, "done", { expireIn: DONE_FOR_MS });
+        const key: Deno.KvKey = ["worker_events", worker.name, message.eventId];
+        const outcome = await runOnce(kv, key, LEDGER, () => worker.run(message));
+        // Retried later, when the other delivery has finished.
+        if (outcome === "busy") failures.push(`${worker.name} (busy elsewhere)`);
       } catch (err) {
-        await kv.delete(key);
         failures.push(worker.name);
         log({
           level: "error",

@@ -1,12 +1,13 @@
-// Which mails went out, by idempotency key, so a retried worker does not send one twice. Before sending, a send
-// claims its key ("sending", with a short lease) under a versionstamp-null check; after the server took the mail, it
-// marks the key "sent" for SENT_FOR_MS; a failure releases the claim so the retry can send.
+// Which mails went out, by idempotency key, so a retried worker does not send one twice (services/kv_once.ts): a
+// send claims its key ("sending", with a short lease), marks it "sent" for SENT_FOR_MS once the server took the mail,
+// and releases it on a failure so the retry can send.
 //
 // At least once, honestly: a process that dies (or loses Deno KV) after the server accepted the mail and before
 // "sent" is written leaves the claim to expire, and the retry after SENDING_LEASE_MS sends the mail again. The SMTP
 // adapter gives both copies one Message-ID (derived from the key), which many mailbox providers use to drop the second.
 import type { Mail, SendResult } from "./types.ts";
 import { MailInFlightError } from "./types.ts";
+import { runOnce } from "../kv_once.ts";
 
 /** How long a sent key is remembered: longer than the queue's whole retry schedule (about 71 minutes). */
 export const SENT_FOR_MS = 7 * 24 * 3600 * 1000;
@@ -29,21 +30,14 @@ export async function sendOnce(kv: Deno.Kv, mail: Mail, deliver: () => Promise<v
   if (typeof idempotencyKey !== "string" || idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY) {
     throw new RangeError(`Mail idempotencyKey must be 1..${MAX_KEY} characters, got ${JSON.stringify(idempotencyKey)}`);
   }
-  const key = sentKey(idempotencyKey);
-  const claim = await kv.atomic().check({ key, versionstamp: null })
-    .set(key, { state: "sending", at: new Date().toISOString() } satisfies SentState, { expireIn: SENDING_LEASE_MS })
-    .commit();
-  if (!claim.ok) {
-    const held = await kv.get<SentState>(key);
-    if (held.value?.state === "sent") return { duplicate: true };
-    throw new MailInFlightError(idempotencyKey); // or expired just now: the retry claims it
-  }
-  try {
-    await deliver();
-  } catch (err) {
-    await kv.delete(key);
-    throw err;
-  }
-  await kv.set(key, { state: "sent", at: new Date().toISOString() } satisfies SentState, { expireIn: SENT_FOR_MS });
-  return { duplicate: false };
+  const outcome = await runOnce<SentState>(kv, sentKey(idempotencyKey), {
+    running: { state: "sending", at: new Date().toISOString() },
+    done: () => ({ state: "sent", at: new Date().toISOString() }),
+    isDone: (value) => (value as SentState | null)?.state === "sent",
+    leaseMs: SENDING_LEASE_MS,
+    doneForMs: SENT_FOR_MS,
+  }, deliver);
+  // Busy, or expired just now: the retry claims it.
+  if (outcome === "busy") throw new MailInFlightError(idempotencyKey);
+  return { duplicate: outcome === "done" };
 }

@@ -23,3 +23,10 @@ export interface RateLimiter {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A limit scaled by PROK_RATE_LIMIT_FACTOR (load tests raise it, never to zero): at least one hit is always allowed.
+ */
+export function scaledLimit(limit: number, factor: number): number {
+  return Math.max(1, Math.floor(limit * factor));
+}

@@ -4,7 +4,7 @@
 import { DomainError, RateLimitError } from "../errors.ts";
 import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
 import type { PubSub } from "../pubsub/types.ts";
-import type { RateLimiter } from "../ratelimit/types.ts";
+import { type RateLimiter, scaledLimit } from "../ratelimit/types.ts";
 import type { User } from "../store/types.ts";
 import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
 
@@ -251,7 +251,7 @@ export class Hub {
   }
 
   async #underRate(memberId: string): Promise<void> {
-    const limit = Math.max(1, Math.floor(LIMITS.messagesPerMinute * this.deps.limitFactor));
+    const limit = scaledLimit(LIMITS.messagesPerMinute, this.deps.limitFactor);
     const window = await this.deps.limiter.hit(`ws-messages:${memberId}`, 60_000);
     if (window.count > limit) {
       throw new RateLimitError(Math.ceil(window.resetInMs / 1000), "You are sending messages too fast; wait a moment.");
