@@ -14,12 +14,12 @@ import {
   NO_STORE,
   readForm,
   seeOther,
+  signInFirst,
   textFields,
 } from "./(_http)/forms.ts";
 import { postBody } from "./(_http)/schemas.ts";
 import { postJson } from "./(_http)/serialize.ts";
 
-const SIGN_IN = "/login?next=/feed";
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;
 
@@ -55,14 +55,14 @@ async function renderFeed(
 export const handler: Handlers<FeedPageProps, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther(SIGN_IN);
+    if (!caller) return signInFirst("/feed");
     const cursor = ctx.url.searchParams.get("cursor") || undefined;
     return await renderFeed(ctx, caller.user, await formState(ctx), { headers: NO_STORE }, cursor);
   },
   // The Composer without JavaScript.
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther(SIGN_IN);
+    if (!caller) return signInFirst("/feed");
     let content = "";
     try {
       const form = await readForm(req);

@@ -284,7 +284,7 @@ Deno.test("[pages] settings: signed out goes to sign-in; a valid edit is saved a
   await withTestApp(async (t) => {
     const signedOut = await t.fetch("/settings", { redirect: "manual" });
     assertEquals(signedOut.status, 303);
-    assertEquals(signedOut.headers.get("location"), "/login?next=/settings");
+    assertEquals(signedOut.headers.get("location"), `/login?next=${encodeURIComponent("/settings")}`);
 
     const { v, id } = await registered(t);
     const page = await v.page("/settings");

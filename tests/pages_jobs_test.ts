@@ -39,7 +39,10 @@ Deno.test("[pages] a recruiter posts and edits a job as plain forms; errors stay
     const refused = await max.v.submit(path, `${path}/delete`, {}, {});
     assertEquals(refused.status, 403);
     const visitor = await new Visitor(t).page("/jobs/new");
-    assertEquals([visitor.status, visitor.res.headers.get("location")], [303, "/login?next=/jobs/new"]);
+    assertEquals([visitor.status, visitor.res.headers.get("location")], [
+      303,
+      `/login?next=${encodeURIComponent("/jobs/new")}`,
+    ]);
 
     const gone = await rita.v.submit(path, `${path}/delete`, {});
     assertEquals([gone.status, gone.res.headers.get("location")], [303, "/jobs"]);

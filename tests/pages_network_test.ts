@@ -114,7 +114,7 @@ Deno.test("[pages] network pages need a session, page by page, and refuse forged
     const anonymous = new Visitor(t);
     for (const path of ["/network", "/network/sent", "/notifications"]) {
       const res = await anonymous.page(path);
-      assertEquals([res.status, res.res.headers.get("location")], [303, `/login?next=${path}`]);
+      assertEquals([res.status, res.res.headers.get("location")], [303, `/login?next=${encodeURIComponent(path)}`]);
     }
     const ada = await joinAs(t, "Ada", "Net");
     assertEquals((await ada.v.page("/network/elsewhere")).status, 404);

@@ -74,6 +74,11 @@ export function withNext(path: string, next: string | null): string {
   return next ? `${path}?next=${encodeURIComponent(next)}` : path;
 }
 
+/** 303 to the sign-in page, which brings the visitor back to `next` (a path of ours) once signed in. */
+export function signInFirst(next: string): Response {
+  return seeOther(withNext("/login", next));
+}
+
 /** A member's profile page. */
 export function profilePath(id: string): string {
   return `/in/${encodeURIComponent(id)}`;

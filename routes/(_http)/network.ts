@@ -7,7 +7,7 @@ import { NotFoundError } from "../../services/errors.ts";
 import type { NetworkEntry, NetworkList } from "../../components/NetworkPage.tsx";
 import type { RefusalData } from "../../components/Refusal.tsx";
 import { setFlash } from "./flash.ts";
-import { assertFormSameSite, formFailure, readForm, safeNext, seeOther, textFields } from "./forms.ts";
+import { assertFormSameSite, formFailure, readForm, safeNext, seeOther, signInFirst, textFields } from "./forms.ts";
 import { userSummary } from "./serialize.ts";
 
 function networkEntry({ connection, sender, receiver }: ConnectionView, callerId: string): NetworkEntry {
@@ -41,7 +41,7 @@ export async function submitNetworkForm<K extends string>(
     const form = await readForm(req);
     const values = textFields(form, [...fields, "next"] as const);
     back = safeNext(values.next) ?? back;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(back)}`);
+    if (!caller) return signInFirst(back);
     assertFormSameSite(req, ctx, form);
     setFlash(ctx, await act(values));
     return seeOther(back);

@@ -9,7 +9,7 @@ import { Avatar } from "../../components/Avatar.tsx";
 import { ConnectionActions, type RelationState } from "../../components/ConnectionActions.tsx";
 import { FOCUS, Notice } from "../../components/forms.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { profilePath, seeOther, withNext } from "../(_http)/forms.ts";
+import { profilePath, signInFirst } from "../(_http)/forms.ts";
 import { idParam } from "../(_http)/schemas.ts";
 import { csrfToken } from "../(_http)/session.ts";
 import { jobJson } from "../(_http)/serialize.ts";
@@ -49,7 +49,7 @@ export const handler: Handlers<Profile, AppState> = {
   async GET(req, ctx) {
     const { caller } = ctx.state.session;
     const id = ctx.params.id;
-    if (!caller) return seeOther(withNext("/login", profilePath(id)));
+    if (!caller) return signInFirst(profilePath(id));
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
     let view;
     try {

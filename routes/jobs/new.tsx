@@ -4,7 +4,7 @@ import { domainDeps } from "../../services/app.ts";
 import { mayPostJobs, postJob } from "../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../components/JobPages.tsx";
 import { Refusal } from "../../components/Refusal.tsx";
-import { formState, NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { formState, NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { submitJobForm } from "../(_http)/job_form.ts";
 
 type Data = JobFormProps | { refused: string };
@@ -14,13 +14,13 @@ const REFUSED = "Only recruiters can post jobs. Recruiters choose that role when
 export const handler: Handlers<Data, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/jobs/new");
+    if (!caller) return signInFirst("/jobs/new");
     if (!mayPostJobs(caller.user)) return ctx.render({ refused: REFUSED }, { status: 403, headers: NO_STORE });
     return ctx.render({ form: await formState(ctx, { jobType: "full-time" }) }, { headers: NO_STORE });
   },
   POST(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/jobs/new");
+    if (!caller) return signInFirst("/jobs/new");
     if (!mayPostJobs(caller.user)) return ctx.render({ refused: REFUSED }, { status: 403, headers: NO_STORE });
     return submitJobForm(req, ctx, undefined, async (input) => {
       return (await postJob(domainDeps(ctx.state.app), caller.user, input)).job.id;

@@ -8,7 +8,15 @@ import { messageJson } from "../../services/realtime/events.ts";
 import type { User } from "../../services/store/types.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
 import { validate } from "../(_http)/api.ts";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, textFields } from "../(_http)/forms.ts";
+import {
+  assertFormSameSite,
+  formFailure,
+  NO_STORE,
+  readForm,
+  seeOther,
+  signInFirst,
+  textFields,
+} from "../(_http)/forms.ts";
 import { idParam, messageBody } from "../(_http)/schemas.ts";
 import { conversationJson, userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
@@ -56,13 +64,13 @@ async function renderThread(
 export const handler: Handlers<ChatProps, AppState> = {
   GET(_req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(path(ctx.params.id))}`);
+    if (!caller) return signInFirst(path(ctx.params.id));
     return renderThread(ctx, caller.user);
   },
   // The thread's form without JavaScript: store, then 303 back to the thread.
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(path(ctx.params.id))}`);
+    if (!caller) return signInFirst(path(ctx.params.id));
     let draft = "";
     try {
       const form = await readForm(req);

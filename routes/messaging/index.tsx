@@ -4,14 +4,14 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { listConversations } from "../../services/messages.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
-import { NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { conversationJson, userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 
 export const handler: Handlers<ChatProps, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/messaging");
+    if (!caller) return signInFirst("/messaging");
     const conversations = await listConversations(domainDeps(ctx.state.app), caller.user);
     return ctx.render({
       me: userSummary(caller.user),

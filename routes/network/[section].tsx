@@ -5,7 +5,7 @@ import { listConnections } from "../../services/connections.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { NetworkPage, type NetworkPageProps, type NetworkSection } from "../../components/NetworkPage.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { networkList } from "../(_http)/network.ts";
 import { csrfToken } from "../(_http)/session.ts";
 
@@ -22,7 +22,7 @@ export const handler: Handlers<NetworkPageProps, AppState> = {
     const section = ctx.params.section as NetworkSection;
     if (!Object.hasOwn(QUERIES, section)) return ctx.renderNotFound();
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther(`/login?next=/network/${section}`);
+    if (!caller) return signInFirst(`/network/${section}`);
     const cursor = ctx.url.searchParams.get("cursor") || undefined;
     const data: NetworkPageProps = {
       csrf: await csrfToken(ctx.state.app, ctx.state.session),

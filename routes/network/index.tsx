@@ -4,7 +4,7 @@ import { domainDeps } from "../../services/app.ts";
 import { networkOverview } from "../../services/connections.ts";
 import { NetworkPage, type NetworkPageProps } from "../../components/NetworkPage.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { networkList } from "../(_http)/network.ts";
 import { userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
@@ -12,7 +12,7 @@ import { csrfToken } from "../(_http)/session.ts";
 export const handler: Handlers<NetworkPageProps, AppState> = {
   async GET(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/network");
+    if (!caller) return signInFirst("/network");
     const me = caller.user;
     const overview = await networkOverview(domainDeps(ctx.state.app), me, { list: 10, suggestions: 12 });
     return ctx.render({

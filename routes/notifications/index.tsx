@@ -5,14 +5,14 @@ import { ValidationError } from "../../services/errors.ts";
 import { listNotifications } from "../../services/notifications.ts";
 import { NotificationsPage, type NotificationsPageProps } from "../../components/NotificationsPage.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, seeOther } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { notificationJson } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 
 export const handler: Handlers<NotificationsPageProps, AppState> = {
   async GET(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/notifications");
+    if (!caller) return signInFirst("/notifications");
     const cursor = ctx.url.searchParams.get("cursor") || undefined;
     const data: NotificationsPageProps = {
       csrf: await csrfToken(ctx.state.app, ctx.state.session),

@@ -4,7 +4,7 @@ import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
-import { NO_STORE, seeOther, withNext } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
 import { idParam } from "../(_http)/schemas.ts";
 import { postJson } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
@@ -14,7 +14,7 @@ export const handler: Handlers<PostPageProps, AppState> = {
   async GET(_req, ctx) {
     const { caller } = ctx.state.session;
     const id = ctx.params.id;
-    if (!caller) return seeOther(withNext("/login", `/posts/${encodeURIComponent(id)}`));
+    if (!caller) return signInFirst(`/posts/${encodeURIComponent(id)}`);
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
     let view;
     try {

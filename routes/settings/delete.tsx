@@ -12,6 +12,7 @@ import {
   readForm,
   seeOther,
   setSessionCookies,
+  signInFirst,
   textFields,
 } from "../(_http)/forms.ts";
 import { clearedSessionCookies } from "../(_http)/session.ts";
@@ -25,7 +26,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
   async POST(req, ctx) {
     const { session } = ctx.state;
     const caller = session.caller;
-    if (!caller) return seeOther("/login?next=/settings");
+    if (!caller) return signInFirst("/settings");
     let confirm = "";
     try {
       const form = await readForm(req);

@@ -12,6 +12,7 @@ import {
   profileValues,
   readForm,
   seeOther,
+  signInFirst,
   textFields,
 } from "../(_http)/forms.ts";
 import { profilePatch } from "../(_http)/schemas.ts";
@@ -21,7 +22,7 @@ const FIELDS = ["firstName", "lastName", "headline", "location", "bio", "profile
 export const handler: Handlers<SettingsPageProps, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/settings");
+    if (!caller) return signInFirst("/settings");
     return ctx.render({
       profile: await formState(ctx, profileValues(caller.user)),
       remove: await formState(ctx),
@@ -30,7 +31,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
   },
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
-    if (!caller) return seeOther("/login?next=/settings");
+    if (!caller) return signInFirst("/settings");
     let values = profileValues(caller.user);
     try {
       const form = await readForm(req);

@@ -6,7 +6,7 @@ import { removeJob } from "../../../services/jobs.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
 import { setFlash } from "../../(_http)/flash.ts";
 import type { RefusalData } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
 
 const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 
@@ -16,7 +16,7 @@ export const handler: Handlers<RefusalData, AppState> = {
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
     const id = ctx.params.id;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(path(id))}`);
+    if (!caller) return signInFirst(path(id));
     try {
       assertFormSameSite(req, ctx, await readForm(req));
     } catch (err) {

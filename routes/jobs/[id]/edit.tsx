@@ -5,7 +5,7 @@ import { NotFoundError } from "../../../services/errors.ts";
 import { editJob, getJobView, mayChangeJob } from "../../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../../components/JobPages.tsx";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { formState, NO_STORE, seeOther } from "../../(_http)/forms.ts";
+import { formState, NO_STORE, signInFirst } from "../../(_http)/forms.ts";
 import { jobValues, submitJobForm } from "../../(_http)/job_form.ts";
 
 type Data = JobFormProps | { refused: string; back: string };
@@ -16,7 +16,7 @@ export const handler: Handlers<Data, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
     const id = ctx.params.id;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(`${path(id)}/edit`)}`);
+    if (!caller) return signInFirst(`${path(id)}/edit`);
     let view;
     try {
       view = await getJobView(domainDeps(ctx.state.app), id);
@@ -35,7 +35,7 @@ export const handler: Handlers<Data, AppState> = {
   POST(req, ctx) {
     const caller = ctx.state.session.caller;
     const id = ctx.params.id;
-    if (!caller) return seeOther(`/login?next=${encodeURIComponent(`${path(id)}/edit`)}`);
+    if (!caller) return signInFirst(`${path(id)}/edit`);
     return submitJobForm(req, ctx, id, async (input) => {
       return (await editJob(domainDeps(ctx.state.app), caller.user, id, input)).job.id;
     });

@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { deletePost } from "../../../services/posts.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, withNext } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
 
 interface Refused {
   back: string;
@@ -19,7 +19,7 @@ export const handler: Handlers<Refused, AppState> = {
   async POST(req, ctx) {
     const { caller } = ctx.state.session;
     const id = ctx.params.id;
-    if (!caller) return seeOther(withNext("/login", postPath(id)));
+    if (!caller) return signInFirst(postPath(id));
     try {
       const form = await readForm(req);
       assertFormSameSite(req, ctx, form);
