@@ -84,10 +84,15 @@ export async function listConversations(
   return (await conversationViews(deps.store, caller.id, limit, [])).views;
 }
 
-/** The conversations with their members, who are read together with any `alsoIds` (one statement for both). */
+/**
+ * The conversations with their members, and the members of `alsoIds`: the backend may read the conversations'
+ * members with the list; any others are read in one more statement, or none when the list had them all.
+ */
 async function conversationViews(store: Store, callerId: string, limit: number, alsoIds: string[]) {
   const conversations = await store.listConversations(callerId, limit);
-  const users = await membersById(store, [...alsoIds, ...conversations.map((c) => c.otherId)]);
+  const users = new Map(conversations.flatMap((c) => c.other ? [[c.otherId, c.other] as const] : []));
+  const missing = [...alsoIds, ...conversations.map((c) => c.otherId)].filter((id) => !users.has(id));
+  for (const [id, user] of await membersById(store, missing)) users.set(id, user);
   const views: ConversationView[] = conversations.flatMap((conversation) => {
     const user = users.get(conversation.otherId);
     return user ? [{ user, conversation }] : [];

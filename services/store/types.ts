@@ -247,6 +247,8 @@ export interface Conversation {
   lastMessage: Message;
   /** Messages from the other member the member has not read. */
   unreadCount: number;
+  /** The other member, when the backend read them in the same statement (callers fetch them otherwise). */
+  other?: User;
 }
 
 export type JobType = "full-time" | "part-time" | "contract" | "internship";

@@ -12,6 +12,7 @@
 import { NotFoundError } from "../../errors.ts";
 import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
+import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import {
   type Ctx,
   dbId,
@@ -276,23 +277,24 @@ export async function listMessagesAfter(
  * A backward range scan of ix_conversations_member_last, each row joined to its last message by primary key. The
  * inner join leaves out a conversation whose messages a purge is removing.
  */
+/** The list with each conversation's last message and other member, in one statement (a page's SQL budget). */
 export const CONVERSATIONS_SQL = "SELECT c.other_id AS c_other_id, c.unread_count AS c_unread_count, " +
-  "m.id, m.sender_id, m.receiver_id, m.content, m.is_read, m.created_at, m.client_id " +
-  "FROM conversations c JOIN messages m ON m.id = c.last_message_id WHERE c.member_id = ? " +
-  "ORDER BY c.last_at DESC, c.last_message_id DESC LIMIT ?";
+  `m.id, m.sender_id, m.receiver_id, m.content, m.is_read, m.created_at, m.client_id, ${aliasedUserColumns("u")} ` +
+  "FROM conversations c JOIN messages m ON m.id = c.last_message_id LEFT JOIN users u ON u.id = c.other_id " +
+  "WHERE c.member_id = ? ORDER BY c.last_at DESC, c.last_message_id DESC LIMIT ?";
 
 export async function listConversations(ctx: Ctx, memberId: string, limit: number): Promise<Conversation[]> {
   pageLimit(limit, "listConversations");
   const member = dbId(memberId);
   if (!member) return [];
-  const rows = await ctx.db.writer.query<MessageRow & { c_other_id: string | number; c_unread_count: number }>(
-    CONVERSATIONS_SQL,
-    [member, limitParam(limit)],
-  );
+  const rows = await ctx.db.writer.query<
+    MessageRow & { c_other_id: string | number; c_unread_count: number; u_id: string | number | null }
+  >(CONVERSATIONS_SQL, [member, limitParam(limit)]);
   return rows.map((row) => ({
     otherId: String(row.c_other_id),
     lastMessage: toMessage(row),
     unreadCount: Number(row.c_unread_count),
+    ...(row.u_id === null ? {} : { other: userFromAliased(row as unknown as Record<string, unknown>) }),
   }));
 }
 
@@ -310,20 +312,17 @@ export async function markConversationRead(ctx: Ctx, memberId: string, otherId: 
   );
   if (!row || Number(row.unread_count) === 0) return 0;
   return await ctx.db.writer.transaction(async (tx) => {
-    const [locked] = await tx.query<{ unread_count: number }>(
-      "SELECT unread_count FROM conversations WHERE member_id = ? AND other_id = ? FOR UPDATE",
-      [member, other],
-    );
-    if (!locked) return 0;
+    // Zeroing the count first is what locks the reader's row (it matches even when the count is 0 already).
+    const zeroed = await tx.execute("UPDATE conversations SET unread_count = 0 WHERE member_id = ? AND other_id = ?", [
+      member,
+      other,
+    ]);
+    if (zeroed.affectedRows === 0) return 0;
     const now = new Date();
     const { affectedRows } = await tx.execute(
       "UPDATE messages SET is_read = 1, read_at = ? WHERE receiver_id = ? AND sender_id = ? AND is_read = 0",
       [now, member, other],
     );
-    await tx.execute("UPDATE conversations SET unread_count = 0 WHERE member_id = ? AND other_id = ?", [
-      member,
-      other,
-    ]);
     await tx.execute(
       "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL " +
         "AND type = 'message:received' AND actor_id = ?",
