@@ -18,6 +18,7 @@ let socket: WebSocket | null = null;
 let attempts = 0;
 let started = false;
 let closedForGood = false;
+let retry: ReturnType<typeof setTimeout> | undefined;
 
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
@@ -28,6 +29,12 @@ export function emit(type: string, data: Record<string, unknown>): void {
 }
 
 function connect(): void {
+  clearTimeout(retry);
+  // Offline, a try can only fail (and the browser logs it): the "online" event connects instead.
+  if (!navigator.onLine) {
+    socketState.value = "offline";
+    return;
+  }
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(`${scheme}//${location.host}/api/ws`);
   socket = ws;
@@ -51,7 +58,7 @@ function connect(): void {
     // 4001: the session ended (signed out elsewhere); 1008: refused. Retrying would only be refused again.
     if (closedForGood || e.code === 4001 || e.code === 1008) return;
     const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempts++) * (0.5 + Math.random() / 2);
-    setTimeout(connect, delay);
+    retry = setTimeout(connect, delay);
   };
 }
 
