@@ -15,7 +15,7 @@ import { feedFixture, feedTargets, secondDegreeMember } from "./bench/feed.ts";
 import { logOffset, type ServerTime, serverTimeSince } from "./bench/server_time.ts";
 import { type BurstResult, loginBurst } from "./bench/login_burst.ts";
 import { measurePage, type PageWeight } from "./bench/page.ts";
-import { freePort, removeTemporary, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
+import { appCommand, freePort, removeTemporary, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
 import { realtimeBench, type RealtimeResult } from "./bench/realtime.ts";
 import { realtimeChecks, realtimeReport } from "./bench/realtime_report.ts";
 import { type Check, fmt, table } from "./bench/report.ts";
@@ -242,7 +242,7 @@ async function main(): Promise<number> {
     const appPort = freePort();
     const app = await startServer({
       name: "app",
-      args: [Deno.execPath(), "run", "-A", "main.ts"],
+      args: appCommand(ROOT),
       cwd: ROOT,
       env: childEnv({
         PORT: String(appPort),
@@ -297,7 +297,7 @@ async function main(): Promise<number> {
       const port = freePort();
       const app = await startServer({
         name: "app (feed)",
-        args: [Deno.execPath(), "run", "-A", "main.ts"],
+        args: appCommand(ROOT),
         cwd: ROOT,
         env: childEnv({
           PORT: String(port),

@@ -150,3 +150,16 @@ export async function removeTemporary(path?: string): Promise<void> {
     temporary.delete(p);
   }
 }
+
+/**
+ * The command that serves the app, as `deno task start` runs it (its runtime flags included), so the bench measures
+ * what operators run. Read from deno.json at `root`, with this Deno in place of `deno`.
+ */
+export function appCommand(root: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
+  const words = String(config.tasks?.start ?? "").trim().split(/\s+/);
+  if (words[0] !== "deno" || words.at(-1) !== "main.ts") {
+    throw new Error(`deno.json's start task must be "deno run … main.ts", got "${config.tasks?.start}"`);
+  }
+  return [Deno.execPath(), ...words.slice(1)];
+}

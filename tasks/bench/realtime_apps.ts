@@ -1,7 +1,7 @@
 // What the real-time bench's parts share: app instances (started, watched, their logs read), the load clients'
 // settings, and how a member's socket to an instance is described.
 import { rssBytes } from "./proc_stats.ts";
-import { fileLimitWrapped, freePort, type Server, startServer } from "./processes.ts";
+import { appCommand, fileLimitWrapped, freePort, type Server, startServer } from "./processes.ts";
 import type { SocketSpec } from "./ws_clients.ts";
 
 /** Load client processes: the sockets, and the work of sending and checking, split between them. */
@@ -38,7 +38,7 @@ export async function startApp(
   const port = freePort();
   return await startServer({
     name,
-    args: fileLimitWrapped([Deno.execPath(), "run", "-A", "main.ts"]),
+    args: fileLimitWrapped(appCommand(options.root)),
     cwd: options.root,
     env: options.env({
       PORT: String(port),

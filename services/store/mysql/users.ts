@@ -51,9 +51,13 @@ export function aliasedUserColumns(table: string): string {
   return USER_COLUMNS.split(", ").map((c) => `${table}.${c} AS u_${c}`).join(", ");
 }
 
+/** Row fields to user fields, and the same under their `u_` aliases: feed pages map 20 joined rows per request. */
+const USER_FIELDS = USER_COLUMNS.split(", ").map((column) => [column, `u_${column}`] as const);
+
 /** The member in a row selected with `aliasedUserColumns`. */
 export function userFromAliased(row: Record<string, unknown>): User {
-  const fields = Object.fromEntries(USER_COLUMNS.split(", ").map((c) => [c, row[`u_${c}`]]));
+  const fields: Record<string, unknown> = {};
+  for (const [column, alias] of USER_FIELDS) fields[column] = row[alias];
   return toUser(fields as unknown as UserRow);
 }
 
