@@ -5,7 +5,7 @@ import { membersById } from "./members.ts";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Connection, Store, User } from "./store/types.ts";
+import type { Connection, ConnectionsPage, Store, User } from "./store/types.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
 
 export interface ConnectionsDeps {
@@ -40,8 +40,7 @@ export interface Relation {
 export const WEEKLY_INVITATIONS = 100;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
-async function withMembers(store: Store, connections: Connection[]): Promise<ConnectionView[]> {
-  const members = await membersById(store, connections.flatMap((c) => [c.senderId, c.receiverId]));
+function viewsOf(connections: Connection[], members: Map<string, User>): ConnectionView[] {
   // A connection whose other member is being purged is skipped rather than shown without them.
   return connections.flatMap((connection) => {
     const sender = members.get(connection.senderId);
@@ -49,6 +48,15 @@ async function withMembers(store: Store, connections: Connection[]): Promise<Con
     return sender && receiver ? [{ connection, sender, receiver }] : [];
   });
 }
+
+async function withMembers(store: Store, connections: Connection[]): Promise<ConnectionView[]> {
+  return viewsOf(connections, await membersById(store, connections.flatMap((c) => [c.senderId, c.receiverId])));
+}
+
+type Listing = { status: "accepted" | "pending"; direction?: "incoming" | "outgoing" };
+
+/** The cursor is bound to the listing it came from, so a page of one list cannot be replayed on another. */
+const cursorKind = (listing: Listing) => `connections:${listing.status}:${listing.direction ?? "both"}`;
 
 /** The connection if the caller is one of its members; "not found" otherwise, so its existence is not revealed. */
 async function ownConnection(store: Store, caller: User, id: string): Promise<Connection> {
@@ -160,8 +168,7 @@ export async function listConnections(
   caller: User,
   query: { status: "accepted" | "pending"; direction?: "incoming" | "outgoing"; limit: number; cursor?: string },
 ): Promise<ConnectionPage> {
-  // The cursor is bound to the listing it came from, so a page of one list cannot be replayed on another.
-  const kind = `connections:${query.status}:${query.direction ?? "both"}`;
+  const kind = cursorKind(query);
   const after = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
   const page = await deps.store.listConnections(caller.id, { ...query, after });
   return {
@@ -192,15 +199,24 @@ export async function networkOverview(
   connections: ConnectionPage;
   suggestions: Suggestion[];
 }> {
-  const list = (status: "accepted" | "pending", direction?: "incoming" | "outgoing") =>
-    listConnections(deps, caller, { status, direction, limit: sizes.list });
-  const [received, sent, connections, suggestions] = await Promise.all([
-    list("pending", "incoming"),
-    list("pending", "outgoing"),
-    list("accepted"),
+  const [network, suggestions] = await Promise.all([
+    deps.store.listNetwork(caller.id, sizes.list),
     suggestConnections(deps.store, caller, sizes.suggestions),
   ]);
-  return { received, sent, connections, suggestions };
+  const listed = [network.received, network.sent, network.connections].flatMap((page) => page.items);
+  const members = network.members
+    ? new Map([caller, ...network.members].map((user) => [user.id, user]))
+    : await membersById(deps.store, listed.flatMap((c) => [c.senderId, c.receiverId]));
+  const page = (found: ConnectionsPage, listing: Listing): ConnectionPage => ({
+    items: viewsOf(found.items, members),
+    nextCursor: found.next ? encodeCursor(deps.cursorKey, cursorKind(listing), found.next) : null,
+  });
+  return {
+    received: page(network.received, { status: "pending", direction: "incoming" }),
+    sent: page(network.sent, { status: "pending", direction: "outgoing" }),
+    connections: page(network.connections, { status: "accepted" }),
+    suggestions,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // People you may know: members two steps away ranked by mutual connections, then members in the same place, then
-// members with a similar headline, each with the reason shown. Every source is an index read of bounded size, so
-// the cost does not grow with the number of members.
+// members with a similar headline, each with the reason shown. The store reads every source at once, each an index
+// read of bounded size, so the cost does not grow with the number of members.
 import type { Store, User } from "./store/types.ts";
 import { headlineWords } from "./store/words.ts";
 
@@ -35,19 +35,18 @@ function reasonFor(c: Candidate, location: string): string {
 
 export async function suggestConnections(store: Store, caller: User, limit: number): Promise<Suggestion[]> {
   const location = caller.location.trim();
-  const [secondDegree, nearby, similar] = await Promise.all([
-    store.listSecondDegree(caller.id, SECOND_DEGREE),
-    location ? store.listUsersByLocation(location, NEARBY) : [],
-    caller.headline.trim() ? store.listUsersByHeadline(caller.headline, SIMILAR) : [],
-  ]);
-  const mutual = new Map(secondDegree.map((s) => [s.id, s.mutualCount]));
-  // Members found by place or headline alone may already be linked to the caller; the second-degree list is not.
-  const others = new Map([...nearby, ...similar].filter((u) => u.id !== caller.id).map((u) => [u.id, u]));
-  const fresh = [...others.keys()].filter((id) => !mutual.has(id));
-  const linked = await store.findLinked(caller.id, fresh);
+  const found = await store.listSuggestionCandidates(caller.id, {
+    secondDegree: SECOND_DEGREE,
+    location,
+    nearby: NEARBY,
+    headline: caller.headline,
+    similar: SIMILAR,
+  });
+  const mutual = new Map(found.secondDegree.map((s) => [s.id, s.mutualCount]));
+  const others = new Map([...found.nearby, ...found.similar].map((u) => [u.id, u]));
   const users = [
-    ...await store.getUsers([...mutual.keys()]),
-    ...fresh.filter((id) => !linked.has(id)).map((id) => others.get(id)!),
+    ...found.secondDegree.map((s) => s.user),
+    ...[...others.values()].filter((u) => !mutual.has(u.id)),
   ];
   const mine = new Set(headlineWords(caller.headline));
   const candidates: Candidate[] = users.map((user) => ({

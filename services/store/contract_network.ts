@@ -1,7 +1,7 @@
 // The contract of the network reads (connection lists, degrees, people you may know) and notifications, part of the
 // one suite storeContract() runs against every adapter. Every answer is known by hand. Ids differ between adapters
-// (time-ordered text on KV, numbers on MySQL), so where an order between equals is unspecified (listSecondDegree's
-// ties, listUsersByHeadline's) the tests compare sets. Records made one after another get increasing createdAt, or
+// (time-ordered text on KV, numbers on MySQL), so where an order between equals is unspecified (ties among the
+// suggestion candidates) the tests compare sets. Records made one after another get increasing createdAt, or
 // the same millisecond and increasing ids, on both adapters, so "newest first" is the reverse of creation order.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
 import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
@@ -13,6 +13,7 @@ import type {
   Notification,
   NotificationPosition,
   Store,
+  SuggestionQuery,
   User,
 } from "./types.ts";
 
@@ -94,6 +95,23 @@ function runs<T>(items: T[], id: (item: T) => string, rank: (item: T) => number)
 
 const sorted = (ids: string[]) => ids.toSorted();
 
+/** One source of suggestion candidates, the others asked for none. */
+const NO_SOURCE: SuggestionQuery = { secondDegree: 0, location: "", nearby: 0, headline: "", similar: 0 };
+
+async function secondDegree(store: Store, memberId: string, limit: number) {
+  const { secondDegree } = await store.listSuggestionCandidates(memberId, { ...NO_SOURCE, secondDegree: limit });
+  for (const { id, user } of secondDegree) assertEquals(user, await store.getUser(id), "the member's record");
+  return secondDegree.map(({ id, mutualCount }) => ({ id, mutualCount }));
+}
+
+async function nearby(store: Store, memberId: string, location: string, limit = 10): Promise<User[]> {
+  return (await store.listSuggestionCandidates(memberId, { ...NO_SOURCE, location, nearby: limit })).nearby;
+}
+
+async function similar(store: Store, memberId: string, headline: string, limit = 20): Promise<User[]> {
+  return (await store.listSuggestionCandidates(memberId, { ...NO_SOURCE, headline, similar: limit })).similar;
+}
+
 export function networkContract(test: ContractTest) {
   test("a member's connections list by status and direction, newest first, and follow every change", async (store) => {
     const [m, o1, o2, o3, o4, o5, o6, o7] = await users(store, 8);
@@ -163,6 +181,42 @@ export function networkContract(test: ContractTest) {
     assertEquals(incoming.map((p) => p.map((c) => c.id)), [[made[5].id, made[3].id, made[1].id]]);
   });
 
+  test("the network listing gives each of the three lists as listConnections does, in one call", async (store) => {
+    const [m, ...others] = await users(store, 8);
+    // Received and sent invitations, and connections in both directions, more of each than one page holds.
+    await invite(store, others[0], m);
+    await invite(store, others[1], m);
+    await invite(store, others[2], m);
+    await invite(store, m, others[3]);
+    await connect(store, m, others[4]);
+    await connect(store, others[5], m);
+    await connect(store, m, others[6]);
+    await invite(store, others[6], others[5]); // not the member's
+    for (const limit of [2, 10]) {
+      const { members, ...lists } = await store.listNetwork(m.id, limit);
+      const list = (status: "pending" | "accepted", direction?: "incoming" | "outgoing") =>
+        store.listConnections(m.id, { status, direction, limit });
+      assertEquals(lists, {
+        received: await list("pending", "incoming"),
+        sent: await list("pending", "outgoing"),
+        connections: await list("accepted"),
+      }, `limit ${limit}`);
+      assertEquals(lists.received.items.length, Math.min(limit, 3));
+      assert(limit > 2 || lists.connections.next !== null, "a longer list says there is more");
+      // A backend that reads the members with the lists gives the other member of each, whole.
+      if (members) {
+        const listed = [lists.received, lists.sent, lists.connections].flatMap((page) => page.items);
+        const otherIds = new Set(listed.map((c) => c.senderId === m.id ? c.receiverId : c.senderId));
+        assertEquals(new Set(members.map((u) => u.id)), otherIds);
+        for (const member of members) assertEquals(member, await store.getUser(member.id));
+      }
+    }
+    for (const id of UNKNOWN) {
+      const { received, sent, connections } = await store.listNetwork(id, 10);
+      assertEquals([received, sent, connections], Array(3).fill({ items: [], next: null }));
+    }
+  });
+
   test("imported connections list by their own dates", async (store) => {
     const [m, a, b, c, d] = await users(store, 5);
     const base = Date.UTC(2024, 2, 10, 8, 0, 0, 250);
@@ -217,25 +271,39 @@ export function networkContract(test: ContractTest) {
     }
   });
 
-  test("findLinked names the members a pending or accepted connection joins, in either direction", async (store) => {
+  test("suggestion candidates leave out the member and anyone a live connection joins them to, either way", async (store) => {
     const [m, p, q, r, s, t, u, v] = await users(store, 8);
+    for (const x of [m, p, q, r, s, t, u, v]) {
+      await store.updateUser(x.id, { location: "Lyon", headline: "Lyon baker" });
+    }
     await invite(store, m, p);
     await invite(store, q, m);
     const mr = await connect(store, m, r);
     await connect(store, s, m);
-    await store.setConnectionStatus((await invite(store, m, t)).id, "rejected");
+    await store.setConnectionStatus((await invite(store, m, t)).id, "rejected"); // rejected: a candidate again
     await connect(store, u, v); // others' connections are not the member's
-    const everyone = [p, q, r, s, t, u, v].map((x) => x.id);
-    assertEquals(
-      sorted([...await store.findLinked(m.id, [...everyone, m.id, ...UNKNOWN])]),
-      sorted([p, q, r, s].map((x) => x.id)),
-    );
-    assertEquals([...await store.findLinked(m.id, [])], []);
-    assertEquals([...await store.findLinked(m.id, [u.id, v.id])], []);
-    assertEquals([...await store.findLinked(u.id, everyone)], [v.id]);
-    assertEquals([...await store.findLinked(UNKNOWN[0], everyone)], []);
+    const both = async (member: User) => {
+      const found = await store.listSuggestionCandidates(member.id, {
+        ...NO_SOURCE,
+        location: "lyon",
+        nearby: 10,
+        headline: "baker",
+        similar: 10,
+      });
+      assertEquals(found.similar.map((x) => x.id), found.nearby.map((x) => x.id), "the same members, newest first");
+      return found.nearby.map((x) => x.id);
+    };
+    assertEquals(await both(m), [v.id, u.id, t.id]);
+    assertEquals(await both(u), [t.id, s.id, r.id, q.id, p.id, m.id]);
     await store.deleteConnection(mr.id);
-    assertEquals(sorted([...await store.findLinked(m.id, everyone)]), sorted([p, q, s].map((x) => x.id)));
+    assertEquals(await both(m), [v.id, u.id, t.id, r.id]);
+    // Nobody is two steps from an unknown member; place and headline find whom they find, or no one.
+    for (const id of UNKNOWN) {
+      const query = { secondDegree: 10, location: "Lyon", nearby: 10, headline: "baker", similar: 10 };
+      const found = await store.listSuggestionCandidates(id, query);
+      assertEquals(found.secondDegree, []);
+      assert(found.nearby.every((x) => x.location === "Lyon"), JSON.stringify(found.nearby));
+    }
   });
 
   test("countPendingSent counts the member's still-pending invitations from a given time on", async (store) => {
@@ -297,22 +365,22 @@ export function networkContract(test: ContractTest) {
     await store.setConnectionStatus((await invite(store, m, r)).id, "rejected"); // rejected: still suggested
     await invite(store, a, s); // reached only by a pending invitation: not second degree
     const named = new Map([x, y, z, w, r].map((u) => [u.id, u]));
-    const all = await store.listSecondDegree(m.id, 10);
+    const all = await secondDegree(store, m.id, 10);
     assert(all.every((e) => named.has(e.id)), JSON.stringify(all));
     assertEquals(runs(all, (e) => e.id, (e) => e.mutualCount), [
       [3, [x.id]],
       [2, [y.id]],
       [1, sorted([z.id, w.id, r.id])],
     ]);
-    assertEquals(await store.listSecondDegree(m.id, 2), [{ id: x.id, mutualCount: 3 }, { id: y.id, mutualCount: 2 }]);
-    assertEquals(await store.listSecondDegree(m.id, 1), [{ id: x.id, mutualCount: 3 }]);
-    assertEquals((await store.listSecondDegree(m.id, 4)).length, 4);
-    assertEquals(await store.listSecondDegree(lone.id, 10), []);
-    for (const id of UNKNOWN) assertEquals(await store.listSecondDegree(id, 10), []);
+    assertEquals(await secondDegree(store, m.id, 2), [{ id: x.id, mutualCount: 3 }, { id: y.id, mutualCount: 2 }]);
+    assertEquals(await secondDegree(store, m.id, 1), [{ id: x.id, mutualCount: 3 }]);
+    assertEquals((await secondDegree(store, m.id, 4)).length, 4);
+    assertEquals(await secondDegree(store, lone.id, 10), []);
+    for (const id of UNKNOWN) assertEquals(await secondDegree(store, id, 10), []);
 
     // Connecting to a suggestion takes it out; the others' counts are unchanged.
     await connect(store, x, m);
-    assertEquals(runs(await store.listSecondDegree(m.id, 10), (e) => e.id, (e) => e.mutualCount), [
+    assertEquals(runs(await secondDegree(store, m.id, 10), (e) => e.id, (e) => e.mutualCount), [
       [2, [y.id]],
       [1, sorted([z.id, w.id, r.id])],
     ]);
@@ -327,12 +395,12 @@ export function networkContract(test: ContractTest) {
       await store.createUser(newUser(5, { location: "Paris" })),
       await store.createUser(newUser(6, { location: "São Paulo" })),
     ];
-    await store.createUser(newUser(7));
+    const asker = await store.createUser(newUser(7)); // in no place: never among what is found
     const ids = async (location: string, limit = 10) =>
-      (await store.listUsersByLocation(location, limit)).map((u) => u.id);
+      (await nearby(store, asker.id, location, limit)).map((u) => u.id);
     assertEquals(await ids("berlin "), [u3.id, u2.id, u1.id]);
     assertEquals(await ids("Berlin", 2), [u3.id, u2.id]);
-    assertEquals(await store.listUsersByLocation("BERLIN, germany", 10), [u4], "the items are the records");
+    assertEquals(await nearby(store, asker.id, "BERLIN, germany"), [u4], "the items are the records");
     assertEquals(await ids("SÃO PAULO"), [u6.id]);
     assertEquals(await ids("Rome"), []);
     assertEquals(await ids(""), [], "no location matches no one");
@@ -366,8 +434,9 @@ export function networkContract(test: ContractTest) {
     const made: User[] = [];
     for (const [i, headline] of headlines.entries()) made.push(await store.createUser(newUser(i + 1, { headline })));
     const [h1, h2, h3, h4] = made;
+    const asker = made[5]; // no headline: never among what is found
     const ranked = async (headline: string, limit = 20) => {
-      const found = await store.listUsersByHeadline(headline, limit);
+      const found = await similar(store, asker.id, headline, limit);
       const mine = new Set(headline.toLowerCase().split(/[^a-z]+/));
       return runs(
         found,
@@ -376,8 +445,8 @@ export function networkContract(test: ContractTest) {
       );
     };
     assertEquals(await ranked("rust, KOTLIN & gardening!"), [[3, [h3.id]], [2, sorted([h1.id, h2.id])]]);
-    assertEquals(await store.listUsersByHeadline("rust kotlin gardening", 1), [h3], "the items are the records");
-    assertEquals((await store.listUsersByHeadline("rust kotlin gardening", 2)).length, 2);
+    assertEquals(await similar(store, asker.id, "rust kotlin gardening", 1), [h3], "the items are the records");
+    assertEquals((await similar(store, asker.id, "rust kotlin gardening", 2)).length, 2);
     assertEquals(await ranked("Gardening"), [[1, sorted([h1.id, h2.id, h3.id])]]);
     assertEquals(await ranked("POTTERY"), [[1, [h4.id]]]);
     assertEquals(await ranked("compiler pottery"), [[1, sorted([h1.id, h4.id])]]);

@@ -185,10 +185,43 @@ export interface ConnectionsPage {
   next: ConnectionPosition | null;
 }
 
+/** The first page of each listing of "My network" (the three ConnectionsQuery listings a member's overview shows). */
+export interface NetworkListing {
+  /** Pending, incoming. */
+  received: ConnectionsPage;
+  /** Pending, outgoing. */
+  sent: ConnectionsPage;
+  /** Accepted, both directions. */
+  connections: ConnectionsPage;
+  /** The other members of the listed connections, when the backend read them in the same statement. */
+  members?: User[];
+}
+
 /** A member reached through the member's connections, and through how many of them. */
 export interface SecondDegree {
   id: string;
   mutualCount: number;
+}
+
+/** How many of each kind of candidate to find (0: none of that kind), and what to compare with. */
+export interface SuggestionQuery {
+  /** Members connected to the member's connections, most mutual connections first, then id. */
+  secondDegree: number;
+  /** Members whose location equals this one (case-insensitive, trimmed), newest first; none for a blank one. */
+  location: string;
+  nearby: number;
+  /**
+   * Members whose headline shares words with this one (case-insensitive; words of three letters or more), those
+   * sharing more first, then newest; none when it has no such word.
+   */
+  headline: string;
+  similar: number;
+}
+
+export interface SuggestionCandidates {
+  secondDegree: (SecondDegree & { user: User })[];
+  nearby: User[];
+  similar: User[];
 }
 
 export type NotificationType = "invitation:received" | "invitation:accepted" | "message:received";
@@ -439,27 +472,21 @@ export interface Store {
   listConnectedIds(memberId: string): Promise<string[]>;
   /** A member's connections of one status, newest first (createdAt, then id), keyset-paginated. */
   listConnections(memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage>;
+  /** The first `limit` of each of a member's three listings at once: what listConnections gives for each. */
+  listNetwork(memberId: string, limit: number): Promise<NetworkListing>;
   /** The pending or accepted connection joining two members, whichever sent it; null when there is none. */
   getConnectionBetween(a: string, b: string): Promise<Connection | null>;
-  /** Which of `others` a pending or accepted connection joins to `memberId` (at most 100 others per call). */
-  findLinked(memberId: string, others: string[]): Promise<Set<string>>;
   /** How many invitations `senderId` sent at or after `since` that are still pending (the weekly cap). */
   countPendingSent(senderId: string, since: Date): Promise<number>;
   /** How many accepted connections two members have in common; the cost grows with their connections only. */
   countMutualConnections(a: string, b: string): Promise<number>;
   /**
-   * Members connected to the member's connections, most mutual connections first (then id), leaving out the member
-   * and anyone a pending or accepted connection already joins them to. At most `limit`; the cost grows with the
-   * connections of the member's connections, never with the number of members.
+   * Where "People you may know" looks, all at once: members two steps away, members in the same place and members
+   * with headline words in common. Never the member, nor anyone a pending or accepted connection joins them to. The
+   * cost grows with the connections of the member's connections and with the matches of the place and words, never
+   * with the number of members.
    */
-  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]>;
-  /** Members whose location equals `location` (case-insensitive, trimmed), newest first, at most `limit`. */
-  listUsersByLocation(location: string, limit: number): Promise<User[]>;
-  /**
-   * Members whose headline shares at least one word with `headline` (case-insensitive; words of three letters or
-   * more), those sharing more words first, at most `limit`.
-   */
-  listUsersByHeadline(headline: string, limit: number): Promise<User[]>;
+  listSuggestionCandidates(memberId: string, query: SuggestionQuery): Promise<SuggestionCandidates>;
 
   /**
    * Stores a message and, in the same commit, updates both members' conversation and the receiver's unread

@@ -3,7 +3,15 @@
 // connections. Reads across the graph (mutual, second degree) are in graph.ts.
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
-import type { Connection, ConnectionsPage, ConnectionsQuery, Notification, NotificationType, User } from "../types.ts";
+import type {
+  Connection,
+  ConnectionsPage,
+  ConnectionsQuery,
+  NetworkListing,
+  Notification,
+  NotificationType,
+  User,
+} from "../types.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { notificationsAbout, writeNotification } from "./notifications.ts";
@@ -186,6 +194,16 @@ export async function listConnections(ctx: Ctx, memberId: string, query: Connect
   const { entries, next } = await listNewest<string>(ctx, prefix, query.limit, query.after);
   const records = await getEntries<Connection>(ctx, entries.map(({ key }) => keys.connection(key.at(-1) as string)));
   return { items: values(records).filter((c) => c.status === query.status), next };
+}
+
+/** The three listings side by side (the members are left to the caller: KV reads each record by its key anyway). */
+export async function listNetwork(ctx: Ctx, memberId: string, limit: number): Promise<NetworkListing> {
+  const [received, sent, connections] = await Promise.all([
+    listConnections(ctx, memberId, { status: "pending", direction: "incoming", limit }),
+    listConnections(ctx, memberId, { status: "pending", direction: "outgoing", limit }),
+    listConnections(ctx, memberId, { status: "accepted", limit }),
+  ]);
+  return { received, sent, connections };
 }
 
 /** The pending or accepted connection joining two members, through their pair's claim; null when there is none. */

@@ -196,8 +196,15 @@ kvTest("imports of members with long headlines and locations fit KV's commit lim
   let wordKeys = 0;
   for await (const _ of kv.list({ prefix: ["users_by_headline_word"] })) wordKeys++;
   assertEquals(wordKeys, 300 * 32, "32 words a member");
-  assertEquals((await store.listUsersByLocation(location.toLowerCase(), 2)).map((u) => u.id), [ids[299], ids[298]]);
-  assertEquals((await store.listUsersByHeadline("WÖRD3", 1)).map((u) => u.id), [ids[299]]);
+  const found = await store.listSuggestionCandidates(ids[0], {
+    secondDegree: 0,
+    location: location.toLowerCase(),
+    nearby: 2,
+    headline: "WÖRD3",
+    similar: 1,
+  });
+  assertEquals(found.nearby.map((u) => u.id), [ids[299], ids[298]]);
+  assertEquals(found.similar.map((u) => u.id), [ids[299]]);
 });
 
 kvTest("purging a member with notifications and search keys leaves no key of theirs behind", async (store, kv) => {
@@ -235,7 +242,7 @@ kvTest("purging a member with notifications and search keys leaves no key of the
 kvTest("second-degree suggestions leave out connections beyond the walked ones", async (store) => {
   const [m, hub] = [await store.createUser(member(1)), await store.createUser(member(2))];
   const friends = Array.from({ length: 120 }, () => newId().id);
-  const stranger = newId().id;
+  const stranger = (await store.createUser(member(3))).id;
   const base = Date.UTC(2024, 0, 1);
   // m's oldest connection, beyond the newest 100 that are walked, is also connected to the hub, one of m's newest:
   // it is first degree all the same, never suggested.
@@ -245,7 +252,14 @@ kvTest("second-degree suggestions leave out connections beyond the walked ones",
     { senderId: hub.id, receiverId: friends[0], createdAt: new Date(base + 2_000) },
     { senderId: hub.id, receiverId: stranger, createdAt: new Date(base) },
   ]);
-  assertEquals(await store.listSecondDegree(m.id, 10), [{ id: stranger, mutualCount: 1 }]);
+  const { secondDegree } = await store.listSuggestionCandidates(m.id, {
+    secondDegree: 10,
+    location: "",
+    nearby: 0,
+    headline: "",
+    similar: 0,
+  });
+  assertEquals(secondDegree.map(({ id, mutualCount }) => ({ id, mutualCount })), [{ id: stranger, mutualCount: 1 }]);
   assertEquals(await store.countMutualConnections(m.id, hub.id), 1);
 });
 

@@ -20,6 +20,7 @@ import type {
   Message,
   MessagePosition,
   MessagesPage,
+  NetworkListing,
   NewJob,
   NewMessage,
   NewPost,
@@ -31,10 +32,11 @@ import type {
   PostPosition,
   PostsPage,
   PostsQuery,
-  SecondDegree,
   Session,
   SessionByToken,
   Store,
+  SuggestionCandidates,
+  SuggestionQuery,
   TicketGrant,
   TimelineEntry,
   TimelinePage,
@@ -54,6 +56,7 @@ import * as posts from "./posts.ts";
 import { purgeMemberContent } from "./purge.ts";
 import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
+import * as suggestions from "./suggestions.ts";
 import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import type { Ctx } from "./shared.ts";
 import * as tickets from "./tickets.ts";
@@ -101,14 +104,6 @@ export class KvStore implements Store {
 
   deleteUser(id: string): Promise<boolean> {
     return users.deleteUser(this.#ctx, id);
-  }
-
-  listUsersByLocation(location: string, limit: number): Promise<User[]> {
-    return users.listUsersByLocation(this.#ctx, location, limit);
-  }
-
-  listUsersByHeadline(headline: string, limit: number): Promise<User[]> {
-    return users.listUsersByHeadline(this.#ctx, headline, limit);
   }
 
   // --- sessions ----------------------------------------------------------------------------------------------------
@@ -251,12 +246,12 @@ export class KvStore implements Store {
     return connections.listConnections(this.#ctx, memberId, query);
   }
 
-  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
-    return connections.getConnectionBetween(this.#ctx, a, b);
+  listNetwork(memberId: string, limit: number): Promise<NetworkListing> {
+    return connections.listNetwork(this.#ctx, memberId, limit);
   }
 
-  findLinked(memberId: string, others: string[]): Promise<Set<string>> {
-    return connections.findLinked(this.#ctx, memberId, others);
+  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
+    return connections.getConnectionBetween(this.#ctx, a, b);
   }
 
   countPendingSent(senderId: string, since: Date): Promise<number> {
@@ -267,8 +262,8 @@ export class KvStore implements Store {
     return graph.countMutualConnections(this.#ctx, a, b);
   }
 
-  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]> {
-    return graph.listSecondDegree(this.#ctx, memberId, limit);
+  listSuggestionCandidates(memberId: string, query: SuggestionQuery): Promise<SuggestionCandidates> {
+    return suggestions.listSuggestionCandidates(this.#ctx, memberId, query);
   }
 
   // --- messages ----------------------------------------------------------------------------------------------------

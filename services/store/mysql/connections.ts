@@ -8,14 +8,15 @@ import type {
   ConnectionsQuery,
   ConnectionStatus,
   DomainEvent,
-  SecondDegree,
+  NetworkListing,
+  User,
 } from "../types.ts";
 import type { Param } from "./pool.ts";
 import { deleteAboutConnections, notify } from "./notifications.ts";
+import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import {
   type Ctx,
   dbId,
-  dbIds,
   importRows,
   inLists,
   isDuplicate,
@@ -205,7 +206,7 @@ export async function listConnectedIds(ctx: Ctx, memberId: string): Promise<stri
   return rows.map((r) => String(r.id));
 }
 
-const LIVE = "status IN ('pending', 'accepted')";
+export const LIVE = "status IN ('pending', 'accepted')";
 
 /**
  * A member's connections of one status, newest first. Each direction is a backward range scan of its own index
@@ -247,6 +248,58 @@ export async function listConnections(ctx: Ctx, memberId: string, query: Connect
   return keysetPage(rows, limit, toConnection);
 }
 
+/** The branches of listNetwork: which listing, whose key is the member, and who the other member is. */
+const NETWORK_BRANCHES = [
+  { list: "received", status: "pending", member: "receiver_id", other: "sender_id" },
+  { list: "sent", status: "pending", member: "sender_id", other: "receiver_id" },
+  { list: "connections", status: "accepted", member: "sender_id", other: "receiver_id" },
+  { list: "connections", status: "accepted", member: "receiver_id", other: "sender_id" },
+] as const;
+
+const NETWORK_SQL = NETWORK_BRANCHES.map(({ list, member, other }) =>
+  `(SELECT '${list}' AS list, ${CONNECTION_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
+  `${aliasedUserColumns("u")} FROM connections c LEFT JOIN users u ON u.id = c.${other} ` +
+  `WHERE c.${member} = ? AND c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?)`
+).join(" UNION ALL ");
+
+type NetworkRow = ConnectionRow & { list: "received" | "sent" | "connections"; u_id: string | number | null };
+
+/**
+ * The three listings in one statement, with the other members joined: a UNION ALL of what listConnections reads for
+ * each (the connections in both directions), limit + 1 rows a branch, each a range of its 002 key.
+ */
+export async function listNetwork(ctx: Ctx, memberId: string, limit: number): Promise<NetworkListing> {
+  pageLimit(limit, "listNetwork");
+  const member = dbId(memberId);
+  const empty = { items: [], next: null };
+  if (!member) return { received: empty, sent: empty, connections: empty, members: [] };
+  const take = limitParam(limit + 1);
+  const rows = await ctx.db.writer.query<NetworkRow>(
+    NETWORK_SQL,
+    NETWORK_BRANCHES.flatMap(({ status }) => [member, status, take]),
+  );
+  const otherOf = new Map<string, User>();
+  for (const row of rows) {
+    if (row.u_id !== null) otherOf.set(String(row.id), userFromAliased(row as unknown as Record<string, unknown>));
+  }
+  const listing = (list: NetworkRow["list"]) =>
+    keysetPage(
+      rows.filter((row) => row.list === list).sort((a, b) =>
+        b.created_at.getTime() - a.created_at.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1)
+      ),
+      limit,
+      toConnection,
+    );
+  const [received, sent, connections] = [listing("received"), listing("sent"), listing("connections")];
+  // Only the members of what is listed: the extra row of each branch is not.
+  const members = new Map<string, User>();
+  for (const c of [received, sent, connections].flatMap((page) => page.items)) {
+    const other = otherOf.get(c.id);
+    if (other) members.set(other.id, other);
+  }
+  return { received, sent, connections, members: [...members.values()] };
+}
+
 /** One lookup of the live-pair key: the pair sorted, active = 1 (pending or accepted). From the writer. */
 export async function getConnectionBetween(ctx: Ctx, a: string, b: string): Promise<Connection | null> {
   const [x, y] = [dbId(a), dbId(b)];
@@ -257,27 +310,6 @@ export async function getConnectionBetween(ctx: Ctx, a: string, b: string): Prom
     [lo, hi],
   );
   return row ? toConnection(row) : null;
-}
-
-/**
- * Which of `others` a live connection joins to the member: per direction, a range of (member, status, other) on the
- * 002 keys, read from the index alone. From the writer: it decides which buttons a profile shows.
- */
-export async function findLinked(ctx: Ctx, memberId: string, others: string[]): Promise<Set<string>> {
-  const member = dbId(memberId);
-  const found = new Set<string>();
-  if (!member) return found;
-  for (const list of inLists(dbIds(others))) {
-    const rows = await ctx.db.writer.query<{ id: string | number }>(
-      `SELECT receiver_id AS id FROM connections WHERE sender_id = ? AND ${LIVE} ` +
-        `AND receiver_id IN (${list.placeholders}) ` +
-        `UNION ALL SELECT sender_id FROM connections WHERE receiver_id = ? AND ${LIVE} ` +
-        `AND sender_id IN (${list.placeholders})`,
-      [member, ...list.params, member, ...list.params],
-    );
-    for (const row of rows) found.add(String(row.id));
-  }
-  return found;
 }
 
 /** A range of ix_connections_sender_created (sender, 'pending', created_at >= since), index only. From the writer. */
@@ -292,7 +324,7 @@ export async function countPendingSent(ctx: Ctx, senderId: string, since: Date):
 }
 
 /** A member's accepted connections (the other member's id), as a derived table: two index-only ref reads. */
-const CONNECTED_TO = "SELECT receiver_id AS id FROM connections WHERE sender_id = ? AND status = 'accepted' " +
+export const CONNECTED_TO = "SELECT receiver_id AS id FROM connections WHERE sender_id = ? AND status = 'accepted' " +
   "UNION ALL SELECT sender_id FROM connections WHERE receiver_id = ? AND status = 'accepted'";
 
 /**
@@ -310,37 +342,6 @@ export async function countMutualConnections(ctx: Ctx, a: string, b: string): Pr
     [x, x, y, y],
   );
   return Number(row?.n ?? 0);
-}
-
-/**
- * Members two steps away, by mutual connections, in one statement. `direct` is the member's accepted connections and
- * `linked` everyone a live (pending or accepted) connection joins them to, either way: index-only refs of the 002
- * keys, as many rows as the member has connections. `reach` follows each direct connection one step further (an
- * index-only ref per first-degree member and direction), so its rows are the connections of the member's connections;
- * they are counted per member, and the ones in `linked` (or the member) are left out with an anti-join on the
- * materialised `linked` before the top `limit` are taken. Nothing here reads users or scans a table. (The anti-join
- * is the live-pair key's answer read from the member's side; probing uq_connections_live_pair once per candidate
- * instead took about twice as long at 100 connections each.)
- */
-export const SECOND_DEGREE_SQL = `WITH direct AS (${CONNECTED_TO}), ` +
-  `linked AS (SELECT receiver_id AS id FROM connections WHERE sender_id = ? AND ${LIVE} ` +
-  `UNION ALL SELECT sender_id FROM connections WHERE receiver_id = ? AND ${LIVE}), ` +
-  "reach AS (SELECT c.receiver_id AS id FROM direct f " +
-  "JOIN connections c ON c.sender_id = f.id AND c.status = 'accepted' " +
-  "UNION ALL SELECT c.sender_id FROM direct f JOIN connections c ON c.receiver_id = f.id AND c.status = 'accepted'), " +
-  "counted AS (SELECT id, COUNT(*) AS mutual_count FROM reach WHERE id <> ? GROUP BY id) " +
-  "SELECT k.id, k.mutual_count FROM counted k LEFT JOIN linked l ON l.id = k.id WHERE l.id IS NULL " +
-  "ORDER BY k.mutual_count DESC, k.id LIMIT ?";
-
-export async function listSecondDegree(ctx: Ctx, memberId: string, limit: number): Promise<SecondDegree[]> {
-  pageLimit(limit, "listSecondDegree");
-  const member = dbId(memberId);
-  if (!member) return [];
-  const rows = await ctx.db.reader.query<{ id: string | number; mutual_count: string | number }>(
-    SECOND_DEGREE_SQL,
-    [member, member, member, member, member, limitParam(limit)],
-  );
-  return rows.map((r) => ({ id: String(r.id), mutualCount: Number(r.mutual_count) }));
 }
 
 /**

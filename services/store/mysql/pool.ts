@@ -30,12 +30,17 @@ export interface Db extends Executor {
 }
 
 export interface Database {
-  /** Statements sent since the pools opened, transaction control included (QUALITY.md counts them per page). */
+  /**
+   * Statements sent through `reader` and `writer` since the pools opened, transaction control included (QUALITY.md
+   * counts them per page); `maintenance` is not counted here.
+   */
   readonly statements: number;
   /** Reads that may be slightly behind the latest write. */
   readonly reader: Db;
   /** Writes, and reads that must see the latest write. */
   readonly writer: Db;
+  /** The writer, for work on a timer that no request waits for (the outbox relay, purges), counted apart. */
+  readonly maintenance: Db;
   /** Answers when every pool answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -171,6 +176,7 @@ export function openDatabase(databaseUrl: string): Database {
   });
   const tally: Tally = { statements: 0 };
   const primary = poolDb(pool, tally);
+  const maintenance = poolDb(pool, { statements: 0 });
   let closed: Promise<void> | undefined;
   return {
     get statements() {
@@ -178,6 +184,7 @@ export function openDatabase(databaseUrl: string): Database {
     },
     reader: primary,
     writer: primary,
+    maintenance,
     async ping() {
       await primary.query("SELECT 1");
     },

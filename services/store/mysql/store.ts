@@ -24,6 +24,7 @@ import type {
   Message,
   MessagePosition,
   MessagesPage,
+  NetworkListing,
   NewJob,
   NewMessage,
   NewPost,
@@ -35,10 +36,11 @@ import type {
   PostPosition,
   PostsPage,
   PostsQuery,
-  SecondDegree,
   Session,
   SessionByToken,
   Store,
+  SuggestionCandidates,
+  SuggestionQuery,
   TicketGrant,
   TimelineEntry,
   TimelinePage,
@@ -54,6 +56,7 @@ import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
 import * as posts from "./posts.ts";
 import * as search from "./search.ts";
+import * as suggestions from "./suggestions.ts";
 import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
 import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import * as tickets from "./tickets.ts";
@@ -443,12 +446,12 @@ export class MysqlStore implements Store {
     return connections.listConnections(this.#ctx, memberId, query);
   }
 
-  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
-    return connections.getConnectionBetween(this.#ctx, a, b);
+  listNetwork(memberId: string, limit: number): Promise<NetworkListing> {
+    return connections.listNetwork(this.#ctx, memberId, limit);
   }
 
-  findLinked(memberId: string, others: string[]): Promise<Set<string>> {
-    return connections.findLinked(this.#ctx, memberId, others);
+  getConnectionBetween(a: string, b: string): Promise<Connection | null> {
+    return connections.getConnectionBetween(this.#ctx, a, b);
   }
 
   countPendingSent(senderId: string, since: Date): Promise<number> {
@@ -459,18 +462,8 @@ export class MysqlStore implements Store {
     return connections.countMutualConnections(this.#ctx, a, b);
   }
 
-  listSecondDegree(memberId: string, limit: number): Promise<SecondDegree[]> {
-    return connections.listSecondDegree(this.#ctx, memberId, limit);
-  }
-
-  // --- members by place and headline ---------------------------------------------------------------------------------
-
-  listUsersByLocation(location: string, limit: number): Promise<User[]> {
-    return users.listUsersByLocation(this.#ctx, location, limit);
-  }
-
-  listUsersByHeadline(headline: string, limit: number): Promise<User[]> {
-    return users.listUsersByHeadline(this.#ctx, headline, limit);
+  listSuggestionCandidates(memberId: string, query: SuggestionQuery): Promise<SuggestionCandidates> {
+    return suggestions.listSuggestionCandidates(this.#ctx, memberId, query);
   }
 
   // --- messages and conversations ------------------------------------------------------------------------------------
@@ -758,7 +751,7 @@ export class MysqlStore implements Store {
 
   /** Moves one batch from the outbox to the queue. Rows another instance is relaying are skipped, not waited for. */
   async #relayBatch(): Promise<number> {
-    return await this.db.writer.transaction(async (tx) => {
+    return await this.db.maintenance.transaction(async (tx) => {
       const rows = await tx.query<{ id: string; event: string }>(
         "SELECT id, event FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
         [String(RELAY_BATCH)],
@@ -785,12 +778,12 @@ export class MysqlStore implements Store {
 
   async #purgeBatch(): Promise<void> {
     const now = Date.now();
-    await this.db.writer.execute("DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?", [
+    await this.db.maintenance.execute("DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?", [
       new Date(now),
       String(PURGE_BATCH),
     ]);
     // An ended family's token hashes go with it (ON DELETE CASCADE).
-    await this.db.writer.execute("DELETE FROM sessions WHERE expires_at <= ? LIMIT ?", [
+    await this.db.maintenance.execute("DELETE FROM sessions WHERE expires_at <= ? LIMIT ?", [
       new Date(now - SESSION_GRACE_MS),
       String(PURGE_BATCH),
     ]);
