@@ -7,7 +7,7 @@ import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { networkContract } from "./contract_network.ts";
 import { searchContract } from "./contract_search.ts";
-import type { DomainEvent, NewUser, Store, User } from "./types.ts";
+import { type DomainEvent, type NewUser, type Store, type User, USER_SCAN_BUDGET } from "./types.ts";
 
 export interface OpenedStore {
   store: Store;
@@ -164,6 +164,22 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     assertEquals(await names("zoë"), ["Zoë"]);
     assertEquals(await names("100%_"), ["Ken"], "LIKE wildcards are literal");
     assertEquals(await names("nobody"), []);
+  });
+
+  test("a filtered member list looks at a bounded number of members a page; walking the pages finds them all", async (store) => {
+    const at = Date.parse("2025-01-01T00:00:00Z");
+    await store.importUsers(Array.from({ length: USER_SCAN_BUDGET + 5 }, (_, i) => ({
+      ...newUser(i, i === 0 ? { headline: "Needle finder" } : {}),
+      createdAt: new Date(at + i * 1000),
+    })));
+    // The only match is the oldest member, past the first page's budget.
+    const first = await store.listUsers({ q: "needle", limit: 10 });
+    assertEquals(first.items, []);
+    assert(first.next !== null, "a page stopped by the budget says where to go on");
+    const second = await store.listUsers({ q: "NEEDLE", limit: 10, after: first.next });
+    assertEquals([second.items.map((u) => u.headline), second.next], [["Needle finder"], null]);
+    // Unfiltered pages are not bounded that way: a page holds `limit` members.
+    assertEquals((await store.listUsers({ limit: 100 })).items.length, 100);
   });
 
   test("a refresh family rotates once per token; the rotated token is recognised as reuse", async (store) => {

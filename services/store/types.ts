@@ -360,6 +360,9 @@ export type IdempotencyRecord =
   | { state: "in-flight"; requestHash: string }
   | { state: "done"; requestHash: string; status: number; body: string };
 
+/** Members a filtered listUsers page looks at, at most. */
+export const USER_SCAN_BUDGET = 1_000;
+
 export interface Store {
   readonly kind: "deno-kv" | "mysql";
 
@@ -368,7 +371,11 @@ export interface Store {
   getUser(id: string): Promise<User | null>;
   /** Case-insensitive. */
   getUserByEmail(email: string): Promise<User | null>;
-  /** Newest first, keyset-paginated. */
+  /**
+   * Newest first, keyset-paginated. With `q`, a page looks at no more than USER_SCAN_BUDGET members (or `limit`, if
+   * larger), so a rare `q` costs a bounded read: it may hold fewer than `limit` items with a `next` position, and
+   * `next` is null only when no member is left.
+   */
   listUsers(query: ListUsersQuery): Promise<UsersPage>;
   /** Applies the patch; null when the member does not exist. */
   updateUser(id: string, patch: UserPatch): Promise<User | null>;

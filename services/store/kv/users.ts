@@ -3,7 +3,15 @@
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
-import type { DomainEvent, ListUsersQuery, NewUser, User, UserPatch, UsersPage } from "../types.ts";
+import {
+  type DomainEvent,
+  type ListUsersQuery,
+  type NewUser,
+  type User,
+  USER_SCAN_BUDGET,
+  type UserPatch,
+  type UsersPage,
+} from "../types.ts";
 import { headlineWords } from "../words.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
@@ -20,7 +28,6 @@ import {
 } from "./shared.ts";
 
 /** Index entries a filtered listing may scan for one page, so a rare query costs a bounded amount per page. */
-const SCAN_BUDGET = 1_000;
 /**
  * Members listUsersByHeadline reads per word, the newest with it; the ranking is exact among those, so a query of n
  * words reads at most n × HEADLINE_WORD_SCAN keys however common its words are.
@@ -120,14 +127,14 @@ export async function getUserByEmail(ctx: Ctx, email: string): Promise<User | nu
 }
 
 /**
- * Newest first, keyset-paginated over the created index. With `q`, scans at most SCAN_BUDGET entries per page and
- * may return fewer than `limit` items with a `next` position; `next` is null only when the index is exhausted.
+ * Newest first, keyset-paginated over the created index. With `q`, scans at most USER_SCAN_BUDGET entries per page
+ * and may return fewer than `limit` items with a `next` position; `next` is null only when the index is exhausted.
  */
 export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersPage> {
   const { limit, after } = query;
   checkLimit("listUsers", limit);
   const needle = query.q ? query.q.toLowerCase() : null;
-  const budget = needle ? Math.max(SCAN_BUDGET, limit) : limit;
+  const budget = needle ? Math.max(USER_SCAN_BUDGET, limit) : limit;
   const selector = after
     ? { prefix: keys.USERS_BY_CREATED, end: keys.userByCreated(after.createdAt, after.id) }
     : { prefix: keys.USERS_BY_CREATED };

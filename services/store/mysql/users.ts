@@ -1,9 +1,8 @@
 // The users table's columns and rows, shared by the statements that read members alone or joined to other tables,
 // and the listing of members (store.ts keeps the member writes and lookups; suggestions.ts finds members by place
 // and headline).
-import type { ListUsersQuery, Role, User, UsersPage } from "../types.ts";
-import type { Param } from "./pool.ts";
-import { type Ctx, likePattern, newestPage, pageLimit } from "./shared.ts";
+import { type ListUsersQuery, type Role, type User, USER_SCAN_BUDGET, type UsersPage } from "../types.ts";
+import { type Ctx, likePattern, limitParam, newestPage, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
   "profile_picture_url, role, created_at, updated_at";
@@ -55,15 +54,41 @@ export function userFromAliased(row: Record<string, unknown>): User {
   return toUser(fields as unknown as UserRow);
 }
 
-/** Members newest first, optionally those whose name or headline holds `q`; keyset-paginated. */
+/**
+ * Members newest first, keyset-paginated. With `q`, the next USER_SCAN_BUDGET + 1 members (a bounded backward range
+ * of ix_users_created) are looked at, each marked whether its name or headline holds `q`, and only the matching ones
+ * carry their columns: a rare `q` never scans the table. The page stops at `limit` matches or at the budget, as on
+ * Deno KV; the extra row tells "stopped early" from "no member left".
+ */
 export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersPage> {
   const limit = pageLimit(query.limit, "listUsers");
-  const where: string[] = [];
-  const params: Param[] = [];
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    where.push("(first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' OR headline LIKE ? ESCAPE '!')");
-    params.push(pattern, pattern, pattern);
+  if (!query.q) {
+    return await newestPage(ctx, `SELECT ${USER_COLUMNS} FROM users`, NO_FILTER, query.after, limit, toUser);
   }
-  return await newestPage(ctx, `SELECT ${USER_COLUMNS} FROM users`, { where, params }, query.after, limit, toUser);
+  const older = query.after ? olderThan(query.after) : [];
+  if (!older) return { items: [], next: null };
+  const pattern = likePattern(query.q);
+  const budget = Math.max(USER_SCAN_BUDGET, limit);
+  const rows = await ctx.db.reader.query<WindowRow>(
+    `WITH w AS (SELECT id, created_at, (first_name LIKE ? ESCAPE '!' OR last_name LIKE ? ESCAPE '!' ` +
+      `OR headline LIKE ? ESCAPE '!') AS hit FROM users ${query.after ? `WHERE ${OLDER_THAN} ` : ""}` +
+      "ORDER BY created_at DESC, id DESC LIMIT ?) " +
+      `SELECT w.id AS w_id, w.created_at AS w_created_at, w.hit, ${aliasedUserColumns("u")} ` +
+      "FROM w LEFT JOIN users u ON u.id = w.id AND w.hit ORDER BY w.created_at DESC, w.id DESC",
+    [pattern, pattern, pattern, ...older, limitParam(budget + 1)],
+  );
+  const items: User[] = [];
+  let last: WindowRow | null = null;
+  for (const [scanned, row] of rows.entries()) {
+    if (items.length === limit || scanned === budget) {
+      return { items, next: { createdAt: last!.w_created_at.getTime(), id: String(last!.w_id) } };
+    }
+    last = row;
+    if (row.u_id !== null) items.push(userFromAliased(row));
+  }
+  return { items, next: null };
 }
+
+const NO_FILTER = { where: [], params: [] };
+
+type WindowRow = Record<string, unknown> & { w_id: string | number; w_created_at: Date; u_id: string | number | null };
