@@ -5,7 +5,7 @@ import { membersById } from "./members.ts";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Connection, ConnectionsPage, Store, User } from "./store/types.ts";
+import type { Connection, ConnectionsPage, ConnectionsQuery, Store, User } from "./store/types.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
 
 export interface ConnectionsDeps {
@@ -53,7 +53,7 @@ async function withMembers(store: Store, connections: Connection[]): Promise<Con
   return viewsOf(connections, await membersById(store, connections.flatMap((c) => [c.senderId, c.receiverId])));
 }
 
-type Listing = { status: "accepted" | "pending"; direction?: "incoming" | "outgoing" };
+type Listing = Pick<ConnectionsQuery, "status" | "direction">;
 
 /** The cursor is bound to the listing it came from, so a page of one list cannot be replayed on another. */
 const cursorKind = (listing: Listing) => `connections:${listing.status}:${listing.direction ?? "both"}`;

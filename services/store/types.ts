@@ -489,7 +489,8 @@ export interface Store {
   countMutualConnections(a: string, b: string): Promise<number>;
   /**
    * Where "People you may know" looks, all at once: members two steps away, members in the same place and members
-   * with headline words in common. Never the member, nor anyone a pending or accepted connection joins them to. The
+   * with headline words in common. Never the member, nor anyone a pending or accepted connection joins them to: those
+   * are left out of the first `nearby` and `similar` found, not replaced, so a list may be shorter than asked. The
    * cost grows with the connections of the member's connections and with the matches of the place and words, never
    * with the number of members.
    */

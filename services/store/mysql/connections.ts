@@ -256,11 +256,12 @@ const NETWORK_BRANCHES = [
   { list: "connections", status: "accepted", member: "receiver_id", other: "sender_id" },
 ] as const;
 
-const NETWORK_SQL = NETWORK_BRANCHES.map(({ list, member, other }) =>
-  `(SELECT '${list}' AS list, ${CONNECTION_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
-  `${aliasedUserColumns("u")} FROM connections c LEFT JOIN users u ON u.id = c.${other} ` +
-  `WHERE c.${member} = ? AND c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?)`
-).join(" UNION ALL ");
+const NETWORK_SQL =
+  NETWORK_BRANCHES.map(({ list, member, other }) =>
+    `(SELECT '${list}' AS list, ${CONNECTION_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
+    `${aliasedUserColumns("u")} FROM connections c LEFT JOIN users u ON u.id = c.${other} ` +
+    `WHERE c.${member} = ? AND c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?)`
+  ).join(" UNION ALL ") + " ORDER BY list, created_at DESC, id DESC";
 
 type NetworkRow = ConnectionRow & { list: "received" | "sent" | "connections"; u_id: string | number | null };
 
@@ -278,26 +279,21 @@ export async function listNetwork(ctx: Ctx, memberId: string, limit: number): Pr
     NETWORK_SQL,
     NETWORK_BRANCHES.flatMap(({ status }) => [member, status, take]),
   );
-  const otherOf = new Map<string, User>();
-  for (const row of rows) {
-    if (row.u_id !== null) otherOf.set(String(row.id), userFromAliased(row as unknown as Record<string, unknown>));
-  }
-  const listing = (list: NetworkRow["list"]) =>
-    keysetPage(
-      rows.filter((row) => row.list === list).sort((a, b) =>
-        b.created_at.getTime() - a.created_at.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1)
-      ),
-      limit,
-      toConnection,
-    );
-  const [received, sent, connections] = [listing("received"), listing("sent"), listing("connections")];
-  // Only the members of what is listed: the extra row of each branch is not.
   const members = new Map<string, User>();
-  for (const c of [received, sent, connections].flatMap((page) => page.items)) {
-    const other = otherOf.get(c.id);
-    if (other) members.set(other.id, other);
-  }
-  return { received, sent, connections, members: [...members.values()] };
+  const listing = (list: NetworkRow["list"]) => {
+    const listed = rows.filter((row) => row.list === list);
+    // Only the members of what is listed: the extra row of a branch is not.
+    for (const row of listed.slice(0, limit)) {
+      if (row.u_id !== null) members.set(String(row.u_id), userFromAliased(row as unknown as Record<string, unknown>));
+    }
+    return keysetPage(listed, limit, toConnection);
+  };
+  return {
+    received: listing("received"),
+    sent: listing("sent"),
+    connections: listing("connections"),
+    members: [...members.values()],
+  };
 }
 
 /** One lookup of the live-pair key: the pair sorted, active = 1 (pending or accepted). From the writer. */

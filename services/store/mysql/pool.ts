@@ -39,7 +39,7 @@ export interface Database {
   readonly reader: Db;
   /** Writes, and reads that must see the latest write. */
   readonly writer: Db;
-  /** The writer, for work on a timer that no request waits for (the outbox relay, purges), counted apart. */
+  /** The writer, for work on a timer that no request waits for (the outbox relay, purges): not in `statements`. */
   readonly maintenance: Db;
   /** Answers when every pool answers. */
   ping(): Promise<void>;

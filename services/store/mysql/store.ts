@@ -146,12 +146,12 @@ export class MysqlStore implements Store {
     this.#ctx = { db, kick: () => this.#kick() };
   }
 
-  /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
-  /** Statements sent so far (tests/sql_budget_test.ts counts them per page). */
+  /** Statements the app's requests sent so far (tests/sql_budget_test.ts counts them per page). */
   get statements(): number {
     return this.db.statements;
   }
 
+  /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
   static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
     const db = openDatabase(databaseUrl);
     try {

@@ -54,6 +54,8 @@ export function userFromAliased(row: Record<string, unknown>): User {
   return toUser(fields as unknown as UserRow);
 }
 
+const NO_FILTER = { where: [], params: [] };
+
 /**
  * Members newest first, keyset-paginated. With `q`, the next USER_SCAN_BUDGET + 1 members (a bounded backward range
  * of ix_users_created) are looked at, each marked whether its name or headline holds `q`, and only the matching ones
@@ -88,7 +90,5 @@ export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersP
   }
   return { items, next: null };
 }
-
-const NO_FILTER = { where: [], params: [] };
 
 type WindowRow = Record<string, unknown> & { w_id: string | number; w_created_at: Date; u_id: string | number | null };
