@@ -1,7 +1,7 @@
 // The WebSocket of API.md over a real loopback connection: who may open one, every event both ways, the limits, a
 // reconnect that syncs, sign-out closing sockets, shutdown with 1001, and two instances joined by Redis.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
-import { requireServer } from "../services/testing.ts";
+import { eventually, requireServer } from "../services/testing.ts";
 import { LIMITS, SESSION_ENDED } from "../services/realtime/hub.ts";
 import { assertProblem, call, connected, type Json, signUp } from "./api_client.ts";
 import { serveHandler } from "./serve.ts";
@@ -178,7 +178,13 @@ Deno.test({
       // Reading tells the sender.
       await call(t, "POST", "/api/messages/read", { with: b.user.id }, a.accessToken);
       assertEquals((await b1.next("message:read")).by, a.user.id);
-      for (const c of [a1, a2, b1, b2]) await c.close();
+
+      // The member's first socket goes; the one left still hears everything.
+      await a1.close();
+      await eventually(() => Promise.resolve(t.app.hub.size), (n) => n === 3, "the hub letting a1 go");
+      await call(t, "POST", "/api/messages", { receiverId: a.user.id, content: "after" }, b.accessToken);
+      await a2.next("message:receive", (d) => (d.message as Json).content === "after");
+      for (const c of [a2, b1, b2]) await c.close();
     });
   },
 });

@@ -9,23 +9,25 @@ export interface Subscription {
 }
 
 export class Topics {
-  #channels = new Map<string, Set<Subscription>>();
+  // Most channels have one handler (a member's sockets share one), and a process holds thousands of them: a lone
+  // handler is kept as it is, and only a second one makes a set.
+  #channels = new Map<string, Subscription | Set<Subscription>>();
 
   /** Adds a handler; `first` says the channel had none, so the adapter joins it on the backend. */
   add(channel: string, handler: MessageHandler): { subscription: Subscription; first: boolean } {
     const subscription: Subscription = { handler, active: true };
-    let subs = this.#channels.get(channel);
-    const first = !subs;
-    if (!subs) this.#channels.set(channel, subs = new Set());
-    subs.add(subscription);
-    return { subscription, first };
+    const subs = this.#channels.get(channel);
+    if (!subs) this.#channels.set(channel, subscription);
+    else if (subs instanceof Set) subs.add(subscription);
+    else this.#channels.set(channel, new Set([subs, subscription]));
+    return { subscription, first: !subs };
   }
 
   /** Removes a handler; true when it was the channel's last, so the adapter leaves it on the backend. */
   remove(channel: string, subscription: Subscription): boolean {
     subscription.active = false;
     const subs = this.#channels.get(channel);
-    if (!subs?.delete(subscription) || subs.size > 0) return false;
+    if (subs instanceof Set ? !subs.delete(subscription) || subs.size > 0 : subs !== subscription) return false;
     this.#channels.delete(channel);
     return true;
   }
@@ -37,18 +39,20 @@ export class Topics {
   /** The channel's handlers now (undefined when none), to deliver to later. */
   snapshot(channel: string): Subscription[] | undefined {
     const subs = this.#channels.get(channel);
-    return subs && [...subs];
+    return subs && (subs instanceof Set ? [...subs] : [subs]);
   }
 
   /** Calls every handler of `channel` now. */
   deliver(channel: string, message: string): void {
-    const subs = this.#channels.get(channel);
-    if (subs) deliverTo([...subs], channel, message); // a handler added meanwhile waits for the next message
+    const subs = this.snapshot(channel); // a handler added meanwhile waits for the next message
+    if (subs) deliverTo(subs, channel, message);
   }
 
   /** Forgets every handler (the port is closing). */
   clear(): void {
-    for (const subs of this.#channels.values()) for (const s of subs) s.active = false;
+    for (const subs of this.#channels.values()) {
+      for (const s of subs instanceof Set ? subs : [subs]) s.active = false;
+    }
     this.#channels.clear();
   }
 }

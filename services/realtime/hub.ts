@@ -1,6 +1,6 @@
 // The WebSocket hub of one process: the sockets it holds, the frames they send (API.md, "WebSocket"), and what
-// reaches them from pub/sub. Each member's channel is subscribed while this process holds a socket of theirs, and
-// each session's channel while one of its sockets is open, so a sign-out anywhere closes its sockets everywhere.
+// reaches them from pub/sub. Each member's channel is subscribed while this process holds a socket of theirs; a
+// sign-out anywhere is published there too, so it closes that session's sockets everywhere.
 import { DomainError, RateLimitError } from "../errors.ts";
 import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
 import type { PubSub } from "../pubsub/types.ts";
@@ -55,6 +55,9 @@ interface Client {
   queue: Promise<void>;
 }
 
+/** Where every socket's frame queue starts: one settled promise shared by all, not one per idle socket. */
+const SETTLED = Promise.resolve();
+
 type Incoming = { type: string; data: Record<string, unknown> };
 
 const encoder = new TextEncoder();
@@ -78,8 +81,11 @@ function text(data: Record<string, unknown>, field: string, max: number, min = 1
 }
 
 export class Hub {
-  /** Each member with sockets here: those sockets, and their one subscription to the member's channel. */
-  readonly #members = new Map<string, { clients: Set<Client>; subscribed: Promise<() => Promise<void>> }>();
+  /**
+   * Each member with sockets here: those sockets (an array: a member has a few at most, and a process holds
+   * thousands of members, each of whom would cost a set), and their one subscription to the member's channel.
+   */
+  readonly #members = new Map<string, { clients: Client[]; subscribed: Promise<() => Promise<void>> }>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
   #closing = false;
 
@@ -88,7 +94,7 @@ export class Hub {
   /** Sockets open in this process. */
   get size(): number {
     let n = 0;
-    for (const { clients } of this.#members.values()) n += clients.size;
+    for (const { clients } of this.#members.values()) n += clients.length;
     return n;
   }
 
@@ -97,11 +103,11 @@ export class Hub {
     // The closures below must not mention `user`, or they would keep the whole record alive with the socket.
     const { id, firstName, lastName, headline, profilePictureUrl } = user;
     const member = { id, firstName, lastName, headline, profilePictureUrl };
-    const client: Client = { id: crypto.randomUUID(), socket, member, sessionId, strikes: 0, queue: Promise.resolve() };
+    const client: Client = { id: crypto.randomUUID(), socket, member, sessionId, strikes: 0, queue: SETTLED };
     socket.addEventListener("open", () => {
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
       const mine = this.#members.get(id)?.clients;
-      if (mine && mine.size >= LIMITS.socketsPerMember) {
+      if (mine && mine.length >= LIMITS.socketsPerMember) {
         return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
       }
       this.#add(client);
@@ -127,8 +133,8 @@ export class Hub {
   #add(client: Client): void {
     const memberId = client.member.id;
     const here = this.#members.get(memberId);
-    if (here) return void here.clients.add(client);
-    const clients = new Set([client]);
+    if (here) return void here.clients.push(client);
+    const clients = [client];
     const channel = memberChannel(memberId);
     const subscribed = this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(clients, raw)).catch((err) => {
       // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
@@ -142,12 +148,15 @@ export class Hub {
   #remove(client: Client): void {
     const memberId = client.member.id;
     const here = this.#members.get(memberId);
-    if (!here?.clients.delete(client) || here.clients.size > 0) return;
+    const at = here ? here.clients.indexOf(client) : -1;
+    if (!here || at < 0) return;
+    here.clients.splice(at, 1);
+    if (here.clients.length > 0) return;
     this.#members.delete(memberId);
     here.subscribed.then((stop) => stop()).catch(() => {});
   }
 
-  #deliver(clients: Set<Client>, raw: string): void {
+  #deliver(clients: Client[], raw: string): void {
     const envelope = JSON.parse(raw) as Envelope;
     if (envelope.kind === "session-ended") {
       for (const c of clients) {

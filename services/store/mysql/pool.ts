@@ -66,6 +66,9 @@ export function errno(err: unknown): number | undefined {
   return typeof n === "number" ? n : undefined;
 }
 
+/** Prepared statements each connection keeps open (mysql2 closes the least recently used beyond this). */
+export const PREPARED_PER_CONNECTION = 512;
+
 /** Pool options from a `mysql://` or `mariadb://` URL; `?connectionLimit=N` and `?ssl=true` are understood. */
 function poolOptions(databaseUrl: string): PoolOptions {
   let url: URL;
@@ -95,6 +98,10 @@ function poolOptions(databaseUrl: string): PoolOptions {
     namedPlaceholders: false,
     decimalNumbers: false,
     connectionLimit: limit && /^\d+$/.test(limit) ? Number(limit) : 10,
+    // mysql2 keeps each connection's prepared statements in an LRU that sets aside room for all of them up front
+    // (16,000 by default: half a megabyte a connection). The adapters send a few hundred distinct statements, so the
+    // rarest ones are closed and prepared again rather than the room held for ever, here and on the server.
+    maxPreparedStatements: PREPARED_PER_CONNECTION,
     waitForConnections: true,
     enableKeepAlive: true,
     ...(ssl === "true" || ssl === "required" ? { ssl: {} } : {}),
