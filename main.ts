@@ -9,6 +9,7 @@ import { configOrExit } from "./tasks/cli.ts";
 import { describeAdapters } from "./services/health.ts";
 import { appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
+import { startRedriving } from "./workers/dead_letters.ts";
 
 function log(fields: Record<string, unknown>) {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }));
@@ -33,7 +34,9 @@ if (env.demo && !env.databaseUrl) {
     console.log(`Their shared password, shown once: ${demo.password}`);
   }
 }
-const workers = startWorkers(app.kv, appWorkers(app), (fields) => log({ ...fields, kind: "worker" }));
+const workerLog = (fields: Record<string, unknown>) => log({ ...fields, kind: "worker" });
+const workers = startWorkers(app.kv, appWorkers(app), workerLog);
+const redrive = startRedriving(app.kv, workerLog);
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
@@ -49,6 +52,7 @@ const stop = async (signal: string) => {
   app.accepting = false;
   app.hub.closeAll(); // 1001 to every socket, so clients reconnect to another instance
   await server.shutdown();
+  await redrive.stop();
   await closeApp(app); // closing the KV handle also ends the queue listener
   await workers.catch(() => {});
   Deno.exit(0);

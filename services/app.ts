@@ -71,9 +71,14 @@ export interface OpenOptions {
   hashers?: number;
 }
 
+/** Where the app's Deno KV lives (the store's, or the queues' and caches' beside MySQL). */
+export function kvPathOf(config: Config): string {
+  return `${config.dataDir}/prok.kv`;
+}
+
 /** Opens every adapter the configuration selects and returns the app's resources. */
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
-  const kvPath = options.kvPath ?? `${config.dataDir}/prok.kv`;
+  const kvPath = options.kvPath ?? kvPathOf(config);
   const embedded = kvPath !== ":memory:";
   if (embedded) await Deno.mkdir(config.dataDir, { recursive: true });
   const kv = await Deno.openKv(kvPath);

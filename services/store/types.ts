@@ -107,6 +107,8 @@ export interface DomainEvent {
   eventId: string;
   /** ISO 8601. */
   at: string;
+  /** How many times it came back from the dead letters (workers/dead_letters.ts); absent the first time round. */
+  redrives?: number;
 }
 
 export interface Post {
