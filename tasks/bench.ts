@@ -317,17 +317,14 @@ async function main(): Promise<number> {
           const result = await load(app, path, name, extra);
           return { name, path: path.replace(/cursor=[^&]+/, "cursor=…"), result, ratio: result.rps / baseline.rps };
         };
-        // Server time of the feed API, from the app's own request log, under a light steady load.
+        // Server time of the feed API, from the app's own request log, under a light steady load after the same
+        // warm-up as every other target (the first of these runs meets a freshly started, unoptimised app).
         const timed = async (path: string, logged = "/api/posts") => {
+          const steady = (durationS: number) =>
+            runLoad({ tool, url: app.origin + path, durationS, connections: 1, threads: 1, headers: bearer });
+          if (options.warmupS > 0) await steady(options.warmupS);
           const from = await logOffset(requestLog);
-          await runLoad({
-            tool,
-            url: app.origin + path,
-            durationS: options.durationS,
-            connections: 1,
-            threads: 1,
-            headers: bearer,
-          });
+          await steady(options.durationS);
           return await serverTimeSince(requestLog, from, logged);
         };
         const serverTime = { page1: await timed(targets.page1), page50: await timed(targets.page50) };
