@@ -1,9 +1,10 @@
 // Dead letters: events the queue gave up on after its last retry, which Deno KV keeps under ["dead_letters", eventId]
 // (services/store/events.ts). An outage longer than the retry schedule (about 71 minutes: SMTP away for an
 // afternoon) would otherwise park them for good, so every instance sends them back to the queue once an hour, each
-// at most REDRIVE_MAX times (a day of tries); the workers are idempotent per event (workers/runner.ts), so a redriven
-// event only does what it had not done. What is left after that waits for an operator: `deno task dead-letters`.
-// (The sweep runs inside the app because a Deno KV queue only wakes the listeners of the process that enqueued.)
+// at most REDRIVE_MAX times (each time with the queue's whole schedule: about two days of tries in all). The workers
+// are idempotent per event (workers/runner.ts), so a redriven event only does what it had not done. What is left
+// after that waits for an operator: `deno task dead-letters`. The sweep runs inside the app because a Deno KV queue
+// only wakes the listeners of the process that enqueued.
 import { type EnqueueOptions, enqueueOptions, isDomainEvent } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/types.ts";
 import type { WorkerLog } from "./runner.ts";
