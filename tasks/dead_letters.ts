@@ -4,7 +4,7 @@
 // running instance sends them at its next sweep (within the hour, or a minute after it starts).
 import { kvPathOf } from "../services/app.ts";
 import { configOrExit } from "./cli.ts";
-import { type DeadLetter, deadLetters, REDRIVE_MAX, unpark } from "../workers/dead_letters.ts";
+import { type DeadLetter, deadLetters, isParked, REDRIVE_MAX, unpark } from "../workers/dead_letters.ts";
 
 const SHOWN = 20;
 
@@ -18,7 +18,7 @@ export async function describeDeadLetters(kv: Deno.Kv, all = false): Promise<str
   }
   if (letters.length === 0) return ["No dead letters: every event reached its workers."];
   letters.sort((a, b) => (a.event?.at ?? "").localeCompare(b.event?.at ?? ""));
-  const parked = letters.filter((l) => !l.event || l.redrives >= REDRIVE_MAX).length;
+  const parked = letters.filter((l) => isParked(l)).length;
   const lines = [
     `${letters.length} dead letter${letters.length === 1 ? "" : "s"} (${parked} out of redrives): ` +
     [...byType].map(([type, n]) => `${type} ${n}`).join(", "),

@@ -30,6 +30,11 @@ export async function* deadLetters(kv: Deno.Kv): AsyncGenerator<DeadLetter & { v
   }
 }
 
+/** A letter no sweep sends back: not an event, or out of redrives. */
+export function isParked(letter: DeadLetter, max = REDRIVE_MAX): boolean {
+  return !letter.event || letter.redrives >= max;
+}
+
 export interface RedriveOptions {
   max?: number;
   /** How the event rides the queue again (tests shorten the waits); it must keep it as a dead letter at the end. */
@@ -47,7 +52,7 @@ export async function redriveDeadLetters(
   let redriven = 0;
   let parked = 0;
   for await (const letter of deadLetters(kv)) {
-    if (!letter.event || letter.redrives >= max) {
+    if (!letter.event || isParked(letter, max)) {
       parked++;
       continue;
     }

@@ -14,8 +14,10 @@ export interface Worker {
   run(event: DomainEvent): Promise<void>;
 }
 
-/** A worker's record of an event: "running" for as long as another delivery must wait (a crashed process), then
- * "done" for longer than the queue's whole retry schedule. */
+/**
+ * A worker's record of an event: "running" for as long as another delivery must wait (a crashed process), then "done"
+ * for longer than the event can come back: the queue's retries and the dead-letter redrives (about two days in all).
+ */
 const LEDGER: OnceLedger<string> = {
   running: "running",
   done: () => "done",

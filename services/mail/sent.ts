@@ -9,7 +9,10 @@ import type { Mail, SendResult } from "./types.ts";
 import { MailInFlightError } from "./types.ts";
 import { runOnce } from "../kv_once.ts";
 
-/** How long a sent key is remembered: longer than the queue's whole retry schedule (about 71 minutes). */
+/**
+ * How long a sent key is remembered: longer than an event can keep coming back, the queue's retries (about 71
+ * minutes) and the dead-letter redrives after them (about two days in all, workers/dead_letters.ts).
+ */
 export const SENT_FOR_MS = 7 * 24 * 3600 * 1000;
 /**
  * How long a send may hold its key before another may take over (a crashed process); longer than the SMTP

@@ -274,10 +274,10 @@ export async function listMessagesAfter(
 }
 
 /**
- * A backward range scan of ix_conversations_member_last, each row joined to its last message by primary key. The
- * inner join leaves out a conversation whose messages a purge is removing.
+ * The list with each conversation's last message and other member, in one statement (a page's SQL budget): a backward
+ * range scan of ix_conversations_member_last, each row joined to its last message by primary key (the inner join
+ * leaves out a conversation whose messages a purge is removing) and to the other member (left: one being purged).
  */
-/** The list with each conversation's last message and other member, in one statement (a page's SQL budget). */
 export const CONVERSATIONS_SQL = "SELECT c.other_id AS c_other_id, c.unread_count AS c_unread_count, " +
   `m.id, m.sender_id, m.receiver_id, m.content, m.is_read, m.created_at, m.client_id, ${aliasedUserColumns("u")} ` +
   "FROM conversations c JOIN messages m ON m.id = c.last_message_id LEFT JOIN users u ON u.id = c.other_id " +
