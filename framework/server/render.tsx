@@ -8,6 +8,7 @@ import type { FreshContext, PageProps, Plugin, RenderInit } from "../types.ts";
 import { isAsyncComponent, type Layer, type PageComponent } from "./routes.ts";
 import { encodeProps, scriptSafeJson } from "./serialize.ts";
 import type { BuildMeta } from "./build_meta.ts";
+import { bytesResponse } from "./compress.ts";
 
 export interface IslandInfo {
   file: string;
@@ -259,7 +260,7 @@ export async function renderPage(r: RenderRequest): Promise<Response> {
   const headers = new Headers(r.init?.headers);
   if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
   headers.set("content-length", String(html.byteLength));
-  return new Response(html, { status: r.init?.status ?? r.defaultStatus, statusText: r.init?.statusText, headers });
+  return bytesResponse(html, { status: r.init?.status ?? r.defaultStatus, statusText: r.init?.statusText, headers });
 }
 
 // In development, pages reload themselves when the server restarts with new code: the alive endpoint answers with
@@ -323,12 +324,12 @@ function assemble(body: string, head: { html: string; hasTitle: boolean }, extra
       ? ""
       : '<meta name="viewport" content="width=device-width, initial-scale=1">');
   const newHead = metas + headInner + head.html + extra;
-  doc = doc.slice(0, doc.indexOf(">", headStart) + 1) + newHead + doc.slice(headEnd);
-  if (tail) {
-    const bodyEnd = doc.lastIndexOf("</body>");
-    doc = bodyEnd >= 0 ? doc.slice(0, bodyEnd) + tail + doc.slice(bodyEnd) : doc + tail;
-  }
-  return "<!DOCTYPE html>" + doc;
+  const bodyEnd = tail ? doc.lastIndexOf("</body>") : -1;
+  // Put together once: a page is tens of kilobytes, and a concatenation searched again is first copied whole.
+  const parts = ["<!DOCTYPE html>", doc.slice(0, doc.indexOf(">", headStart) + 1), newHead];
+  if (bodyEnd > headEnd) parts.push(doc.slice(headEnd, bodyEnd), tail, doc.slice(bodyEnd));
+  else parts.push(doc.slice(headEnd), tail);
+  return parts.join("");
 }
 
 function escapeAttr(value: string): string {
