@@ -3,6 +3,7 @@
 // every open socket of both members, through the pub/sub port (services/realtime/events.ts).
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import type { Caller } from "./auth.ts";
 import { UNREAD_CAP } from "./notifications.ts";
 import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
@@ -81,40 +82,39 @@ export async function listConversations(
   caller: User,
   limit = 50,
 ): Promise<ConversationView[]> {
-  return (await conversationViews(deps.store, caller.id, limit, [])).views;
+  return await conversationViews(deps.store, caller.id, limit);
 }
 
 /**
- * The conversations with their members, and the members of `alsoIds`: the backend may read the conversations'
- * members with the list; any others are read in one more statement, or none when the list had them all.
+ * The conversations with their members: the backend may read the members with the list; any others are read in one
+ * more statement, or none when the list had them all.
  */
-async function conversationViews(store: Store, callerId: string, limit: number, alsoIds: string[]) {
+async function conversationViews(store: Store, callerId: string, limit: number): Promise<ConversationView[]> {
   const conversations = await store.listConversations(callerId, limit);
   const users = new Map(conversations.flatMap((c) => c.other ? [[c.otherId, c.other] as const] : []));
-  const missing = [...alsoIds, ...conversations.map((c) => c.otherId)].filter((id) => !users.has(id));
+  const missing = conversations.map((c) => c.otherId).filter((id) => !users.has(id));
   for (const [id, user] of await membersById(store, missing)) users.set(id, user);
-  const views: ConversationView[] = conversations.flatMap((conversation) => {
+  return conversations.flatMap((conversation) => {
     const user = users.get(conversation.otherId);
     return user ? [{ user, conversation }] : [];
   });
-  return { views, users };
 }
 
-/**
- * The messages between the caller and another member, newest first. Unknown members are 404. `known` is the other
- * member when the caller has read them already (null: there is no such member).
- */
+/** A thread's cursors are bound to the pair, so a cursor of one thread cannot page through another. */
+function threadKind(a: string, b: string): string {
+  return `messages:${[a, b].sort().join(":")}`;
+}
+
+/** The messages between the caller and another member, newest first. Unknown members are 404. */
 export async function listThread(
   deps: Pick<MessagesDeps, "store" | "cursorKey">,
   caller: User,
   withId: string,
   query: { limit: number; cursor?: string },
-  known?: User | null,
 ): Promise<{ other: User; items: Message[]; nextCursor: string | null }> {
-  const other = withId === caller.id ? null : known !== undefined ? known : await deps.store.getUser(withId);
+  const other = withId === caller.id ? null : await deps.store.getUser(withId);
   if (!other) throw new NotFoundError("member");
-  // Bound to the pair, so a cursor of one thread cannot page through another.
-  const kind = `messages:${[caller.id, other.id].sort().join(":")}`;
+  const kind = threadKind(caller.id, other.id);
   const after = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
   const page = await deps.store.listMessages(caller.id, other.id, { limit: query.limit, after });
   return {
@@ -124,20 +124,20 @@ export async function listThread(
   };
 }
 
-/** Marks what `withId` sent the caller read, and tells the sender's sockets; answers how many messages changed. */
+/** Marks what `withId` sent the caller read, and tells the sender's sockets; answers whether anything was unread. */
 export async function markRead(
   deps: Pick<MessagesDeps, "store" | "live">,
   caller: User,
   withId: string,
-): Promise<number> {
+): Promise<boolean> {
   const other = withId === caller.id ? null : await deps.store.getUser(withId);
   if (!other) throw new NotFoundError("member");
   return await markReadFrom(deps, caller, other);
 }
 
-async function markReadFrom(deps: Pick<MessagesDeps, "store" | "live">, caller: User, other: User): Promise<number> {
+async function markReadFrom(deps: Pick<MessagesDeps, "store" | "live">, caller: User, other: User): Promise<boolean> {
   const changed = await deps.store.markConversationRead(caller.id, other.id);
-  if (changed > 0) await deps.live.conversationRead(caller.id, other.id);
+  if (changed) await deps.live.conversationRead(caller.id, other.id);
   return changed;
 }
 
@@ -166,12 +166,13 @@ export async function catchUp(
 
 /**
  * A thread as its page opens it, with the conversation list beside it: the newest messages (or an earlier page),
- * whether the caller may still write, and, on the newest page, what the other member sent is now read. The list
- * says whether anything is unread, so a thread read already costs no read-marking at all.
+ * whether the caller may still write, and, on the newest page, what the other member sent is now read. The
+ * conversation itself says whether anything is unread, so a thread read already costs no read-marking at all; when
+ * its notification was read with it, `unreadNotifications` is the header's new count.
  */
 export async function openThread(
   deps: MessagesDeps,
-  caller: User,
+  caller: Caller,
   withId: string,
   query: { limit: number; cursor?: string },
 ): Promise<{
@@ -182,20 +183,36 @@ export async function openThread(
   canMessage: boolean;
   unreadNotifications?: number;
 }> {
-  const { views, users } = await conversationViews(deps.store, caller.id, CONVERSATIONS_SHOWN, [withId]);
-  const [thread, connection] = await Promise.all([
-    listThread(deps, caller, withId, query, users.get(withId) ?? null),
-    deps.store.getConnectionBetween(caller.id, withId),
+  const me = caller.user;
+  const kind = threadKind(me.id, withId);
+  const after = query.cursor ? decodeCursor(deps.cursorKey, kind, query.cursor, isPosition) : undefined;
+  const [views, opened] = await Promise.all([
+    conversationViews(deps.store, me.id, CONVERSATIONS_SHOWN),
+    deps.store.openConversation(me.id, withId, { limit: query.limit, after }),
   ]);
+  if (!opened) throw new NotFoundError("member");
   let conversations = views;
-  let read = 0;
+  let unreadNotifications: number | undefined;
   if (!query.cursor) {
-    const listed = views.find((v) => v.conversation.otherId === withId);
-    // Not among the newest conversations listed: the store knows whether anything is unread.
-    if (!listed || listed.conversation.unreadCount > 0) read = await markReadFrom(deps, caller, thread.other);
-    conversations = views.map((v) => v === listed ? { ...v, conversation: { ...v.conversation, unreadCount: 0 } } : v);
+    const read = opened.unreadCount > 0 && await markReadFrom(deps, me, opened.other);
+    conversations = views.map((v) =>
+      v.conversation.otherId === withId ? { ...v, conversation: { ...v.conversation, unreadCount: 0 } } : v
+    );
+    const before = caller.unreadNotifications;
+    // The header was counted with the session, before the thread was opened; at the cap, that count is only a floor.
+    if (read && opened.notified && before !== undefined) {
+      unreadNotifications = before < UNREAD_CAP
+        ? Math.max(0, before - 1)
+        : await deps.store.countUnreadNotifications(me.id, UNREAD_CAP);
+    }
   }
-  // Reading the thread also read its message notification: the header, counted before, is told the new count.
-  const unreadNotifications = read > 0 ? await deps.store.countUnreadNotifications(caller.id, UNREAD_CAP) : undefined;
-  return { ...thread, conversations, canMessage: connection?.status === "accepted", unreadNotifications };
+  const { messages } = opened;
+  return {
+    conversations,
+    other: opened.other,
+    items: messages.items,
+    nextCursor: messages.next ? encodeCursor(deps.cursorKey, kind, messages.next) : null,
+    canMessage: opened.connection === "accepted",
+    unreadNotifications,
+  };
 }

@@ -3,7 +3,7 @@
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Post, PostPosition, Store, User } from "./store/types.ts";
+import type { MemberSummary, Post, PostPosition, Store, User } from "./store/types.ts";
 
 export interface PostsDeps {
   store: Store;
@@ -14,7 +14,7 @@ export interface PostsDeps {
 /** A post with its author, as pages and the API show it. */
 export interface PostView {
   post: Post;
-  author: User;
+  author: MemberSummary;
 }
 
 export interface PostsPageView {
@@ -25,7 +25,7 @@ export interface PostsPageView {
 /** How many posts a rebuilt timeline starts with; deeper pages of an old account come from its authors' lists. */
 export const REBUILD_DEPTH = 1000;
 
-async function withAuthors(store: Store, posts: Post[], known?: User[]): Promise<PostView[]> {
+async function withAuthors(store: Store, posts: Post[], known?: MemberSummary[]): Promise<PostView[]> {
   const authors = known ? new Map(known.map((u) => [u.id, u])) : await membersById(store, posts.map((p) => p.authorId));
   // A post whose author is being purged is skipped rather than shown without one.
   return posts.flatMap((post) => authors.has(post.authorId) ? [{ post, author: authors.get(post.authorId)! }] : []);
@@ -83,7 +83,7 @@ async function page(
   cursor: string | undefined,
   read: (
     after: PostPosition | undefined,
-  ) => Promise<{ posts: Post[]; next: PostPosition | null; authors?: User[] }>,
+  ) => Promise<{ posts: Post[]; next: PostPosition | null; authors?: MemberSummary[] }>,
 ): Promise<PostsPageView> {
   const after = cursor ? decodeCursor(deps.cursorKey, kind, cursor, isPosition) : undefined;
   const { posts, next, authors } = await read(after);

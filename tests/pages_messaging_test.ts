@@ -3,6 +3,8 @@
 import { assertEquals, assertNotIncludes, assertStringIncludes } from "../framework/testing/assert.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
 import { joinAs, Visitor } from "./visitor.ts";
+import { UNREAD_CAP } from "../services/notifications.ts";
+import { newUser } from "../services/store/contract.ts";
 
 async function connect(t: TestApp, a: { id: string }, b: { id: string }) {
   const c = await t.app.store.createConnection({ senderId: a.id, receiverId: b.id, message: "" });
@@ -48,6 +50,47 @@ Deno.test("[pages] a thread without JavaScript: post, 303 back, the message show
     const adaView = await ada.v.page(`/messaging/${bob.id}`);
     assertStringIncludes(adaView.html, "Fine, thanks! &lt;script>alert(1)&lt;/script>");
     assertNotIncludes(adaView.html, "<script>alert(1)");
+  });
+});
+
+Deno.test("[pages] opening a thread reads its message notification: the header counts it at once, and only once", async () => {
+  await withTestApp(async (t) => {
+    const ada = await joinAs(t, "Ada", "Bell");
+    const bob = await joinAs(t, "Bob", "Bell");
+    await connect(t, ada, bob);
+    const bell = async (path: string) => Number(/"unread":(\d+)/.exec((await bob.v.page(path)).html)?.[1]);
+    const send = (content: string) => t.app.store.createMessage({ senderId: ada.id, receiverId: bob.id, content });
+    const quiet = await bell("/messaging");
+    await send("one");
+    await send("two");
+    assertEquals(await bell("/messaging"), quiet + 1, "one notification per sender");
+    assertEquals(await bell(`/messaging/${ada.id}`), quiet, "the thread's own page counts it read");
+    assertEquals(await bell("/messaging"), quiet);
+    assertEquals(await bell(`/messaging/${ada.id}`), quiet, "nothing left to read");
+
+    // The notification read on its own first: opening the thread reads the message, and the count stays.
+    await send("three");
+    await t.app.store.markNotificationsRead(bob.id);
+    assertEquals(await bell("/messaging"), 0);
+    assertEquals(await bell(`/messaging/${ada.id}`), 0);
+    assertEquals((await t.app.store.listConversations(bob.id, 1))[0].unreadCount, 0);
+  });
+});
+
+Deno.test("[pages] past the header's cap, opening a thread counts the notifications again", async () => {
+  await withTestApp(async (t) => {
+    const bob = await joinAs(t, "Bob", "Cap");
+    const senders = [];
+    for (let i = 0; i <= UNREAD_CAP; i++) {
+      const sender = await t.app.store.createUser(newUser(9000 + i));
+      await t.app.store.createMessage({ senderId: sender.id, receiverId: bob.id, content: `hi ${i}` });
+      senders.push(sender);
+    }
+    const bell = async (path: string) => Number(/"unread":(\d+)/.exec((await bob.v.page(path)).html)?.[1]);
+    assertEquals(await bell("/messaging"), UNREAD_CAP, "counted up to the cap");
+    // One of the cap + 1 is read: the cap is still the count, where the session's count less one would say cap - 1.
+    assertEquals(await bell(`/messaging/${senders[0].id}`), UNREAD_CAP);
+    assertEquals(await bell(`/messaging/${senders[1].id}`), UNREAD_CAP - 1);
   });
 });
 

@@ -7,9 +7,9 @@ import type { NotificationView } from "../../services/notifications.ts";
 import type { PostView } from "../../services/posts.ts";
 import type { SearchResult } from "../../services/site_search.ts";
 import type { Suggestion } from "../../services/suggestions.ts";
-import type { User } from "../../services/store/types.ts";
+import type { MemberSummary, User } from "../../services/store/types.ts";
 
-export function userSummary(u: User) {
+export function userSummary(u: MemberSummary) {
   return {
     id: u.id,
     firstName: u.firstName,

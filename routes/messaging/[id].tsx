@@ -5,7 +5,7 @@ import { domainDeps } from "../../services/app.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../services/errors.ts";
 import { openThread, sendMessage } from "../../services/messages.ts";
 import { messageJson } from "../../services/realtime/events.ts";
-import type { User } from "../../services/store/types.ts";
+import type { Caller } from "../../services/auth.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
 import { validate } from "../(_http)/api.ts";
 import {
@@ -27,7 +27,7 @@ const path = (id: string) => `/messaging/${encodeURIComponent(id)}`;
 /** The thread page; `failure` keeps what a refused form post typed, with why. */
 async function renderThread(
   ctx: FreshContext<AppState>,
-  caller: User,
+  caller: Caller,
   failure?: { status: number; error: string; draft: string; headers: Record<string, string> },
 ): Promise<Response> {
   const id = ctx.params.id;
@@ -42,10 +42,9 @@ async function renderThread(
     if (!(err instanceof ValidationError)) throw err;
     return seeOther(path(id)); // a cursor that is not ours: the newest messages instead
   }
-  const session = ctx.state.session.caller;
-  if (session && thread.unreadNotifications !== undefined) session.unreadNotifications = thread.unreadNotifications;
+  if (thread.unreadNotifications !== undefined) caller.unreadNotifications = thread.unreadNotifications;
   const data: ChatProps = {
-    me: userSummary(caller),
+    me: userSummary(caller.user),
     csrf: await csrfToken(ctx.state.app, ctx.state.session),
     conversations: thread.conversations.map(conversationJson),
     thread: {
@@ -65,7 +64,7 @@ export const handler: Handlers<ChatProps, AppState> = {
   GET(_req, ctx) {
     const caller = ctx.state.session.caller;
     if (!caller) return signInFirst(path(ctx.params.id));
-    return renderThread(ctx, caller.user);
+    return renderThread(ctx, caller);
   },
   // The thread's form without JavaScript: store, then 303 back to the thread.
   async POST(req, ctx) {
@@ -87,7 +86,7 @@ export const handler: Handlers<ChatProps, AppState> = {
       } catch (err) {
         // Not connected (any other refusal of the form is about the form itself).
         if (!(err instanceof ForbiddenError)) throw err;
-        return await renderThread(ctx, caller.user, { status: 403, error: err.message, draft, headers: NO_STORE });
+        return await renderThread(ctx, caller, { status: 403, error: err.message, draft, headers: NO_STORE });
       }
       return seeOther(path(ctx.params.id));
     } catch (err) {
@@ -95,7 +94,7 @@ export const handler: Handlers<ChatProps, AppState> = {
       const failure = formFailure(ctx, err, { content: "Your message", receiverId: "The member" });
       if (!failure) throw err;
       const error = failure.problem ?? Object.values(failure.errors).join(" ");
-      return await renderThread(ctx, caller.user, { status: failure.status, error, draft, headers: failure.headers });
+      return await renderThread(ctx, caller, { status: failure.status, error, draft, headers: failure.headers });
     }
   },
 };

@@ -185,7 +185,7 @@ export function messagesContract(test: ContractTest) {
     assertEquals(await conversations(store, b.id), [[a.id, newest.id, 8]]);
     assertEquals(await conversations(store, a.id), [[b.id, newest.id, 0]]);
     assertEquals((await notifications(store, b.id)).map(summary), [notice(a, newest)], "one notification per sender");
-    assertEquals(await store.markConversationRead(b.id, a.id), 8);
+    assertEquals(await store.markConversationRead(b.id, a.id), true);
   });
 
   test("a conversation lists the same from either side, newest first, page by page", async (store) => {
@@ -274,7 +274,7 @@ export function messagesContract(test: ContractTest) {
     // A new message moves its conversation to the top; reading it shows in both members' last message.
     const m7 = await send(store, m, b, "7");
     assertEquals(await conversations(store, m.id), [[b.id, m7.id, 2], [a.id, m6.id, 2], [c.id, m5.id, 0]]);
-    assertEquals(await store.markConversationRead(m.id, a.id), 2);
+    assertEquals(await store.markConversationRead(m.id, a.id), true);
     assertEquals(await conversations(store, m.id), [[b.id, m7.id, 2], [a.id, m6.id, 0], [c.id, m5.id, 0]]);
     const [{ other: _, ...ofA }] = await store.listConversations(a.id, 10);
     assertEquals(ofA, { otherId: m.id, lastMessage: { ...m6, isRead: true }, unreadCount: 1 });
@@ -289,7 +289,7 @@ export function messagesContract(test: ContractTest) {
     fromO.push(await send(store, o, m, "o3"));
     const fromP = await send(store, p, m, "p1");
 
-    assertEquals(await store.markConversationRead(m.id, o.id), 3);
+    assertEquals(await store.markConversationRead(m.id, o.id), true);
     const seen = await conversation(store, o.id, m.id); // the sender's view
     assertEquals(seen.map((x) => [x.id, x.isRead]), [
       [fromO[2].id, true],
@@ -300,23 +300,73 @@ export function messagesContract(test: ContractTest) {
     ]);
     assertEquals(seen.at(-1), { ...fromO[0], isRead: true }, "nothing else changes");
     assertEquals((await store.getMessage(fromP.id))?.isRead, false);
-    assertEquals(await store.markConversationRead(m.id, o.id), 0, "twice changes nothing");
-    assertEquals(await store.markConversationRead(m.id, m.id), 0);
+    assertEquals(await store.markConversationRead(m.id, o.id), false, "twice changes nothing");
+    assertEquals(await store.markConversationRead(m.id, m.id), false);
     assertEquals(await conversations(store, m.id), [[p.id, fromP.id, 1], [o.id, fromO[2].id, 0]]);
     assertEquals(await conversations(store, o.id), [[m.id, fromO[2].id, 2]]);
     assertEquals((await notifications(store, m.id)).map(summary), [notice(p, fromP), notice(o, fromO[2], true)]);
     assertEquals(await store.countUnreadNotifications(m.id, 10), 1);
 
-    assertEquals(await store.markConversationRead(o.id, m.id), 2);
+    assertEquals(await store.markConversationRead(o.id, m.id), true);
     assertEquals((await conversation(store, m.id, o.id)).every((x) => x.isRead), true);
     assertEquals(await conversations(store, o.id), [[m.id, fromO[2].id, 0]]);
     assertEquals(await store.countUnreadNotifications(o.id, 10), 0);
-    assertEquals(await store.markConversationRead(p.id, m.id), 0, "p received nothing from m");
+    assertEquals(await store.markConversationRead(p.id, m.id), false, "p received nothing from m");
     assertEquals((await store.getMessage(fromP.id))?.isRead, false);
     for (const id of UNKNOWN) {
-      assertEquals(await store.markConversationRead(m.id, id), 0);
-      assertEquals(await store.markConversationRead(id, m.id), 0);
+      assertEquals(await store.markConversationRead(m.id, id), false);
+      assertEquals(await store.markConversationRead(id, m.id), false);
     }
+  });
+
+  test("openConversation reads the other member, the connection, the unread state and a page at once", async (store) => {
+    const [m, o, p] = await users(store, 3);
+    const open = (otherId: string, query: { limit: number; after?: MessagePosition } = { limit: 2 }) =>
+      store.openConversation(m.id, otherId, query);
+    const state = (opened: Awaited<ReturnType<typeof open>>) =>
+      opened && [opened.connection, opened.unreadCount, opened.notified, ids(opened.messages.items)];
+
+    const empty = await open(o.id);
+    assertEquals(empty?.other, o, "the whole record");
+    assertEquals(state(empty), [null, 0, false, []]);
+    assertEquals(empty?.messages.next, null);
+
+    const invite = await store.createConnection({ senderId: o.id, receiverId: m.id, message: "" });
+    assertEquals((await open(o.id))?.connection, "pending");
+    await store.setConnectionStatus(invite.id, "accepted");
+    const sent = [await send(store, o, m, "o1"), await send(store, m, o, "m1"), await send(store, o, m, "o2")];
+    const opened = await open(o.id);
+    assertEquals(state(opened), ["accepted", 2, true, [sent[2].id, sent[1].id]]);
+    assertEquals(opened?.messages, await store.listMessages(m.id, o.id, { limit: 2 }), "a page as listMessages'");
+    const older = await open(o.id, { limit: 2, after: opened!.messages.next! });
+    assertEquals(older?.messages, await store.listMessages(m.id, o.id, { limit: 2, after: opened!.messages.next! }));
+    assertEquals(ids(older!.messages.items), [sent[0].id]);
+    assertEquals(state(await store.openConversation(o.id, m.id, { limit: 5 })), [
+      "accepted",
+      1,
+      true,
+      ids(sent.toReversed()),
+    ], "the other side's own unread");
+
+    // The notification can be read on its own; reading the thread reads both.
+    await store.markNotificationsRead(m.id);
+    assertEquals(state(await open(o.id)), ["accepted", 2, false, [sent[2].id, sent[1].id]]);
+    await send(store, o, m, "o3");
+    assertEquals((await open(o.id))?.notified, true);
+    assertEquals(await store.markConversationRead(m.id, o.id), true);
+    assertEquals((await open(o.id))?.unreadCount, 0);
+    assertEquals((await open(o.id))?.notified, false);
+
+    await store.setConnectionStatus(invite.id, "rejected");
+    assertEquals((await open(o.id))?.connection, null, "a rejected connection is no connection");
+    assertEquals(state(await open(p.id)), [null, 0, false, []], "a member never written to");
+    assertEquals(
+      (await open(o.id, { limit: 2, after: { createdAt: Date.now(), id: UNKNOWN[0] } }))?.messages,
+      await store.listMessages(m.id, o.id, { limit: 2, after: { createdAt: Date.now(), id: UNKNOWN[0] } }),
+      "a position that is not the store's",
+    );
+    assertEquals(await open(m.id), null, "not with oneself");
+    for (const id of UNKNOWN) assertEquals(await open(id), null, id);
   });
 
   test("a sender's messages keep one unread notification, moved to the newest message", async (store) => {
@@ -364,7 +414,7 @@ export function messagesContract(test: ContractTest) {
       notice(b, m3, true),
     ]);
     assertEquals(await store.countUnreadNotifications(m.id, 10), 1);
-    assertEquals(await store.markConversationRead(m.id, a.id), 2, "reading notifications does not read messages");
+    assertEquals(await store.markConversationRead(m.id, a.id), true, "reading notifications does not read messages");
     assertEquals((await notifications(store, m.id)).map(summary)[0], notice(a, m6, true));
     assertEquals(await store.countUnreadNotifications(m.id, 10), 0);
   });

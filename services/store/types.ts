@@ -19,6 +19,9 @@ export interface User {
   updatedAt: Date;
 }
 
+/** What a member's name on someone else's page needs: a post's author, say. */
+export type MemberSummary = Pick<User, "id" | "firstName" | "lastName" | "headline" | "profilePictureUrl">;
+
 export type NewUser =
   & Pick<User, "email" | "passwordHash" | "firstName" | "lastName" | "role">
   & Partial<Pick<User, "headline" | "bio" | "location" | "profilePictureUrl">>;
@@ -143,7 +146,7 @@ export interface PostsPage {
   items: Post[];
   next: PostPosition | null;
   /** The items' authors, when the backend read them in the same statement (callers fetch them otherwise). */
-  authors?: User[];
+  authors?: MemberSummary[];
 }
 
 /** A post that reached a member's home timeline (the fan-out worker writes these). */
@@ -274,6 +277,18 @@ export type MessagePosition = Position;
 export interface MessagesPage {
   items: Message[];
   next: MessagePosition | null;
+}
+
+/** What a thread's page needs of one conversation, read together (Store.openConversation). */
+export interface ConversationOpening {
+  other: User;
+  /** The status of the connection between the two members, if one is live (pending or accepted). */
+  connection: ConnectionStatus | null;
+  /** Messages from the other member the member has not read. */
+  unreadCount: number;
+  /** Whether the member's `message:received` notification from the other member is unread. */
+  notified: boolean;
+  messages: MessagesPage;
 }
 
 /** One conversation of a member: the other member, the newest message either way, and how many are unread. */
@@ -518,10 +533,20 @@ export interface Store {
   /** A member's conversations, the one with the newest message first, at most `limit`. */
   listConversations(memberId: string, limit: number): Promise<Conversation[]>;
   /**
-   * Marks the messages `otherId` sent to `memberId` read, with the member's `message:received` notification from
-   * them; answers how many messages changed.
+   * A thread as its page opens it: the other member, the connection between the two, what the member has unread
+   * from them, and a page of their messages (as listMessages), in one read where the backend can. Null when `otherId`
+   * is no member, or is the member.
    */
-  markConversationRead(memberId: string, otherId: string): Promise<number>;
+  openConversation(
+    memberId: string,
+    otherId: string,
+    query: { limit: number; after?: MessagePosition },
+  ): Promise<ConversationOpening | null>;
+  /**
+   * Marks the messages `otherId` sent to `memberId` read, with the member's `message:received` notification from
+   * them; answers whether any message was unread.
+   */
+  markConversationRead(memberId: string, otherId: string): Promise<boolean>;
 
   /** Publishes a job; NotFoundError when the poster does not exist. Commits `job.created`. */
   createJob(input: NewJob): Promise<Job>;

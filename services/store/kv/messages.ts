@@ -5,10 +5,20 @@
 // records, so unread counts are exact and no message is added after a member's deletion (the purge finds them all).
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
-import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage, Notification } from "../types.ts";
+import type {
+  Conversation,
+  ConversationOpening,
+  Message,
+  MessagePosition,
+  MessagesPage,
+  NewMessage,
+  Notification,
+} from "../types.ts";
+import { getConnectionBetween } from "./connections.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { writeNotification } from "./notifications.ts";
+import { getUser } from "./users.ts";
 import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, values } from "./shared.ts";
 
 /**
@@ -252,18 +262,44 @@ export async function listConversations(ctx: Ctx, memberId: string, limit: numbe
   });
 }
 
+/** The reads of a thread's page, side by side: Deno KV has no join, and each is a key or a short range. */
+export async function openConversation(
+  ctx: Ctx,
+  memberId: string,
+  otherId: string,
+  query: { limit: number; after?: MessagePosition },
+): Promise<ConversationOpening | null> {
+  if (!isId(memberId) || !isId(otherId) || memberId === otherId) return null;
+  const [other, connection, side, messages] = await Promise.all([
+    getUser(ctx, otherId),
+    getConnectionBetween(ctx, memberId, otherId),
+    ctx.kv.get<keys.StoredConversation>(keys.conversation(memberId, otherId)),
+    listMessages(ctx, memberId, otherId, query),
+  ]);
+  if (!other) return null;
+  const noticeId = side.value?.noticeId;
+  const notice = noticeId ? await ctx.kv.get<Notification>(keys.notification(memberId, noticeId)) : null;
+  return {
+    other,
+    connection: connection?.status ?? null,
+    unreadCount: side.value?.unreadCount ?? 0,
+    notified: notice?.value?.read === false,
+    messages,
+  };
+}
+
 /**
  * Marks the messages `otherId` sent to `memberId` read, MARK_BATCH per commit, each commit with the member's
  * conversation (its unread count down by as many) and the member's unread `message:received` notification from
- * them. How many messages changed.
+ * them. Whether any message changed.
  */
-export async function markConversationRead(ctx: Ctx, memberId: string, otherId: string): Promise<number> {
-  if (!isId(memberId) || !isId(otherId)) return 0;
+export async function markConversationRead(ctx: Ctx, memberId: string, otherId: string): Promise<boolean> {
+  if (!isId(memberId) || !isId(otherId)) return false;
   let changed = 0;
   for (;;) {
     const { count, more } = await markRead(ctx, memberId, otherId);
     changed += count;
-    if (!more) return changed;
+    if (!more) return changed > 0;
   }
 }
 

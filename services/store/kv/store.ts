@@ -11,6 +11,7 @@ import type {
   ConnectionsPage,
   ConnectionsQuery,
   Conversation,
+  ConversationOpening,
   IdempotencyRecord,
   Job,
   JobPatch,
@@ -288,7 +289,15 @@ export class KvStore implements Store {
     return messages.listConversations(this.#ctx, memberId, limit);
   }
 
-  markConversationRead(memberId: string, otherId: string): Promise<number> {
+  openConversation(
+    memberId: string,
+    otherId: string,
+    query: { limit: number; after?: MessagePosition },
+  ): Promise<ConversationOpening | null> {
+    return messages.openConversation(this.#ctx, memberId, otherId, query);
+  }
+
+  markConversationRead(memberId: string, otherId: string): Promise<boolean> {
     return messages.markConversationRead(this.#ctx, memberId, otherId);
   }
 

@@ -10,7 +10,15 @@
 // Reads come from the writer: a member reads a conversation right after writing to it, a reconnecting client asks for
 // what it missed right after it was delivered live, and a conversation marked read must list as read at once.
 import { NotFoundError } from "../../errors.ts";
-import type { Conversation, Message, MessagePosition, MessagesPage, NewMessage } from "../types.ts";
+import type {
+  ConnectionStatus,
+  Conversation,
+  ConversationOpening,
+  Message,
+  MessagePosition,
+  MessagesPage,
+  NewMessage,
+} from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import {
@@ -299,37 +307,76 @@ export async function listConversations(ctx: Ctx, memberId: string, limit: numbe
 }
 
 /**
- * Nothing unread (the count is exact, see the top of this file) answers from one primary-key read. Otherwise, holding
- * the member's conversation row: the unread messages from the other member (a ref of ix_messages_unread), the count,
- * and the member's unread `message:received` notifications from them, in one transaction.
+ * One statement for a thread's page: the other member's row, with the live connection of the pair, the member's
+ * side of the conversation and its unread notification, and the page of messages as a derived table (one backward
+ * range of ix_messages_pair, as listMessages reads it) joined to every row. No messages: one row, its message NULL.
  */
-export async function markConversationRead(ctx: Ctx, memberId: string, otherId: string): Promise<number> {
+function openingSql(page: string): string {
+  return `SELECT ${aliasedUserColumns("u")}, k.status AS k_status, cv.unread_count AS cv_unread_count, ` +
+    "n.id IS NOT NULL AS n_unread, m.id, m.sender_id, m.receiver_id, m.content, m.is_read, m.created_at, m.client_id " +
+    "FROM users u LEFT JOIN connections k ON k.pair_lo = ? AND k.pair_hi = ? AND k.active = 1 " +
+    "LEFT JOIN conversations cv ON cv.member_id = ? AND cv.other_id = u.id " +
+    "LEFT JOIN notifications n ON n.id = cv.notification_id AND n.read_at IS NULL " +
+    `LEFT JOIN (${page}) m ON TRUE WHERE u.id = ? ORDER BY m.created_at DESC, m.id DESC`;
+}
+export const OPENING_FIRST_SQL = openingSql(MESSAGES_FIRST_SQL);
+export const OPENING_AFTER_SQL = openingSql(MESSAGES_AFTER_SQL);
+
+type OpeningRow = Omit<MessageRow, "id"> & {
+  id: string | number | null;
+  k_status: ConnectionStatus | null;
+  cv_unread_count: number | null;
+  n_unread: number | string;
+};
+
+export async function openConversation(
+  ctx: Ctx,
+  memberId: string,
+  otherId: string,
+  query: { limit: number; after?: MessagePosition },
+): Promise<ConversationOpening | null> {
+  const limit = pageLimit(query.limit, "openConversation");
   const [member, other] = [dbId(memberId), dbId(otherId)];
-  if (!member || !other) return 0;
-  const [row] = await ctx.db.writer.query<{ unread_count: number }>(
-    "SELECT unread_count FROM conversations WHERE member_id = ? AND other_id = ?",
-    [member, other],
-  );
-  if (!row || Number(row.unread_count) === 0) return 0;
-  return await ctx.db.writer.transaction(async (tx) => {
-    // Zeroing the count first is what locks the reader's row (it matches even when the count is 0 already).
-    const zeroed = await tx.execute("UPDATE conversations SET unread_count = 0 WHERE member_id = ? AND other_id = ?", [
-      member,
-      other,
-    ]);
-    if (zeroed.affectedRows === 0) return 0;
-    const now = new Date();
-    const { affectedRows } = await tx.execute(
-      "UPDATE messages SET is_read = 1, read_at = ? WHERE receiver_id = ? AND sender_id = ? AND is_read = 0",
-      [now, member, other],
-    );
-    await tx.execute(
-      "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL " +
-        "AND type = 'message:received' AND actor_id = ?",
-      [now, member, other],
-    );
-    return affectedRows;
-  });
+  if (!member || !other || member === other) return null;
+  const [lo, hi] = sorted(member, other);
+  const older = query.after ? olderThan(query.after) : null;
+  // A position that cannot be ours still reads the member and the pair, with an empty page, as listMessages' is.
+  const [sql, page]: [string, Param[]] = older
+    ? [OPENING_AFTER_SQL, [lo, hi, ...older, limitParam(limit + 1)]]
+    : [OPENING_FIRST_SQL, [lo, hi, limitParam(query.after ? 0 : limit + 1)]];
+  const rows = await ctx.db.writer.query<OpeningRow>(sql, [lo, hi, member, ...page, other]);
+  const [first] = rows;
+  if (!first) return null;
+  const found = rows.filter((row): row is OpeningRow & MessageRow => row.id !== null);
+  return {
+    other: userFromAliased(first as unknown as Record<string, unknown>),
+    connection: first.k_status,
+    unreadCount: Number(first.cv_unread_count ?? 0),
+    notified: Number(first.n_unread) === 1,
+    messages: keysetPage(found, limit, toMessage),
+  };
+}
+
+/**
+ * One statement: zeroes the member's count and marks the unread messages from the other member (a ref of
+ * ix_messages_unread) and the member's unread notification from them read, the conversation row first (a const read
+ * of its primary key, which the optimizer takes before the joins), so it queues behind a createMessage holding it
+ * and the count and the unread messages change together (see the top of this file). A count of 0 matches nothing:
+ * nothing is unread, and nothing is written or held past the read.
+ */
+export const MARK_READ_SQL = "UPDATE conversations c " +
+  "LEFT JOIN messages m ON m.receiver_id = c.member_id AND m.sender_id = c.other_id AND m.is_read = 0 " +
+  "LEFT JOIN notifications n ON n.user_id = c.member_id AND n.read_at IS NULL AND n.type = 'message:received' " +
+  "AND n.actor_id = c.other_id " +
+  "SET c.unread_count = 0, m.is_read = 1, m.read_at = ?, n.read_at = ? " +
+  "WHERE c.member_id = ? AND c.other_id = ? AND c.unread_count > 0";
+
+export async function markConversationRead(ctx: Ctx, memberId: string, otherId: string): Promise<boolean> {
+  const [member, other] = [dbId(memberId), dbId(otherId)];
+  if (!member || !other) return false;
+  const now = new Date();
+  const { affectedRows } = await ctx.db.writer.execute(MARK_READ_SQL, [now, now, member, other]);
+  return affectedRows > 0;
 }
 
 /**

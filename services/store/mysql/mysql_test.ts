@@ -7,10 +7,23 @@ import type { DomainEvent, NewUser, Store, TimelinePage } from "../types.ts";
 import { applyStatement, migrate, readMigrations } from "./migrate.ts";
 import { openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
-import { TIMELINE_AFTER_SQL } from "./timelines.ts";
+import {
+  TIMELINE_AFTER_SQL,
+  TIMELINE_FIRST_SQL,
+  TIMELINE_POSTS_AFTER_SQL,
+  TIMELINE_POSTS_FIRST_SQL,
+} from "./timelines.ts";
 import { MUTUAL_SQL } from "./connections.ts";
 import { suggestionsParams, suggestionsSql } from "./suggestions.ts";
-import { CONVERSATIONS_SQL, MESSAGES_AFTER_SQL, MESSAGES_FIRST_SQL, messagesAfterSql } from "./messages.ts";
+import {
+  CONVERSATIONS_SQL,
+  MARK_READ_SQL,
+  MESSAGES_AFTER_SQL,
+  MESSAGES_FIRST_SQL,
+  messagesAfterSql,
+  OPENING_AFTER_SQL,
+  OPENING_FIRST_SQL,
+} from "./messages.ts";
 import { DATABASE_URL, mysqlTest, openScratchDatabase, openScratchStore } from "./testing.ts";
 
 storeContract("mysql", openScratchStore, { ignore: !DATABASE_URL });
@@ -37,6 +50,31 @@ databaseTest(
     }
   },
 );
+
+databaseTest("a statement outside a transaction that loses a deadlock is sent again", async ({ db }) => {
+  await db.writer.execute("CREATE TABLE deadlock_probe (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB");
+  const rows = Array.from({ length: 50 }, (_, i) => `(${i + 1}, 0)`).join(", ");
+  await db.writer.execute(`INSERT INTO deadlock_probe (id, n) VALUES ${rows}`);
+  let resolveHolding!: () => void;
+  const holding = new Promise<void>((resolve) => resolveHolding = resolve);
+  // The transaction holds rows 2-50, the statement takes row 1 and waits for row 2, then the transaction asks for
+  // row 1: a deadlock, whose victim is the statement (it changed the fewest rows).
+  const heavy = db.writer.transaction(async (tx) => {
+    await tx.execute("UPDATE deadlock_probe SET n = n + 1 WHERE id >= 2");
+    resolveHolding();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tx.execute("UPDATE deadlock_probe SET n = n + 1 WHERE id = 1");
+  });
+  await holding;
+  const before = db.statements;
+  const result = await db.writer.execute("UPDATE deadlock_probe SET n = n + 10 WHERE id IN (1, 2)");
+  await heavy;
+  assertEquals(result.affectedRows, 2);
+  // The transaction's last UPDATE, and the statement twice: the transaction won, nothing was retried but the statement.
+  assertEquals(db.statements - before, 3, "sent again after losing");
+  const [row1, row2] = await db.reader.query<{ n: number }>("SELECT n FROM deadlock_probe WHERE id <= 2 ORDER BY id");
+  assertEquals([Number(row1.n), Number(row2.n)], [11, 11], "each change applied once");
+});
 
 test("a 4-byte emoji round-trips in every text column", async ({ store }) => {
   const e = "🧑🏽‍💻𝓜李Zoë";
@@ -142,8 +180,8 @@ test("ids that cannot be ours are absent, never errors", async ({ store }) => {
     assertEquals(await store.listMessagesAfter(id, null, 5), [], id);
     assertEquals(await store.listMessagesAfter("1", after, 5), [], id);
     assertEquals(await store.listConversations(id, 5), [], id);
-    assertEquals(await store.markConversationRead(id, "1"), 0, id);
-    assertEquals(await store.markConversationRead("1", id), 0, id);
+    assertEquals(await store.markConversationRead(id, "1"), false, id);
+    assertEquals(await store.markConversationRead("1", id), false, id);
     assertEquals(await store.takeTicket(id), null, id);
   }
   assertEquals(await store.getPosts(["missing", "", "0", "-1", "1e3", " 1", "99999999999999999999999"]), []);
@@ -295,10 +333,16 @@ test("timeline pages stay whole when many entries share one created_at", async (
   assertEquals((await store.listTimeline(m.id, { limit: 100 })).items, []);
 });
 
-test("a deep timeline page is one range scan of the primary key", async ({ store, db }) => {
+test("every timeline page is one range scan of the primary key, whatever the page", async ({ store, db }) => {
+  // Three members of 1,000 entries from 50 authors among 2,000 members of 10. ix_timeline_member_author covers a
+  // page's columns too; on the seeded million posts (10,000 members), MariaDB 10.11 left to choose read the member's
+  // whole timeline through it and sorted it for the first page, which these statements pin against. This table's
+  // statistics do not lead it there, so here the plan is checked, and the bench's page 1 against page 50 is the
+  // measure on the seeded data.
   const rows: Param[] = [];
   const at = Date.parse("2026-01-01T00:00:00Z");
-  for (let i = 0; i < 3000; i++) rows.push(1 + (i % 3), new Date(at + Math.floor(i / 30) * 1000), 10_000 + i, 5);
+  for (let i = 0; i < 3000; i++) rows.push(1 + (i % 3), new Date(at + Math.floor(i / 30) * 1000), 10_000 + i, i % 50);
+  for (let i = 0; i < 20_000; i++) rows.push(100 + (i % 2000), new Date(at + i), 100_000 + i, i % 50);
   for (let i = 0; i < rows.length; i += 4 * 500) {
     const chunk = rows.slice(i, i + 4 * 500);
     await db.writer.execute(
@@ -309,15 +353,25 @@ test("a deep timeline page is one range scan of the primary key", async ({ store
     );
   }
   await db.writer.query("ANALYZE TABLE timeline");
-  // As text with the test's own constants inlined: not every server version prepares EXPLAIN.
-  const literals = ["2", "'2026-01-01 00:00:20.000'", "'2026-01-01 00:00:20.000'", "10500", "21"];
-  const plan = await db.writer.query<{ type: string; key: string; Extra: string | null }>(
-    `EXPLAIN ${TIMELINE_AFTER_SQL.replace(/\?/g, () => literals.shift()!)}`,
-  );
-  assertEquals(literals, [], "every placeholder got its value");
-  assertEquals(plan.length, 1, JSON.stringify(plan));
-  assertEquals([plan[0].type, plan[0].key], ["range", "PRIMARY"], JSON.stringify(plan));
-  assert(!String(plan[0].Extra).includes("filesort"), JSON.stringify(plan));
+  const when = "'2026-01-01 00:00:20.000'";
+  const statements = [
+    ["first page", TIMELINE_FIRST_SQL, ["2", "21"]],
+    ["deep page", TIMELINE_AFTER_SQL, ["2", when, when, "10500", "21"]],
+    ["first page with posts", TIMELINE_POSTS_FIRST_SQL, ["2", "21"]],
+    ["deep page with posts", TIMELINE_POSTS_AFTER_SQL, ["2", when, when, "10500", "21"]],
+  ] as const;
+  for (const [what, sql, values] of statements) {
+    // As text with the test's own constants inlined: not every server version prepares EXPLAIN.
+    const literals: string[] = [...values];
+    const plan = await db.writer.query<{ table: string; type: string; key: string; Extra: string | null }>(
+      `EXPLAIN ${sql.replace(/\?/g, () => literals.shift()!)}`,
+    );
+    assertEquals(literals, [], `${what}: every placeholder got its value`);
+    const [timeline, ...joined] = plan;
+    assert(["ref", "range"].includes(timeline.type) && timeline.key === "PRIMARY", `${what}: ${JSON.stringify(plan)}`);
+    assert(!String(timeline.Extra).includes("filesort"), `${what}: ${JSON.stringify(plan)}`);
+    for (const row of joined) assertEquals([row.type, row.key], ["eq_ref", "PRIMARY"], `${what}: ${row.table}`);
+  }
   // And the adapter agrees with the rows: member 2 holds i % 3 === 1, 30 entries to a second.
   const after = { createdAt: at + 20_000, id: "10605" };
   const expected = Array.from({ length: 3000 }, (_, i) => i)
@@ -662,28 +716,34 @@ test("concurrent sends and reads from two instances keep every count and notific
     for (let i = 0; i < 6; i++) people.push((await store.createUser(member(i))).id);
     const random = prngOf(11);
     const pick = () => people[Math.floor(random() * people.length)];
-    let read = 0;
-    const ops: (() => Promise<unknown>)[] = [];
-    for (let i = 0; i < 400; i++) {
-      const [x, y] = [pick(), pick()];
-      if (x === y) continue;
-      const store = stores[i % 2];
-      // Mostly sends, into few conversations so they collide, some crossing; a read now and then.
-      ops.push(
-        i % 5 === 4
-          ? async () => {
-            read += await store.markConversationRead(x, y);
-          }
-          : () => store.createMessage({ senderId: x, receiverId: y, content: `m${i}`, clientId: `c${i % 350}` }),
-      );
+    let reads = 0;
+    // Two rounds, so the second one's reads race sends into conversations that hold unread messages already.
+    for (const round of [1, 2]) {
+      const ops: (() => Promise<unknown>)[] = [];
+      for (let i = 0; i < 400; i++) {
+        const [x, y] = [pick(), pick()];
+        if (x === y) continue;
+        const store = stores[i % 2];
+        const clientId = `c${round}.${i % 350}`;
+        // Mostly sends, into few conversations so they collide, some crossing; a read now and then.
+        ops.push(
+          i % 5 === 4
+            ? async () => {
+              if (await store.markConversationRead(x, y)) reads++;
+            }
+            : () => store.createMessage({ senderId: x, receiverId: y, content: `m${round}.${i}`, clientId }),
+        );
+      }
+      await Promise.all(ops.map((op) => op()));
     }
-    await Promise.all(ops.map((op) => op()));
 
-    const [total] = await db.reader.query<{ n: unknown; unread: unknown }>(
-      "SELECT COUNT(*) AS n, SUM(is_read = 0) AS unread FROM messages",
+    const [total] = await db.reader.query<{ n: unknown; unread: unknown; marked: unknown }>(
+      "SELECT COUNT(*) AS n, SUM(is_read = 0) AS unread, SUM(is_read = 1 AND read_at IS NOT NULL) AS marked " +
+        "FROM messages",
     );
-    // Every counted message is unread or was counted as read exactly once.
-    assertEquals(Number(total.unread) + read, Number(total.n));
+    // Every message is unread, or was marked read with its time, and some reads found something to mark.
+    assertEquals(Number(total.unread) + Number(total.marked), Number(total.n));
+    assert(reads > 0 && Number(total.marked) > 0, `reads that marked: ${reads}, marked: ${total.marked}`);
     const conversations = await db.reader.query<Record<string, string | number | null>>(
       "SELECT member_id, other_id, last_message_id, unread_count, notification_id FROM conversations",
     );
@@ -882,6 +942,31 @@ test("message listings and the conversation list read their keys, whatever the p
       assert(!String(row.Extra).includes("filesort"), `${what}: each branch reads in key order`);
     }
   }
+  // A thread's page: the member and the pair's rows by their keys, and the page as the listing above reads it.
+  const opening = [
+    ["opening", OPENING_FIRST_SQL, [lo, hi, lo, lo, hi, "21", hi]],
+    ["opening a later page", OPENING_AFTER_SQL, [lo, hi, lo, lo, hi, when, when, "100000", "21", hi]],
+  ] as const;
+  for (const [what, sql, values] of opening) {
+    const plan = await db.writer.query<{ table: string; type: string; key: string | null }>(
+      `EXPLAIN ${inline(sql, [...values])}`,
+    );
+    const shown = `${what}: ${JSON.stringify(plan)}`;
+    const keys = Object.fromEntries(plan.map((row) => [row.table, [row.type, row.key]]));
+    assertEquals(keys.u, ["const", "PRIMARY"], shown);
+    assertEquals(keys.k?.[1], "uq_connections_live_pair", shown);
+    assertEquals(keys.cv, ["const", "PRIMARY"], shown);
+    assert(["ref", "range"].includes(keys.messages?.[0] ?? "") && keys.messages?.[1] === "ix_messages_pair", shown);
+  }
+  // Marking read takes the reader's conversation row first (a const read), then the unread rows by their keys.
+  const marking = await db.writer.query<{ table: string; type: string; key: string | null }>(
+    `EXPLAIN ${inline(MARK_READ_SQL, [when, when, hi, lo])}`,
+  );
+  assertEquals(marking.map((r) => [r.table, r.type, r.key]), [
+    ["c", "const", "PRIMARY"],
+    ["m", "ref", "ix_messages_unread"],
+    ["n", "ref", "ix_notifications_user_unread"],
+  ]);
   const plan = await db.writer.query<{ table: string; type: string; key: string | null; Extra: string }>(
     `EXPLAIN ${inline(CONVERSATIONS_SQL, [lo, "20"])}`,
   );

@@ -14,6 +14,7 @@ import type {
   ConnectionsPage,
   ConnectionsQuery,
   Conversation,
+  ConversationOpening,
   DomainEvent,
   IdempotencyRecord,
   Job,
@@ -488,7 +489,15 @@ export class MysqlStore implements Store {
     return messages.listConversations(this.#ctx, memberId, limit);
   }
 
-  markConversationRead(memberId: string, otherId: string): Promise<number> {
+  openConversation(
+    memberId: string,
+    otherId: string,
+    query: { limit: number; after?: MessagePosition },
+  ): Promise<ConversationOpening | null> {
+    return messages.openConversation(this.#ctx, memberId, otherId, query);
+  }
+
+  markConversationRead(memberId: string, otherId: string): Promise<boolean> {
     return messages.markConversationRead(this.#ctx, memberId, otherId);
   }
 

@@ -1,8 +1,8 @@
 // Home timelines on MySQL / MariaDB: rows keyed (member_id, created_at, post_id), so a page is one range scan of the
 // primary key and a repeated fan-out lands on the key it wrote before.
-import type { PostPosition, PostsPage, TimelineEntry, TimelinePage, User } from "../types.ts";
+import type { MemberSummary, PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../types.ts";
 import { type PostRow, toPost } from "./posts.ts";
-import { aliasedUserColumns, userFromAliased } from "./users.ts";
+import { aliasedSummaryColumns, summaryFromAliased } from "./users.ts";
 import type { Param } from "./pool.ts";
 import { type Ctx, dbId, dbIds, deleteInBatches, importRows, limitParam, pageLimit, rowChunks } from "./shared.ts";
 
@@ -13,13 +13,21 @@ interface TimelineRow {
 }
 
 /**
+ * Every timeline page names the primary key: ix_timeline_member_author holds the same columns, and on a big table
+ * whose statistics are InnoDB's samples, MariaDB chose it for a first page, reading the member's whole timeline (a
+ * thousand entries on the seeded network) and sorting it, where the primary key reads the page in order and stops.
+ */
+const TIMELINE = "timeline FORCE INDEX (PRIMARY)";
+const TIMELINE_T = "timeline t FORCE INDEX (PRIMARY)";
+
+/**
  * A page after a position. Spelled out rather than `(created_at, post_id) < (?, ?)`: both servers turn this form into
  * one range on the primary key, so page 50 reads as few rows as page 1 (mysql_test.ts checks the plan).
  */
-export const TIMELINE_AFTER_SQL = "SELECT post_id, author_id, created_at FROM timeline " +
+export const TIMELINE_AFTER_SQL = `SELECT post_id, author_id, created_at FROM ${TIMELINE} ` +
   "WHERE member_id = ? AND (created_at < ? OR (created_at = ? AND post_id < ?)) " +
   "ORDER BY created_at DESC, post_id DESC LIMIT ?";
-const TIMELINE_FIRST_SQL = "SELECT post_id, author_id, created_at FROM timeline WHERE member_id = ? " +
+export const TIMELINE_FIRST_SQL = `SELECT post_id, author_id, created_at FROM ${TIMELINE} WHERE member_id = ? ` +
   "ORDER BY created_at DESC, post_id DESC LIMIT ?";
 
 export async function addToTimelines(ctx: Ctx, memberIds: string[], entry: TimelineEntry): Promise<void> {
@@ -55,12 +63,13 @@ export async function removeAuthorFromTimeline(ctx: Ctx, memberId: string, autho
 
 // The timeline page, its posts and their authors in one statement: each statement costs a socket write, which is
 // the largest single cost of a feed read under Deno's node:net. LEFT JOINs, so `next` follows the timeline itself.
+// An author is what a card shows of them: not their email, password hash or bio, twenty times a page.
 const TIMELINE_POSTS_SELECT = "SELECT t.post_id AS t_post_id, t.created_at AS t_created_at, " +
-  `p.id, p.author_id, p.content, p.media_url, p.created_at, p.updated_at, ${aliasedUserColumns("u")} ` +
-  "FROM timeline t LEFT JOIN posts p ON p.id = t.post_id LEFT JOIN users u ON u.id = p.author_id ";
-const TIMELINE_POSTS_FIRST_SQL = TIMELINE_POSTS_SELECT +
+  `p.id, p.author_id, p.content, p.media_url, p.created_at, p.updated_at, ${aliasedSummaryColumns("u")} ` +
+  `FROM ${TIMELINE_T} LEFT JOIN posts p ON p.id = t.post_id LEFT JOIN users u ON u.id = p.author_id `;
+export const TIMELINE_POSTS_FIRST_SQL = TIMELINE_POSTS_SELECT +
   "WHERE t.member_id = ? ORDER BY t.created_at DESC, t.post_id DESC LIMIT ?";
-const TIMELINE_POSTS_AFTER_SQL = TIMELINE_POSTS_SELECT +
+export const TIMELINE_POSTS_AFTER_SQL = TIMELINE_POSTS_SELECT +
   "WHERE t.member_id = ? AND (t.created_at < ? OR (t.created_at = ? AND t.post_id < ?)) " +
   "ORDER BY t.created_at DESC, t.post_id DESC LIMIT ?";
 
@@ -101,10 +110,10 @@ export async function listTimelinePosts(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const found = page.filter((row) => row.id !== null);
-  const authors = new Map<string, User>();
+  const authors = new Map<string, MemberSummary>();
   for (const row of found) {
     if (row.u_id !== null && !authors.has(String(row.u_id))) {
-      authors.set(String(row.u_id), userFromAliased(row as unknown as Record<string, unknown>));
+      authors.set(String(row.u_id), summaryFromAliased(row as unknown as Record<string, unknown>));
     }
   }
   return {

@@ -1,7 +1,14 @@
 // The users table's columns and rows, shared by the statements that read members alone or joined to other tables,
 // and the listing of members (store.ts keeps the member writes and lookups; suggestions.ts finds members by place
 // and headline).
-import { type ListUsersQuery, type Role, type User, USER_SCAN_BUDGET, type UsersPage } from "../types.ts";
+import {
+  type ListUsersQuery,
+  type MemberSummary,
+  type Role,
+  type User,
+  USER_SCAN_BUDGET,
+  type UsersPage,
+} from "../types.ts";
 import { type Ctx, likePattern, limitParam, newestPage, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
@@ -52,6 +59,23 @@ export function userFromAliased(row: Record<string, unknown>): User {
   const fields: Record<string, unknown> = {};
   for (const [column, alias] of USER_FIELDS) fields[column] = row[alias];
   return toUser(fields as unknown as UserRow);
+}
+
+/** A member's summary columns of `table`, aliased as aliasedUserColumns does them. */
+export function aliasedSummaryColumns(table: string): string {
+  return `${table}.id AS u_id, ${table}.first_name AS u_first_name, ${table}.last_name AS u_last_name, ` +
+    `${table}.headline AS u_headline, ${table}.profile_picture_url AS u_profile_picture_url`;
+}
+
+/** The member in a row selected with `aliasedSummaryColumns`. */
+export function summaryFromAliased(row: Record<string, unknown>): MemberSummary {
+  return {
+    id: String(row.u_id),
+    firstName: row.u_first_name as string,
+    lastName: row.u_last_name as string,
+    headline: row.u_headline as string,
+    profilePictureUrl: row.u_profile_picture_url as string | null,
+  };
 }
 
 const NO_FILTER = { where: [], params: [] };
