@@ -18,7 +18,7 @@ import {
   textFields,
 } from "./(_http)/forms.ts";
 import { postBody } from "./(_http)/schemas.ts";
-import { postJson } from "./(_http)/serialize.ts";
+import { postCard } from "./(_http)/serialize.ts";
 
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;
@@ -43,7 +43,7 @@ async function renderFeed(
   }
   const data: FeedPageProps = {
     composer: { csrf: form.csrf, value: form.values.content ?? "", error: form.errors.content ?? form.problem },
-    posts: page.items.map(postJson),
+    posts: page.items.map(postCard),
     nextCursor: page.nextCursor,
     paged: cursor !== undefined,
     problem,
