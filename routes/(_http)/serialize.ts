@@ -84,7 +84,13 @@ export function postJson({ post, author }: PostView) {
 
 /** A post as a server-rendered card takes it: the API's shape without what a card does not show. */
 export function postCard({ post, author }: PostView) {
-  return { id: post.id, author, content: post.content, mediaUrl: post.mediaUrl, createdAt: post.createdAt.toISOString() };
+  return {
+    id: post.id,
+    author,
+    content: post.content,
+    mediaUrl: post.mediaUrl,
+    createdAt: post.createdAt.toISOString(),
+  };
 }
 
 export function jobJson({ job, poster }: JobView) {
