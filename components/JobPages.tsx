@@ -43,8 +43,11 @@ const SELECT =
 
 const jobPath = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 
+// Formatters made once: toLocaleString and its kin build a new ICU formatter at every call (30 µs for a time).
+const POSTED = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
 function posted(iso: string): string {
-  return new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return POSTED.format(new Date(iso));
 }
 
 /** One line of facts: type, place, pay, poster, date. */

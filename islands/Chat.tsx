@@ -80,8 +80,11 @@ function newClientId(): string {
 const nameOf = (m: ChatMember) => `${m.firstName} ${m.lastName}`;
 const threadPath = (id: string) => `/messaging/${encodeURIComponent(id)}`;
 
+// Formatters made once: toLocaleString and its kin build a new ICU formatter at every call (30 µs for a time).
+const TIME = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+
 function time(iso: string): string {
-  return new Date(iso).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }) + " UTC";
+  return TIME.format(new Date(iso)) + " UTC";
 }
 
 function shown(m: ChatMessageJson, me: string): Shown {

@@ -14,7 +14,9 @@ export interface ComposerProps {
 }
 
 const MAX = 3000;
-const LIMIT = MAX.toLocaleString("en");
+// Made once: toLocaleString builds a new ICU formatter at every call, and the counter renders with every page.
+const NUMBER = new Intl.NumberFormat("en");
+const LIMIT = NUMBER.format(MAX);
 const AGAIN = "Press Post again: it will not be posted twice.";
 
 // The twind plugin takes an island's classes from its own source only, so the classes of the cards this island
@@ -139,7 +141,7 @@ export default function Composer(props: ComposerProps) {
           />
           <div class="mt-2 flex items-center justify-between gap-4">
             <p id="post-content-count" aria-live="polite" class="text-sm text-gray-600">
-              {`${count.toLocaleString("en")} / ${LIMIT}`}
+              {`${NUMBER.format(count)} / ${LIMIT}`}
             </p>
             <button
               type="submit"

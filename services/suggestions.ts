@@ -23,11 +23,13 @@ interface Candidate {
 }
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+// Made once: toLocaleString builds a new ICU formatter at every call, twenty times a list.
+const COUNT = new Intl.NumberFormat("en");
 
 /** `location` is the caller's, as they wrote it: "Also in Berlin" reads right whoever typed "berlin". */
 function reasonFor(c: Candidate, location: string): string {
   if (c.mutualCount > 0) {
-    return c.mutualCount === 1 ? "1 mutual connection" : `${c.mutualCount.toLocaleString("en")} mutual connections`;
+    return c.mutualCount === 1 ? "1 mutual connection" : `${COUNT.format(c.mutualCount)} mutual connections`;
   }
   if (c.sameLocation) return `Also in ${location}`;
   return `Headline also mentions “${c.sharedWords[0]}”`;

@@ -80,9 +80,13 @@ export const handler: Handlers<Profile, AppState> = {
   },
 };
 
+// Formatters made once: toLocaleString and its kin build a new ICU formatter at every call (30 µs for a time).
+const SINCE = new Intl.DateTimeFormat("en", { month: "long", year: "numeric", timeZone: "UTC" });
+const COUNT = new Intl.NumberFormat("en");
+
 export default function ProfilePage({ data: p }: PageProps<Profile>) {
   const name = `${p.firstName} ${p.lastName}`;
-  const since = new Date(p.memberSince).toLocaleDateString("en", { month: "long", year: "numeric", timeZone: "UTC" });
+  const since = SINCE.format(new Date(p.memberSince));
   return (
     <>
       <Head>
@@ -109,9 +113,7 @@ export default function ProfilePage({ data: p }: PageProps<Profile>) {
             </p>
             {p.mutualCount > 0 && (
               <p class="mt-1 text-sm text-gray-600">
-                {p.mutualCount === 1
-                  ? "1 mutual connection"
-                  : `${p.mutualCount.toLocaleString("en")} mutual connections`}
+                {p.mutualCount === 1 ? "1 mutual connection" : `${COUNT.format(p.mutualCount)} mutual connections`}
               </p>
             )}
           </div>
