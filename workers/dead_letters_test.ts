@@ -1,9 +1,26 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
-import { newEvent } from "../services/store/events.ts";
+import { SENT_FOR_MS } from "../services/mail/sent.ts";
+import { newEvent, RETRY_SCHEDULE_MS } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/types.ts";
 import { eventually } from "../services/testing.ts";
-import { deadLetters, redriveDeadLetters, startRedriving, unpark } from "./dead_letters.ts";
-import { startWorkers } from "./runner.ts";
+import {
+  deadLetters,
+  REDRIVE_INTERVAL_MS,
+  REDRIVE_MAX,
+  redriveDeadLetters,
+  startRedriving,
+  unpark,
+} from "./dead_letters.ts";
+import { DONE_FOR_MS, startWorkers } from "./runner.ts";
+
+Deno.test("[dead letters] an event stops coming back before the workers forget they finished it", () => {
+  // At the latest: the queue's whole schedule, then a wait of up to one sweep and the schedule again, REDRIVE_MAX
+  // times. A worker that finished the event must still find its done-record when the last redrive delivers it.
+  const schedule = RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0);
+  const lastDelivery = (REDRIVE_MAX + 1) * schedule + REDRIVE_MAX * REDRIVE_INTERVAL_MS;
+  assert(lastDelivery < DONE_FOR_MS, `redrives reach ${lastDelivery} ms, the done-ledger keeps ${DONE_FOR_MS} ms`);
+  assert(lastDelivery < SENT_FOR_MS, `redrives reach ${lastDelivery} ms, the sent-mail ledger keeps ${SENT_FOR_MS} ms`);
+});
 
 /** Short waits between tries, ending as a dead letter like the real schedule. */
 const fast = (event: DomainEvent) => ({
