@@ -22,15 +22,16 @@ export interface SearchPageProps {
   jobs: JobCard[];
   nextCursor: string | null;
   paged: boolean;
-  /** People and posts are for members: a visitor is asked to sign in. */
-  signInFirst: boolean;
+  /** People and posts are for members: a visitor is asked to sign in here, and comes back to this search after. */
+  signInHref: string | null;
   problem?: string;
   now: Date;
 }
 
 const TABS: Record<SearchTab, string> = { people: "People", posts: "Posts", jobs: "Jobs" };
 
-const searchPath = (q: string, type: SearchTab, cursor?: string) =>
+/** The search page for `q` on one tab (and a page of it). */
+export const searchPath = (q: string, type: SearchTab, cursor?: string) =>
   "/search?" + new URLSearchParams({ q, type, ...(cursor ? { cursor } : {}) }).toString();
 
 function Results(props: SearchPageProps) {
@@ -109,12 +110,10 @@ export function SearchPage(props: SearchPageProps) {
           ))}
         </nav>
         {props.problem && <ProblemNotice>{props.problem}</ProblemNotice>}
-        {props.signInFirst
+        {props.signInHref
           ? (
             <p class="mt-6 text-gray-700">
-              <a href={`/login?next=${encodeURIComponent(searchPath(props.q, props.type))}`} class={LINK}>Sign in</a>
-              {" "}
-              to search people and posts. Jobs are open to everyone.
+              <a href={props.signInHref} class={LINK}>Sign in</a> to search people and posts. Jobs are open to everyone.
             </p>
           )
           : props.q && !props.problem && (

@@ -75,6 +75,8 @@ Deno.test("[pages] the board filters by a GET form; search asks visitors to sign
 
     const people = await visitor.page("/search?q=rita&type=people");
     assertStringIncludes(people.html, "to search people and posts");
+    // Signed in, the visitor comes back to this search.
+    assertStringIncludes(people.html, 'href="/login?next=%2Fsearch%3Fq%3Drita%26type%3Dpeople"');
     assertEquals((await visitor.page("/search?q=engineer&type=jobs")).status, 200);
     assertEquals((await rita.v.page("/search?q=rita&type=people&cursor=forged")).status, 422);
   });

@@ -3,8 +3,9 @@ import type { AppState } from "../../plugins/app.ts";
 import { searchDeps } from "../../services/app.ts";
 import { UnavailableError, ValidationError } from "../../services/errors.ts";
 import { searchSite } from "../../services/site_search.ts";
-import { SearchPage, type SearchPageProps, type SearchTab } from "../../components/SearchPage.tsx";
+import { SearchPage, type SearchPageProps, searchPath, type SearchTab } from "../../components/SearchPage.tsx";
 import { jobJson, postJson, userSummary } from "../(_http)/serialize.ts";
+import { withNext } from "../(_http)/forms.ts";
 
 const PAGE_SIZE = 20;
 const TABS: SearchTab[] = ["people", "posts", "jobs"];
@@ -25,11 +26,11 @@ export const handler: Handlers<SearchPageProps, AppState> = {
       jobs: [],
       nextCursor: null,
       paged: cursor !== undefined,
-      signInFirst: !caller && type !== "jobs",
+      signInHref: !caller && type !== "jobs" ? withNext("/login", searchPath(q, type)) : null,
       now: new Date(),
     };
     const headers = { "cache-control": "private, no-cache" };
-    if (!q || data.signInFirst) return ctx.render(data, { headers });
+    if (!q || data.signInHref) return ctx.render(data, { headers });
     try {
       const page = await searchSite(searchDeps(ctx.state.app), caller, { q, type, limit: PAGE_SIZE, cursor });
       for (const hit of page.items) {
