@@ -71,17 +71,6 @@ export function notificationJson({ notification: n, actor }: NotificationView) {
   };
 }
 
-export function postJson({ post, author }: PostView) {
-  return {
-    id: post.id,
-    author: userSummary(author),
-    content: post.content,
-    mediaUrl: post.mediaUrl,
-    createdAt: post.createdAt.toISOString(),
-    updatedAt: post.updatedAt.toISOString(),
-  };
-}
-
 /** A post as a server-rendered card takes it: the API's shape without what a card does not show. */
 export function postCard({ post, author }: PostView) {
   return {
@@ -91,6 +80,10 @@ export function postCard({ post, author }: PostView) {
     mediaUrl: post.mediaUrl,
     createdAt: post.createdAt.toISOString(),
   };
+}
+
+export function postJson(view: PostView) {
+  return { ...postCard(view), author: userSummary(view.author), updatedAt: view.post.updatedAt.toISOString() };
 }
 
 export function jobJson({ job, poster }: JobView) {

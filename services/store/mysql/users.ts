@@ -46,9 +46,17 @@ export function toUser(row: UserRow): User {
   };
 }
 
-/** The user columns of `table`, each aliased `u_<column>`, for a statement that joins users to another table. */
+/** What a card shows of a member (MemberSummary). */
+const SUMMARY_COLUMNS = "id, first_name, last_name, headline, profile_picture_url";
+
+/** `columns` of `table`, each aliased `u_<column>`, for a statement that joins users to another table. */
+function aliased(table: string, columns: string): string {
+  return columns.split(", ").map((c) => `${table}.${c} AS u_${c}`).join(", ");
+}
+
+/** The user columns of `table`, aliased, for a statement that joins users to another table. */
 export function aliasedUserColumns(table: string): string {
-  return USER_COLUMNS.split(", ").map((c) => `${table}.${c} AS u_${c}`).join(", ");
+  return aliased(table, USER_COLUMNS);
 }
 
 /** Row fields to user fields, and the same under their `u_` aliases: feed pages map 20 joined rows per request. */
@@ -63,8 +71,7 @@ export function userFromAliased(row: Record<string, unknown>): User {
 
 /** A member's summary columns of `table`, aliased as aliasedUserColumns does them. */
 export function aliasedSummaryColumns(table: string): string {
-  return `${table}.id AS u_id, ${table}.first_name AS u_first_name, ${table}.last_name AS u_last_name, ` +
-    `${table}.headline AS u_headline, ${table}.profile_picture_url AS u_profile_picture_url`;
+  return aliased(table, SUMMARY_COLUMNS);
 }
 
 /** The member in a row selected with `aliasedSummaryColumns`. */
