@@ -65,6 +65,8 @@ export interface ServerOptions {
   readyTimeoutMs?: number;
   /** Keep the server's stdout (its JSON request log) in this file instead of discarding it. */
   stdoutFile?: string;
+  /** Called with the text the server writes to stdout and stderr, as it comes (instead of a stdoutFile). */
+  onOutput?: (text: string) => void;
 }
 
 const TAIL_CHARS = 8192;
@@ -81,18 +83,23 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       env: options.env,
       clearEnv: true,
       stdin: "null",
-      stdout: options.stdoutFile ? "piped" : "null",
+      stdout: options.stdoutFile || options.onOutput ? "piped" : "null",
       stderr: "piped",
     }).spawn(),
   );
   if (options.stdoutFile) {
     const file = await Deno.open(options.stdoutFile, { write: true, create: true, truncate: true });
     child.stdout.pipeTo(file.writable).catch(() => {});
+  } else if (options.onOutput) {
+    (async () => {
+      for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) options.onOutput!(text);
+    })().catch(() => {});
   }
   let tail = "";
   (async () => {
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
       tail = (tail + text).slice(-TAIL_CHARS);
+      options.onOutput?.(text);
     }
   })().catch(() => {});
   let exited: Deno.CommandStatus | undefined;
