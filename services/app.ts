@@ -53,6 +53,8 @@ export interface App {
   log: SecurityLog;
   /** True from start until shutdown begins; readiness fails as soon as it turns false. */
   accepting: boolean;
+  /** The clock of time-based rules that tests need to move past (the refresh-token reuse grace). */
+  now: () => number;
 }
 
 /** JSON lines from the search indexer (an engine that went away, a sweep that caught up). */
@@ -127,6 +129,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     tokens: { issuer: config.origin ?? "prok", audience: "prok-api", key: keys.jwt },
     log,
     accepting: true,
+    now: Date.now,
   };
 }
 
@@ -168,6 +171,8 @@ export function authDeps(app: App): AuthDeps {
     limitFactor: app.config.rateLimitFactor,
     log: app.log,
     live: app.live,
+    keys: app.keys,
+    now: app.now,
   };
 }
 
