@@ -68,8 +68,10 @@ type Incoming = { type: string; data: Record<string, unknown> };
 
 const encoder = new TextEncoder();
 
-function byteLength(text: string): number {
-  return text.length * 3 <= LIMITS.frameBytes ? text.length : encoder.encode(text).byteLength;
+/** Whether a text frame is over the cap, without encoding a huge one (UTF-8 never has fewer bytes than UTF-16 units). */
+function tooLarge(text: string): boolean {
+  if (text.length > LIMITS.frameBytes) return true;
+  return text.length * 3 > LIMITS.frameBytes && encoder.encode(text).byteLength > LIMITS.frameBytes;
 }
 
 class FrameError extends Error {
@@ -212,7 +214,7 @@ export class Hub {
     let clientId: string | undefined;
     try {
       if (typeof raw !== "string") throw new FrameError("bad-frame", "frames are JSON text");
-      if (byteLength(raw) > LIMITS.frameBytes) throw new FrameError("frame-too-large", "frames are at most 16 KiB");
+      if (tooLarge(raw)) throw new FrameError("frame-too-large", "frames are at most 16 KiB");
       let frame: Incoming;
       try {
         frame = JSON.parse(raw);
