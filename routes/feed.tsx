@@ -17,7 +17,7 @@ import {
   signInFirst,
   textFields,
 } from "./(_http)/forms.ts";
-import { postBody } from "./(_http)/schemas.ts";
+import { postBody } from "../services/schemas.ts";
 import { postCard } from "./(_http)/serialize.ts";
 
 const LABELS = { content: "Your post" };

@@ -13,7 +13,7 @@ import {
   textFields,
   withNext,
 } from "./(_http)/forms.ts";
-import { loginBody } from "./(_http)/schemas.ts";
+import { loginBody } from "../services/schemas.ts";
 
 const LABELS = { email: "Email", password: "Password" };
 

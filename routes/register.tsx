@@ -12,7 +12,7 @@ import {
   textFields,
   withNext,
 } from "./(_http)/forms.ts";
-import { registerBody } from "./(_http)/schemas.ts";
+import { registerBody } from "../services/schemas.ts";
 
 const LABELS = { firstName: "First name", lastName: "Last name", email: "Email", password: "Password" };
 const FIELDS = ["firstName", "lastName", "email", "password", "hiring"] as const;

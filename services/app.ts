@@ -1,5 +1,6 @@
 // The app's long-lived resources, opened once per process (or per test) and handed to routes through ctx.state.
 import type { AuthDeps, SecurityLog } from "./auth.ts";
+import { WriteBudgets } from "./budgets.ts";
 import { type Config, pubsubAdapter } from "./config.ts";
 import { type Pingable, type Probe, probeBackends } from "./health.ts";
 import { OutboxMailer } from "./mail/outbox.ts";
@@ -35,6 +36,8 @@ export interface App {
   kv: Deno.Kv;
   store: Store;
   limiter: RateLimiter;
+  /** Every member's write budgets (messages, posts, invitations, tickets), counted in `limiter`. */
+  budgets: WriteBudgets;
   /** Carries events between the app's processes (the WebSocket hubs); see `pubsubAdapter` for which one. */
   pubsub: PubSub;
   /** What the domain publishes to members' open pages, through `pubsub`. */
@@ -53,6 +56,8 @@ export interface App {
   log: SecurityLog;
   /** True from start until shutdown begins; readiness fails as soon as it turns false. */
   accepting: boolean;
+  /** The clock of time-based rules that tests need to move past (the refresh-token reuse grace). */
+  now: () => number;
 }
 
 /** JSON lines from the search indexer (an engine that went away, a sweep that caught up). */
@@ -102,11 +107,13 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     : new BuiltinSearch(store);
   const searchIndexer = new SearchIndexer({ store, engine: search, kv, log: searchLog });
   const live = new PubSubLive(pubsub, log);
+  const budgets = new WriteBudgets(limiter, config.rateLimitFactor);
   const hub = new Hub({
     store,
     pubsub,
     live,
     limiter,
+    budgets,
     limitFactor: config.rateLimitFactor,
     cursorKey: keys.cursor,
     log,
@@ -116,6 +123,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     kv,
     store,
     limiter,
+    budgets,
     pubsub,
     live,
     hub,
@@ -127,6 +135,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     tokens: { issuer: config.origin ?? "prok", audience: "prok-api", key: keys.jwt },
     log,
     accepting: true,
+    now: Date.now,
   };
 }
 
@@ -168,6 +177,8 @@ export function authDeps(app: App): AuthDeps {
     limitFactor: app.config.rateLimitFactor,
     log: app.log,
     live: app.live,
+    keys: app.keys,
+    now: app.now,
   };
 }
 
@@ -179,7 +190,7 @@ export function searchDeps(app: App): SearchDeps {
 export function domainDeps(
   app: App,
 ): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps & JobsDeps {
-  return { store: app.store, cursorKey: app.keys.cursor, log: app.log, live: app.live };
+  return { store: app.store, cursorKey: app.keys.cursor, log: app.log, live: app.live, budgets: app.budgets };
 }
 
 export interface Readiness {

@@ -4,6 +4,7 @@ import { AuthenticationError, ConflictError, RateLimitError } from "./errors.ts"
 import type { PasswordHasher } from "./passwords.ts";
 import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 import type { Live } from "./realtime/events.ts";
+import type { Keys } from "./secrets.ts";
 import type { Role, Session, Store, User } from "./store/types.ts";
 import {
   ACCESS_TTL_SECONDS,
@@ -29,6 +30,10 @@ export interface AuthDeps {
   log: SecurityLog;
   /** Closes the sockets of a session that ended, on every instance. */
   live: Pick<Live, "sessionEnded">;
+  /** `refresh` derives a rotated token's successor; `limits` hashes emails into rate-limit keys. */
+  keys: Pick<Keys, "refresh" | "limits">;
+  /** The clock of refresh rotations (tests move it past the reuse grace). */
+  now: () => number;
 }
 
 /** Who is asking: the client address as the trusted proxy or the socket gave it. */
@@ -50,14 +55,42 @@ export interface SignedIn extends TokenPair {
 
 const MINUTE = 60_000;
 export const LIMITS = {
-  failedLoginsPerAccount: 5,
+  /** Failures of one account from one address before that address waits (1 s, doubling up to maxLockMs). */
+  failedLoginsPerAccountAndAddress: 5,
+  /**
+   * Failures of one account from every address together before the account refuses sign-ins until its hour ends:
+   * high enough that nobody locks a member out by guessing, low enough to stop a guessing botnet.
+   */
+  failedLoginsPerAccount: { count: 100, windowMs: 60 * MINUTE },
   loginAttemptsPerAddress: { count: 100, windowMs: 15 * MINUTE },
   registrationsPerAddress: { count: 20, windowMs: 60 * MINUTE },
   failureWindowMs: 15 * MINUTE,
   maxLockMs: 15 * MINUTE,
 };
 
+/** How long a rotated refresh token may be presented again for the same successor (two tabs refreshing at once). */
+export const REFRESH_GRACE_MS = 10_000;
+
 const emailKey = (email: string) => email.trim().toLowerCase();
+
+async function hmac(key: CryptoKey, data: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
+}
+
+/** An email as a rate-limit key (HMAC-SHA256 hex): the limiter's backend (Redis) never holds an address. */
+async function accountKey(deps: AuthDeps, email: string): Promise<string> {
+  return Array.from(await hmac(deps.keys.limits, emailKey(email)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The token that replaces `token`: derived with a server key rather than drawn at random, so a racing second
+ * refresh with the same token gets the very same successor without it ever being stored. Unguessable without the
+ * key, and shaped like a random token (32 bytes, base64url).
+ */
+async function successorOf(deps: AuthDeps, token: string): Promise<string> {
+  const bytes = await hmac(deps.keys.refresh, `refresh:${token}`);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 
 async function issue(deps: AuthDeps, user: User): Promise<TokenPair> {
   const refreshToken = randomToken();
@@ -109,41 +142,58 @@ export async function register(deps: AuthDeps, input: Registration, client: Clie
 }
 
 /**
- * Signs a member in. An unknown email and a wrong password get the same error after the same bcrypt work; failures
- * lock the account with growing waits, and every address has its own budget of attempts.
+ * Signs a member in. An unknown email and a wrong password get the same error after the same bcrypt work. Failures
+ * lock the account for the address they came from, with growing waits, so a stranger's guesses never lock the member
+ * out elsewhere; the account's own ceiling across all addresses stops a distributed guesser. Every address also has
+ * its own budget of attempts.
  */
 export async function login(
   deps: AuthDeps,
   input: { email: string; password: string },
   client: Client,
 ): Promise<SignedIn> {
-  const account = `login:acct:${emailKey(input.email)}`;
   await limitAddress(deps, `login:ip:${client.ip}`, LIMITS.loginAttemptsPerAddress);
-  const locked = await deps.limiter.lockedFor(account);
+  const acct = await accountKey(deps, input.email);
+  const account = `login:acct:${acct}`;
+  const pair = `login:acct-ip:${acct}:${client.ip}`;
+  const [locked, accountFailures] = await Promise.all([deps.limiter.lockedFor(pair), deps.limiter.peek(account)]);
   if (locked > 0) {
-    deps.log({ msg: "login refused", reason: "account locked", ip: client.ip });
+    deps.log({ msg: "login refused", reason: "account locked for this address", ip: client.ip });
     throw new RateLimitError(Math.ceil(locked / 1000), "Too many failed sign-ins for this account. Try again later.");
+  }
+  if (accountFailures.count >= scaledLimit(LIMITS.failedLoginsPerAccount.count, deps.limitFactor)) {
+    deps.log({ msg: "login refused", reason: "account failure ceiling", ip: client.ip });
+    throw new RateLimitError(
+      Math.ceil(accountFailures.resetInMs / 1000),
+      "Too many failed sign-ins for this account. Try again later.",
+    );
   }
   const user = await deps.store.getUserByEmail(emailKey(input.email));
   const ok = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
   if (!ok || !user) {
-    const failures = await deps.limiter.hit(account, LIMITS.failureWindowMs);
-    const allowed = scaledLimit(LIMITS.failedLoginsPerAccount, deps.limitFactor);
+    const [failures] = await Promise.all([
+      deps.limiter.hit(pair, LIMITS.failureWindowMs),
+      deps.limiter.hit(account, LIMITS.failedLoginsPerAccount.windowMs),
+    ]);
+    const allowed = scaledLimit(LIMITS.failedLoginsPerAccountAndAddress, deps.limitFactor);
     if (failures.count >= allowed) {
       const waitMs = Math.min(1000 * 2 ** (failures.count - allowed), LIMITS.maxLockMs);
-      await deps.limiter.lock(account, waitMs);
+      await deps.limiter.lock(pair, waitMs);
     }
     deps.log({ msg: "login failed", ip: client.ip, failures: failures.count, ...(user ? { userId: user.id } : {}) });
     throw new AuthenticationError("The email or password is incorrect.");
   }
-  await deps.limiter.reset(account);
+  // Only this address's failures are forgiven: the account's ceiling keeps counting a distributed guesser.
+  await deps.limiter.reset(pair);
   deps.log({ msg: "login", userId: user.id, ip: client.ip });
   return { user, ...await issue(deps, user) };
 }
 
 /**
- * Trades a refresh token for a new pair. The old token stops working; presenting a token that was already rotated
- * away revokes its whole family (it was stolen, or raced), so at most one family stays live.
+ * Trades a refresh token for a new pair. The old token stops working, except that for REFRESH_GRACE_MS after its
+ * rotation it yields the same successor again (two page loads refreshing at once both stay signed in, in one
+ * family). Presenting a token rotated away longer ago, or one whose successor was itself rotated, revokes the whole
+ * family (it was stolen), so at most one family stays live.
  */
 export async function refresh(deps: AuthDeps, refreshToken: string, client: Client): Promise<SignedIn> {
   const invalid = () => new AuthenticationError("The refresh token is not valid; sign in again.");
@@ -151,22 +201,24 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
   const hash = await hashRefreshToken(refreshToken);
   const found = await deps.store.findSessionByToken(hash);
   if (!found) throw invalid();
-  const { session } = found;
-  if (!found.current) {
-    await revoke(deps, session);
-    deps.log({ msg: "refresh token reuse", userId: session.userId, sessionId: session.id, ip: client.ip });
-    throw invalid();
+  const next = await successorOf(deps, refreshToken);
+  const nextHash = await hashRefreshToken(next);
+  let session = found.session;
+  if (!found.current || !await deps.store.rotateSession(session.id, hash, nextHash, new Date(deps.now()))) {
+    // Rotated already (maybe a moment ago by a racing request): re-read the family to see by whom and when.
+    const latest = await deps.store.getSession(session.id);
+    if (!latest || !withinGrace(deps, latest, nextHash)) {
+      if (latest && !latest.revokedAt) {
+        await revoke(deps, latest);
+        deps.log({ msg: "refresh token reuse", userId: latest.userId, sessionId: latest.id, ip: client.ip });
+      }
+      throw invalid();
+    }
+    session = latest;
   }
-  if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalid();
+  if (session.revokedAt || session.expiresAt.getTime() <= deps.now()) throw invalid();
   const user = await deps.store.getUser(session.userId);
   if (!user) throw invalid();
-  const next = randomToken();
-  if (!await deps.store.rotateSession(session.id, hash, await hashRefreshToken(next))) {
-    // Another request rotated this token first: the same as reuse.
-    await revoke(deps, session);
-    deps.log({ msg: "refresh race lost", userId: user.id, sessionId: session.id, ip: client.ip });
-    throw invalid();
-  }
   return {
     user,
     accessToken: await signAccessToken(deps.tokens, { sub: user.id, sid: session.id }),
@@ -174,6 +226,12 @@ export async function refresh(deps: AuthDeps, refreshToken: string, client: Clie
     expiresIn: ACCESS_TTL_SECONDS,
     sessionId: session.id,
   };
+}
+
+/** Whether the live token of `session` is the successor of the one presented, rotated in within the grace. */
+function withinGrace(deps: AuthDeps, session: Session, successorHash: string): boolean {
+  return session.revokedAt === null && session.tokenHash === successorHash && session.rotatedAt !== null &&
+    deps.now() - session.rotatedAt.getTime() <= REFRESH_GRACE_MS;
 }
 
 /** Ends a session: its refresh family is revoked, so its access tokens stop working at once too. */

@@ -1,6 +1,7 @@
 // Connections: invitations, answers, removal, the listings of "My network", and how far away another member is.
 // Authorisation: a connection is visible to its two members only (anyone else gets "not found"); only the receiver
 // answers an invitation; either member withdraws or removes it.
+import type { WriteBudgets } from "./budgets.ts";
 import { membersById } from "./members.ts";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
 import { type Live, liveNotification } from "./realtime/events.ts";
@@ -14,6 +15,7 @@ export interface ConnectionsDeps {
   log: (event: Record<string, unknown>) => void;
   /** Tells the other member's open pages at once (the notification itself is stored with the connection). */
   live: Pick<Live, "notify">;
+  budgets: Pick<WriteBudgets, "spend">;
 }
 
 /** A connection with its two members, as pages and the API show it. */
@@ -75,6 +77,7 @@ export async function invite(
   if (input.receiverId === caller.id) {
     throw new ValidationError("You cannot invite yourself.", [{ path: "receiverId", message: "must not be you" }]);
   }
+  await deps.budgets.spend("invitation", caller.id);
   const receiver = await deps.store.getUser(input.receiverId);
   if (!receiver) throw new NotFoundError("member");
   await assertUnderWeeklyCap(deps.store, caller);

@@ -4,6 +4,7 @@
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import type { Caller } from "./auth.ts";
+import type { WriteBudgets } from "./budgets.ts";
 import { UNREAD_CAP } from "./notifications.ts";
 import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
@@ -13,6 +14,7 @@ export interface MessagesDeps {
   store: Store;
   cursorKey: Uint8Array;
   live: Live;
+  budgets: Pick<WriteBudgets, "spend">;
 }
 
 export interface ConversationView {
@@ -25,9 +27,10 @@ const CONVERSATIONS_SHOWN = 50;
 
 /** How far back a catch-up reaches before the last message the client has: ids are not committed in id order. */
 const SYNC_OVERLAP_MS = 10_000;
-/** Messages a catch-up reads at a time, and returns at most; past that the client asks again from the last one. */
-const SYNC_BATCH = 200;
-export const SYNC_MAX = 1000;
+/** Messages a catch-up returns at most, a page: past that the client asks again from the last one. */
+export const SYNC_MAX = 200;
+/** Of a page, at most this many from the overlap, so a page always moves past `since`. */
+const SYNC_OVERLAP_MAX = 50;
 
 function notConnected(): ForbiddenError {
   return new ForbiddenError("You can only message your connections.");
@@ -48,11 +51,12 @@ async function ownMessage(store: Store, callerId: string, id: string): Promise<M
  * of `message:receive`.
  */
 export async function sendMessage(
-  deps: Pick<MessagesDeps, "store" | "live">,
+  deps: Pick<MessagesDeps, "store" | "live" | "budgets">,
   sender: Actor,
   input: { receiverId: string; content: string; clientId?: string },
   origin?: string,
 ): Promise<{ message: Message; created: boolean }> {
+  await deps.budgets.spend("message", sender.id);
   if (input.receiverId === sender.id) {
     throw new ValidationError("You cannot message yourself.", [{ path: "receiverId", message: "must not be you" }]);
   }
@@ -142,8 +146,9 @@ async function markReadFrom(deps: Pick<MessagesDeps, "store" | "live">, caller: 
 }
 
 /**
- * What a reconnecting client missed since the message `since` (one of its own), oldest first. Reaches a little
- * before it, since a message with a smaller id can commit later; the client drops the ones it has.
+ * What a reconnecting client missed since the message `since` (one of its own), oldest first, a page of at most
+ * SYNC_MAX. Reaches a little before it (at most SYNC_OVERLAP_MAX messages), since a message with a smaller id can
+ * commit later; the client drops the ones it has, and asks again from its newest while `complete` is false.
  */
 export async function catchUp(
   deps: Pick<MessagesDeps, "store">,
@@ -151,17 +156,19 @@ export async function catchUp(
   since: string | null,
 ): Promise<{ messages: Message[]; complete: boolean }> {
   const from = since === null ? null : await ownMessage(deps.store, caller.id, since);
-  let after = from && { createdAt: from.createdAt.getTime() - SYNC_OVERLAP_MS, id: from.id };
-  const messages: Message[] = [];
-  while (messages.length < SYNC_MAX) {
-    const batch = await deps.store.listMessagesAfter(caller.id, after, SYNC_BATCH);
-    messages.push(...batch);
-    if (batch.length < SYNC_BATCH) return { messages, complete: true };
-    // Later batches follow on exactly: the overlap is only needed before the client's own last message.
-    const last = batch.at(-1)!;
-    after = { createdAt: last.createdAt.getTime(), id: last.id };
-  }
-  return { messages, complete: false };
+  const at = from && { createdAt: from.createdAt.getTime(), id: from.id };
+  const before = at
+    ? await deps.store.listMessagesAfter(
+      caller.id,
+      { ...at, createdAt: at.createdAt - SYNC_OVERLAP_MS },
+      SYNC_OVERLAP_MAX,
+    )
+    : [];
+  const room = SYNC_MAX - before.length;
+  const fresh = await deps.store.listMessagesAfter(caller.id, at, room);
+  const ids = new Set(fresh.map((m) => m.id));
+  const overlap = before.filter((m) => !ids.has(m.id));
+  return { messages: [...overlap, ...fresh], complete: fresh.length < room };
 }
 
 /**

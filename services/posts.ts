@@ -1,5 +1,6 @@
 // Posts: write, read, edit, delete, and the three listings of API.md (home feed, everyone, one author).
 // Authorisation: any member reads; only the author edits; the author or an admin deletes.
+import type { WriteBudgets } from "./budgets.ts";
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
@@ -9,6 +10,7 @@ export interface PostsDeps {
   store: Store;
   cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
+  budgets: Pick<WriteBudgets, "spend">;
 }
 
 /** A post with its author, as pages and the API show it. */
@@ -36,6 +38,7 @@ export async function createPost(
   caller: User,
   input: { content: string; mediaUrl?: string | null },
 ): Promise<PostView> {
+  await deps.budgets.spend("post", caller.id);
   const post = await deps.store.createPost({ authorId: caller.id, content: input.content, mediaUrl: input.mediaUrl });
   // The author sees their post at once on the page they land on; the fan-out worker brings it to everyone else (and
   // adding it again there changes nothing).

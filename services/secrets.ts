@@ -11,6 +11,10 @@ export interface Keys {
   cursor: Uint8Array;
   /** HMAC-SHA256 key for CSRF tokens (raw, as above). */
   csrf: Uint8Array;
+  /** HMAC-SHA256 key that derives a refresh token's successor from it (the short reuse grace re-issues it). */
+  refresh: CryptoKey;
+  /** HMAC-SHA256 key that turns an email into a rate-limit key: Redis never holds an address. */
+  limits: CryptoKey;
 }
 
 async function derive(master: CryptoKey, purpose: string, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -32,6 +36,8 @@ export async function deriveKeys(secret: string): Promise<Keys> {
     pepper: await hmac(await derive(master, "password pepper", 48), "SHA-384"),
     cursor: await derive(master, "cursors", 32),
     csrf: await derive(master, "csrf", 32),
+    refresh: await hmac(await derive(master, "refresh tokens", 32), "SHA-256"),
+    limits: await hmac(await derive(master, "rate-limit keys", 32), "SHA-256"),
   };
 }
 

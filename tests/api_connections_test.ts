@@ -1,9 +1,10 @@
 // API.md "Connections" and "Notifications and suggestions", row by row, with failures, the race of mutual
 // invitations, idempotency, the weekly cap and BOLA, through the real app with its workers listening.
+import { WriteBudgets } from "../services/budgets.ts";
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { type TestApp, withWorkers } from "./testing.ts";
+import { type TestApp, withTestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
 
@@ -197,6 +198,8 @@ Deno.test("[api] an Idempotency-Key on POST /api/connections replays the first a
 
 Deno.test("[api] at most 100 invitations pending from one week; a withdrawn one frees its place", async () => {
   await withWorkers(async (t) => {
+    // The weekly cap is what this test is about: the invitation rate (20 a minute) is raised past it.
+    t.app.budgets = new WriteBudgets(t.app.limiter, 10);
     const a = await signUp(t);
     const receivers = [];
     for (let i = 0; i < 101; i++) {
@@ -358,4 +361,30 @@ Deno.test("[api] the OpenAPI document describes connections, suggestions and not
     }
     assert((paths["/api/notifications/read"] as Json).post);
   });
+});
+
+Deno.test("[api] invitations have a per-minute budget: 429 with retry-after past it", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    const others = [];
+    for (let i = 0; i < 3; i++) {
+      others.push(
+        await t.app.store.createUser({
+          email: `rate${i}.${crypto.randomUUID()}@example.com`,
+          passwordHash: "x",
+          firstName: "Rate",
+          lastName: `${i}`,
+          role: "member",
+        }),
+      );
+    }
+    // 20 * 0.1 = 2 invitations a minute
+    for (const r of others.slice(0, 2)) {
+      assertEquals((await call(t, "POST", "/api/connections", { receiverId: r.id }, a.accessToken)).status, 201);
+    }
+    const over = await call(t, "POST", "/api/connections", { receiverId: others[2].id }, a.accessToken);
+    assertProblem(over, 429);
+    assert(Number(over.headers.get("retry-after")) >= 1);
+    assertEquals(await t.app.store.getConnectionBetween(a.user.id, others[2].id), null);
+  }, { env: { PROK_RATE_LIMIT_FACTOR: "0.1" } });
 });

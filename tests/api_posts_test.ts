@@ -3,7 +3,7 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
-import { type TestApp, withWorkers } from "./testing.ts";
+import { type TestApp, withTestApp, withWorkers } from "./testing.ts";
 
 type Signed = Awaited<ReturnType<typeof signUp>>;
 
@@ -204,4 +204,18 @@ Deno.test("[api] a deleted post leaves the feeds; a deleted member's posts go wi
       "the purge",
     );
   });
+});
+
+Deno.test("[api] posting has a burst budget: 429 with retry-after past it, through the form page too", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    // 10 * 0.05 = 1 post a minute
+    assertEquals((await call(t, "POST", "/api/posts", { content: "first" }, a.accessToken)).status, 201);
+    const over = await call(t, "POST", "/api/posts", { content: "second" }, a.accessToken);
+    assertProblem(over, 429);
+    assert(Number(over.headers.get("retry-after")) >= 1);
+    assertEquals(over.json.detail, "You are posting too fast; wait a moment.");
+    const mine = await call(t, "GET", `/api/posts?authorId=${a.user.id}`, undefined, a.accessToken);
+    assertEquals((mine.json.items as Json[]).map((p) => p.content), ["first"]);
+  }, { env: { PROK_RATE_LIMIT_FACTOR: "0.05" } });
 });

@@ -331,3 +331,16 @@ Deno.test("[feed] the Composer's source names every class the post cards it rend
   const missing = [...used].filter((c) => !listed.has(c));
   assertEquals(missing, [], "add these to the class list in islands/Composer.tsx");
 });
+
+Deno.test("[feed] posting faster than the budget is a friendly 429 with the text kept", async () => {
+  await withTestApp(async (t) => {
+    const { v } = await joinAs(t, "Ada");
+    // 10 * 0.05 = 1 post a minute, shared with the API
+    assertEquals((await v.submit("/feed", "/feed", { content: "One" })).status, 303);
+    const res = await v.submit("/feed", "/feed", { content: "Two, too soon" });
+    assertEquals(res.status, 429);
+    assert(Number(res.res.headers.get("retry-after")) >= 1);
+    assertStringIncludes(res.html, "Wait ");
+    assertStringIncludes(res.html, "Two, too soon");
+  }, { env: { PROK_RATE_LIMIT_FACTOR: "0.05" } });
+});

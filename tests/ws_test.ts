@@ -284,6 +284,121 @@ Deno.test({
 });
 
 Deno.test({
+  name: "[ws] message:send validates with the schema of POST /api/messages: control characters are refused",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const s = await asMember(url, a);
+      for (const [clientId, content] of [["nul", "a\u0000b"], ["esc", "\u001b[31mred"]]) {
+        const rest = await call(t, "POST", "/api/messages", { receiverId: b.user.id, content }, a.accessToken);
+        assertProblem(rest, 422);
+        s.send("message:send", { receiverId: b.user.id, content, clientId });
+        const refused = await s.next("error", (d) => d.clientId === clientId);
+        assertEquals(refused.code, "bad-frame");
+        assert(
+          String(refused.message).includes("content must not contain control characters"),
+          String(refused.message),
+        );
+      }
+      s.send("message:send", { receiverId: b.user.id, content: "fine\nafter all", clientId: "ok" });
+      await s.next("message:ack", (d) => d.clientId === "ok");
+      const thread = await call(t, "GET", `/api/messages?with=${a.user.id}`, undefined, b.accessToken);
+      assertEquals((thread.json.items as Json[]).map((m) => m.content), ["fine\nafter all"]);
+      await s.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] the socket and POST /api/messages spend one message budget: 429 with retry-after once it is spent",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const s = await asMember(url, a);
+      const budget = 12; // 120 * 0.1
+      for (let i = 0; i < budget - 1; i++) {
+        s.send("message:send", { receiverId: b.user.id, content: `m${i}`, clientId: `m${i}` });
+        await s.next("message:ack", (d) => d.clientId === `m${i}`);
+      }
+      const rest = await call(t, "POST", "/api/messages", { receiverId: b.user.id, content: "by REST" }, a.accessToken);
+      assertEquals(rest.status, 201);
+      s.send("message:send", { receiverId: b.user.id, content: "one too many", clientId: "over" });
+      assertEquals((await s.next("error", (d) => d.clientId === "over")).code, "rate-limited");
+      const flood = await call(t, "POST", "/api/messages", { receiverId: b.user.id, content: "flood" }, a.accessToken);
+      assertProblem(flood, 429);
+      assert(Number(flood.headers.get("retry-after")) >= 1);
+      const thread = await call(t, "GET", `/api/messages?with=${a.user.id}&limit=100`, undefined, b.accessToken);
+      assertEquals((thread.json.items as Json[]).length, budget);
+      // The budget is the member's, not the socket's: a ticket is limited too.
+      const tickets = 3; // 30 * 0.1
+      for (let i = 0; i < tickets; i++) {
+        assertEquals((await call(t, "POST", "/api/ws/ticket", {}, a.accessToken)).status, 201);
+      }
+      assertProblem(await call(t, "POST", "/api/ws/ticket", {}, a.accessToken), 429);
+      await s.close();
+    }, { PROK_RATE_LIMIT_FACTOR: "0.1" }); // two registrations from one address, 12 messages, 3 tickets
+  },
+});
+
+Deno.test({
+  name: "[ws] typing:start is relayed at most once per 2 s per conversation; extra ones are dropped silently",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const [sa, sb] = [await asMember(url, a), await asMember(url, b)];
+      for (let i = 0; i < 20; i++) sa.send("typing:start", { to: b.user.id });
+      // Frames are handled in order: once this message arrives, every typing frame before it was handled.
+      sa.send("message:send", { receiverId: b.user.id, content: "done typing", clientId: "t1" });
+      await sb.next("message:receive");
+      assertEquals(sb.of("typing:start").length, 1);
+      assertEquals(sa.of("error"), [], "dropped silently");
+      await sa.close();
+      await sb.close();
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] sync answers pages of at most 200 messages, and a socket may ask a bounded number of times",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      for (let i = 0; i < 230; i++) {
+        await t.app.store.createMessage({
+          senderId: b.user.id,
+          receiverId: a.user.id,
+          content: `n${i}`,
+          clientId: null,
+        });
+      }
+      const s = await asMember(url, a);
+      s.send("sync", { since: null });
+      const first = await s.next("sync");
+      assertEquals([first.complete, first.count, s.of("message:receive").length], [false, 200, 200]);
+      const last = (s.of("message:receive").at(-1)!.message as Json).id;
+      s.send("sync", { since: last });
+      const second = await s.next("sync", () => true, s.frames.length);
+      assertEquals(second.complete, true);
+      const contents = new Set(s.of("message:receive").map((d) => (d.message as Json).content));
+      assertEquals(contents.size, 230, "every message came, in two pages");
+      for (let i = 2; i < LIMITS.syncsPerMinute; i++) s.send("sync", { since: last });
+      s.send("sync", { since: last });
+      assertEquals((await s.next("error", (d) => d.code === "rate-limited")).code, "rate-limited");
+      assertEquals(s.of("sync").length, LIMITS.syncsPerMinute);
+      await s.close();
+    });
+  },
+});
+
+Deno.test({
   name: "[ws] signing out closes that session's sockets, not the member's others; shutdown closes all with 1001",
   sanitizeOps: false,
   sanitizeResources: false,

@@ -145,10 +145,3 @@ export function problemFor(error: unknown): Response | null {
     errors: error instanceof ValidationError ? error.issues : undefined,
   }, headers);
 }
-
-/** `limit` and `cursor` as every list takes them (API.md). */
-export const pageQuery = {
-  limit: z.coerce.number({ error: "must be a number from 1 to 100" }).int("must be a whole number")
-    .min(1, "must be from 1 to 100").max(100, "must be from 1 to 100").default(20),
-  cursor: z.string().min(1).max(4096).optional(),
-};

@@ -7,7 +7,7 @@ import type { Job } from "../../services/store/types.ts";
 import { JOB_LABELS, type JobFormProps } from "../../components/JobPages.tsx";
 import { validate } from "./api.ts";
 import { assertFormSameSite, formFailure, formState, readForm, seeOther, textFields } from "./forms.ts";
-import { jobBody } from "./schemas.ts";
+import { jobBody } from "../../services/schemas.ts";
 
 const FIELDS = ["title", "description", "location", "salaryRange", "jobType"] as const;
 

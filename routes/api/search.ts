@@ -3,7 +3,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { searchDeps } from "../../services/app.ts";
 import { searchSite } from "../../services/site_search.ts";
 import { json, readQuery } from "../(_http)/api.ts";
-import { searchQuery } from "../(_http)/schemas.ts";
+import { searchQuery } from "../../services/schemas.ts";
 import { hitJson } from "../(_http)/serialize.ts";
 
 export const handler: Handlers<unknown, AppState> = {

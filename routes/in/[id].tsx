@@ -10,7 +10,7 @@ import { ConnectionActions, type RelationState } from "../../components/Connecti
 import { FOCUS, Notice } from "../../components/forms.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
 import { profilePath, signInFirst } from "../(_http)/forms.ts";
-import { idParam } from "../(_http)/schemas.ts";
+import { idParam } from "../../services/schemas.ts";
 import { csrfToken } from "../(_http)/session.ts";
 import { jobJson } from "../(_http)/serialize.ts";
 import { type JobCard, JobList } from "../../components/JobPages.tsx";

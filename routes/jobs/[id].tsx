@@ -5,7 +5,7 @@ import { NotFoundError } from "../../services/errors.ts";
 import { getJobView, mayChangeJob } from "../../services/jobs.ts";
 import { JobPage, type JobPageProps } from "../../components/JobPages.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { idParam } from "../(_http)/schemas.ts";
+import { idParam } from "../../services/schemas.ts";
 import { jobJson } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 

@@ -6,7 +6,7 @@ import { listJobs, mayPostJobs } from "../../services/jobs.ts";
 import type { JobType } from "../../services/store/types.ts";
 import { JobsPage, type JobsPageProps } from "../../components/JobPages.tsx";
 import { takeFlash } from "../(_http)/flash.ts";
-import { jobTypes } from "../(_http)/schemas.ts";
+import { jobTypes } from "../../services/schemas.ts";
 import { jobJson } from "../(_http)/serialize.ts";
 
 const PAGE_SIZE = 20;

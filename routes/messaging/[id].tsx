@@ -17,7 +17,7 @@ import {
   signInFirst,
   textFields,
 } from "../(_http)/forms.ts";
-import { idParam, messageBody } from "../(_http)/schemas.ts";
+import { idParam, messageBody } from "../../services/schemas.ts";
 import { conversationJson, userSummary } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 

@@ -6,7 +6,7 @@ import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
 import { validate } from "../(_http)/api.ts";
 import { seeOther } from "../(_http)/forms.ts";
 import { submitNetworkForm } from "../(_http)/network.ts";
-import { connectionBody } from "../(_http)/schemas.ts";
+import { connectionBody } from "../../services/schemas.ts";
 
 // The Connect button of profiles and suggestions, without JavaScript.
 export const handler: Handlers<RefusalData, AppState> = {

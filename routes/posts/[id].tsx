@@ -5,7 +5,7 @@ import { NotFoundError } from "../../services/errors.ts";
 import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
 import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { idParam } from "../(_http)/schemas.ts";
+import { idParam } from "../../services/schemas.ts";
 import { postJson } from "../(_http)/serialize.ts";
 import { csrfToken } from "../(_http)/session.ts";
 

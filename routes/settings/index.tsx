@@ -15,7 +15,7 @@ import {
   signInFirst,
   textFields,
 } from "../(_http)/forms.ts";
-import { profilePatch } from "../(_http)/schemas.ts";
+import { profilePatch } from "../../services/schemas.ts";
 
 const FIELDS = ["firstName", "lastName", "headline", "location", "bio", "profilePictureUrl"] as const;
 

@@ -4,7 +4,8 @@
 import { DomainError, RateLimitError } from "../errors.ts";
 import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
 import type { PubSub } from "../pubsub/types.ts";
-import { type RateLimiter, scaledLimit } from "../ratelimit/types.ts";
+import type { RateLimiter } from "../ratelimit/types.ts";
+import { messageBody } from "../schemas.ts";
 import type { User } from "../store/types.ts";
 import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
 
@@ -29,8 +30,10 @@ export const LIMITS = {
   frameBytes: 16 * 1024,
   /** Open sockets per member in one process: tabs and devices, not a botnet. */
   socketsPerMember: 10,
-  /** Messages per member per minute, across every socket and instance (through the rate-limiter port). */
-  messagesPerMinute: 120,
+  /** Relays of `typing:start` per sender and conversation (extra ones are dropped silently). */
+  typingRelayMs: 2_000,
+  /** `sync` requests per socket per minute: a client pages through a long absence, a loop is cut off. */
+  syncsPerMinute: 30,
   /** Bad frames a socket may send before it is closed with 1008. */
   strikes: 5,
   /** API.md: `typing:stop` follows 5 s after the last `typing:start`. */
@@ -53,6 +56,9 @@ interface Client {
   strikes: number;
   /** Frames are handled one after another, so a member's messages are stored in the order they were sent. */
   queue: Promise<void>;
+  /** This socket's `sync` requests in the minute that started at `syncSince`. */
+  syncs: number;
+  syncSince: number;
 }
 
 /** Where every socket's frame queue starts: one settled promise shared by all, not one per idle socket. */
@@ -62,8 +68,10 @@ type Incoming = { type: string; data: Record<string, unknown> };
 
 const encoder = new TextEncoder();
 
-function byteLength(text: string): number {
-  return text.length * 3 <= LIMITS.frameBytes ? text.length : encoder.encode(text).byteLength;
+/** Whether a text frame is over the cap, without encoding a huge one (UTF-8 never has fewer bytes than UTF-16 units). */
+function tooLarge(text: string): boolean {
+  if (text.length > LIMITS.frameBytes) return true;
+  return text.length * 3 > LIMITS.frameBytes && encoder.encode(text).byteLength > LIMITS.frameBytes;
 }
 
 class FrameError extends Error {
@@ -87,6 +95,8 @@ export class Hub {
    */
   readonly #members = new Map<string, { clients: Client[]; subscribed: Promise<() => Promise<void>> }>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** When each sender's `typing:start` to each member was last relayed. */
+  readonly #typingRelayed = new Map<string, number>();
   #closing = false;
 
   constructor(readonly deps: HubDeps) {}
@@ -103,7 +113,16 @@ export class Hub {
     // The closures below must not mention `user`, or they would keep the whole record alive with the socket.
     const { id, firstName, lastName, headline, profilePictureUrl } = user;
     const member = { id, firstName, lastName, headline, profilePictureUrl };
-    const client: Client = { id: crypto.randomUUID(), socket, member, sessionId, strikes: 0, queue: SETTLED };
+    const client: Client = {
+      id: crypto.randomUUID(),
+      socket,
+      member,
+      sessionId,
+      strikes: 0,
+      queue: SETTLED,
+      syncs: 0,
+      syncSince: 0,
+    };
     socket.addEventListener("open", () => {
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
       const mine = this.#members.get(id)?.clients;
@@ -125,6 +144,7 @@ export class Hub {
     this.#closing = true;
     for (const timer of this.#typing.values()) clearTimeout(timer);
     this.#typing.clear();
+    this.#typingRelayed.clear();
     for (const { clients } of this.#members.values()) {
       for (const c of clients) c.socket.close(GOING_AWAY, "server shutting down");
     }
@@ -194,7 +214,7 @@ export class Hub {
     let clientId: string | undefined;
     try {
       if (typeof raw !== "string") throw new FrameError("bad-frame", "frames are JSON text");
-      if (byteLength(raw) > LIMITS.frameBytes) throw new FrameError("frame-too-large", "frames are at most 16 KiB");
+      if (tooLarge(raw)) throw new FrameError("frame-too-large", "frames are at most 16 KiB");
       let frame: Incoming;
       try {
         frame = JSON.parse(raw);
@@ -227,9 +247,13 @@ export class Hub {
       case "message:send": {
         const clientId = text(data, "clientId", 64);
         if (!/^[\x21-\x7e]+$/.test(clientId)) throw new FrameError("bad-frame", "clientId must be visible ASCII");
-        const input = { receiverId: text(data, "receiverId", 64), content: text(data, "content", 5000), clientId };
-        if (!input.content.trim()) throw new FrameError("bad-frame", "content must not be blank", clientId);
-        await this.#underRate(client.member.id);
+        // The very schema POST /api/messages validates with: one rule for a message, however it is sent.
+        const parsed = messageBody.safeParse(data);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "data"} ${i.message}`);
+          throw new FrameError("bad-frame", issues.join("; "), clientId);
+        }
+        const input = { ...parsed.data, clientId };
         this.#stopTyping(client.member.id, input.receiverId);
         const { message } = await sendMessage(this.deps, client.member, input, client.id);
         // A resend of a stored message is acknowledged again: the first ack may be what the client missed.
@@ -239,12 +263,20 @@ export class Hub {
       case "typing:start":
       case "typing:stop": {
         const to = text(data, "to", 64);
+        // Within the throttle a start changes nothing the receiver sees: dropped before it costs a store read.
+        if (type === "typing:start" && this.#typingThrottled(client.member.id, to)) return;
         const connection = await this.deps.store.getConnectionBetween(client.member.id, to);
         if (connection?.status !== "accepted") throw new FrameError("forbidden", "you can only message connections");
         if (type === "typing:stop") return this.#stopTyping(client.member.id, to);
         return this.#startTyping(client.member.id, to);
       }
       case "sync": {
+        const now = Date.now();
+        if (now - client.syncSince >= 60_000) [client.syncs, client.syncSince] = [0, now];
+        if (++client.syncs > LIMITS.syncsPerMinute) {
+          const wait = Math.ceil((client.syncSince + 60_000 - now) / 1000);
+          throw new RateLimitError(wait, "Too many sync requests; wait a moment.");
+        }
         const since = data.since;
         if (since !== null && since !== undefined && typeof since !== "string") {
           throw new FrameError("bad-frame", "since must be a message id or null");
@@ -259,12 +291,10 @@ export class Hub {
     }
   }
 
-  async #underRate(memberId: string): Promise<void> {
-    const limit = scaledLimit(LIMITS.messagesPerMinute, this.deps.limitFactor);
-    const window = await this.deps.limiter.hit(`ws-messages:${memberId}`, 60_000);
-    if (window.count > limit) {
-      throw new RateLimitError(Math.ceil(window.resetInMs / 1000), "You are sending messages too fast; wait a moment.");
-    }
+  /** True when a `typing:start` from `from` to `to` was relayed less than LIMITS.typingRelayMs ago. */
+  #typingThrottled(from: string, to: string): boolean {
+    const last = this.#typingRelayed.get(`${from}>${to}`);
+    return last !== undefined && Date.now() - last < LIMITS.typingRelayMs;
   }
 
   #publishTyping(type: "typing:start" | "typing:stop", from: string, to: string): void {
@@ -274,6 +304,12 @@ export class Hub {
 
   #startTyping(from: string, to: string): void {
     const key = `${from}>${to}`;
+    const now = Date.now();
+    // Old relay times are forgotten in bulk, so the map holds only the senders of the last moments.
+    if (this.#typingRelayed.size > 10_000) {
+      for (const [k, at] of this.#typingRelayed) if (now - at >= LIMITS.typingRelayMs) this.#typingRelayed.delete(k);
+    }
+    this.#typingRelayed.set(key, now);
     clearTimeout(this.#typing.get(key));
     this.#typing.set(key, setTimeout(() => this.#stopTyping(from, to), LIMITS.typingMs));
     this.#publishTyping("typing:start", from, to);

@@ -196,6 +196,17 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     assertEquals((await store.getSession(s.id))?.expiresAt, s.expiresAt, "rotation keeps the absolute expiry");
   });
 
+  test("a rotation records when it happened, for the reuse grace of its predecessor", async (store) => {
+    const u = await store.createUser(newUser(1));
+    const s = await store.createSession({ userId: u.id, tokenHash: "r1", expiresAt: new Date(Date.now() + 60_000) });
+    assertEquals(s.rotatedAt, null);
+    assertEquals((await store.getSession(s.id))?.rotatedAt, null);
+    const at = new Date(Date.now() - 1234);
+    assertEquals(await store.rotateSession(s.id, "r1", "r2", at), true);
+    assertEquals((await store.findSessionByToken("r1"))?.session.rotatedAt?.getTime(), at.getTime());
+    assertEquals((await store.getSessionWithUser(s.id))?.session.rotatedAt?.getTime(), at.getTime());
+  });
+
   test("a session comes with its member in one read, and not at all once the member is gone", async (store) => {
     const u = await store.createUser(newUser(1, { firstName: UNICODE }));
     const s = await store.createSession({ userId: u.id, tokenHash: "w1", expiresAt: new Date(Date.now() + 60_000) });

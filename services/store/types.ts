@@ -44,6 +44,8 @@ export interface Session {
   /** Absolute end of the family (30 days from sign-in); rotation does not extend it. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /** When the live token replaced its predecessor (null before the first rotation). */
+  rotatedAt: Date | null;
 }
 
 export interface SessionByToken {
@@ -425,9 +427,9 @@ export interface Store {
   findSessionByToken(tokenHash: string): Promise<SessionByToken | null>;
   /**
    * Replaces the live token of a family if, and only if, `fromHash` is still the live one and the family is not
-   * revoked: of two racing rotations exactly one wins. True when this call won.
+   * revoked: of two racing rotations exactly one wins. True when this call won; `at` becomes its `rotatedAt`.
    */
-  rotateSession(id: string, fromHash: string, toHash: string): Promise<boolean>;
+  rotateSession(id: string, fromHash: string, toHash: string, at?: Date): Promise<boolean>;
   revokeSession(id: string): Promise<void>;
   /** Revokes every family of a member (password change, deletion, "sign out everywhere"). */
   revokeUserSessions(userId: string): Promise<void>;

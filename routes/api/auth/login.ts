@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { login } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { loginBody } from "../../(_http)/schemas.ts";
+import { loginBody } from "../../../services/schemas.ts";
 import { me } from "../../(_http)/serialize.ts";
 
 export const handler: Handlers<unknown, AppState> = {

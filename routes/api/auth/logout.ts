@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { logout, sessionOfRefreshToken } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
 import { readJson } from "../../(_http)/api.ts";
-import { refreshBody } from "../../(_http)/schemas.ts";
+import { refreshBody } from "../../../services/schemas.ts";
 import { clearedSessionCookies, cookieNames, readCookie, requireCaller } from "../../(_http)/session.ts";
 
 // Ends the caller's session (from the access token), or the one a refresh token belongs to.

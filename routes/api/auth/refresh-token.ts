@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { refresh } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { refreshBody } from "../../(_http)/schemas.ts";
+import { refreshBody } from "../../../services/schemas.ts";
 import { me } from "../../(_http)/serialize.ts";
 import { cookieNames, readCookie, sessionCookies } from "../../(_http)/session.ts";
 

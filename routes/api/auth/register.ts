@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { register } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { registerBody } from "../../(_http)/schemas.ts";
+import { registerBody } from "../../../services/schemas.ts";
 import { me } from "../../(_http)/serialize.ts";
 
 export const handler: Handlers<unknown, AppState> = {

@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { removeConnection, respond } from "../../../services/connections.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { connectionAnswer } from "../../(_http)/schemas.ts";
+import { connectionAnswer } from "../../../services/schemas.ts";
 import { connectionJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { invite, listConnections } from "../../../services/connections.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
-import { connectionBody, connectionsQuery } from "../../(_http)/schemas.ts";
+import { connectionBody, connectionsQuery } from "../../../services/schemas.ts";
 import { connectionJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

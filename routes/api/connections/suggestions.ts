@@ -2,7 +2,7 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { suggestConnections } from "../../../services/suggestions.ts";
 import { json, readQuery } from "../../(_http)/api.ts";
-import { suggestionsQuery } from "../../(_http)/schemas.ts";
+import { suggestionsQuery } from "../../../services/schemas.ts";
 import { suggestionJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { editJob, getJobView, removeJob } from "../../../services/jobs.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { jobPatch } from "../../(_http)/schemas.ts";
+import { jobPatch } from "../../../services/schemas.ts";
 import { jobJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { listJobs, postJob } from "../../../services/jobs.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
-import { jobBody, jobsQuery } from "../../(_http)/schemas.ts";
+import { jobBody, jobsQuery } from "../../../services/schemas.ts";
 import { jobJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

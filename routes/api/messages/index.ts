@@ -6,7 +6,7 @@ import { listConversations, listThread, sendMessage } from "../../../services/me
 import { messageJson } from "../../../services/realtime/events.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
-import { messageBody, messagesQuery } from "../../(_http)/schemas.ts";
+import { messageBody, messagesQuery } from "../../../services/schemas.ts";
 import { conversationJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { markRead } from "../../../services/messages.ts";
 import { readJson } from "../../(_http)/api.ts";
-import { messagesReadBody } from "../../(_http)/schemas.ts";
+import { messagesReadBody } from "../../../services/schemas.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {

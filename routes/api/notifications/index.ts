@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { listNotifications } from "../../../services/notifications.ts";
 import { json, readQuery } from "../../(_http)/api.ts";
-import { notificationsQuery } from "../../(_http)/schemas.ts";
+import { notificationsQuery } from "../../../services/schemas.ts";
 import { notificationJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

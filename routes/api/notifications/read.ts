@@ -2,7 +2,7 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { markRead } from "../../../services/notifications.ts";
 import { readJson } from "../../(_http)/api.ts";
-import { notificationsReadBody } from "../../(_http)/schemas.ts";
+import { notificationsReadBody } from "../../../services/schemas.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {

@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { deletePost, getPostView, updatePost } from "../../../services/posts.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { postPatch } from "../../(_http)/schemas.ts";
+import { postPatch } from "../../../services/schemas.ts";
 import { postJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { createPost, homeFeed, listPosts } from "../../../services/posts.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
 import { idempotent } from "../../(_http)/idempotency.ts";
-import { postBody, postsQuery } from "../../(_http)/schemas.ts";
+import { postBody, postsQuery } from "../../../services/schemas.ts";
 import { postJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { deleteAccount, updateProfile, viewMember } from "../../../services/users.ts";
 import { json, readJson } from "../../(_http)/api.ts";
-import { profilePatch } from "../../(_http)/schemas.ts";
+import { profilePatch } from "../../../services/schemas.ts";
 import { me, publicUser } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

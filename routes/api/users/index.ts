@@ -3,7 +3,7 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { listMembers } from "../../../services/users.ts";
 import { json, readQuery } from "../../(_http)/api.ts";
-import { usersQuery } from "../../(_http)/schemas.ts";
+import { usersQuery } from "../../../services/schemas.ts";
 import { userSummary } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
 

@@ -7,7 +7,7 @@ import { requireCaller } from "../../(_http)/session.ts";
 export const handler: Handlers<unknown, AppState> = {
   async POST(_req, ctx) {
     const caller = requireCaller(ctx.state.session);
-    const ticket = await issueTicket(ctx.state.app.store, caller);
+    const ticket = await issueTicket(ctx.state.app, caller);
     return json({ ticket, expiresIn: TICKET_TTL_MS / 1000 }, { status: 201, headers: { "cache-control": "no-store" } });
   },
 };

@@ -45,6 +45,7 @@ export async function createSession(
       createdAt: new Date(ms),
       expiresAt: new Date(input.expiresAt.getTime()),
       revokedAt: null,
+      rotatedAt: null,
     };
     // Checking the member's versionstamp means a session can never be added after deleteUser's first commit.
     const op = ctx.kv.atomic().check(member).check({ key: keys.session(id), versionstamp: null });
@@ -57,7 +58,9 @@ export async function createSession(
 
 export async function getSession(ctx: Ctx, id: string): Promise<Session | null> {
   if (!isId(id)) return null;
-  return (await ctx.kv.get<Session>(keys.session(id))).value;
+  const s = (await ctx.kv.get<Session>(keys.session(id))).value;
+  // Families written before rotations were timed have no rotatedAt.
+  return s && { ...s, rotatedAt: s.rotatedAt ?? null };
 }
 
 /** The family that ever issued `tokenHash`, and whether it is still that family's live token. */
@@ -73,12 +76,18 @@ export async function findSessionByToken(ctx: Ctx, tokenHash: string): Promise<S
  * Replaces the live token if, and only if, `fromHash` is still live and the family is not revoked. Not retried:
  * a failed check means another rotation or a revocation won, and this call's expected token is gone.
  */
-export async function rotateSession(ctx: Ctx, id: string, fromHash: string, toHash: string): Promise<boolean> {
+export async function rotateSession(
+  ctx: Ctx,
+  id: string,
+  fromHash: string,
+  toHash: string,
+  at = new Date(),
+): Promise<boolean> {
   if (!isId(id)) return false;
   const entry = await ctx.kv.get<Session>(keys.session(id));
   const s = entry.value;
   if (!s || s.revokedAt !== null || s.tokenHash !== fromHash) return false;
-  const op = writeSession(ctx.kv.atomic().check(entry), { ...s, tokenHash: toHash }, toHash);
+  const op = writeSession(ctx.kv.atomic().check(entry), { ...s, tokenHash: toHash, rotatedAt: at }, toHash);
   return (await op.commit()).ok;
 }
 

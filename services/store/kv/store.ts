@@ -135,8 +135,8 @@ export class KvStore implements Store {
     return sessions.findSessionByToken(this.#ctx, tokenHash);
   }
 
-  rotateSession(id: string, fromHash: string, toHash: string): Promise<boolean> {
-    return sessions.rotateSession(this.#ctx, id, fromHash, toHash);
+  rotateSession(id: string, fromHash: string, toHash: string, at?: Date): Promise<boolean> {
+    return sessions.rotateSession(this.#ctx, id, fromHash, toHash, at);
   }
 
   revokeSession(id: string): Promise<void> {

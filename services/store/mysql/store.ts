@@ -79,7 +79,7 @@ const MEMBER_PURGE_BATCHES = 20;
 /** How many times a claim re-races for a key that was released or expired under it. */
 const CLAIM_TRIES = 5;
 
-const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at";
+const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at, rotated_at";
 
 /** The columns an update may reach, by patch field: the SET clause is built from this list only. */
 const PATCH_COLUMNS = {
@@ -100,6 +100,7 @@ interface SessionRow {
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  rotated_at: Date | null;
 }
 
 interface IdempotencyRow {
@@ -118,6 +119,7 @@ function toSession(row: SessionRow): Session {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    rotatedAt: row.rotated_at,
   };
 }
 
@@ -597,6 +599,7 @@ export class MysqlStore implements Store {
       createdAt,
       expiresAt: new Date(input.expiresAt.getTime()),
       revokedAt: null,
+      rotatedAt: null,
     };
   }
 
@@ -620,7 +623,8 @@ export class MysqlStore implements Store {
       ? ", (SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL) AS unread_count"
       : "";
     const [row] = await this.db.writer.query<SessionRow & Record<string, unknown>>(
-      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, ${aliasedUserColumns("u")}` +
+      `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, s.rotated_at, ` +
+        `${aliasedUserColumns("u")}` +
         `${unread} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
       [key],
     );
@@ -631,21 +635,21 @@ export class MysqlStore implements Store {
 
   async findSessionByToken(tokenHash: string): Promise<SessionByToken | null> {
     const [row] = await this.db.writer.query<SessionRow>(
-      "SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at " +
+      "SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, s.rotated_at " +
         "FROM session_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?",
       [tokenHash],
     );
     return row ? { session: toSession(row), current: row.token_hash === tokenHash } : null;
   }
 
-  async rotateSession(id: string, fromHash: string, toHash: string): Promise<boolean> {
+  async rotateSession(id: string, fromHash: string, toHash: string, at = new Date()): Promise<boolean> {
     const key = dbId(id);
     if (!key) return false;
     return await this.db.writer.transaction(async (tx) => {
       // The row lock serialises racing rotations; the loser re-reads token_hash after the winner commits and matches 0.
       const { affectedRows } = await tx.execute(
-        "UPDATE sessions SET token_hash = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL",
-        [toHash, key, fromHash],
+        "UPDATE sessions SET token_hash = ?, rotated_at = ? WHERE id = ? AND token_hash = ? AND revoked_at IS NULL",
+        [toHash, at, key, fromHash],
       );
       if (affectedRows !== 1) return false;
       await tx.execute("INSERT INTO session_tokens (token_hash, session_id) VALUES (?, ?)", [toHash, key]);

@@ -1,7 +1,14 @@
-// The request schemas of the API (API.md, "Limits"), shared by the routes that validate with them and the OpenAPI
-// document that describes them. Strict objects: an unknown field is a 422, never silently dropped.
+// The request schemas of the API (API.md, "Limits"), shared by the routes that validate with them, the WebSocket hub
+// (one validation for a message however it is sent) and the OpenAPI document that describes them. Strict objects: an
+// unknown field is a 422, never silently dropped.
 import { z } from "zod";
-import { pageQuery } from "./api.ts";
+
+/** `?limit=&cursor=` of every keyset-paginated list (API.md, Conventions). */
+export const pageQuery = {
+  limit: z.coerce.number({ error: "must be a number from 1 to 100" }).int("must be a whole number")
+    .min(1, "must be from 1 to 100").max(100, "must be from 1 to 100").default(20),
+  cursor: z.string().min(1).max(4096).optional(),
+};
 
 // Control characters are refused on purpose: they have no place in names, and NUL breaks C-based tools downstream.
 // deno-lint-ignore no-control-regex

@@ -1,0 +1,57 @@
+// What each member may write per minute and per hour, whatever carries the write (REST, a form page, the WebSocket):
+// every budget is counted through the rate-limiter port, so all transports and all instances share one count per
+// member. A new kind of write gets its line in BUDGETS and one `spend` call in its service.
+import { RateLimitError } from "./errors.ts";
+import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface Window {
+  count: number;
+  windowMs: number;
+}
+
+/** Each write's windows (all must have room) and the message a member sees when one is spent. */
+export const BUDGETS = {
+  /** A lively chat stays far below 2 a second; a script does not. */
+  message: {
+    windows: [{ count: 120, windowMs: MINUTE }],
+    refusal: "You are sending messages too fast; wait a moment.",
+  },
+  /** A burst for a member catching up on a thread of thoughts, and an hourly cap no person reaches by hand. */
+  post: {
+    windows: [{ count: 10, windowMs: MINUTE }, { count: 60, windowMs: HOUR }],
+    refusal: "You are posting too fast; wait a moment.",
+  },
+  /** On top of the weekly cap of pending invitations (services/connections.ts): no invitation sprays. */
+  invitation: {
+    windows: [{ count: 20, windowMs: MINUTE }, { count: 100, windowMs: HOUR }],
+    refusal: "You are sending invitations too fast; wait a moment.",
+  },
+  /** WebSocket tickets: a client needs one per connection, and reconnects with backoff. */
+  wsTicket: {
+    windows: [{ count: 30, windowMs: MINUTE }],
+    refusal: "Too many WebSocket tickets; wait a moment.",
+  },
+} satisfies Record<string, { windows: Window[]; refusal: string }>;
+
+export type Write = keyof typeof BUDGETS;
+
+/** The members' write budgets, through the app's rate limiter, scaled by PROK_RATE_LIMIT_FACTOR. */
+export class WriteBudgets {
+  constructor(readonly limiter: RateLimiter, readonly factor: number) {}
+
+  /** Counts one `write` by `memberId`; a RateLimitError (429, `retry-after`) when a window of it is spent. */
+  async spend(write: Write, memberId: string): Promise<void> {
+    const { windows, refusal } = BUDGETS[write];
+    const counts = await Promise.all(
+      windows.map((w) => this.limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)),
+    );
+    let waitMs = 0;
+    counts.forEach((c, i) => {
+      if (c.count > scaledLimit(windows[i].count, this.factor)) waitMs = Math.max(waitMs, c.resetInMs);
+    });
+    if (waitMs > 0) throw new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)), refusal);
+  }
+}
