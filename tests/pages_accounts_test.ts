@@ -236,6 +236,11 @@ Deno.test("[pages] ?next= only ever leads to a same-site path; anything else goe
       "javascript:alert(1)",
       "evil.com",
       "",
+      "/.//evil.com/phish",
+      "/x/..//evil.com",
+      "/%2e//evil.com",
+      "/%2f%2fevil.com",
+      "/\n/evil.com",
     ];
     for (const next of hostile) {
       const v = new Visitor(t);
@@ -245,6 +250,20 @@ Deno.test("[pages] ?next= only ever leads to a same-site path; anything else goe
       const res = await v.post(path, { _csrf: csrfOf(form.html), email: person.email, password: person.password });
       assertEquals(res.status, 303, next);
       assertEquals(res.res.headers.get("location"), `/in/${id}`, next);
+    }
+    // Signed in, the forms send the visitor straight on: as sent in a link, unencoded, dot segments and all.
+    const { v: member } = await registered(t);
+    for (
+      const path of [
+        "/login?next=/.//evil.com/phish",
+        "/register?next=/x/..//evil.com",
+        "/login?next=/%2e//evil.com",
+        "/login?next=/%252e//evil.com",
+      ]
+    ) {
+      const res = await member.page(path);
+      assertEquals(res.status, 303, path);
+      assertMatch(res.res.headers.get("location")!, /^\/in\/[^/]/, path);
     }
     const v = new Visitor(t);
     const form = await v.page("/login?next=%2Fsettings%3Ftab%3D1");
