@@ -2,7 +2,7 @@
 import { SignJWT } from "jose";
 import { assert, assertEquals, assertMatch, assertNotIncludes } from "../framework/testing/assert.ts";
 import { deriveKeys } from "../services/secrets.ts";
-import { assertProblem, call, type Json, person, signUp } from "./api_client.ts";
+import { assertProblem, call, type Json, person, postWithoutBody, signUp } from "./api_client.ts";
 import { withTestApp } from "./testing.ts";
 
 Deno.test("[api] register answers 201 with the member, a token pair and a location; never the hash", async () => {
@@ -170,6 +170,29 @@ Deno.test("[api] logout cuts the access token and the refresh token at once", as
     const b = await signUp(t);
     assertEquals((await call(t, "POST", "/api/auth/logout", { refreshToken: b.refreshToken })).status, 204);
     assertProblem(await call(t, "GET", "/api/users/me", undefined, b.accessToken), 401);
+  });
+});
+
+Deno.test("[api] logout without a body (no content-type, no length) is 204 and ends the session", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    const res = await postWithoutBody(t, "/api/auth/logout", a.accessToken);
+    assertEquals(res.status, 204, res.text);
+    assertProblem(await call(t, "GET", "/api/users/me", undefined, a.accessToken), 401);
+    assertProblem(await call(t, "POST", "/api/auth/refresh-token", { refreshToken: a.refreshToken }), 401);
+    assertProblem(await postWithoutBody(t, "/api/auth/logout"), 401);
+    // A body that is there but not JSON is still refused, and the session lives on.
+    const b = await signUp(t);
+    const typed = { "content-type": "text/plain" };
+    assertProblem(await call(t, "POST", "/api/auth/logout", "refreshToken=x", b.accessToken, typed), 415);
+    assertEquals((await call(t, "GET", "/api/users/me", undefined, b.accessToken)).status, 200);
+    // An empty body where fields are required names them (422), rather than blaming the content type.
+    const empty = await postWithoutBody(t, "/api/auth/login");
+    assertProblem(empty, 422);
+    assertEquals((empty.json.errors as { path: string }[]).map((e) => e.path).sort(), ["email", "password"]);
+    const paths = (await call(t, "GET", "/api/openapi.json")).json.paths as Record<string, Record<string, Json>>;
+    const required = (path: string) => (paths[path].post.requestBody as Json).required;
+    assertEquals([required("/api/auth/logout"), required("/api/auth/login")], [false, true]);
   });
 });
 
