@@ -46,6 +46,9 @@ const server = await start(manifest, {
   onListen: (addr) => {
     const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
     log({ msg: "listening", url: `http://${host}:${addr.port}/`, env: env.env });
+    if (env.env === "development" && ["127.0.0.1", "::1", "localhost"].includes(addr.hostname)) {
+      console.log(`Prok answers this machine only, at http://${host}:${addr.port}/ (HOSTNAME=0.0.0.0 opens it up)`);
+    }
   },
 });
 

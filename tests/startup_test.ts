@@ -139,9 +139,10 @@ Deno.test("[startup] a fresh development store gets a demo network with its pass
   const dataDir = await Deno.makeTempDir({ prefix: "prok-demo-" });
   try {
     const env = { PORT: String(freePort()), PROK_DATA_DIR: dataDir, PROK_ENV: "development" };
-    const first = await runMain(env, /"msg":"listening"/);
+    const first = await runMain(env, /^Prok answers this machine only/);
     const listening = first.find((l) => l.includes('"msg":"listening"'))!;
     assertEquals(JSON.parse(listening).url, `http://127.0.0.1:${env.PORT}/`, "development answers this machine only");
+    assert(first.some((l) => l.startsWith("Prok answers this machine only, at http://127.0.0.1:")), first.join("\n"));
     assert(first.some((l) => /Their shared password, shown once: demo-/.test(l)), first.join("\n"));
     assert(first.some((l) => l.includes("amara.demo@prok.test")));
     const second = await runMain({ ...env, PORT: String(freePort()) }, /"msg":"listening"/);
