@@ -43,7 +43,9 @@ COPY --from=build /opt/deno/deno /usr/local/bin/deno
 COPY --from=build /app /app
 COPY --from=build --chown=prok:prok /deno-cache /app/.deno-cache
 
+# Docker sets HOSTNAME to the container's name; Prok reads it as the address to listen on, so it is set here.
 ENV PROK_ENV=production \
+    HOSTNAME=0.0.0.0 \
     PORT=8000 \
     PROK_DATA_DIR=/app/data \
     DENO_DIR=/app/.deno-cache \

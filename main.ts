@@ -41,9 +41,15 @@ const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
   plugins: [appPlugin(app), ...(config.plugins ?? [])],
-  server: { port: env.port },
+  server: { port: env.port, hostname: env.hostname },
 }, {
-  onListen: (addr) => log({ msg: "listening", url: `http://${addr.hostname}:${addr.port}/`, env: env.env }),
+  onListen: (addr) => {
+    const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+    log({ msg: "listening", url: `http://${host}:${addr.port}/`, env: env.env });
+    if (env.env === "development" && ["127.0.0.1", "::1", "localhost"].includes(addr.hostname)) {
+      console.log(`Prok answers this machine only, at http://${host}:${addr.port}/ (HOSTNAME=0.0.0.0 opens it up)`);
+    }
+  },
 });
 
 // On SIGTERM readiness fails first, then in-flight requests finish before the process exits.

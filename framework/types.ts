@@ -181,6 +181,11 @@ export interface FreshConfig {
   dev?: boolean;
   /** gzip text responses for clients that accept it (default true); turn off behind a proxy that compresses. */
   compress?: boolean;
+  /**
+   * The public origin (`https://prok.example`) when it is not the request URL's: behind a TLS-terminating proxy
+   * requests arrive as http, yet browsers must still get HSTS. Unset, the request URL decides.
+   */
+  origin?: string;
 }
 
 export interface ResolvedConfig {
@@ -193,6 +198,7 @@ export interface ResolvedConfig {
   server: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
   dev: boolean;
   compress: boolean;
+  origin: string | null;
 }
 
 /** Identity, with types. */

@@ -14,6 +14,10 @@ export interface AppState {
 export function appPlugin(app: App): Plugin<AppState> {
   return {
     name: "prok-app",
+    // HSTS follows PROK_ORIGIN: behind the TLS proxy we recommend, the request URL itself is http.
+    configResolved: (config) => {
+      config.origin ??= app.config.origin ?? null;
+    },
     middlewares: [{
       path: "/",
       middleware: {

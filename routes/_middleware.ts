@@ -3,6 +3,7 @@ import type { AppState } from "../plugins/app.ts";
 import { clientIp } from "./(_http)/client.ts";
 import { logRequest, requestIdFor } from "./(_http)/request_log.ts";
 import { resolveSession } from "./(_http)/session.ts";
+import { hasMalformedEscape, isApiPath, problem } from "./(_http)/problem.ts";
 
 /** Adds a header, copying the response first when its headers are immutable (redirects). */
 function withHeader(res: Response, name: string, value: string): Response {
@@ -50,4 +51,19 @@ async function session(req: Request, ctx: FreshContext<AppState>) {
   return res;
 }
 
-export const handler = [requestLog, session];
+// A broken percent escape in the query is the client's mistake, answered 400 before any route reads the query: as
+// problem+json under /api, as the friendly "not found" page in its 400 form elsewhere.
+function wellFormedQuery(_req: Request, ctx: FreshContext<AppState>) {
+  if (ctx.destination !== "route" && ctx.destination !== "notFound") return ctx.next();
+  if (!hasMalformedEscape(ctx.url.search)) return ctx.next();
+  if (isApiPath(ctx.url)) {
+    return problem({
+      status: 400,
+      title: "Bad Request",
+      detail: "The query string has a malformed percent escape (such as %zz). Write a literal % as %25.",
+    });
+  }
+  return ctx.renderNotFound({ malformedQuery: true });
+}
+
+export const handler = [requestLog, session, wellFormedQuery];

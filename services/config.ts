@@ -24,6 +24,12 @@ const schema = z.object({
     (v) => (v === "" ? undefined : v),
     z.enum(["development", "production", "test"], { error: "must be development, production or test" }),
   ).default("development"),
+  HOSTNAME: optional(
+    z.string().regex(
+      /^(\[[0-9a-fA-F:.]+\]|[0-9A-Za-z.:-]+)$/,
+      "must be an address to listen on (for example 127.0.0.1, 0.0.0.0 or ::)",
+    ),
+  ),
   PROK_DATA_DIR: optional(z.string()).transform((v) => v ?? "./data"),
   PROK_ORIGIN: optional(urlWith(["http:", "https:"], "https://prok.example")),
   PROK_SECRET: optional(z.string().min(32, "must be at least 32 characters (for example: openssl rand -base64 48)")),
@@ -54,6 +60,8 @@ export type Env = "development" | "production" | "test";
 
 export interface Config {
   port: number;
+  /** The address to listen on: HOSTNAME, else every interface in production and only this machine elsewhere. */
+  hostname: string;
   env: Env;
   dataDir: string;
   origin?: string;
@@ -94,6 +102,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         "(for example: openssl rand -base64 48)",
     );
   }
+  if (e.PROK_ENV === "production" && !e.PROK_ORIGIN) {
+    // Behind a TLS proxy the request URL says http://internal-host: without the public origin every form fails the
+    // origin check, cookies lose Secure and __Host-, HSTS is never sent, and mailed links point at localhost.
+    throw new ConfigError(
+      "Invalid environment variable PROK_ORIGIN: production needs the public origin browsers use " +
+        "(for example PROK_ORIGIN=https://prok.example)",
+    );
+  }
   if (e.PROK_PUBSUB === "redis" && !e.REDIS_URL) {
     throw new ConfigError(
       "Invalid environment variable PROK_PUBSUB: redis needs REDIS_URL too (or choose memory or broadcast-channel)",
@@ -104,6 +120,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return Object.freeze({
     port: e.PORT,
+    // Development shows every member's mail at /dev/mail: it answers this machine only unless HOSTNAME says so.
+    hostname: e.HOSTNAME?.replace(/^\[(.*)\]$/, "$1") ?? (e.PROK_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
     env: e.PROK_ENV,
     dataDir: e.PROK_DATA_DIR,
     origin: e.PROK_ORIGIN?.replace(/\/+$/, ""),

@@ -5,6 +5,7 @@ Deno.test("[config] no environment at all is the embedded default", () => {
   const config = parseConfig({});
   assertEquals(JSON.parse(JSON.stringify(config)), {
     port: 8000,
+    hostname: "127.0.0.1",
     env: "development",
     dataDir: "./data",
     rateLimitFactor: 1,
@@ -27,6 +28,7 @@ Deno.test("[config] a bad value is one line naming the variable and the fix", ()
     [{ PROK_RATE_LIMIT_FACTOR: "0" }, "PROK_RATE_LIMIT_FACTOR: must be between 0.01 and 10000"],
     [{ PROK_TRUSTED_PROXIES: "10.0.0.1, evil host" }, "PROK_TRUSTED_PROXIES: must be a comma-separated list"],
     [{ PROK_DEMO: "yes" }, "PROK_DEMO: must be 0 or 1"],
+    [{ HOSTNAME: "0.0.0.0; rm -rf" }, "HOSTNAME: must be an address to listen on"],
   ];
   for (const [env, expected] of cases) {
     const err = assertThrows(() => parseConfig(env)) as Error;
@@ -47,4 +49,27 @@ Deno.test("[config] production refuses to start without PROK_SECRET", () => {
   assertThrows(() => parseConfig({ PROK_ENV: "production" }), "PROK_SECRET: production needs a secret");
   const ok = parseConfig({ PROK_ENV: "production", PROK_SECRET: "x".repeat(48), PROK_ORIGIN: "https://prok.example/" });
   assertEquals([ok.env, ok.origin], ["production", "https://prok.example"]);
+});
+
+Deno.test("[config] production refuses to start without PROK_ORIGIN, naming it and the fix", () => {
+  const err = assertThrows(() => parseConfig({ PROK_ENV: "production", PROK_SECRET: "x".repeat(48) })) as Error;
+  assertEquals(err instanceof ConfigError, true);
+  assertStringIncludes(err.message, "Invalid environment variable PROK_ORIGIN: production needs the public origin");
+  assertStringIncludes(err.message, "PROK_ORIGIN=https://prok.example");
+  assertEquals(err.message.includes("\n"), false);
+  // Elsewhere the request URL stands in for it.
+  assertEquals(parseConfig({ PROK_ENV: "development" }).origin, undefined);
+});
+
+Deno.test("[config] development and test listen on this machine only; production on every interface; HOSTNAME wins", () => {
+  const production = { PROK_ENV: "production", PROK_SECRET: "x".repeat(48), PROK_ORIGIN: "https://prok.example" };
+  assertEquals(parseConfig({}).hostname, "127.0.0.1");
+  assertEquals(parseConfig({ PROK_ENV: "development" }).hostname, "127.0.0.1");
+  assertEquals(parseConfig({ PROK_ENV: "test" }).hostname, "127.0.0.1");
+  assertEquals(parseConfig(production).hostname, "0.0.0.0");
+  assertEquals(parseConfig({ HOSTNAME: "0.0.0.0" }).hostname, "0.0.0.0");
+  assertEquals(parseConfig({ HOSTNAME: "" }).hostname, "127.0.0.1");
+  assertEquals(parseConfig({ ...production, HOSTNAME: "10.0.0.5" }).hostname, "10.0.0.5");
+  assertEquals(parseConfig({ HOSTNAME: "[::1]" }).hostname, "::1");
+  assertEquals(parseConfig({ HOSTNAME: "::" }).hostname, "::");
 });

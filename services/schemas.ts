@@ -9,6 +9,7 @@ export const pageQuery = {
     .min(1, "must be from 1 to 100").max(100, "must be from 1 to 100").default(20),
   cursor: z.string().min(1).max(4096).optional(),
 };
+import { isInvisible, isStorableText, NOT_STORABLE } from "./text.ts";
 
 // Control characters are refused on purpose: they have no place in names, and NUL breaks C-based tools downstream.
 // deno-lint-ignore no-control-regex
@@ -17,9 +18,12 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const CONTROL_OR_NEWLINE = /[\u0000-\u001F\u007F]/;
 const codePoints = (s: string) => [...s].length;
 
+/** Any string field: well-formed Unicode without non-characters (services/text.ts), so every store keeps it as sent. */
+const str = (error = "must be text") => z.string({ error }).refine(isStorableText, NOT_STORABLE);
+
 /** Text measured in characters (code points, so an emoji counts once), stored exactly as sent. */
 function text(min: number, max: number, opts: { multiline?: boolean } = {}) {
-  return z.string({ error: "must be text" })
+  return str()
     .refine((s) => codePoints(s) >= min, min === 1 ? "must not be empty" : `must be at least ${min} characters`)
     .refine((s) => codePoints(s) <= max, `must be at most ${max.toLocaleString("en")} characters`)
     .refine((s) => !(opts.multiline ? CONTROL : CONTROL_OR_NEWLINE).test(s), "must not contain control characters")
@@ -27,12 +31,12 @@ function text(min: number, max: number, opts: { multiline?: boolean } = {}) {
 }
 
 export const email = text(3, 255).refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), "must be an email address");
-export const password = z.string({ error: "must be text" })
+export const password = str()
   .refine((s) => codePoints(s) >= 8, "must be at least 8 characters")
   .refine((s) => codePoints(s) <= 256, "must be at most 256 characters")
   .meta({ minLength: 8, maxLength: 256 });
-const name = text(1, 100);
-const pictureUrl = z.string().max(2048, "must be at most 2,048 characters").refine((s) => {
+const name = text(1, 100).refine((s) => !isInvisible(s), "must have a visible character");
+const pictureUrl = str().max(2048, "must be at most 2,048 characters").refine((s) => {
   try {
     return ["https:", "http:"].includes(new URL(s).protocol);
   } catch {
@@ -49,11 +53,11 @@ export const registerBody = z.strictObject({
 });
 
 export const loginBody = z.strictObject({
-  email: z.string({ error: "must be text" }).max(255, "must be at most 255 characters"),
-  password: z.string({ error: "must be text" }).max(1024, "must be at most 256 characters"),
+  email: str().max(255, "must be at most 255 characters"),
+  password: str().max(1024, "must be at most 256 characters"),
 });
 
-export const refreshBody = z.strictObject({ refreshToken: z.string().max(256).optional() });
+export const refreshBody = z.strictObject({ refreshToken: str().max(256).optional() });
 
 export const profilePatch = z.strictObject({
   firstName: name.optional(),
@@ -78,16 +82,16 @@ export const postPatch = z.strictObject({
 
 export const postsQuery = z.strictObject({
   feed: z.enum(["home", "all"], { error: "must be home or all" }).optional(),
-  authorId: z.string().min(1).max(64).optional(),
+  authorId: str().min(1).max(64).optional(),
   ...pageQuery,
 });
 
 export const usersQuery = z.strictObject({ q: text(0, 100).optional(), ...pageQuery });
 
-export const idParam = z.string().min(1).max(64);
+export const idParam = str().min(1).max(64);
 
 export const connectionBody = z.strictObject({
-  receiverId: z.string({ error: "must be a member id" }).min(1, "must be a member id").max(64, "must be a member id"),
+  receiverId: str("must be a member id").min(1, "must be a member id").max(64, "must be a member id"),
   message: text(0, 300, { multiline: true }).optional(),
 });
 
@@ -117,7 +121,7 @@ const clientIdField = z.string({ error: "must be text" }).regex(
 );
 
 export const messageBody = z.strictObject({
-  receiverId: z.string({ error: "must be a member id" }).min(1, "must be a member id").max(64, "must be a member id"),
+  receiverId: str("must be a member id").min(1, "must be a member id").max(64, "must be a member id"),
   content: text(1, 5000, { multiline: true }).refine((s) => s.trim() !== "", "must not be blank"),
   clientId: clientIdField.optional(),
 });

@@ -247,6 +247,7 @@ async function main(): Promise<number> {
       env: childEnv({
         PORT: String(appPort),
         PROK_ENV: "production",
+        PROK_ORIGIN: `http://127.0.0.1:${appPort}`,
         PROK_SECRET: randomSecret(),
         PROK_DATA_DIR: dataDir,
         // The login burst signs one member in thousands of times from one address.
@@ -302,6 +303,7 @@ async function main(): Promise<number> {
         env: childEnv({
           PORT: String(port),
           PROK_ENV: "production",
+          PROK_ORIGIN: `http://127.0.0.1:${port}`,
           PROK_SECRET: secret,
           PROK_RATE_LIMIT_FACTOR: "10000",
           ...fixture.env,

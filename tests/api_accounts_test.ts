@@ -1,9 +1,15 @@
 // API.md "Auth" and "Users", row by row, with the failure rows and hostile input, through the real app.
 import { SignJWT } from "jose";
-import { assert, assertEquals, assertMatch, assertNotIncludes } from "../framework/testing/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotIncludes,
+  assertStringIncludes,
+} from "../framework/testing/assert.ts";
 import { REFRESH_GRACE_MS } from "../services/auth.ts";
 import { deriveKeys } from "../services/secrets.ts";
-import { assertProblem, call, type Json, person, signUp } from "./api_client.ts";
+import { assertProblem, call, type Json, person, postWithoutBody, signUp } from "./api_client.ts";
 import type { RedisRateLimiter } from "../services/ratelimit/redis.ts";
 import { requireServer } from "../services/testing.ts";
 import { withTestApp } from "./testing.ts";
@@ -217,6 +223,29 @@ Deno.test("[api] logout cuts the access token and the refresh token at once", as
   });
 });
 
+Deno.test("[api] logout without a body (no content-type, no length) is 204 and ends the session", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    const res = await postWithoutBody(t, "/api/auth/logout", a.accessToken);
+    assertEquals(res.status, 204, res.text);
+    assertProblem(await call(t, "GET", "/api/users/me", undefined, a.accessToken), 401);
+    assertProblem(await call(t, "POST", "/api/auth/refresh-token", { refreshToken: a.refreshToken }), 401);
+    assertProblem(await postWithoutBody(t, "/api/auth/logout"), 401);
+    // A body that is there but not JSON is still refused, and the session lives on.
+    const b = await signUp(t);
+    const typed = { "content-type": "text/plain" };
+    assertProblem(await call(t, "POST", "/api/auth/logout", "refreshToken=x", b.accessToken, typed), 415);
+    assertEquals((await call(t, "GET", "/api/users/me", undefined, b.accessToken)).status, 200);
+    // An empty body where fields are required names them (422), rather than blaming the content type.
+    const empty = await postWithoutBody(t, "/api/auth/login");
+    assertProblem(empty, 422);
+    assertEquals((empty.json.errors as { path: string }[]).map((e) => e.path).sort(), ["email", "password"]);
+    const paths = (await call(t, "GET", "/api/openapi.json")).json.paths as Record<string, Record<string, Json>>;
+    const required = (path: string) => (paths[path].post.requestBody as Json).required;
+    assertEquals([required("/api/auth/logout"), required("/api/auth/login")], [false, true]);
+  });
+});
+
 Deno.test("[api] forged, expired and foreign tokens are refused", async () => {
   await withTestApp(async (t) => {
     const a = await signUp(t);
@@ -370,4 +399,85 @@ Deno.test({
       assert(keys.includes(`prok:rl:w:login:acct:${hex}`), "the failure is counted under the hash");
     }, { env: { REDIS_URL: redisUrl! } });
   },
+});
+
+Deno.test("[api] unpaired surrogates and non-characters are 422 on every text field, naming it; nothing is stored", async () => {
+  await withTestApp(async (t) => {
+    const recruiter = await signUp(t, { role: "recruiter" });
+    const other = await signUp(t);
+    const me = recruiter.user.id;
+    const bad = ["\ud800", "a\udfffb", "\ufffe", "\uffff", "\ufdd0", "x\ufdefx", "\u{1fffe}", "\u{10ffff}"];
+    for (const s of bad) {
+      const cases: [string, string, Json, string][] = [
+        ["POST", "/api/auth/register", person({ firstName: `Ada${s}` }), "firstName"],
+        ["POST", "/api/auth/register", person({ password: `long enough ${s}` }), "password"],
+        ["POST", "/api/auth/login", { email: recruiter.email, password: `x${s}` }, "password"],
+        ["PUT", `/api/users/${me}`, { headline: s }, "headline"],
+        ["PUT", `/api/users/${me}`, { bio: `bio ${s}` }, "bio"],
+        ["POST", "/api/posts", { content: `post ${s}` }, "content"],
+        ["POST", "/api/jobs", { title: `t${s}`, description: "d", jobType: "contract" }, "title"],
+        ["POST", "/api/connections", { receiverId: other.user.id, message: s }, "message"],
+        ["POST", "/api/notifications/read", { ids: [s] }, "ids.0"],
+      ];
+      for (const [method, path, body, field] of cases) {
+        // JSON.stringify writes a lone surrogate as a \ud800 escape, which JSON.parse turns back into one.
+        const res = await call(t, method, path, body, path.includes("/auth/") ? undefined : recruiter.accessToken);
+        assertProblem(res, 422);
+        const errors = res.json.errors as { path: string; message: string }[];
+        assert(errors.some((e) => e.path === field), `${path} ${JSON.stringify(s)}: ${JSON.stringify(errors)}`);
+      }
+    }
+    const q = await call(t, "GET", "/api/users?q=%EF%BF%BE", undefined, recruiter.accessToken);
+    assertProblem(q, 422);
+    const posts = await call(t, "GET", "/api/posts?feed=all", undefined, recruiter.accessToken);
+    assertEquals(posts.json.items, []);
+    // Astral characters written as surrogate pairs are whole characters, and kept.
+    const emoji = await call(t, "PUT", `/api/users/${me}`, { headline: "\ud83e\uddee ok" }, recruiter.accessToken);
+    assertEquals([emoji.status, emoji.json.headline], [200, "🧮 ok"]);
+  });
+});
+
+Deno.test("[api] names must show something: blank, zero-width, bidi-override or filler-only names are 422", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    const invisible = [" ", "\t", "\u3000", "\u200b", "\u202e", "\u202e\u200d\u2066", "\u3164", "\ufeff", "\u00ad "];
+    for (const name of invisible) {
+      const joined = await call(t, "POST", "/api/auth/register", person({ lastName: name }));
+      assertProblem(joined, 422);
+      assert((joined.json.errors as { path: string }[]).some((e) => e.path === "lastName"), JSON.stringify(name));
+      const edited = await call(t, "PUT", `/api/users/${a.user.id}`, { firstName: name }, a.accessToken);
+      assertProblem(edited, 422);
+    }
+    // A visible name may still carry a format character (Arabic and Persian names use the zero-width non-joiner).
+    const ok = await call(t, "PUT", `/api/users/${a.user.id}`, { firstName: "می\u200cخواهم" }, a.accessToken);
+    assertEquals(ok.status, 200, ok.text);
+  });
+});
+
+Deno.test("[api] the Bearer scheme is case-insensitive", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    for (const scheme of ["bearer", "BEARER", "bEaReR"]) {
+      const res = await call(t, "GET", "/api/users/me", undefined, undefined, {
+        authorization: `${scheme} ${a.accessToken}`,
+      });
+      assertEquals(res.status, 200, scheme);
+    }
+    const basic = await call(t, "GET", "/api/users/me", undefined, undefined, {
+      authorization: `Basic ${a.accessToken}`,
+    });
+    assertProblem(basic, 401);
+  });
+});
+
+Deno.test("[api] a query string with a malformed percent escape is 400 problem+json, never 500", async () => {
+  await withTestApp(async (t) => {
+    const a = await signUp(t);
+    for (const path of ["/api/users?q=%zz", "/api/posts?cursor=%E0%A4%A", "/api/jobs?q=100%", "/api/search?q=%C3"]) {
+      const res = await call(t, "GET", path, undefined, a.accessToken);
+      assertProblem(res, 400);
+      assertStringIncludes(res.json.detail as string, "percent escape");
+    }
+    assertEquals((await call(t, "GET", "/api/users?q=%25zz", undefined, a.accessToken)).status, 200);
+  });
 });

@@ -24,6 +24,18 @@ export async function call(
   return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) as Json : {} };
 }
 
+/**
+ * A POST as Deno.serve hands over one sent without a body: no content-type, no content-length, and a body stream that
+ * ends at once (a `new Request` without a body would have `body === null`, which a real server never gives).
+ */
+export async function postWithoutBody(t: TestApp, path: string, token?: string) {
+  const headers = new Headers(token ? { authorization: `Bearer ${token}` } : {});
+  const body = new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const res = await t.fetch(path, { method: "POST", headers, body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) as Json : {} };
+}
+
 let n = 0;
 export function person(extra: Json = {}) {
   n++;

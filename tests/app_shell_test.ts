@@ -9,6 +9,7 @@ import {
 } from "../framework/testing/assert.ts";
 import { requireServer } from "../services/testing.ts";
 import { captureLogs, createTestApp, gzipSize, withTestApp } from "./testing.ts";
+import { Visitor } from "./visitor.ts";
 
 const failing: Plugin = {
   name: "failing-routes",
@@ -169,4 +170,34 @@ Deno.test({
       assertEquals(body.checks.map((c: { name: string }) => c.name), ["deno-kv", "mysql", "redis"]);
     }, { env: { DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl! } });
   },
+});
+
+Deno.test("[shell] behind a TLS proxy (PROK_ORIGIN https, requests arriving as http) HSTS and __Host- Secure cookies", async () => {
+  const behindProxy = { PROK_ENV: "production", PROK_SECRET: "s".repeat(40), PROK_ORIGIN: "https://prok.example" };
+  await withTestApp(async (t) => {
+    for (const path of ["/", "/healthz", "/favicon.svg", "/login/", "/api/nope", "/register"]) {
+      const res = await t.fetch(path, { redirect: "manual" });
+      assertMatch(res.headers.get("strict-transport-security") ?? "", /^max-age=\d+/, path);
+      await res.body?.cancel();
+    }
+    const v = new Visitor(t);
+    const joined = await v.submit("/register", "/register", {
+      firstName: "Ada",
+      lastName: "Proxy",
+      email: `proxy.${crypto.randomUUID().slice(0, 8)}@example.com`,
+      password: "correct horse battery",
+    }, { origin: "https://prok.example" });
+    assertEquals(joined.status, 303, joined.html);
+    const cookies = joined.res.headers.getSetCookie();
+    assert(cookies.length >= 2, cookies.join("\n"));
+    for (const c of cookies) {
+      assertMatch(c, /^__Host-/, c);
+      assertMatch(c, /; Secure(;|$)/, c);
+    }
+  }, { env: behindProxy });
+  await withTestApp(async (t) => {
+    const res = await t.fetch("/healthz");
+    assertEquals(res.headers.get("strict-transport-security"), null, "an http origin gets no HSTS");
+    await res.body?.cancel();
+  }, { env: { PROK_ORIGIN: "http://localhost" } });
 });

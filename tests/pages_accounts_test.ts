@@ -237,6 +237,11 @@ Deno.test("[pages] ?next= only ever leads to a same-site path; anything else goe
       "javascript:alert(1)",
       "evil.com",
       "",
+      "/.//evil.com/phish",
+      "/x/..//evil.com",
+      "/%2e//evil.com",
+      "/%2f%2fevil.com",
+      "/\n/evil.com",
     ];
     for (const next of hostile) {
       const v = new Visitor(t);
@@ -246,6 +251,20 @@ Deno.test("[pages] ?next= only ever leads to a same-site path; anything else goe
       const res = await v.post(path, { _csrf: csrfOf(form.html), email: person.email, password: person.password });
       assertEquals(res.status, 303, next);
       assertEquals(res.res.headers.get("location"), `/in/${id}`, next);
+    }
+    // Signed in, the forms send the visitor straight on: as sent in a link, unencoded, dot segments and all.
+    const { v: member } = await registered(t);
+    for (
+      const path of [
+        "/login?next=/.//evil.com/phish",
+        "/register?next=/x/..//evil.com",
+        "/login?next=/%2e//evil.com",
+        "/login?next=/%252e//evil.com",
+      ]
+    ) {
+      const res = await member.page(path);
+      assertEquals(res.status, 303, path);
+      assertMatch(res.res.headers.get("location")!, /^\/in\/[^/]/, path);
     }
     const v = new Visitor(t);
     const form = await v.page("/login?next=%2Fsettings%3Ftab%3D1");
@@ -425,5 +444,53 @@ Deno.test("[pages] two page loads at once after the access cookie expired keep t
     const later = await v.page("/settings");
     assertEquals(later.status, 200, "the refresh cookie either load left is live");
     assertStringIncludes(later.html, person.lastName);
+  });
+});
+
+Deno.test("[pages] text no store can keep as sent, invisible names and broken query strings get friendly 4xx pages", async () => {
+  await withTestApp(async (t) => {
+    const v = new Visitor(t);
+    const noncharacter = await v.submit("/register", "/register", newcomer({ firstName: "Ada\ufffe" }));
+    assertEquals(noncharacter.status, 422);
+    assertStringIncludes(noncharacter.html, "First name must not contain unpaired surrogates or non-characters");
+    const invisible = await v.submit("/register", "/register", newcomer({ lastName: "\u202e\u200b\u3164" }));
+    assertEquals(invisible.status, 422);
+    assertStringIncludes(invisible.html, "Last name must have a visible character.");
+    const blank = await v.submit("/register", "/register", newcomer({ firstName: "   " }));
+    assertEquals(blank.status, 422);
+    assertStringIncludes(blank.html, "First name must have a visible character.");
+
+    // A JSON body decodes "\ud800" to a lone surrogate; a form page does not read JSON, and says so.
+    const form = await v.page("/register");
+    const json = await v.request("/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ _csrf: csrfOf(form.html), ...newcomer({ firstName: "\ud800" }) }),
+    });
+    assertEquals(json.status, 400);
+    assertStringIncludes(await json.text(), "The form could not be read.");
+
+    const { v: member, id } = await registered(t);
+    const settings = await member.page("/settings");
+    const edit = await member.post("/settings", {
+      _csrf: csrfOf(settings.html),
+      firstName: "Ada",
+      lastName: "\u2066\u2069",
+      headline: "x\ufdd0",
+      location: "",
+      bio: "",
+      profilePictureUrl: "",
+    });
+    assertEquals(edit.status, 422);
+    assertStringIncludes(edit.html, "Last name must have a visible character.");
+    assertStringIncludes(edit.html, "must not contain unpaired surrogates or non-characters");
+    assertEquals((await t.app.store.getUser(id))?.headline, "", "nothing changed");
+
+    for (const path of ["/jobs?q=%zz", "/search?q=100%", "/feed?cursor=%E0%A4%A"]) {
+      const res = await member.page(path);
+      assertEquals(res.status, 400, path);
+      assertStringIncludes(res.html, "That address is not quite right", path);
+    }
+    assertEquals((await member.page("/jobs?q=100%25")).status, 200);
   });
 });

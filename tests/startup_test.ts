@@ -23,6 +23,10 @@ Deno.test("[startup] a bad environment value stops start-up with one line naming
     const [env, expected] of [
       [{ PORT: "http" }, "Invalid environment variable PORT: must be a number"],
       [{ PROK_ENV: "production" }, "Invalid environment variable PROK_SECRET: production needs a secret"],
+      [
+        { PROK_ENV: "production", PROK_SECRET: "s".repeat(40) },
+        "Invalid environment variable PROK_ORIGIN: production needs the public origin",
+      ],
     ] as const
   ) {
     const out = await new Deno.Command(Deno.execPath(), {
@@ -46,7 +50,13 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
     cwd: root,
-    env: baseEnv({ PORT: String(port), PROK_DATA_DIR: dataDir, PROK_ENV: "production", PROK_SECRET: "s".repeat(40) }),
+    env: baseEnv({
+      PORT: String(port),
+      PROK_DATA_DIR: dataDir,
+      PROK_ENV: "production",
+      PROK_SECRET: "s".repeat(40),
+      PROK_ORIGIN: `http://127.0.0.1:${port}`,
+    }),
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
@@ -70,6 +80,8 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
       assert(Date.now() < deadline, `server did not start: ${lines.join("\n")}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    const listening = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "listening");
+    assertEquals(listening.url, `http://0.0.0.0:${port}/`, "production listens on every interface");
     const adapters = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "port adapter");
     assertEquals(adapters.map((a) => `${a.port}=${a.adapter}`), [
       "store=deno-kv",
@@ -127,7 +139,10 @@ Deno.test("[startup] a fresh development store gets a demo network with its pass
   const dataDir = await Deno.makeTempDir({ prefix: "prok-demo-" });
   try {
     const env = { PORT: String(freePort()), PROK_DATA_DIR: dataDir, PROK_ENV: "development" };
-    const first = await runMain(env, /"msg":"listening"/);
+    const first = await runMain(env, /^Prok answers this machine only/);
+    const listening = first.find((l) => l.includes('"msg":"listening"'))!;
+    assertEquals(JSON.parse(listening).url, `http://127.0.0.1:${env.PORT}/`, "development answers this machine only");
+    assert(first.some((l) => l.startsWith("Prok answers this machine only, at http://127.0.0.1:")), first.join("\n"));
     assert(first.some((l) => /Their shared password, shown once: demo-/.test(l)), first.join("\n"));
     assert(first.some((l) => l.includes("amara.demo@prok.test")));
     const second = await runMain({ ...env, PORT: String(freePort()) }, /"msg":"listening"/);

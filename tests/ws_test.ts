@@ -470,3 +470,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "[ws] a message with an unpaired surrogate or a non-character is a bad frame and is not stored",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      const s = await asMember(url, a);
+      // JSON.stringify writes the lone surrogate as \ud800, which the server's JSON.parse turns back into one.
+      s.send("message:send", { receiverId: b.user.id, content: "hi \ud800", clientId: "s1" });
+      assertEquals((await s.next("error", (d) => d.clientId === "s1")).code, "bad-frame");
+      s.send("message:send", { receiverId: b.user.id, content: "hi \uffff", clientId: "s2" });
+      assertEquals((await s.next("error", (d) => d.clientId === "s2")).code, "bad-frame");
+      const stored = await call(t, "GET", `/api/messages?with=${b.user.id}`, undefined, a.accessToken);
+      assertEquals(stored.json.items, []);
+      await s.close();
+    });
+  },
+});

@@ -27,6 +27,7 @@ function resolved(root: string): ResolvedConfig {
     server: {},
     dev: false,
     compress: true,
+    origin: null,
   };
 }
 

@@ -34,6 +34,7 @@ export function resolveConfig(manifest: Manifest, config: FreshConfig = {}): Res
     server: config.server ?? {},
     dev: config.dev ?? false,
     compress: config.compress ?? true,
+    origin: config.origin ?? null,
   };
 }
 
@@ -140,6 +141,11 @@ class Pipeline {
     }
   }
 
+  /** Whether browsers reach this site over https: the configured public origin says so, else the request URL. */
+  #https(url: URL): boolean {
+    return (this.config.origin ?? url.origin).startsWith("https:");
+  }
+
   async handle(req: Request, info?: ServeInfo): Promise<Response> {
     const url = new URL(req.url);
     const collapsed = url.pathname.replace(/\/{2,}/g, "/");
@@ -150,7 +156,8 @@ class Pipeline {
     if (slash !== this.config.router.trailingSlash && path !== "/" && !path.startsWith("/_frsh/")) {
       if (!(this.config.router.trailingSlash && /\.[a-z0-9]+$/i.test(path))) {
         const target = (slash ? path.replace(/\/+$/, "") : path + "/") + url.search;
-        return withSecurityHeaders(new Response(null, { status: 307, headers: { location: target } }), url, null);
+        const redirect = new Response(null, { status: 307, headers: { location: target } });
+        return withSecurityHeaders(redirect, this.#https(url), null);
       }
     }
 
@@ -169,7 +176,7 @@ class Pipeline {
       res = new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     const isHtml = (res.headers.get("content-type") ?? "").startsWith("text/html");
-    const secured = withSecurityHeaders(res, url, isHtml ? ctx.nonce : null);
+    const secured = withSecurityHeaders(res, this.#https(url), isHtml ? ctx.nonce : null);
     return this.config.compress ? await maybeCompress(req, secured) : secured;
   }
 
@@ -221,12 +228,12 @@ class Pipeline {
 const CSP_REST = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /** Headers every response gets; HTML gets the nonce CSP too. Immutable headers (redirects) are copied first. */
-function withSecurityHeaders(res: Response, url: URL, nonce: string | null): Response {
+function withSecurityHeaders(res: Response, https: boolean, nonce: string | null): Response {
   if (res.status === 101) return res; // a WebSocket upgrade cannot be rebuilt or changed
   const apply = (headers: Headers) => {
     headers.set("x-content-type-options", "nosniff");
     if (!headers.has("referrer-policy")) headers.set("referrer-policy", "strict-origin-when-cross-origin");
-    if (url.protocol === "https:") headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+    if (https) headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
     if (nonce) {
       headers.set("content-security-policy", `script-src 'nonce-${nonce}' 'strict-dynamic'; ${CSP_REST}`);
     }

@@ -82,13 +82,17 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infe
   return result.data;
 }
 
-/** Reads a JSON body (64 KiB at most) and validates it against a strict schema. */
+/**
+ * Reads a JSON body (64 KiB at most) and validates it against a strict schema. An empty body (none sent, whatever
+ * the headers say) is validated as `{}`: a POST without a body means "no options", not a body of the wrong type.
+ */
 export async function readJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  const bytes = await readCapped(req);
+  if (bytes.byteLength === 0) return validate(schema, {});
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
     throw new HttpProblem(415, "Unsupported Media Type", "Send the body as application/json.");
   }
-  const bytes = await readCapped(req);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

@@ -55,23 +55,34 @@ export function textFields<K extends string>(form: FormData, names: readonly K[]
 // Backslashes (browsers read them as "/") and control characters (URL parsers drop tabs and newlines).
 // deno-lint-ignore no-control-regex
 const UNSAFE_IN_PATH = /[\\\u0000-\u001F\u007F]/;
+const BASE = "http://prok.invalid";
 
 /**
- * A same-site path to go to after signing in, or null. Only a relative path with a single leading "/" passes:
- * never "//host", "/\host", a scheme, or control characters that URL parsers drop.
+ * The one check for a redirect target that came from input (`?next=`, a form's `next`): a same-site path, or null.
+ * The path is normalised first (dot segments, `%2e`) and judged as the browser will read it: it must start with
+ * exactly one "/", never "//host" or "/\\host" (nor "/%2f%2fhost": a later decode must not make one); no scheme and
+ * no control characters.
  */
 export function safeNext(raw: string | null | undefined): string | null {
-  if (!raw || raw.length > 2048 || !raw.startsWith("/") || raw.startsWith("//") || UNSAFE_IN_PATH.test(raw)) {
+  if (!raw || raw.length > 2048 || !raw.startsWith("/") || UNSAFE_IN_PATH.test(raw)) return null;
+  let url: URL;
+  let decoded: string;
+  try {
+    url = new URL(raw, BASE);
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
     return null;
   }
-  const base = "http://prok.invalid";
-  const url = new URL(raw, base);
-  return url.origin === base ? url.pathname + url.search + url.hash : null;
+  if (url.origin !== BASE || !startsWithOneSlash(url.pathname) || !startsWithOneSlash(decoded)) return null;
+  return url.pathname + url.search + url.hash;
 }
 
-/** `/login?next=...` (or just `/login`) for a path the visitor should come back to. */
+const startsWithOneSlash = (path: string) => path.startsWith("/") && path[1] !== "/" && path[1] !== "\\";
+
+/** `/login?next=...` (or just `/login`) for a path the visitor should come back to; an unsafe `next` is dropped. */
 export function withNext(path: string, next: string | null): string {
-  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
+  const safe = safeNext(next);
+  return safe ? `${path}?next=${encodeURIComponent(safe)}` : path;
 }
 
 /** 303 to the sign-in page, which brings the visitor back to `next` (a path of ours) once signed in. */

@@ -352,7 +352,13 @@ export function openApiDocument(): unknown {
       security: op.auth ? [{ bearer: [] }, { cookie: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } }
+        ? {
+          requestBody: {
+            // No body reads as `{}` (readJson), so a body whose every field is optional may be left out.
+            required: !op.body.safeParse({}).success,
+            content: { "application/json": { schema: jsonSchema(op.body) } },
+          },
+        }
         : {}),
       responses: Object.fromEntries(
         Object.entries(op.responses).map(([status, schema]) => [

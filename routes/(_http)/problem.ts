@@ -23,3 +23,19 @@ export function problem(p: Problem, headers?: HeadersInit): Response {
 export function isApiPath(url: URL): boolean {
   return url.pathname === "/api" || url.pathname.startsWith("/api/");
 }
+
+/**
+ * Whether a raw query string (`url.search`) holds a percent escape that does not decode: `%zz`, a lone `%`, or bytes
+ * that are not UTF-8 (`%E0%A4%A`). URLSearchParams would silently keep or replace them; we answer 400 instead.
+ */
+export function hasMalformedEscape(search: string): boolean {
+  if (!search.includes("%")) return false;
+  for (const part of search.replace(/^\?/, "").split(/[&=]/)) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}

@@ -79,7 +79,8 @@ export async function resolveSession(req: Request, url: URL, app: App, ip: strin
 
   const authorization = req.headers.get("authorization");
   if (authorization !== null) {
-    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization)?.[1];
+    // Auth schemes are case-insensitive (RFC 9110 §11.1): "bearer" and "BEARER" are Bearer.
+    const token = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(authorization)?.[1];
     state.caller = token ? await authenticate(authDeps(app), token) : null;
     state.via = state.caller ? "bearer" : null;
     state.badBearer = !state.caller;

@@ -5,6 +5,7 @@ Deno.test("[dev/mail] the outbox page is 404 outside development", async () => {
   const envs: Record<string, string>[] = [{ PROK_ENV: "test" }, {
     PROK_ENV: "production",
     PROK_SECRET: "s".repeat(40),
+    PROK_ORIGIN: "https://prok.example",
   }];
   for (const env of envs) {
     const t = await createTestApp(env);

@@ -8,6 +8,7 @@ import type { RateLimiter } from "../ratelimit/types.ts";
 import { messageBody } from "../schemas.ts";
 import type { User } from "../store/types.ts";
 import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
+import { isStorableText, NOT_STORABLE } from "../text.ts";
 
 /** The part of a WebSocket the hub uses (the browser and Deno shapes), so tests can hand it their own. */
 export interface HubSocket {
@@ -85,6 +86,7 @@ function text(data: Record<string, unknown>, field: string, max: number, min = 1
   if (typeof value !== "string" || [...value].length < min || [...value].length > max) {
     throw new FrameError("bad-frame", `${field} must be text of ${min} to ${max} characters`);
   }
+  if (!isStorableText(value)) throw new FrameError("bad-frame", `${field} ${NOT_STORABLE}`);
   return value;
 }
 

@@ -60,9 +60,17 @@ export async function feedFixture(secret: string, databaseUrl?: string): Promise
     }
   }
   const dataDir = await Deno.makeTempDir({ prefix: "prok-bench-feed-" });
-  const app = await openApp(parseConfig({ PROK_ENV: "production", PROK_SECRET: secret, PROK_DATA_DIR: dataDir }), {
-    hashers: 1,
-  });
+  const app = await openApp(
+    parseConfig({
+      PROK_ENV: "production",
+      PROK_SECRET: secret,
+      PROK_ORIGIN: "http://127.0.0.1",
+      PROK_DATA_DIR: dataDir,
+    }),
+    {
+      hashers: 1,
+    },
+  );
   try {
     const result = await seed(app, { ...KV_NETWORK, seed: 42, days: 365, progress: true });
     const { user, connections } = await wellConnected(app.store);

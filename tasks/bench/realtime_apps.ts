@@ -4,6 +4,12 @@ import { rssBytes } from "./proc_stats.ts";
 import { appCommand, fileLimitWrapped, freePort, type Server, startServer } from "./processes.ts";
 import type { SocketSpec } from "./ws_clients.ts";
 
+/**
+ * The public origin every instance is configured with, as behind one load balancer: tokens the bench mints name it
+ * as their issuer, and sockets send it as their Origin, whichever instance they reach.
+ */
+export const BENCH_ORIGIN = "http://prok.bench.invalid";
+
 /** Load client processes: the sockets, and the work of sending and checking, split between them. */
 export const LOAD_CLIENTS = 2;
 /** Handshakes in flight per load client. */
@@ -43,6 +49,7 @@ export async function startApp(
     env: options.env({
       PORT: String(port),
       PROK_ENV: "production",
+      PROK_ORIGIN: BENCH_ORIGIN,
       PROK_SECRET: options.secret,
       PROK_RATE_LIMIT_FACTOR: "10000",
       REDIS_URL: options.redisUrl,
@@ -80,7 +87,7 @@ export async function serverFailures(logFiles: string[], from = "", to = "~"): P
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A socket of a member to a server, signed in with a session cookie from the server's own origin. */
+/** A socket of a member to a server, signed in with a session cookie, from the site's public origin. */
 export function socketTo(
   server: Server,
   token: string,
@@ -88,5 +95,5 @@ export function socketTo(
   partner: SocketSpec["partner"],
   path = "/api/ws",
 ): SocketSpec {
-  return { url: `${server.origin.replace(/^http/, "ws")}${path}`, origin: server.origin, token, member, partner };
+  return { url: `${server.origin.replace(/^http/, "ws")}${path}`, origin: BENCH_ORIGIN, token, member, partner };
 }

@@ -8,6 +8,7 @@ import { parseConfig } from "../../services/config.ts";
 import type { Message } from "../../services/store/types.ts";
 import { hashRefreshToken, randomToken, REFRESH_TTL_MS, signAccessToken } from "../../services/tokens.ts";
 import { removeTemporary, temporaryDir } from "./processes.ts";
+import { BENCH_ORIGIN } from "./realtime_apps.ts";
 
 const BATCH = 2_000;
 const IN_FLIGHT = 16;
@@ -52,6 +53,7 @@ export async function realtimeFixture(
   const shared = `${folder}/shared`;
   const config = parseConfig({
     PROK_ENV: "production",
+    PROK_ORIGIN: BENCH_ORIGIN,
     PROK_SECRET: secret,
     PROK_DATA_DIR: shared,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

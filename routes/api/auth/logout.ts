@@ -10,8 +10,7 @@ import { clearedSessionCookies, cookieNames, readCookie, requireCaller } from ".
 export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const { session } = ctx.state;
-    const hasBody = req.headers.get("content-length") !== "0" && req.body !== null;
-    const body = hasBody ? await readJson(req, refreshBody) : {};
+    const body = await readJson(req, refreshBody);
     const deps = authDeps(ctx.state.app);
     const refreshToken = body.refreshToken ?? readCookie(req, cookieNames(session.secure).refresh);
     const family = session.caller?.session ?? (refreshToken ? await sessionOfRefreshToken(deps, refreshToken) : null);
