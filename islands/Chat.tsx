@@ -232,6 +232,8 @@ export default function Chat(props: ChatProps) {
       onLive("sync", (data) => {
         if (!data.complete) sendLive("sync", { since: lastId.value });
       }),
+      // The server's pub/sub was away and is back: live events were missed while the socket stayed open.
+      onLive("resync", () => sendLive("sync", { since: lastId.value })),
       onLive("error", (data) => {
         if (typeof data.clientId !== "string") return;
         const retry = data.code === "rate-limited" || data.code === "internal";

@@ -64,6 +64,17 @@ export default function NotificationBell(props: NotificationBellProps) {
       onLive("local:conversation-read", (data) => {
         if (senders.delete(data.with as string)) unread.value = Math.max(0, unread.value - 1);
       }),
+      // The server's pub/sub was away and is back: notifications were missed, so the count comes from the store.
+      onLive("resync", () => {
+        fetch("/api/notifications?limit=5")
+          .then((res) => res.ok ? res.json() : null)
+          .then((page) => {
+            if (!page) return;
+            unread.value = page.unreadCount;
+            if (items.value) items.value = page.items;
+          })
+          .catch(() => {}); // the next page load counts them
+      }),
     ];
     return () => stops.forEach((stop) => stop());
   }, []);

@@ -1,7 +1,8 @@
 // What each member may write per minute and per hour, whatever carries the write (REST, a form page, the WebSocket):
 // every budget is counted through the rate-limiter port, so all transports and all instances share one count per
 // member. A new kind of write gets its line in BUDGETS and one `spend` call in its service.
-import { RateLimitError } from "./errors.ts";
+import { RateLimitError, UnavailableError } from "./errors.ts";
+import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 
 const MINUTE = 60_000;
@@ -40,14 +41,24 @@ export type Write = keyof typeof BUDGETS;
 
 /** The members' write budgets, through the app's rate limiter, scaled by PROK_RATE_LIMIT_FACTOR. */
 export class WriteBudgets {
+  /** Counts of this instance alone, made the first time the shared limiter is away. */
+  #local?: MemoryRateLimiter;
+
   constructor(readonly limiter: RateLimiter, readonly factor: number) {}
 
-  /** Counts one `write` by `memberId`; a RateLimitError (429, `retry-after`) when a window of it is spent. */
+  /**
+   * Counts one `write` by `memberId`; a RateLimitError (429, `retry-after`) when a window of it is spent. While the
+   * shared limiter (Redis) is away, writes still go through and each instance counts them on its own: a message is
+   * stored from the primary store alone, and a budget per instance still bounds a member.
+   */
   async spend(write: Write, memberId: string): Promise<void> {
     const { windows, refusal } = BUDGETS[write];
-    const counts = await Promise.all(
-      windows.map((w) => this.limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)),
-    );
+    const count = (limiter: RateLimiter) =>
+      Promise.all(windows.map((w) => limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)));
+    const counts = await count(this.limiter).catch((err) => {
+      if (!(err instanceof UnavailableError)) throw err;
+      return count(this.#local ??= new MemoryRateLimiter());
+    });
     let waitMs = 0;
     counts.forEach((c, i) => {
       if (c.count > scaledLimit(windows[i].count, this.factor)) waitMs = Math.max(waitMs, c.resetInMs);

@@ -55,6 +55,11 @@ export class BroadcastChannelPubSub implements PubSub {
     return this.#local.subscribe(channel, handler);
   }
 
+  /** A BroadcastChannel has no connection to lose (its losses are silent, best effort: see above). */
+  onRestored(listener: () => void): () => void {
+    return this.#local.onRestored(listener);
+  }
+
   ping(): Promise<void> {
     return this.#local.ping();
   }

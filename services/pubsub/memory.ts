@@ -50,6 +50,11 @@ export class MemoryPubSub implements PubSub {
     });
   }
 
+  /** In one process nothing is ever lost between publisher and subscriber. */
+  onRestored(_listener: () => void): () => void {
+    return () => {};
+  }
+
   ping(): Promise<void> {
     return this.#closed ? Promise.reject(new UnavailableError("pubsub")) : Promise.resolve();
   }

@@ -210,6 +210,13 @@ redisTest("Redis away and back: calls say unavailable meanwhile, then everything
   const ps = await RedisPubSub.open(url.href, { name, prefix: `${name}:` });
   try {
     const got: string[] = [];
+    let restored = 0;
+    ps.onRestored(() => {
+      restored++;
+      // Told only once the subscriptions are back: what is published from now on arrives (sent straight to Redis,
+      // whose own connection never went away).
+      admin.publish(`${name}:kept`, "told").catch(() => {});
+    });
     await ps.subscribe("kept", (m) => got.push(m));
     const off = await ps.subscribe("left", () => {});
     relay.down();
@@ -222,12 +229,15 @@ redisTest("Redis away and back: calls say unavailable meanwhile, then everything
     assert(performance.now() - started < 500, "calls waited for Redis");
     await new Promise((r) => setTimeout(r, 600)); // a few reconnect attempts fail meanwhile
 
+    assertEquals(restored, 0, "not restored while Redis is away");
     relay.up();
     await waitFor(() => ps.publisher.isReady && ps.subscriber.isReady, () => "clients did not reconnect", 15_000);
+    await waitFor(() => restored === 1, () => `restored ${restored} times`, 15_000);
     await ps.ping();
     await ps.publish("kept", "back");
-    await waitFor(() => got.length === 1, () => JSON.stringify(got));
-    assertEquals(got, ["back"]);
+    await waitFor(() => got.length === 2, () => JSON.stringify(got));
+    assertEquals(got.sort(), ["back", "told"]);
+    assertEquals(restored, 1);
     const server = async () => {
       const counts = await admin.sendCommand(["PUBSUB", "NUMSUB", `${name}:kept`, `${name}:left`]) as unknown[];
       return [Number(counts[1]), Number(counts[3])];

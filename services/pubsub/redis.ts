@@ -20,7 +20,8 @@ export interface RedisPubSubOptions {
  * - No round trip is awaited before the next is sent: node-redis writes every command issued in one tick in one
  *   batch (auto-pipelining), so a burst of publishes or of subscriptions costs a few writes, not a round trip each.
  * - When a connection drops, node-redis reconnects by itself and, on the subscriber, subscribes again to every
- *   channel before it reports ready. What was published meanwhile is lost (Redis keeps nothing), as the port says.
+ *   channel before it reports ready. What was published meanwhile is lost (Redis keeps nothing), as the port says;
+ *   `onRestored` listeners hear of it then, so they can catch up.
  * - While Redis is down, publish and subscribe reject at once with UnavailableError (no offline queue that would
  *   hang a request); unsubscribe always succeeds locally and the server side is tidied when Redis is back.
  */
@@ -32,9 +33,18 @@ export class RedisPubSub implements PubSub {
   /** Channels whose UNSUBSCRIBE was lost with a connection: node-redis subscribes them again, so undo that. */
   #orphans = new Set<string>();
   #closed = false;
+  #restored = new Set<() => void>();
+  /** Whether the subscriber was ready once: every later "ready" follows a lost connection. */
+  #wasReady: boolean;
 
   private constructor(readonly publisher: Client, readonly subscriber: Client, readonly prefix: string) {
-    subscriber.on("ready", () => this.#tidy());
+    this.#wasReady = subscriber.isReady;
+    subscriber.on("ready", () => {
+      this.#tidy();
+      // node-redis subscribes again to every channel before it says ready, so the listeners hear from here on.
+      if (this.#wasReady) { for (const listener of this.#restored) listener(); }
+      this.#wasReady = true;
+    });
   }
 
   /**
@@ -106,6 +116,11 @@ export class RedisPubSub implements PubSub {
     }
   }
 
+  onRestored(listener: () => void): () => void {
+    this.#restored.add(listener);
+    return () => void this.#restored.delete(listener);
+  }
+
   async ping(): Promise<void> {
     if (this.#closed) throw new UnavailableError("pubsub");
     if (!this.subscriber.isReady) throw new UnavailableError("redis");
@@ -122,6 +137,7 @@ export class RedisPubSub implements PubSub {
     this.#closed = true;
     this.#topics.clear();
     this.#joined.clear();
+    this.#restored.clear();
     await Promise.all([this.publisher, this.subscriber].map(closeClient));
   }
 }

@@ -28,6 +28,12 @@ export interface PubSub {
    * backend is down or the port is closed.
    */
   subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` each time this process's subscriptions are back after the backend was lost: they hear again,
+   * and whatever was published meanwhile was missed, so the subscribers catch up from the store. Adapters that
+   * cannot lose their subscriptions (memory, broadcast channel) never call it. Returns how to stop listening.
+   */
+  onRestored(listener: () => void): () => void;
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;
   /** Ends every subscription and lets go of the backend; closing twice is harmless. */

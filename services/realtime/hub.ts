@@ -100,8 +100,11 @@ export class Hub {
   /** When each sender's `typing:start` to each member was last relayed. */
   readonly #typingRelayed = new Map<string, number>();
   #closing = false;
+  #stopResync: () => void;
 
-  constructor(readonly deps: HubDeps) {}
+  constructor(readonly deps: HubDeps) {
+    this.#stopResync = deps.pubsub.onRestored(() => this.#resync());
+  }
 
   /** Sockets open in this process. */
   get size(): number {
@@ -144,6 +147,7 @@ export class Hub {
   /** Closes every socket with 1001, as a process about to stop does. */
   closeAll(): void {
     this.#closing = true;
+    this.#stopResync();
     for (const timer of this.#typing.values()) clearTimeout(timer);
     this.#typing.clear();
     this.#typingRelayed.clear();
@@ -165,6 +169,23 @@ export class Hub {
       return () => Promise.resolve();
     });
     this.#members.set(memberId, { clients, subscribed });
+  }
+
+  /**
+   * The subscriptions were lost and are back: what was published meanwhile never reached these sockets, so each is
+   * told to `sync` from the last message it has (API.md's reconnect catch-up, without reconnecting).
+   */
+  #resync(): void {
+    const frame = JSON.stringify({ type: "resync", data: {} } satisfies ServerEvent);
+    let told = 0;
+    for (const { clients } of this.#members.values()) {
+      for (const c of clients) {
+        if (c.socket.readyState !== OPEN) continue;
+        c.socket.send(frame);
+        told++;
+      }
+    }
+    this.deps.log({ msg: "pub/sub restored; sockets told to resync", sockets: told });
   }
 
   #remove(client: Client): void {
