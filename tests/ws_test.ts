@@ -190,14 +190,14 @@ Deno.test({
 });
 
 Deno.test({
-  name: "[ws] bad frames get error events; oversized frames and a non-connection are refused; abuse closes 1008",
+  name: "[ws] bad frames get error events; a non-connection is refused; an oversized frame closes 1009, abuse 1008",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
     await withServed(async (t, url) => {
       const [a] = await connected(t);
       const stranger = await signUp(t);
-      const s = await asMember(url, a);
+      let s = await asMember(url, a);
       s.send("message:send", { receiverId: stranger.user.id, content: "hi", clientId: "x1" });
       const refused = await s.next("error", (d) => d.clientId === "x1");
       assertEquals(refused.code, "forbidden");
@@ -208,6 +208,9 @@ Deno.test({
         }),
       );
       assertEquals((await s.next("error", (d) => d.code === "frame-too-large")).clientId, undefined);
+      const tooBig = await s.closed;
+      assertEquals([tooBig.code, tooBig.reason], [1009, "frames are at most 16 KiB"]);
+      s = await asMember(url, a);
       s.send("message:send", { receiverId: stranger.user.id, content: "", clientId: "x2" });
       assertEquals((await s.next("error", (d) => d.clientId === "x2")).code, "bad-frame");
       s.send("teleport", {});
@@ -467,6 +470,121 @@ Deno.test({
       await one.close();
       await two.close();
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/** Two app instances sharing one store (a KV file), as instances share MySQL; `env` chooses what else they share. */
+async function withTwo(env: Record<string, string>, fn: (one: TestApp, two: TestApp, urls: string[]) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "prok-two-instances-" });
+  const shared = { PROK_SECRET: "s".repeat(48), PROK_DATA_DIR: dir, PROK_RATE_LIMIT_FACTOR: "1000", ...env };
+  const one = await createTestApp(shared, [], { kvPath: `${dir}/prok.kv` });
+  const two = await createTestApp(shared, [], { kvPath: `${dir}/prok.kv` });
+  const served = [await serveHandler(one.handler), await serveHandler(two.handler)];
+  try {
+    await fn(one, two, served.map((s) => s.url));
+  } finally {
+    for (const t of [one, two]) t.app.hub.closeAll();
+    for (const s of served) await s.close();
+    await one.close();
+    await two.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "[ws] the cap on a member's sockets holds across instances; a closed socket frees its place",
+  ignore: !redisUrl,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withTwo({ REDIS_URL: redisUrl! }, async (one, two, [u1, u2]) => {
+      const a = await signUp(one);
+      const key = `ws:sockets:${a.user.id}`;
+      const half = LIMITS.socketsPerMember / 2;
+      const open: Client[] = [];
+      for (let i = 0; i < LIMITS.socketsPerMember; i++) open.push(await asMember(i < half ? u1 : u2, a));
+      await eventually(() => one.app.limiter.countLeases(key), (n) => n === LIMITS.socketsPerMember, "every lease");
+      const over = await asMember(u2, a);
+      const refused = await over.closed;
+      assertEquals([refused.code, refused.reason], [
+        1008,
+        `at most ${LIMITS.socketsPerMember} open sockets per member`,
+      ]);
+      const held = () => Promise.resolve(one.app.hub.size + two.app.hub.size);
+      await eventually(held, (n) => n === LIMITS.socketsPerMember, "the refused socket gone, the others kept");
+      await open.shift()!.close(); // one on the first instance goes: its place is free on the second
+      await eventually(() => one.app.limiter.countLeases(key), (n) => n === LIMITS.socketsPerMember - 1, "a release");
+      const next = await asMember(u2, a);
+      await eventually(() => two.app.limiter.countLeases(key), (n) => n === LIMITS.socketsPerMember, "its lease");
+      next.send("sync", { since: null }); // answered: the socket is in
+      await next.next("sync");
+      assertEquals(next.ws.readyState, WebSocket.OPEN);
+      for (const c of [...open, next]) await c.close();
+      await eventually(() => one.app.limiter.countLeases(key), (n) => n === 0, "every lease released");
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] with the shared limiter away, sockets still open and each instance holds a member to the cap alone",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    // The first instance is whole (in-process limiter); the second's Redis does not answer (nothing listens there).
+    await withTwo({}, async (one, _, [u1]) => {
+      const a = await signUp(one);
+      const dir = one.app.config.dataDir;
+      const away = await createTestApp(
+        { PROK_SECRET: "s".repeat(48), PROK_DATA_DIR: dir, REDIS_URL: "redis://127.0.0.1:1", PROK_PUBSUB: "memory" },
+        [],
+        { kvPath: `${dir}/prok.kv` },
+      );
+      const served = await serveHandler(away.handler);
+      try {
+        const held: Client[] = [];
+        for (let i = 0; i < LIMITS.socketsPerMember; i++) held.push(await asMember(served.url, a));
+        const over = await asMember(served.url, a);
+        assertEquals((await over.closed).code, 1008, "this instance's own cap");
+        const last = held.at(-1)!;
+        last.send("sync", { since: null });
+        await last.next("sync");
+        assertEquals(held.map((c) => c.ws.readyState), held.map(() => WebSocket.OPEN), "none was refused");
+        assertEquals(away.app.hub.size, LIMITS.socketsPerMember);
+        const elsewhere = await asMember(u1, a); // the other instance cannot know them: its own cap only
+        elsewhere.send("sync", { since: null });
+        await elsewhere.next("sync");
+        for (const c of [...held, elsewhere]) await c.close();
+      } finally {
+        away.app.hub.closeAll();
+        await served.close();
+        await away.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "[ws] an open socket's lease is renewed while it stays open, and given back when it closes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const saved = { ...LIMITS };
+    // Shortened so the test sees lapses and renewals; a renewal comes 20 times within a lease.
+    Object.assign(LIMITS, { socketLeaseMs: 2_000, socketRenewMs: 100 });
+    try {
+      await withServed(async (t, url) => {
+        const a = await signUp(t);
+        const key = `ws:sockets:${a.user.id}`;
+        const s = await asMember(url, a);
+        await eventually(() => t.app.limiter.countLeases(key), (n) => n === 1, "the lease");
+        await new Promise((r) => setTimeout(r, 3 * LIMITS.socketLeaseMs / 2));
+        assertEquals(await t.app.limiter.countLeases(key), 1, "still held past its first lease");
+        await s.close();
+        await eventually(() => t.app.limiter.countLeases(key), (n) => n === 0, "the release");
+      });
+    } finally {
+      Object.assign(LIMITS, saved);
     }
   },
 });

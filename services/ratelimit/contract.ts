@@ -60,4 +60,42 @@ export function rateLimiterContract(
     await new Promise((r) => setTimeout(r, 120));
     assertEquals(await rl.lockedFor(key("m")), 0);
   });
+
+  test("leases: at most `max` holders per key, a holder's second take is a renewal, release frees a place", async (
+    rl,
+    key,
+  ) => {
+    const k = key("sockets");
+    for (const h of ["h1", "h2", "h3"]) assertEquals(await rl.acquireLease(k, h, 3, 10_000), true, h);
+    assertEquals(await rl.acquireLease(k, "h4", 3, 10_000), false, "over the cap");
+    assertEquals(await rl.acquireLease(k, "h2", 3, 10_000), true, "a holder keeps its lease");
+    assertEquals(await rl.countLeases(k), 3);
+    assertEquals(await rl.countLeases(key("other")), 0, "keys are independent");
+    await rl.releaseLease(k, "h1");
+    await rl.releaseLease(k, "h1"); // twice is harmless
+    assertEquals(await rl.countLeases(k), 2);
+    assertEquals(await rl.acquireLease(k, "h4", 3, 10_000), true, "the released place is free");
+    assertEquals(await rl.acquireLease(k, "h5", 3, 10_000), false);
+  });
+
+  test("leases lapse unless renewed, and a renewal takes back a lapsed one", async (rl, key) => {
+    const k = key("lapse");
+    assertEquals(await rl.acquireLease(k, "short", 2, 150), true);
+    assertEquals(await rl.acquireLease(k, "kept", 2, 150), true);
+    await rl.renewLease(k, "kept", 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assertEquals(await rl.countLeases(k), 1, "only the renewed one is left");
+    assertEquals(await rl.acquireLease(k, "new", 2, 10_000), true, "the lapsed one's place is free");
+    await rl.releaseLease(k, "new");
+    await rl.renewLease(k, "short", 10_000); // its backend forgot it (lapsed, or Redis restarted): taken again
+    assertEquals(await rl.countLeases(k), 2);
+    assertEquals(await rl.acquireLease(k, "third", 2, 10_000), false);
+  });
+
+  test("concurrent takes never pass the cap", async (rl, key) => {
+    const k = key("race");
+    const taken = await Promise.all(Array.from({ length: 30 }, (_, i) => rl.acquireLease(k, `h${i}`, 10, 10_000)));
+    assertEquals(taken.filter(Boolean).length, 10);
+    assertEquals(await rl.countLeases(k), 10);
+  });
 }

@@ -16,6 +16,25 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
 return 1`;
 
+// Leases: a sorted set per key, each holder scored with the moment its lease ends on Redis's own clock (instances'
+// clocks may disagree). Lapsed holders are dropped before counting; the key lives as long as its longest lease.
+// ARGV: holder, ttl in ms, the cap (-1: none, a renewal).
+const LEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if max >= 0 and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= max then return 0 end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`;
+
+const COUNT_LEASES = `
+local t = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+return redis.call('ZCARD', KEYS[1])`;
+
 /** Limits shared by every instance through Redis. A Redis that does not answer makes the check a 503, not a 500. */
 export class RedisRateLimiter implements RateLimiter {
   readonly kind = "redis";
@@ -76,6 +95,31 @@ export class RedisRateLimiter implements RateLimiter {
     return this.#call(async () => {
       await this.client.del([`${this.prefix}w:${key}`, `${this.prefix}l:${key}`]);
     });
+  }
+
+  #lease(key: string, holder: string, ttlMs: number, max: number): Promise<boolean> {
+    return this.#call(async () =>
+      await this.client.eval(LEASE, {
+        keys: [`${this.prefix}s:${key}`],
+        arguments: [holder, String(Math.max(1, Math.round(ttlMs))), String(max)],
+      }) === 1
+    );
+  }
+
+  acquireLease(key: string, holder: string, max: number, ttlMs: number): Promise<boolean> {
+    return this.#lease(key, holder, ttlMs, Math.max(0, Math.floor(max)));
+  }
+
+  async renewLease(key: string, holder: string, ttlMs: number): Promise<void> {
+    await this.#lease(key, holder, ttlMs, -1);
+  }
+
+  releaseLease(key: string, holder: string): Promise<void> {
+    return this.#call(async () => void await this.client.zRem(`${this.prefix}s:${key}`, holder));
+  }
+
+  countLeases(key: string): Promise<number> {
+    return this.#call(async () => Number(await this.client.eval(COUNT_LEASES, { keys: [`${this.prefix}s:${key}`] })));
   }
 
   ping(): Promise<void> {

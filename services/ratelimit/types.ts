@@ -1,4 +1,5 @@
-// The rate-limiter port: counters in fixed windows and timed locks, shared by every instance when Redis is configured.
+// The rate-limiter port: counters in fixed windows, timed locks and capped leases, shared by every instance when Redis
+// is configured.
 
 export interface WindowCount {
   /** Hits in the current window, this one included. */
@@ -19,6 +20,18 @@ export interface RateLimiter {
   lockedFor(key: string): Promise<number>;
   /** Forgets the window and the lock of `key` (a successful sign-in clears its failures). */
   reset(key: string): Promise<void>;
+  /**
+   * Takes a lease on `key` for `holder` (say, one open socket of a member) lasting `ttlMs`, unless `key` already has
+   * `max` live holders: false then. A holder that has one already keeps it, renewed. Leases not renewed lapse by
+   * themselves, so a process that dies holding some frees them within `ttlMs`.
+   */
+  acquireLease(key: string, holder: string, max: number, ttlMs: number): Promise<boolean>;
+  /** Extends `holder`'s lease on `key` to `ttlMs` from now, taking it again if it lapsed (or the backend lost it). */
+  renewLease(key: string, holder: string, ttlMs: number): Promise<void>;
+  /** Gives the lease back; harmless when it is gone already. */
+  releaseLease(key: string, holder: string): Promise<void>;
+  /** How many live leases `key` has. */
+  countLeases(key: string): Promise<number>;
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

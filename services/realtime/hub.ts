@@ -29,8 +29,15 @@ export interface HubDeps extends MessagesDeps {
 export const LIMITS = {
   /** API.md: frames are at most 16 KiB. */
   frameBytes: 16 * 1024,
-  /** Open sockets per member in one process: tabs and devices, not a botnet. */
+  /**
+   * Open sockets per member across every instance (a lease each in the rate limiter): tabs and devices, not a botnet.
+   * While the limiter is away each process holds the member to it on its own.
+   */
   socketsPerMember: 10,
+  /** A socket's lease lasts this long unless renewed: a process that dies frees its members' places by then. */
+  socketLeaseMs: 90_000,
+  /** How often the leases of open sockets are renewed. */
+  socketRenewMs: 30_000,
   /** Relays of `typing:start` per sender and conversation (extra ones are dropped silently). */
   typingRelayMs: 2_000,
   /** `sync` requests per socket per minute: a client pages through a long absence, a loop is cut off. */
@@ -45,6 +52,8 @@ const OPEN = 1;
 const POLICY = 1008;
 const GOING_AWAY = 1001;
 const TRY_AGAIN = 1013;
+const TOO_BIG = 1009;
+const TOO_MANY_SOCKETS = `at most ${LIMITS.socketsPerMember} open sockets per member`;
 /** Close code of a socket whose session ended (4000-4999 are the application's). */
 export const SESSION_ENDED = 4001;
 
@@ -61,6 +70,9 @@ interface Client {
   syncs: number;
   syncSince: number;
 }
+
+/** The limiter key whose leases are a member's open sockets, on every instance. */
+const socketsKey = (memberId: string) => `ws:sockets:${memberId}`;
 
 /** Where every socket's frame queue starts: one settled promise shared by all, not one per idle socket. */
 const SETTLED = Promise.resolve();
@@ -101,6 +113,8 @@ export class Hub {
   readonly #typingRelayed = new Map<string, number>();
   #closing = false;
   #stopResync: () => void;
+  /** Renews the leases of every open socket; runs while this process holds any. */
+  #renewing?: ReturnType<typeof setInterval>;
 
   constructor(readonly deps: HubDeps) {
     this.#stopResync = deps.pubsub.onRestored(() => this.#resync());
@@ -131,10 +145,9 @@ export class Hub {
     socket.addEventListener("open", () => {
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
       const mine = this.#members.get(id)?.clients;
-      if (mine && mine.length >= LIMITS.socketsPerMember) {
-        return socket.close(POLICY, `at most ${LIMITS.socketsPerMember} open sockets per member`);
-      }
+      if (mine && mine.length >= LIMITS.socketsPerMember) return socket.close(POLICY, TOO_MANY_SOCKETS);
       this.#add(client);
+      this.#lease(client);
     }, { once: true }); // an idle socket holds as few listeners as it can
     socket.addEventListener("message", (e) => {
       client.queue = client.queue.then(() => this.#frame(client, e.data)).catch((err) => {
@@ -148,6 +161,8 @@ export class Hub {
   closeAll(): void {
     this.#closing = true;
     this.#stopResync();
+    clearInterval(this.#renewing);
+    this.#renewing = undefined;
     for (const timer of this.#typing.values()) clearTimeout(timer);
     this.#typing.clear();
     this.#typingRelayed.clear();
@@ -188,15 +203,41 @@ export class Hub {
     this.deps.log({ msg: "pub/sub restored; sockets told to resync", sockets: told });
   }
 
+  /**
+   * Takes the socket's place among its member's sockets on every instance, or closes it with 1008 when they are all
+   * taken. A limiter that is away lets it stay (this process's own cap was checked), and the next renewal takes the
+   * place once the limiter is back.
+   */
+  #lease(client: Client): void {
+    const { limiter } = this.deps;
+    limiter.acquireLease(socketsKey(client.member.id), client.id, LIMITS.socketsPerMember, LIMITS.socketLeaseMs)
+      .then((taken) => taken || client.socket.close(POLICY, TOO_MANY_SOCKETS), () => {});
+    if (this.#renewing !== undefined) return;
+    this.#renewing = setInterval(() => {
+      for (const { clients } of this.#members.values()) {
+        for (const c of clients) {
+          limiter.renewLease(socketsKey(c.member.id), c.id, LIMITS.socketLeaseMs).catch(() => {});
+        }
+      }
+    }, LIMITS.socketRenewMs);
+    Deno.unrefTimer(this.#renewing);
+  }
+
   #remove(client: Client): void {
     const memberId = client.member.id;
     const here = this.#members.get(memberId);
     const at = here ? here.clients.indexOf(client) : -1;
     if (!here || at < 0) return;
     here.clients.splice(at, 1);
+    // Issued after the take on the same connection, so it is never overtaken by it.
+    this.deps.limiter.releaseLease(socketsKey(memberId), client.id).catch(() => {}); // else it lapses by itself
     if (here.clients.length > 0) return;
     this.#members.delete(memberId);
     here.subscribed.then((stop) => stop()).catch(() => {});
+    if (this.#members.size === 0) {
+      clearInterval(this.#renewing);
+      this.#renewing = undefined;
+    }
   }
 
   #deliver(clients: Client[], raw: string): void {
@@ -259,7 +300,10 @@ export class Hub {
         this.deps.log({ msg: "websocket event failed", userId: client.member.id, error: String(err) });
       }
       this.#send(client, { type: "error", data: { code, message, ...(clientId ? { clientId } : {}) } });
-      if (err instanceof FrameError && ++client.strikes >= LIMITS.strikes) {
+      // RFC 6455's "message too big": a client that sends one is not speaking our protocol, and the runtime has
+      // already had to read it whole (README), so it gets no second try on this socket.
+      if (err instanceof FrameError && err.code === "frame-too-large") client.socket.close(TOO_BIG, message);
+      else if (err instanceof FrameError && ++client.strikes >= LIMITS.strikes) {
         client.socket.close(POLICY, "too many bad frames");
       }
     }
