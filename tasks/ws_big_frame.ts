@@ -1,6 +1,7 @@
 // Peak resident memory of a served Prok while one member sends one oversized WebSocket frame (default 60 MB):
 // `deno run -A tasks/ws_big_frame.ts [megabytes]`. Starts `main.ts` on a free port with a scratch data folder,
-// signs up, opens the socket, sends the frame, waits for the hub's answer, and prints VmRSS before and VmHWM after.
+// signs up, opens the socket, sends the frame, waits for the hub's answer and the close, and prints VmRSS before and
+// after and the peak (VmHWM).
 const mb = Number(Deno.args[0] ?? 60);
 const port = 18_000 + Math.floor(Math.random() * 1000);
 const dir = await Deno.makeTempDir({ prefix: "prok-big-frame-" });
@@ -44,8 +45,12 @@ try {
     ws.onmessage = (e) => resolve(String(e.data).slice(0, 120));
     ws.onclose = (e) => resolve(`closed ${e.code}`);
   });
+  const closed = new Promise<string>((resolve) =>
+    ws.addEventListener("close", (e) => resolve(`${e.code} ${e.reason}`))
+  );
   ws.send(JSON.stringify({ type: "message:send", data: { content: "x".repeat(mb * 1_000_000) } }));
   const got = await answer;
+  const closedWith = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("still open"), 5_000))]);
   await new Promise((r) => setTimeout(r, 500));
   console.log(JSON.stringify({
     frameMB: mb,
@@ -53,6 +58,7 @@ try {
     peakRssMiB: Math.round(status("VmHWM")),
     rssAfterMiB: Math.round(status("VmRSS")),
     answer: got,
+    closed: closedWith,
   }));
   ws.close();
 } finally {
