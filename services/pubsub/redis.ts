@@ -42,7 +42,15 @@ export class RedisPubSub implements PubSub {
     subscriber.on("ready", () => {
       this.#tidy();
       // node-redis subscribes again to every channel before it says ready, so the listeners hear from here on.
-      if (this.#wasReady) { for (const listener of this.#restored) listener(); }
+      if (this.#wasReady) {
+        for (const listener of this.#restored) {
+          try {
+            listener();
+          } catch {
+            // One listener's failure must not keep the others from catching up.
+          }
+        }
+      }
       this.#wasReady = true;
     });
   }
