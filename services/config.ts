@@ -102,6 +102,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         "(for example: openssl rand -base64 48)",
     );
   }
+  if (e.DATABASE_URL && !e.PROK_SECRET) {
+    // A generated secret lives in one instance's data folder: the password pepper and token keys would differ per
+    // instance, so accounts made through one could not sign in through another sharing the database.
+    throw new ConfigError(
+      "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret that every instance shares, of at least " +
+        "32 characters (for example: openssl rand -base64 48)",
+    );
+  }
   if (e.PROK_ENV === "production" && !e.PROK_ORIGIN) {
     // Behind a TLS proxy the request URL says http://internal-host: without the public origin every form fails the
     // origin check, cookies lose Secure and __Host-, HSTS is never sent, and mailed links point at localhost.

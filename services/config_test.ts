@@ -73,3 +73,16 @@ Deno.test("[config] development and test listen on this machine only; production
   assertEquals(parseConfig({ HOSTNAME: "[::1]" }).hostname, "::1");
   assertEquals(parseConfig({ HOSTNAME: "::" }).hostname, "::");
 });
+
+Deno.test("[config] a shared MySQL database refuses to start without PROK_SECRET, in every environment", () => {
+  for (const PROK_ENV of ["development", "test"]) {
+    const err = assertThrows(() =>
+      parseConfig({ PROK_ENV, DATABASE_URL: "mysql://root@127.0.0.1:3306/prok" })
+    ) as Error;
+    assertEquals(err instanceof ConfigError, true);
+    assertStringIncludes(err.message, "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret");
+    assertEquals(err.message.includes("\n"), false);
+  }
+  const ok = parseConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/prok", PROK_SECRET: "x".repeat(48) });
+  assertEquals(ok.databaseUrl, "mysql://root@127.0.0.1:3306/prok");
+});

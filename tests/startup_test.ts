@@ -27,6 +27,11 @@ Deno.test("[startup] a bad environment value stops start-up with one line naming
         { PROK_ENV: "production", PROK_SECRET: "s".repeat(40) },
         "Invalid environment variable PROK_ORIGIN: production needs the public origin",
       ],
+      // Any environment: a secret generated per instance would part the accounts of instances sharing the database.
+      [
+        { PROK_ENV: "development", DATABASE_URL: "mysql://root@127.0.0.1:3306/prok" },
+        "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret that every instance shares",
+      ],
     ] as const
   ) {
     const out = await new Deno.Command(Deno.execPath(), {
