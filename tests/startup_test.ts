@@ -8,7 +8,7 @@ const CLEAN_ENV = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "S
 function baseEnv(extra: Record<string, string>): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of CLEAN_ENV) delete env[name];
-  return { ...env, NO_COLOR: "1", ...extra };
+  return { ...env, NO_COLOR: "1", PROK_DRAIN_MS: "0", ...extra };
 }
 
 function freePort(): number {
