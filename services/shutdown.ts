@@ -38,7 +38,10 @@ export async function gracefulStop(parts: StopParts): Promise<void> {
   app.hub.closeAll();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const answered = await Promise.race([
-    parts.server.shutdown().then(() => true),
+    parts.server.shutdown().then(() => true, (err) => {
+      log({ level: "error", msg: "server shutdown failed", error: err instanceof Error ? err.message : String(err) });
+      return false;
+    }),
     new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), deadline)),
   ]);
   clearTimeout(timer);
