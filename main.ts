@@ -3,10 +3,11 @@ import { start } from "$fresh/server.ts";
 import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { appPlugin } from "./plugins/app.ts";
-import { closeApp, openApp } from "./services/app.ts";
+import { openApp } from "./services/app.ts";
 import { seedDemo } from "./services/demo.ts";
 import { configOrExit } from "./tasks/cli.ts";
 import { describeAdapters } from "./services/health.ts";
+import { gracefulStop } from "./services/shutdown.ts";
 import { appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
 import { startRedriving } from "./workers/dead_letters.ts";
@@ -52,15 +53,21 @@ const server = await start(manifest, {
   },
 });
 
-// On SIGTERM readiness fails first, then in-flight requests finish before the process exits.
+// SIGTERM (or Ctrl-C) stops gracefully, in the order of services/shutdown.ts; a second signal stops at once.
+let stopping = false;
 const stop = async (signal: string) => {
+  if (stopping) {
+    log({ msg: "stopping at once", signal });
+    Deno.exit(1);
+  }
+  stopping = true;
   log({ msg: "shutting down", signal });
-  app.accepting = false;
-  app.hub.closeAll(); // 1001 to every socket, so clients reconnect to another instance
-  await server.shutdown();
-  await redrive.stop();
-  await closeApp(app); // closing the KV handle also ends the queue listener
-  await workers.catch(() => {});
+  try {
+    await gracefulStop({ app, server, workers, sweeps: [redrive], log, drainMs: env.drainMs });
+  } catch (err) {
+    log({ level: "error", msg: "graceful stop failed", error: err instanceof Error ? err.message : String(err) });
+    Deno.exit(1);
+  }
   Deno.exit(0);
 };
 for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => stop(signal));

@@ -49,6 +49,12 @@ const schema = z.object({
       "must be a comma-separated list of proxy IP addresses (for example 10.0.0.5,10.0.0.6)",
     ),
   ),
+  PROK_DRAIN_MS: z.preprocess(
+    (v) => (v === undefined || v === "" ? 5000 : Number(v)),
+    z.number({ error: (issue) => issue.code === "invalid_type" ? "must be a number" : undefined })
+      .int("must be a whole number of milliseconds").min(0, "must be between 0 and 600000")
+      .max(600_000, "must be between 0 and 600000"),
+  ),
   PROK_DEMO: optional(z.enum(["0", "1"], { error: "must be 0 or 1" })),
   PROK_PUBSUB: optional(
     z.enum(["memory", "redis", "broadcast-channel"], { error: "must be memory, redis or broadcast-channel" }),
@@ -75,6 +81,8 @@ export interface Config {
   rateLimitFactor: number;
   /** Proxies whose X-Forwarded-For names the client; without them the socket address is the client. */
   trustedProxies: string[];
+  /** How long a stopping process keeps serving with readiness failed, so load balancers take it out first. */
+  drainMs: number;
   /** Seed a demo network into an empty embedded store in development (default on there, never in production). */
   demo: boolean;
   /** The pub/sub adapter PROK_PUBSUB asks for; unset, `pubsubAdapter` chooses from the rest. */
@@ -100,6 +108,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(
       "Invalid environment variable PROK_SECRET: production needs a secret of at least 32 characters " +
         "(for example: openssl rand -base64 48)",
+    );
+  }
+  if (e.DATABASE_URL && !e.PROK_SECRET) {
+    // A generated secret lives in one instance's data folder: the password pepper and token keys would differ per
+    // instance, so accounts made through one could not sign in through another sharing the database.
+    throw new ConfigError(
+      "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret that every instance shares, of at least " +
+        "32 characters (for example: openssl rand -base64 48)",
     );
   }
   if (e.PROK_ENV === "production" && !e.PROK_ORIGIN) {
@@ -133,6 +149,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     rateLimitFactor: e.PROK_RATE_LIMIT_FACTOR,
     trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((ip) => ip.trim()) ?? [],
+    drainMs: e.PROK_DRAIN_MS,
     demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
     pubsub: e.PROK_PUBSUB,
     deploymentId: e.DENO_DEPLOYMENT_ID,

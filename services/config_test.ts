@@ -10,6 +10,7 @@ Deno.test("[config] no environment at all is the embedded default", () => {
     dataDir: "./data",
     rateLimitFactor: 1,
     trustedProxies: [],
+    drainMs: 5000,
     demo: true,
   });
   assertEquals(Object.isFrozen(config), true);
@@ -28,6 +29,8 @@ Deno.test("[config] a bad value is one line naming the variable and the fix", ()
     [{ PROK_RATE_LIMIT_FACTOR: "0" }, "PROK_RATE_LIMIT_FACTOR: must be between 0.01 and 10000"],
     [{ PROK_TRUSTED_PROXIES: "10.0.0.1, evil host" }, "PROK_TRUSTED_PROXIES: must be a comma-separated list"],
     [{ PROK_DEMO: "yes" }, "PROK_DEMO: must be 0 or 1"],
+    [{ PROK_DRAIN_MS: "5s" }, "PROK_DRAIN_MS: must be a number"],
+    [{ PROK_DRAIN_MS: "-1" }, "PROK_DRAIN_MS: must be between 0 and 600000"],
     [{ HOSTNAME: "0.0.0.0; rm -rf" }, "HOSTNAME: must be an address to listen on"],
   ];
   for (const [env, expected] of cases) {
@@ -72,4 +75,17 @@ Deno.test("[config] development and test listen on this machine only; production
   assertEquals(parseConfig({ ...production, HOSTNAME: "10.0.0.5" }).hostname, "10.0.0.5");
   assertEquals(parseConfig({ HOSTNAME: "[::1]" }).hostname, "::1");
   assertEquals(parseConfig({ HOSTNAME: "::" }).hostname, "::");
+});
+
+Deno.test("[config] a shared MySQL database refuses to start without PROK_SECRET, in every environment", () => {
+  for (const PROK_ENV of ["development", "test"]) {
+    const err = assertThrows(() =>
+      parseConfig({ PROK_ENV, DATABASE_URL: "mysql://root@127.0.0.1:3306/prok" })
+    ) as Error;
+    assertEquals(err instanceof ConfigError, true);
+    assertStringIncludes(err.message, "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret");
+    assertEquals(err.message.includes("\n"), false);
+  }
+  const ok = parseConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/prok", PROK_SECRET: "x".repeat(48) });
+  assertEquals(ok.databaseUrl, "mysql://root@127.0.0.1:3306/prok");
 });

@@ -170,7 +170,8 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   for (const name of Object.keys(env)) {
     if (UNSET.includes(name) || name.startsWith("PROK_") || name === "PORT") delete env[name];
   }
-  return { ...env, ...extra };
+  // No load balancer drains a bench app: it stops at once.
+  return { ...env, PROK_DRAIN_MS: "0", ...extra };
 }
 
 async function main(): Promise<number> {

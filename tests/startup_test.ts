@@ -8,7 +8,7 @@ const CLEAN_ENV = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "S
 function baseEnv(extra: Record<string, string>): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of CLEAN_ENV) delete env[name];
-  return { ...env, NO_COLOR: "1", ...extra };
+  return { ...env, NO_COLOR: "1", PROK_DRAIN_MS: "0", ...extra };
 }
 
 function freePort(): number {
@@ -26,6 +26,11 @@ Deno.test("[startup] a bad environment value stops start-up with one line naming
       [
         { PROK_ENV: "production", PROK_SECRET: "s".repeat(40) },
         "Invalid environment variable PROK_ORIGIN: production needs the public origin",
+      ],
+      // Any environment: a secret generated per instance would part the accounts of instances sharing the database.
+      [
+        { PROK_ENV: "development", DATABASE_URL: "mysql://root@127.0.0.1:3306/prok" },
+        "Invalid environment variable PROK_SECRET: DATABASE_URL needs a secret that every instance shares",
       ],
     ] as const
   ) {

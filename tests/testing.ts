@@ -22,7 +22,9 @@ export async function createTestApp(
   extraPlugins: Plugin[] = [],
   options: { kvPath?: string } = {},
 ): Promise<TestApp> {
-  const app = await openApp(parseConfig({ PROK_ENV: "test", ...env }), {
+  // A shared database needs a shared secret (services/config.ts); one fixed test secret stands in for it.
+  const secret = env.DATABASE_URL && !env.PROK_SECRET ? { PROK_SECRET: "test-secret-of-the-shared-database-0123" } : {};
+  const app = await openApp(parseConfig({ PROK_ENV: "test", ...secret, ...env }), {
     kvPath: options.kvPath ?? ":memory:",
     hashers: 1,
   });

@@ -31,19 +31,43 @@ const LEDGER: OnceLedger<string> = {
 
 export type WorkerLog = (fields: Record<string, unknown>) => void;
 
+/** How a stop went: handlers that finished in time, and those cut off at the deadline (their events come back). */
+export interface StopReport {
+  finished: number;
+  abandoned: number;
+}
+
+/** The queue listener: settles when the KV handle closes. `stop` comes first on a graceful stop (services/shutdown.ts). */
+export type QueueConsumer = Promise<void> & {
+  /**
+   * Takes no new message (each goes back to the queue for the next start or another instance), then waits up to
+   * `withinMs` for the running handlers. Those still running then give up their claims and fail their delivery, so
+   * the event comes back at the queue's first retry instead of waiting out a five-minute lease.
+   */
+  stop(withinMs: number): Promise<StopReport>;
+};
+
+interface Delivery {
+  /** The worker claims this delivery may hold now. */
+  claims: Set<Deno.KvKey>;
+  /** Settles when the handler is done, either way. */
+  settled: Promise<unknown>;
+  cutOff(): void;
+}
+
 /** Starts consuming the queue of `kv` (one listener per KV handle; it stops when the handle closes). */
-export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Promise<void> {
-  return kv.listenQueue(async (message: unknown) => {
-    if (!isDomainEvent(message)) {
-      log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
-      return;
-    }
+export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): QueueConsumer {
+  let stopping = false;
+  const running = new Set<Delivery>();
+
+  const handle = async (message: DomainEvent, claims: Set<Deno.KvKey>) => {
     const failures: string[] = [];
     for (const worker of workers.filter((w) => w.handles.includes(message.type))) {
       // Two deliveries of one event may run at once: the claim lets one of them in.
       try {
         const key: Deno.KvKey = ["worker_events", worker.name, message.eventId];
-        const outcome = await runOnce(kv, key, LEDGER, () => worker.run(message));
+        claims.add(key);
+        const outcome = await runOnce(kv, key, LEDGER, () => worker.run(message)).finally(() => claims.delete(key));
         // Retried later, when the other delivery has finished.
         if (outcome === "busy") failures.push(`${worker.name} (busy elsewhere)`);
       } catch (err) {
@@ -59,5 +83,54 @@ export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Pr
       }
     }
     if (failures.length) throw new Error(`workers failed: ${failures.join(", ")}`);
+  };
+
+  const listening = kv.listenQueue(async (message: unknown) => {
+    if (!isDomainEvent(message)) {
+      log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
+      return;
+    }
+    // Failing the delivery puts it back in the queue untouched: nothing was claimed yet.
+    if (stopping) throw new Error("stopping: the event waits for the next start");
+    const claims = new Set<Deno.KvKey>();
+    let cutOff!: () => void;
+    const cut = new Promise<never>((_, reject) => {
+      cutOff = () => reject(new Error("stopped before the workers finished; the event will be retried"));
+    });
+    const work = handle(message, claims);
+    const delivery: Delivery = { claims, settled: work.catch(() => {}), cutOff };
+    running.add(delivery);
+    try {
+      await Promise.race([work, cut]);
+    } finally {
+      running.delete(delivery);
+    }
   });
+
+  const stop = async (withinMs: number): Promise<StopReport> => {
+    stopping = true;
+    const waiting = [...running];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(waiting.map((d) => d.settled)),
+      new Promise((resolve) => timer = setTimeout(resolve, withinMs)),
+    ]);
+    clearTimeout(timer);
+    const late = waiting.filter((d) => running.has(d));
+    for (const delivery of late) {
+      // The handler runs on until the process ends, but its claims go now, so the redelivery is not kept waiting.
+      for (const key of delivery.claims) await releaseClaim(kv, key);
+      delivery.cutOff();
+    }
+    return { finished: waiting.length - late.length, abandoned: late.length };
+  };
+
+  return Object.assign(listening, { stop });
+}
+
+/** Deletes a worker's claim that is still "running" (never a "done" record another delivery wrote meanwhile). */
+async function releaseClaim(kv: Deno.Kv, key: Deno.KvKey): Promise<void> {
+  const entry = await kv.get(key);
+  if (entry.value !== LEDGER.running) return;
+  await kv.atomic().check(entry).delete(key).commit();
 }

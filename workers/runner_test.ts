@@ -89,3 +89,91 @@ Deno.test({
     await listening;
   },
 });
+
+Deno.test({
+  name: "[workers] stop waits for a running handler, takes no new message, and the next start runs what was left",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "prok-runner-stop-" });
+    const path = `${dir}/queue.kv`;
+    try {
+      const seen: string[] = [];
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => open = resolve);
+      const slow = (wait: boolean): Worker => ({
+        name: "slow",
+        handles: ["post.created"],
+        run: async (e) => {
+          seen.push(`slow:${e.id}`);
+          if (wait) await gate;
+        },
+      });
+      const kv = await Deno.openKv(path);
+      const consumer = startWorkers(kv, [slow(true)], quietly);
+      const retry = { backoffSchedule: [10, 10, 10, 10] };
+      const first = newEvent("post.created", "a");
+      await kv.enqueue(first, retry);
+      await until(() => seen.includes("slow:a"), "the first handler to start");
+      const stopping = consumer.stop(30_000);
+      await kv.enqueue(newEvent("post.created", "b"), retry); // after stop: back to the queue, untouched
+      open();
+      assertEquals(await stopping, { finished: 1, abandoned: 0 });
+      assertEquals((await kv.get(["worker_events", "slow", first.eventId])).value, "done");
+      kv.close();
+      await consumer;
+      assertEquals(seen, ["slow:a"]);
+
+      const again = await Deno.openKv(path);
+      const next = startWorkers(again, [slow(false)], quietly);
+      await until(() => seen.includes("slow:b"), "the next start to run the event refused while stopping");
+      assertEquals(seen, ["slow:a", "slow:b"]);
+      again.close();
+      await next;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "[workers] a handler still running at the stop deadline gives up its claim, so the next start runs it at once",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "prok-runner-deadline-" });
+    const path = `${dir}/queue.kv`;
+    try {
+      const runs: string[] = [];
+      const stuck = new Promise<void>(() => {}); // a fan-out that outlives the deadline
+      const workers = (hang: boolean): Worker[] => [
+        { name: "quick", handles: ["post.created"], run: () => Promise.resolve(void runs.push("quick")) },
+        {
+          name: "fanout",
+          handles: ["post.created"],
+          run: () => (runs.push("fanout"), hang ? stuck : Promise.resolve()),
+        },
+      ];
+      const kv = await Deno.openKv(path);
+      const consumer = startWorkers(kv, workers(true), quietly);
+      const event = newEvent("post.created", "p");
+      await kv.enqueue(event, { backoffSchedule: [10, 10, 10, 10] });
+      await until(() => runs.includes("fanout"), "the fan-out to start");
+      const claim: Deno.KvKey = ["worker_events", "fanout", event.eventId];
+      assertEquals((await kv.get(claim)).value, "running");
+      assertEquals(await consumer.stop(50), { finished: 0, abandoned: 1 });
+      assertEquals((await kv.get(claim)).value, null, "the claim is released, not left for its five-minute lease");
+      kv.close();
+      await consumer;
+
+      const again = await Deno.openKv(path);
+      const next = startWorkers(again, workers(false), quietly);
+      await until(async () => (await again.get(claim)).value === "done", "the redelivered fan-out to finish");
+      assertEquals(runs, ["quick", "fanout", "fanout"], "the worker that finished does not run again");
+      again.close();
+      await next;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -52,6 +52,7 @@ export async function startApp(
       PROK_ORIGIN: BENCH_ORIGIN,
       PROK_SECRET: options.secret,
       PROK_RATE_LIMIT_FACTOR: "10000",
+      PROK_DRAIN_MS: "0", // no load balancer drains a bench app
       REDIS_URL: options.redisUrl,
       ...storeEnv,
     }),

@@ -1,0 +1,185 @@
+// SIGTERM under load, against the app as a real process: on the embedded Deno KV store and on a MariaDB of the test's
+// own. While a member keeps posting, /readyz must fail before any connection is refused, no write may answer 5xx, the
+// process must exit 0, and after a restart every acknowledged post must reach a connection's home feed within a normal
+// fan-out time (a stranded queue claim used to hold one back for twelve minutes).
+import { assert, assertEquals } from "../../framework/testing/assert.ts";
+import { type AppProcess, requireBinaries, startApp, startPrivateMariadb } from "./servers.ts";
+
+/** How long the fan-out of every post may take after the restart: generous, well under a five-minute lease. */
+const FANOUT_BOUND_MS = 30_000;
+const WRITERS = 2;
+
+type Json = Record<string, unknown>;
+
+async function api(origin: string, method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(origin + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as Json, text };
+}
+
+async function register(origin: string, name: string) {
+  const email = `${name}.${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const password = "correct horse battery";
+  const res = await api(origin, "POST", "/api/auth/register", { email, password, firstName: name, lastName: "Stop" });
+  assertEquals(res.status, 201, res.text);
+  return { id: (res.json.user as Json).id as string, token: res.json.accessToken as string, email, password };
+}
+
+async function signIn(origin: string, email: string, password: string): Promise<string> {
+  const res = await api(origin, "POST", "/api/auth/login", { email, password });
+  assertEquals(res.status, 200, res.text);
+  return res.json.accessToken as string;
+}
+
+/** Every post id in the member's home feed (their timeline, filled by the fan-out), page by page. */
+async function homeFeedIds(origin: string, token: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const query: string = `/api/posts?feed=home&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const res = await api(origin, "GET", query, undefined, token);
+    assertEquals(res.status, 200, res.text);
+    for (const post of res.json.items as Json[]) ids.add(post.id as string);
+    cursor = (res.json.nextCursor as string | null) ?? null;
+  } while (cursor);
+  return ids;
+}
+
+async function shutdownUnderLoad(label: string, storeEnv: Record<string, string>): Promise<void> {
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-fault-shutdown-" });
+  const env = { ...storeEnv, PROK_DATA_DIR: dataDir, PROK_RATE_LIMIT_FACTOR: "10000" };
+  let app: AppProcess | null = null;
+  let again: AppProcess | null = null;
+  try {
+    app = await startApp(env);
+    const { origin } = app;
+    const author = await register(origin, "Author");
+    const reader = await register(origin, "Reader");
+    const invite = await api(origin, "POST", "/api/connections", { receiverId: reader.id }, author.token);
+    assertEquals(invite.status, 201, invite.text);
+    const accepted = await api(
+      origin,
+      "PUT",
+      `/api/connections/${invite.json.id}`,
+      { status: "accepted" },
+      reader.token,
+    );
+    assertEquals(accepted.status, 200, accepted.text);
+    // Read once so the reader's timeline counts as built: from here on only the fan-out puts posts in it.
+    await homeFeedIds(origin, reader.token);
+
+    const acked: string[] = [];
+    const fivexx: string[] = [];
+    let sigtermAt = 0;
+    let ackedAfterSigterm = 0;
+    let first503At = 0;
+    let firstRefusalAt = 0;
+    let refusal = "";
+    const refused = (err: unknown) => {
+      if (!firstRefusalAt) [firstRefusalAt, refusal] = [performance.now(), String(err)];
+    };
+
+    const writer = async (w: number) => {
+      for (let n = 0; !firstRefusalAt; n++) {
+        try {
+          const res = await api(origin, "POST", "/api/posts", { content: `writer ${w} post ${n}` }, author.token);
+          if (res.status === 201) {
+            acked.push(res.json.id as string);
+            if (sigtermAt) ackedAfterSigterm++;
+          } else if (res.status >= 500) fivexx.push(`${res.status} ${res.text}`);
+          else throw new Error(`unexpected ${res.status}: ${res.text}`);
+        } catch (err) {
+          if (err instanceof TypeError) refused(err); // the connection was refused or closed: the server has stopped
+          else throw err;
+        }
+        await new Promise((r) => setTimeout(r, 10)); // steady, not flat out: the machine runs other tests too
+      }
+    };
+    const readiness = async () => {
+      while (!firstRefusalAt) {
+        try {
+          const res = await fetch(`${origin}/readyz`);
+          await res.body?.cancel();
+          if (res.status === 503 && !first503At) first503At = performance.now();
+        } catch (err) {
+          refused(err);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const load = Promise.all([...Array.from({ length: WRITERS }, (_, w) => writer(w)), readiness()]);
+    let failed: unknown = null;
+    load.catch((err) => failed = err);
+    while (acked.length < 20 && !failed) await new Promise((r) => setTimeout(r, 20));
+    if (failed) throw failed;
+    sigtermAt = performance.now();
+    const status = await app.terminate(60_000);
+    await load;
+
+    assertEquals(status.code, 0, app.lines().slice(-20).join("\n"));
+    assertEquals(fivexx, [], "no write answered 5xx");
+    assert(first503At > sigtermAt, "/readyz turned 503 after SIGTERM");
+    assert(firstRefusalAt > first503At, `/readyz turned 503 before connections were refused (${refusal})`);
+    assert(ackedAfterSigterm > 0, "the server kept serving writes through the drain window");
+    const stopped = app.lines().find((l) => l.includes('"msg":"stopped serving"'));
+    assert(stopped, app.lines().slice(-20).join("\n"));
+
+    again = await startApp(env);
+    const restartedAt = performance.now();
+    const token = await signIn(again.origin, reader.email, reader.password);
+    let missing = acked.length;
+    while (missing > 0) {
+      const feed = await homeFeedIds(again.origin, token);
+      missing = acked.filter((id) => !feed.has(id)).length;
+      if (missing === 0) break;
+      assert(
+        performance.now() - restartedAt < FANOUT_BOUND_MS,
+        `${missing} of ${acked.length} acknowledged posts missed the reader's feed ${
+          FANOUT_BOUND_MS / 1000
+        } s after restart`,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(
+      `[faults] ${label}: ${acked.length} writes acknowledged (${ackedAfterSigterm} after SIGTERM), no 5xx; ` +
+        `/readyz 503 ${Math.round(first503At - sigtermAt)} ms after SIGTERM, first refusal ` +
+        `${Math.round(firstRefusalAt - sigtermAt)} ms after; exit ${status.code}; every fan-out in the reader's feed ` +
+        `${Math.round(performance.now() - restartedAt)} ms after the restart; ${stopped}`,
+    );
+  } finally {
+    await app?.kill().catch(() => {});
+    await again?.kill().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.test({
+  name: "[faults] SIGTERM under load on Deno KV: readiness fails first, no 5xx, every fan-out lands after restart",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () => shutdownUnderLoad("Deno KV", {}),
+});
+
+const mariadb = requireBinaries("mariadbd", "mariadb-install-db");
+
+Deno.test({
+  name: "[faults] SIGTERM under load on MariaDB: readiness fails first, no 5xx, every fan-out lands after restart",
+  ignore: !mariadb,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const db = await startPrivateMariadb(mariadb!);
+    try {
+      await shutdownUnderLoad("MariaDB", { DATABASE_URL: db.url });
+    } finally {
+      await db.cleanup();
+    }
+  },
+});
