@@ -1,7 +1,8 @@
 // What each member may write per minute and per hour, whatever carries the write (REST, a form page, the WebSocket):
 // every budget is counted through the rate-limiter port, so all transports and all instances share one count per
 // member. A new kind of write gets its line in BUDGETS and one `spend` call in its service.
-import { RateLimitError } from "./errors.ts";
+import { RateLimitError, UnavailableError } from "./errors.ts";
+import { log } from "./log.ts";
 import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 
 const MINUTE = 60_000;
@@ -42,12 +43,24 @@ export type Write = keyof typeof BUDGETS;
 export class WriteBudgets {
   constructor(readonly limiter: RateLimiter, readonly factor: number) {}
 
-  /** Counts one `write` by `memberId`; a RateLimitError (429, `retry-after`) when a window of it is spent. */
+  /**
+   * Counts one `write` by `memberId`; a RateLimitError (429, `retry-after`) when a window of it is spent. A limiter
+   * that cannot be reached (Redis down) lets the write through: budgets only slow down signed-in members, who stay
+   * accountable, and posts and messages must keep working from the primary store (QUALITY.md). Sign-in and
+   * registration limits, which guard against guessing, fail closed instead (services/auth.ts).
+   */
   async spend(write: Write, memberId: string): Promise<void> {
     const { windows, refusal } = BUDGETS[write];
-    const counts = await Promise.all(
-      windows.map((w) => this.limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)),
-    );
+    let counts;
+    try {
+      counts = await Promise.all(
+        windows.map((w) => this.limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)),
+      );
+    } catch (err) {
+      if (!(err instanceof UnavailableError)) throw err;
+      log.warn("write budget not counted: the rate limiter is unavailable", { write, memberId, backend: err.backend });
+      return;
+    }
     let waitMs = 0;
     counts.forEach((c, i) => {
       if (c.count > scaledLimit(windows[i].count, this.factor)) waitMs = Math.max(waitMs, c.resetInMs);

@@ -16,6 +16,9 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
 return 1`;
 
+/** How long a limiter call may wait for Redis. */
+const CALL_TIMEOUT_MS = 2_000;
+
 /** Limits shared by every instance through Redis. A Redis that does not answer makes the check a 503, not a 500. */
 export class RedisRateLimiter implements RateLimiter {
   readonly kind = "redis";
@@ -32,12 +35,25 @@ export class RedisRateLimiter implements RateLimiter {
     return new RedisRateLimiter(client, prefix);
   }
 
+  // A Redis that is stopped rather than down keeps its socket open and never answers: every call has a deadline, so a
+  // sign-in answers 503 and a post goes through (services/budgets.ts) instead of both hanging.
   async #call<T>(fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const running = fn();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        running.catch(() => {});
+        reject(new UnavailableError("redis"));
+      }, CALL_TIMEOUT_MS);
+    });
     try {
-      return await fn();
+      return await Promise.race([running, timeout]);
     } catch (err) {
-      if (!this.client.isReady) throw new UnavailableError("redis");
+      if (err instanceof UnavailableError) throw err;
+      if (!this.client.isReady) throw new UnavailableError("redis", { cause: err });
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
