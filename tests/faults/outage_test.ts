@@ -36,6 +36,15 @@ function tally(answers: Answer[]): Record<string, number> {
   return out;
 }
 
+function tallyBy(lines: string[], field: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of lines) {
+    const v = String(JSON.parse(l)[field]);
+    out[v] = (out[v] ?? 0) + 1;
+  }
+  return out;
+}
+
 async function eventually(what: string, ok: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -165,6 +174,19 @@ Deno.test({
       const lines = app.lines();
       const fiveHundreds = lines.filter((l) => l.includes('"status":500'));
       assertEquals(fiveHundreds, [], "no request was answered 500");
+      // Through all of it the process wrote JSON lines only, each with its time and level.
+      const plain = lines.filter((l) => {
+        try {
+          const r = JSON.parse(l);
+          return typeof r.time !== "string" || typeof r.level !== "string";
+        } catch {
+          return true;
+        }
+      });
+      assertEquals(plain, [], "every line the app printed is a JSON log line");
+      console.log(`log lines: ${lines.length}, by level ${JSON.stringify(tallyBy(lines, "level"))}`);
+      const notable = lines.filter((l) => /"level":"(warn|error)"/.test(l));
+      console.log(`warnings and errors by msg: ${JSON.stringify(tallyBy(notable, "msg"))}`);
     } finally {
       await app?.terminate(10_000).catch(() => {});
       for (const s of servers) await s.cleanup();
