@@ -14,11 +14,6 @@ export function withRequestId<T>(requestId: string, fn: () => T): T {
   return requests.run(requestId, fn);
 }
 
-/** The id of the request being answered, if any. */
-export function currentRequestId(): string | undefined {
-  return requests.getStore();
-}
-
 /** An error as plain fields: its name, message and stack (one string), and the code of a system or driver error. */
 export function errorFields(err: unknown): Fields {
   if (!(err instanceof Error)) return { message: String(err) };
@@ -37,9 +32,8 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** The line `write` would print: exported for the tests and for the framework's own fallback. */
-export function formatLine(level: Level, msg: string, fields: Fields = {}): string {
-  const requestId = currentRequestId();
+function formatLine(level: Level, msg: string, fields: Fields = {}): string {
+  const requestId = requests.getStore();
   const line: Fields = { time: new Date().toISOString(), level, msg };
   if (requestId) line.requestId = requestId;
   for (const [key, value] of Object.entries(fields)) {
@@ -59,10 +53,6 @@ export const log = {
   info: (msg: string, fields?: Fields) => write("info", msg, fields),
   warn: (msg: string, fields?: Fields) => write("warn", msg, fields),
   error: (msg: string, fields?: Fields) => write("error", msg, fields),
-  /** A line for the given level, as when fields carry their own (`{ level: "warn", msg }`). */
-  at(level: Level, msg: string, fields?: Fields) {
-    write(level, msg, fields);
-  },
 };
 
 /**
