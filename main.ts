@@ -11,10 +11,7 @@ import { gracefulStop } from "./services/shutdown.ts";
 import { appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
 import { startRedriving } from "./workers/dead_letters.ts";
-
-function log(fields: Record<string, unknown>) {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }));
-}
+import { logRecord as log } from "./services/log.ts";
 
 const env = configOrExit();
 
@@ -24,7 +21,7 @@ try {
   app = await openApp(env);
 } catch (err) {
   // The primary store must answer at start (migrations run then); the orchestrator restarts us until it does.
-  console.error(`Cannot open the primary store: ${err instanceof Error ? err.message : String(err)}`);
+  log({ level: "error", msg: "cannot open the primary store", error: err });
   Deno.exit(1);
 }
 if (env.demo && !env.databaseUrl) {

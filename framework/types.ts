@@ -167,6 +167,11 @@ export interface Plugin<State = Record<string, unknown>> {
   buildStart?(config: ResolvedConfig): void | Promise<void>;
   buildEnd?(): void | Promise<void>;
   configResolved?(config: ResolvedConfig): void | Promise<void>;
+  /**
+   * Told of every error that escaped the middleware chain, before the error page answers: the app's own logger
+   * writes the line (with its request id) instead of the runtime's plain fallback.
+   */
+  onError?(error: unknown, req: Request, ctx: FreshContext<State>): void;
 }
 
 export interface FreshConfig {

@@ -3,6 +3,8 @@ import type { AppState } from "../plugins/app.ts";
 import { clientIp } from "./(_http)/client.ts";
 import { logRequest, requestIdFor } from "./(_http)/request_log.ts";
 import { resolveSession } from "./(_http)/session.ts";
+import { UnavailableError } from "../services/errors.ts";
+import { withRequestId } from "../services/log.ts";
 import { hasMalformedEscape, isApiPath, problem } from "./(_http)/problem.ts";
 
 /** Adds a header, copying the response first when its headers are immutable (redirects). */
@@ -17,18 +19,22 @@ function withHeader(res: Response, name: string, value: string): Response {
   }
 }
 
-// Tags every response with its request id and logs it; a thrown error is logged as the 500 that _500 will answer.
+// Tags every response with its request id and logs it; a thrown error is logged as the 500 (or, for an unreachable
+// store, the 503) that _500 will answer. Every line logged while the request runs carries its id.
 async function requestLog(req: Request, ctx: FreshContext<AppState>) {
   const started = performance.now();
   const id = ctx.state.requestId = requestIdFor(req);
   let status = 500;
   try {
-    const res = await ctx.next();
+    const res = await withRequestId(id, () => ctx.next());
     status = res.status;
     return res.status === 101 ? res : withHeader(res, "x-request-id", id);
+  } catch (err) {
+    if (err instanceof UnavailableError) status = 503;
+    throw err;
   } finally {
     logRequest({
-      id,
+      requestId: id,
       method: req.method,
       path: ctx.url.pathname,
       status,

@@ -3,6 +3,7 @@ import type { AuthDeps, SecurityLog } from "./auth.ts";
 import { WriteBudgets } from "./budgets.ts";
 import { type Config, pubsubAdapter } from "./config.ts";
 import { type Pingable, type Probe, probeBackends } from "./health.ts";
+import { logRecord } from "./log.ts";
 import { OutboxMailer } from "./mail/outbox.ts";
 import type { Mailer } from "./mail/types.ts";
 import { PasswordHasher } from "./passwords.ts";
@@ -60,13 +61,11 @@ export interface App {
   now: () => number;
 }
 
-/** JSON lines from the search indexer (an engine that went away, a sweep that caught up). */
-const searchLog = (fields: Record<string, unknown>) =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "search", ...fields }));
+/** Lines from the search indexer (an engine that went away, a sweep that caught up). */
+const searchLog = (fields: Record<string, unknown>) => logRecord({ kind: "search", ...fields });
 
-/** JSON lines for security events (sign-ins, refusals): never a password or a token. */
-const securityLog: SecurityLog = (event) =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "security", ...event }));
+/** Lines for security events (sign-ins, refusals): never a password or a token. */
+const securityLog: SecurityLog = (event) => logRecord({ kind: "security", ...event });
 
 export interface OpenOptions {
   /** ":memory:" for tests; defaults to `<dataDir>/prok.kv`. */
@@ -194,11 +193,21 @@ export function domainDeps(
 }
 
 export interface Readiness {
+  /** The process accepts work and the primary store (and the KV queue) answers: keep it in the load balancer. */
   ready: boolean;
+  /** Secondary backends that do not answer (Redis, Meilisearch, SMTP): pages and the API still work without them. */
+  degraded: string[];
   checks: Probe[];
 }
 
-/** Ready when the process still accepts work and every configured backend answers. */
+/** The checks whose failure takes this instance out of service: the KV (store or queue) and the MySQL store. */
+const PRIMARY = new Set(["process", "deno-kv", "mysql"]);
+
+/**
+ * Ready when the process still accepts work and the primary store answers. A secondary backend that does not answer
+ * only degrades the instance (QUALITY.md, Reliability promises): every instance shares it, so taking them all out of
+ * the load balancer would turn a Redis outage into a full one.
+ */
 export async function checkReadiness(app: App): Promise<Readiness> {
   const adapters: Pingable[] = [{ name: "deno-kv", ping: async () => void await app.kv.get(["health"]) }];
   if (app.store.kind === "mysql") adapters.push({ name: "mysql", ping: () => app.store.ping() });
@@ -216,5 +225,10 @@ export async function checkReadiness(app: App): Promise<Readiness> {
     : undefined;
   const checks = await probeBackends(adapters, mail);
   if (!app.accepting) checks.unshift({ name: "process", ok: false, error: "shutting down" });
-  return { ready: checks.every((c) => c.ok), checks };
+  const failed = checks.filter((c) => !c.ok);
+  return {
+    ready: failed.every((c) => !PRIMARY.has(c.name)),
+    degraded: failed.filter((c) => !PRIMARY.has(c.name)).map((c) => c.name),
+    checks,
+  };
 }

@@ -2,6 +2,7 @@
 // every budget is counted through the rate-limiter port, so all transports and all instances share one count per
 // member. A new kind of write gets its line in BUDGETS and one `spend` call in its service.
 import { RateLimitError, UnavailableError } from "./errors.ts";
+import { log } from "./log.ts";
 import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 
@@ -57,6 +58,11 @@ export class WriteBudgets {
       Promise.all(windows.map((w) => limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)));
     const counts = await count(this.limiter).catch((err) => {
       if (!(err instanceof UnavailableError)) throw err;
+      log.warn("write budget counted on this instance only: the rate limiter is unavailable", {
+        write,
+        memberId,
+        backend: err.backend,
+      });
       return count(this.#local ??= new MemoryRateLimiter());
     });
     let waitMs = 0;

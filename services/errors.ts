@@ -54,9 +54,12 @@ export class RateLimitError extends DomainError {
   }
 }
 
-/** A backend the request truly needs is down (503). */
+/** A backend the request truly needs is down (503, with `retry-after`). */
 export class UnavailableError extends DomainError {
-  constructor(readonly backend: string) {
+  /** Seconds a client should wait before trying again: about how long a restarted database or failover takes. */
+  readonly retryAfterSeconds = 5;
+  constructor(readonly backend: string, options?: ErrorOptions) {
     super(`${backend} is not available right now.`, "unavailable");
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

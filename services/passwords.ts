@@ -1,6 +1,7 @@
 // Password hashing as QUALITY.md asks: bcrypt only reads 72 bytes and stops at NUL, so it hashes
 // base64(HMAC-SHA384(password, pepper)) instead (64 ASCII bytes: nothing truncated, no NUL), at cost >= 10, in a pool
 // of workers so a burst of sign-ins never blocks the event loop.
+import { log } from "./log.ts";
 import type { PasswordJob, PasswordResult, PasswordTask } from "./password_worker.ts";
 
 export const BCRYPT_COST = 10;
@@ -31,9 +32,7 @@ export class PasswordHasher {
       }
     } catch (err) {
       // A platform without Web Workers: hash on the main thread rather than not at all, and say so.
-      console.warn(
-        JSON.stringify({ level: "warn", msg: "no worker threads; bcrypt runs on the event loop", err: String(err) }),
-      );
+      log.warn("no worker threads; bcrypt runs on the event loop", { error: err });
       this.#inline = true;
     }
     // Unknown emails are checked against this, so they cost what a wrong password costs (the first check of either

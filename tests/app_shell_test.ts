@@ -53,7 +53,7 @@ Deno.test("[shell] the landing page presents Prok with a nonce CSP, no script, a
     const id = res.headers.get("x-request-id")!;
     assertMatch(id, /^[0-9a-f-]{36}$/);
     const line = JSON.parse(lines.find((l) => l.includes('"msg":"request"'))!);
-    assertEquals([line.id, line.method, line.path, line.status, line.level], [id, "GET", "/", 200, "info"]);
+    assertEquals([line.requestId, line.method, line.path, line.status, line.level], [id, "GET", "/", 200, "info"]);
   } finally {
     await t.close();
   }
@@ -139,14 +139,17 @@ Deno.test("[shell] /healthz answers while the process runs; /readyz checks the e
   });
 });
 
-Deno.test("[shell] /readyz answers 503 naming each configured backend that does not answer", async () => {
+Deno.test("[shell] /readyz stays 200 but degraded, naming each secondary backend that does not answer", async () => {
   await withTestApp(async (t) => {
     const res = await t.fetch("/readyz");
-    assertEquals(res.status, 503);
-    const { status, checks } = await res.json();
-    assertEquals(status, "unavailable");
+    assertEquals(res.status, 200);
+    const { status, degraded, checks } = await res.json();
+    assertEquals(status, "degraded");
+    assertEquals(degraded, ["redis", "meilisearch", "smtp"]);
     const failed = checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
     assertEquals(failed, ["redis", "meilisearch", "smtp"]);
+    t.app.accepting = false;
+    assertEquals((await t.fetch("/readyz")).status, 503, "shutting down still takes it out, degraded or not");
   }, {
     env: {
       REDIS_URL: "redis://127.0.0.1:1",

@@ -44,14 +44,19 @@ Deno.test({
     const kv = await Deno.openKv(":memory:");
     let up = false;
     const runs = { steady: 0, flaky: 0 };
-    const listening = startWorkers(kv, [
-      { name: "steady", handles: ["user.created"], run: () => Promise.resolve(void runs.steady++) },
-      {
-        name: "flaky",
-        handles: ["user.created"],
-        run: () => (runs.flaky++, up ? Promise.resolve() : Promise.reject(new Error("SMTP is away"))),
-      },
-    ], quietly);
+    const listening = startWorkers(
+      kv,
+      [
+        { name: "steady", handles: ["user.created"], run: () => Promise.resolve(void runs.steady++) },
+        {
+          name: "flaky",
+          handles: ["user.created"],
+          run: () => (runs.flaky++, up ? Promise.resolve() : Promise.reject(new Error("SMTP is away"))),
+        },
+      ],
+      quietly,
+      { retryMs: [10, 10] },
+    );
     try {
       const event = newEvent("user.created", "7");
       await kv.enqueue(event, fast(event));

@@ -195,16 +195,18 @@ Deno.test({
     const { kv, store } = await setup();
     const queue = await Deno.openKv(":memory:");
     const mail = flaky(queue, 2);
-    const listening = startWorkers(queue, emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), quietly);
+    const listening = startWorkers(queue, emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), quietly, {
+      retryMs: [10, 10, 10],
+    });
     try {
       const ada = await store.createUser(member(1));
       const event = newEvent("user.created", ada.id);
-      await queue.enqueue(event, { backoffSchedule: [10, 10, 10], keysIfUndelivered: [["dead_letters", "x"]] });
+      await queue.enqueue(event);
       await until(async () => (await listOutbox(queue, 10)).length === 1, "the mail after two failures");
       await new Promise((r) => setTimeout(r, 100));
       assertEquals(mail.attempts, 3);
       assertEquals((await listOutbox(queue, 10)).map((m) => m.to), [ada.email]);
-      assertEquals((await queue.get(["dead_letters", "x"])).versionstamp, null);
+      assertEquals((await queue.get(["dead_letters", event.eventId])).versionstamp, null);
     } finally {
       queue.close();
       kv.close();
@@ -244,11 +246,11 @@ Deno.test({
     const failures: unknown[] = [];
     const listening = startWorkers(queue, emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), (l) => {
       failures.push(l);
-    });
+    }, { retryMs: [200, 200, 200, 200, 200] });
     let server: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
     try {
       const ada = await store.createUser(member(1, { firstName: "Zoë" }));
-      await queue.enqueue(newEvent("user.created", ada.id), { backoffSchedule: [200, 200, 200, 200, 200] });
+      await queue.enqueue(newEvent("user.created", ada.id));
       await until(() => Promise.resolve(failures.length >= 1), "a failed attempt");
       server = await startSmtpServer({ port });
       await until(() => Promise.resolve(server!.received.length === 1), "the mail once the server is up");

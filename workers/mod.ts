@@ -1,12 +1,12 @@
 import type { App } from "../services/app.ts";
+import { logRecord } from "../services/log.ts";
 import { emailWorkers, mailOrigin } from "./email.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
 import { searchWorkers } from "./search.ts";
 
-/** What the email workers log (a mail refused for good): JSON lines, like the runner's log in main.ts. */
-const workerLog = (fields: Record<string, unknown>) =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", kind: "worker", ...fields }));
+/** What the email workers log (a mail refused for good), like the runner's log in main.ts. */
+const workerLog = (fields: Record<string, unknown>) => logRecord({ kind: "worker", ...fields });
 
 /**
  * The queue's consumers. Called once, when the workers start: it also starts the search indexer's sweep (records an

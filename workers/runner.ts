@@ -1,7 +1,12 @@
 // The queue consumer: every domain event a store commits reaches the workers that handle its type. Delivery is at
-// least once (KV redelivers an event whose handler threw, with the waits in services/store/events.ts, then keeps it
-// as a dead letter), so each worker's success is recorded per event and a redelivery never runs a finished worker
-// again: an effect is never lost and never doubled.
+// least once, so each worker's success is recorded per event and a redelivery never runs a finished worker again: an
+// effect is never lost and never doubled.
+//
+// A failed worker is retried by the runner itself rather than by throwing to the queue: Deno prints its own
+// multi-line "Exception in queue handler" for a handler that throws, outside the app's JSON log. The runner sends the
+// event back with the waits of services/store/events.ts and, after the last, keeps it as a dead letter, as the queue
+// would. A process that dies mid-event still gets the queue's own redelivery (the options it was enqueued with).
+import { RETRY_SCHEDULE_MS } from "../services/store/events.ts";
 import { isDomainEvent } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/types.ts";
 import { type OnceLedger, runOnce } from "../services/kv_once.ts";
@@ -19,7 +24,7 @@ export const DONE_FOR_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * A worker's record of an event: "running" for as long as another delivery must wait (a crashed process), then "done"
- * for longer than the event can come back: the queue's retries and the dead-letter redrives (about two days in all).
+ * for longer than the event can come back: the retries and the dead-letter redrives (about two days in all).
  */
 const LEDGER: OnceLedger<string> = {
   running: "running",
@@ -41,13 +46,14 @@ export interface StopReport {
 export type QueueConsumer = Promise<void> & {
   /**
    * Takes no new message (each goes back to the queue for the next start or another instance), then waits up to
-   * `withinMs` for the running handlers. Those still running then give up their claims and fail their delivery, so
-   * the event comes back at the queue's first retry instead of waiting out a five-minute lease.
+   * `withinMs` for the running handlers. Those still running then give up their claims and send their event back,
+   * so it comes again at once instead of waiting out a five-minute lease.
    */
   stop(withinMs: number): Promise<StopReport>;
 };
 
 interface Delivery {
+  event: DomainEvent;
   /** The worker claims this delivery may hold now. */
   claims: Set<Deno.KvKey>;
   /** Settles when the handler is done, either way. */
@@ -55,10 +61,56 @@ interface Delivery {
   cutOff(): void;
 }
 
+/** How soon an event turned away by a stopping instance comes back (to this one after a restart, or another). */
+const TURNED_AWAY_DELAY_MS = 1_000;
+
+export interface RunnerOptions {
+  /** Waits before each retry of an event a worker failed; after the last, it becomes a dead letter. */
+  retryMs?: number[];
+}
+
+/** Where an event that failed for good is kept (workers/dead_letters.ts sends it back later). */
+export function deadLetterKey(event: DomainEvent): Deno.KvKey {
+  return ["dead_letters", event.eventId];
+}
+
 /** Starts consuming the queue of `kv` (one listener per KV handle; it stops when the handle closes). */
-export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): QueueConsumer {
+export function startWorkers(
+  kv: Deno.Kv,
+  workers: Worker[],
+  log: WorkerLog,
+  { retryMs = RETRY_SCHEDULE_MS }: RunnerOptions = {},
+): QueueConsumer {
   let stopping = false;
   const running = new Set<Delivery>();
+
+  async function retry(event: DomainEvent, failures: string[]): Promise<void> {
+    const { retries: done = 0, ...first } = event;
+    if (done >= retryMs.length) {
+      await kv.set(deadLetterKey(event), first);
+      log({
+        level: "error",
+        msg: "an event failed for good; kept as a dead letter",
+        event: event.type,
+        eventId: event.eventId,
+        workers: failures,
+      });
+      return;
+    }
+    await kv.enqueue({ ...first, retries: done + 1 } satisfies DomainEvent, {
+      delay: retryMs[done],
+      backoffSchedule: retryMs,
+      keysIfUndelivered: [deadLetterKey(event)],
+    });
+  }
+
+  // Sends an event back untouched (not counted as a retry), for a stopping instance.
+  const sendBack = (event: DomainEvent) =>
+    kv.enqueue(event, {
+      delay: TURNED_AWAY_DELAY_MS,
+      backoffSchedule: retryMs,
+      keysIfUndelivered: [deadLetterKey(event)],
+    });
 
   const handle = async (message: DomainEvent, claims: Set<Deno.KvKey>) => {
     const failures: string[] = [];
@@ -78,11 +130,12 @@ export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Qu
           worker: worker.name,
           event: message.type,
           eventId: message.eventId,
-          error: err instanceof Error ? err.message : String(err),
+          retries: message.retries ?? 0,
+          error: err,
         });
       }
     }
-    if (failures.length) throw new Error(`workers failed: ${failures.join(", ")}`);
+    if (failures.length) await retry(message, failures);
   };
 
   const listening = kv.listenQueue(async (message: unknown) => {
@@ -90,15 +143,13 @@ export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Qu
       log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
       return;
     }
-    // Failing the delivery puts it back in the queue untouched: nothing was claimed yet.
-    if (stopping) throw new Error("stopping: the event waits for the next start");
+    // Nothing is claimed yet: the event waits for the next start or another instance.
+    if (stopping) return void await sendBack(message);
     const claims = new Set<Deno.KvKey>();
     let cutOff!: () => void;
-    const cut = new Promise<never>((_, reject) => {
-      cutOff = () => reject(new Error("stopped before the workers finished; the event will be retried"));
-    });
+    const cut = new Promise<void>((resolve) => cutOff = resolve);
     const work = handle(message, claims);
-    const delivery: Delivery = { claims, settled: work.catch(() => {}), cutOff };
+    const delivery: Delivery = { event: message, claims, settled: work.catch(() => {}), cutOff };
     running.add(delivery);
     try {
       await Promise.race([work, cut]);
@@ -118,8 +169,9 @@ export function startWorkers(kv: Deno.Kv, workers: Worker[], log: WorkerLog): Qu
     clearTimeout(timer);
     const late = waiting.filter((d) => running.has(d));
     for (const delivery of late) {
-      // The handler runs on until the process ends, but its claims go now, so the redelivery is not kept waiting.
+      // The handler runs on until the process ends, but its claims go now, so the event's return is not kept waiting.
       for (const key of delivery.claims) await releaseClaim(kv, key);
+      await sendBack(delivery.event);
       delivery.cutOff();
     }
     return { finished: waiting.length - late.length, abandoned: late.length };

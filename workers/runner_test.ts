@@ -51,15 +51,20 @@ Deno.test({
     let okRuns = 0;
     let flakyRuns = 0;
     const logs: Record<string, unknown>[] = [];
-    const listening = startWorkers(kv, [
-      { name: "ok", handles: ["user.updated"], run: () => Promise.resolve(void okRuns++) },
-      {
-        name: "flaky",
-        handles: ["user.updated"],
-        run: () => ++flakyRuns < 3 ? Promise.reject(new Error("search is down")) : Promise.resolve(),
-      },
-    ], (l) => logs.push(l));
-    await kv.enqueue(newEvent("user.updated", "1"), { backoffSchedule: [10, 10, 10, 10] });
+    const listening = startWorkers(
+      kv,
+      [
+        { name: "ok", handles: ["user.updated"], run: () => Promise.resolve(void okRuns++) },
+        {
+          name: "flaky",
+          handles: ["user.updated"],
+          run: () => ++flakyRuns < 3 ? Promise.reject(new Error("search is down")) : Promise.resolve(),
+        },
+      ],
+      (l) => logs.push(l),
+      { retryMs: [10, 10, 10, 10] },
+    );
+    await kv.enqueue(newEvent("user.updated", "1"));
     await until(() => flakyRuns >= 3, "the third try");
     await new Promise((r) => setTimeout(r, 100));
     assertEquals([okRuns, flakyRuns], [1, 3]);
@@ -76,12 +81,17 @@ Deno.test({
   fn: async () => {
     const kv = await Deno.openKv(":memory:");
     const logs: Record<string, unknown>[] = [];
-    const listening = startWorkers(kv, [
-      { name: "broken", handles: ["user.deleted"], run: () => Promise.reject(new Error("always")) },
-    ], (l) => logs.push(l));
+    const listening = startWorkers(
+      kv,
+      [
+        { name: "broken", handles: ["user.deleted"], run: () => Promise.reject(new Error("always")) },
+      ],
+      (l) => logs.push(l),
+      { retryMs: [10, 10] },
+    );
     await kv.enqueue({ hello: "world" });
     const event = newEvent("user.deleted", "9");
-    await kv.enqueue(event, { backoffSchedule: [10, 10], keysIfUndelivered: [["dead_letters", event.eventId]] });
+    await kv.enqueue(event);
     await until(async () => (await kv.get(["dead_letters", event.eventId])).versionstamp !== null, "the dead letter");
     assertEquals((await kv.get<DomainEvent>(["dead_letters", event.eventId])).value?.id, "9");
     assert(logs.some((l) => l.msg === "dropped a queue message that is not a domain event"));

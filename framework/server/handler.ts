@@ -82,6 +82,19 @@ class Context implements FreshContext {
   }
 }
 
+/** One JSON line for an error no plugin reports itself. */
+function fallbackLog(msg: string, ctx: Context, error: unknown): void {
+  console.error(JSON.stringify({
+    time: new Date().toISOString(),
+    level: "error",
+    msg,
+    method: ctx.req.method,
+    path: ctx.url.pathname,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  }));
+}
+
 class Pipeline {
   constructor(
     readonly config: ResolvedConfig,
@@ -122,21 +135,22 @@ class Pipeline {
   }
 
   async error(ctx: Context, error: unknown): Promise<Response> {
-    console.error(JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      method: ctx.req.method,
-      path: ctx.url.pathname,
-      error: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
-    }));
+    const reporters = this.config.plugins.filter((p) => p.onError);
+    for (const plugin of reporters) {
+      try {
+        plugin.onError!(error, ctx.req, ctx);
+      } catch (again) {
+        fallbackLog("a plugin's onError failed", ctx, again);
+      }
+    }
+    if (reporters.length === 0) fallbackLog("unhandled error", ctx, error);
     ctx.error = error;
     ctx.page = this.table.error;
     ctx.defaultStatus = 500;
     try {
       return await this.table.error.handlerFor(ctx.req.method)!(ctx.req, ctx);
     } catch (again) {
-      console.error(JSON.stringify({ level: "error", msg: "the 500 page failed", error: String(again) }));
+      fallbackLog("the 500 page failed", ctx, again);
       return new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain" } });
     }
   }

@@ -140,7 +140,9 @@ export function problemFor(error: unknown): Response | null {
   const [, status, title] = STATUS.find(([type]) => error instanceof type) ?? [DomainError, 400, "Bad Request"];
   const headers = new Headers();
   if (error instanceof AuthenticationError) headers.set("www-authenticate", 'Bearer realm="prok"');
-  if (error instanceof RateLimitError) headers.set("retry-after", String(Math.max(1, error.retryAfterSeconds)));
+  if (error instanceof RateLimitError || error instanceof UnavailableError) {
+    headers.set("retry-after", String(Math.max(1, error.retryAfterSeconds)));
+  }
   return problem({
     status,
     title,

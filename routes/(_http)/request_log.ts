@@ -1,4 +1,5 @@
 // Request ids and one JSON line per request. The query string is left out of the log because it may carry tokens.
+import { log } from "../../services/log.ts";
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -9,7 +10,7 @@ export function requestIdFor(req: Request): string {
 }
 
 export interface RequestLine {
-  id: string;
+  requestId: string;
   method: string;
   path: string;
   status: number;
@@ -18,5 +19,5 @@ export interface RequestLine {
 }
 
 export function logRequest(line: RequestLine): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "request", ...line }));
+  log.info("request", { ...line });
 }

@@ -46,7 +46,7 @@ export const handler: Handlers<SearchPageProps, AppState> = {
       }
       if (err instanceof UnavailableError) {
         data.problem = "Search is unavailable for a moment. Try again shortly.";
-        return ctx.render(data, { status: 503, headers });
+        return ctx.render(data, { status: 503, headers: { ...headers, "retry-after": String(err.retryAfterSeconds) } });
       }
       throw err;
     }

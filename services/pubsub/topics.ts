@@ -1,5 +1,6 @@
 // This process's subscribers by channel, shared by the adapters: they differ only in how a message reaches the
 // process, never in how it reaches the handlers.
+import { log } from "../log.ts";
 import type { MessageHandler } from "./types.ts";
 
 export interface Subscription {
@@ -71,12 +72,9 @@ export function deliverTo(subs: Iterable<Subscription>, channel: string, message
 }
 
 function reportHandlerError(channel: string, err: unknown) {
-  console.error(JSON.stringify({
-    time: new Date().toISOString(),
-    level: "error",
+  log.error("a subscriber's handler failed; the other subscribers still got the message", {
     kind: "pubsub",
-    msg: "a subscriber's handler failed; the other subscribers still got the message",
     channel,
-    error: err instanceof Error ? err.message : String(err),
-  }));
+    error: err,
+  });
 }

@@ -35,6 +35,9 @@ local t = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 return redis.call('ZCARD', KEYS[1])`;
 
+/** How long a limiter call may wait for Redis. */
+const CALL_TIMEOUT_MS = 2_000;
+
 /** Limits shared by every instance through Redis. A Redis that does not answer makes the check a 503, not a 500. */
 export class RedisRateLimiter implements RateLimiter {
   readonly kind = "redis";
@@ -51,12 +54,25 @@ export class RedisRateLimiter implements RateLimiter {
     return new RedisRateLimiter(client, prefix);
   }
 
+  // A Redis that is stopped rather than down keeps its socket open and never answers: every call has a deadline, so a
+  // sign-in answers 503 and a post goes through (services/budgets.ts) instead of both hanging.
   async #call<T>(fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const running = fn();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        running.catch(() => {});
+        reject(new UnavailableError("redis"));
+      }, CALL_TIMEOUT_MS);
+    });
     try {
-      return await fn();
+      return await Promise.race([running, timeout]);
     } catch (err) {
-      if (!this.client.isReady) throw new UnavailableError("redis");
+      if (err instanceof UnavailableError) throw err;
+      if (!this.client.isReady) throw new UnavailableError("redis", { cause: err });
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

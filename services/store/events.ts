@@ -48,5 +48,6 @@ export function isDomainEvent(value: unknown): value is DomainEvent {
   const e = value as DomainEvent;
   return typeof e === "object" && e !== null && typeof e.type === "string" && typeof e.id === "string" &&
     typeof e.eventId === "string" && typeof e.at === "string" &&
-    (e.redrives === undefined || Number.isSafeInteger(e.redrives));
+    (e.redrives === undefined || Number.isSafeInteger(e.redrives)) &&
+    (e.retries === undefined || Number.isSafeInteger(e.retries));
 }

@@ -114,6 +114,8 @@ export interface DomainEvent {
   at: string;
   /** How many times it came back from the dead letters (workers/dead_letters.ts); absent the first time round. */
   redrives?: number;
+  /** How many times the runner sent it back after a worker failed (workers/runner.ts); absent on the first try. */
+  retries?: number;
 }
 
 export interface Post {

@@ -1,8 +1,13 @@
 // The one module through which all MySQL / MariaDB access goes. Queries name their role on purpose: `db.reader` for
 // reads that may lag, `db.writer` for writes and for reads that must see the latest write. Today both roles are the
 // primary pool; routing reads to regional replicas later changes this module only.
+//
+// A database that is down or stalled must not hang requests or answer 500: waiting for a connection and each statement
+// have time limits, and every connection-level failure (refused, lost, timed out, too many connections) is thrown as
+// UnavailableError, which the app answers with 503 and retry-after.
 import mysql from "mysql2/promise";
 import type { Pool, PoolConnection, PoolOptions, ResultSetHeader } from "mysql2/promise";
+import { UnavailableError } from "../../errors.ts";
 
 /** A value bound to a `?` placeholder. */
 export type Param = string | number | bigint | boolean | Date | null;
@@ -60,6 +65,60 @@ const SESSION_SETUP = `SET NAMES utf8mb4 COLLATE ${COLLATION}, time_zone = '+00:
   `'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,` +
   `ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'`;
 
+/** How long a request waits for a pooled connection, and for each statement's answer, unless the URL says otherwise. */
+export const ACQUIRE_TIMEOUT_MS = 5_000;
+export const STATEMENT_TIMEOUT_MS = 5_000;
+/** The outbox relay and purges: no request waits for them, but a stalled server must not wedge them for ever. */
+const MAINTENANCE_TIMEOUT_MS = 60_000;
+
+// Failures of the connection rather than of the statement: the server is down, restarting, unreachable, full or
+// silent. Anything else (a duplicate key, a syntax error) is the statement's own and stays as it is.
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR",
+  "PROTOCOL_ENQUEUE_AFTER_QUIT",
+  "POOL_ACQUIRE_TIMEOUT",
+  "STATEMENT_TIMEOUT",
+]);
+const CONNECTION_ERRNOS = new Set([
+  1040, // ER_CON_COUNT_ERROR: too many connections
+  1053, // ER_SERVER_SHUTDOWN
+  1203, // ER_TOO_MANY_USER_CONNECTIONS
+  1927, // ER_CONNECTION_KILLED (MariaDB)
+  2002, // CR_CONNECTION_ERROR
+  2003, // CR_CONN_HOST_ERROR
+  2006, // CR_SERVER_GONE_ERROR
+  2013, // CR_SERVER_LOST
+]);
+
+/** Whether `err` says the server cannot be reached or answered in time (as opposed to refusing one statement). */
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof UnavailableError) return true;
+  const e = err as { code?: unknown; fatal?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  if (typeof e.code === "string" && CONNECTION_CODES.has(e.code)) return true;
+  const n = errno(err);
+  if (n !== undefined && CONNECTION_ERRNOS.has(n)) return true;
+  // mysql2 marks an error that ended the connection as fatal; a closed pool or connection has only its message.
+  if (e.fatal === true) return true;
+  return typeof e.message === "string" && /^Pool is closed|connection is in closed state/.test(e.message);
+}
+
+/** `err` as the app should see it: UnavailableError for a connection-level failure, else unchanged. */
+export function classify(err: unknown): unknown {
+  if (err instanceof UnavailableError || !isConnectionError(err)) return err;
+  return new UnavailableError("database", { cause: err });
+}
+
 /** The mysql2 error number of a failed statement, if it is one. */
 export function errno(err: unknown): number | undefined {
   const n = (err as { errno?: unknown } | null)?.errno;
@@ -69,8 +128,26 @@ export function errno(err: unknown): number | undefined {
 /** Prepared statements each connection keeps open (mysql2 closes the least recently used beyond this). */
 export const PREPARED_PER_CONNECTION = 512;
 
-/** Pool options from a `mysql://` or `mariadb://` URL; `?connectionLimit=N` and `?ssl=true` are understood. */
-function poolOptions(databaseUrl: string): PoolOptions {
+/** Time limits of a pool, in milliseconds. */
+interface Limits {
+  acquire: number;
+  statement: number;
+}
+
+function millis(url: URL, name: string, fallback: number): number {
+  const value = url.searchParams.get(name);
+  if (value === null) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new Error(`DATABASE_URL has ${name}=${value}; expected a whole number of milliseconds`);
+  }
+  return Number(value);
+}
+
+/**
+ * Pool options from a `mysql://` or `mariadb://` URL; `?connectionLimit=N`, `?ssl=true`, and the time limits
+ * `?acquireTimeout=ms` and `?statementTimeout=ms` (5,000 each by default) are understood.
+ */
+function poolOptions(databaseUrl: string): PoolOptions & { limits: Limits } {
   let url: URL;
   try {
     url = new URL(databaseUrl);
@@ -82,9 +159,16 @@ function poolOptions(databaseUrl: string): PoolOptions {
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
   if (!database) throw new Error("DATABASE_URL names no database; add it as the path, e.g. mysql://root@host/prok");
+  const limits: Limits = {
+    acquire: millis(url, "acquireTimeout", ACQUIRE_TIMEOUT_MS),
+    statement: millis(url, "statementTimeout", STATEMENT_TIMEOUT_MS),
+  };
   const limit = url.searchParams.get("connectionLimit");
   const ssl = url.searchParams.get("ssl");
   return {
+    limits,
+    // A new connection that gets no handshake in time fails instead of waiting on a stalled server.
+    connectTimeout: limits.acquire,
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: url.port ? Number(url.port) : 3306,
     user: decodeURIComponent(url.username) || undefined,
@@ -112,26 +196,69 @@ function poolOptions(databaseUrl: string): PoolOptions {
   };
 }
 
-type Conn = Pick<PoolConnection, "query" | "execute"> | Pick<Pool, "query" | "execute">;
-
 /** Counts what the pools send. */
 interface Tally {
   statements: number;
 }
 
 /**
- * Statements on `conn`. `autocommit`: each statement is a transaction of its own, so one that loses a deadlock was
- * rolled back whole and is sent again (a statement inside a transaction is not: the transaction is retried instead).
+ * A connection from the pool within `ms`. One that comes later is handed back at once: the caller has moved on.
+ * (mysql2's pool has no acquire timeout of its own; a stalled server would keep requests queued for ever.)
  */
-function executor(conn: Conn, tally: Tally, autocommit = false): Executor {
+async function acquire(pool: Pool, ms: number): Promise<PoolConnection> {
+  const pending = pool.getConnection();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      pending.then((conn) => conn.release(), () => {});
+      reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "POOL_ACQUIRE_TIMEOUT" }));
+    }, ms);
+  });
+  try {
+    return await Promise.race([pending, timeout]);
+  } catch (err) {
+    throw classify(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `running` within `ms`, else the connection is ended (which fails the statement) and a timeout thrown. Timed here
+ * rather than with mysql2's per-query `timeout`, which starts only once the command runs: a statement queued behind
+ * a stalled prepare or session setup would wait for ever.
+ */
+async function deadline<T>(running: Promise<T>, ms: number, conn: PoolConnection): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      running.catch(() => {});
+      conn.destroy();
+      reject(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: "STATEMENT_TIMEOUT" }));
+    }, ms);
+  });
+  try {
+    return await Promise.race([running, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Statements on `conn`, each given `timeout` ms (none when 0). `autocommit`: each statement is a transaction of its
+ * own, so one that loses a deadlock was rolled back whole and is sent again (a statement inside a transaction is not:
+ * the transaction is retried instead). Connection-level failures are thrown as UnavailableError.
+ */
+function executor(conn: PoolConnection, tally: Tally, timeout: number, autocommit = false): Executor {
   async function send(sql: string, params?: readonly Param[]) {
     for (let attempt = 1;; attempt++) {
       tally.statements++;
       try {
-        const [result] = params?.length ? await conn.execute(sql, params as Param[]) : await conn.query(sql);
+        const running = params?.length ? conn.execute(sql, params as Param[]) : conn.query(sql);
+        const [result] = timeout ? await deadline(running, timeout, conn) : await running;
         return result;
       } catch (err) {
-        if (!autocommit || errno(err) !== ER_LOCK_DEADLOCK || attempt >= DEADLOCK_TRIES) throw err;
+        if (!autocommit || errno(err) !== ER_LOCK_DEADLOCK || attempt >= DEADLOCK_TRIES) throw classify(err);
       }
     }
   }
@@ -146,24 +273,57 @@ function executor(conn: Conn, tally: Tally, autocommit = false): Executor {
   };
 }
 
-function poolDb(pool: Pool, tally: Tally): Db {
-  const direct = executor(pool, tally, true);
+/**
+ * Gives `conn` back to the pool, or ends it when it failed at the connection level: a statement that timed out is
+ * still running there (its answer would reach the next caller), and a lost connection is of no use to anyone.
+ */
+function giveBack(conn: PoolConnection, failure: unknown): void {
+  if (failure instanceof UnavailableError) conn.destroy();
+  else conn.release();
+}
+
+/**
+ * The roles' statements on `pool`. `timeout` bounds each statement of `query`, `execute` and `transaction`; a
+ * `session` (locks, migrations, imports) may legitimately wait longer and has only the acquire limit.
+ */
+function poolDb(pool: Pool, tally: Tally, limits: Limits): Db {
+  async function direct<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    const conn = await acquire(pool, limits.acquire);
+    let failure: unknown;
+    try {
+      return await fn(executor(conn, tally, limits.statement, true));
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      giveBack(conn, failure);
+    }
+  }
   return {
-    query: direct.query,
-    execute: direct.execute,
+    query: <T>(sql: string, params?: readonly Param[]) => direct((ex) => ex.query<T>(sql, params)),
+    execute: (sql: string, params?: readonly Param[]) => direct((ex) => ex.execute(sql, params)),
     async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
       for (let attempt = 1;; attempt++) {
-        const conn = await pool.getConnection();
+        const conn = await acquire(pool, limits.acquire);
         let healthy = true;
         try {
           tally.statements += 2; // BEGIN and COMMIT (or ROLLBACK)
-          await conn.beginTransaction();
-          const result = await fn(executor(conn, tally));
-          await conn.commit();
-          return result;
-        } catch (err) {
           try {
-            await conn.rollback();
+            await deadline(conn.beginTransaction(), limits.statement, conn);
+            const result = await fn(executor(conn, tally, limits.statement));
+            await deadline(conn.commit(), limits.statement, conn);
+            return result;
+          } catch (err) {
+            throw classify(err);
+          }
+        } catch (err) {
+          if (err instanceof UnavailableError) {
+            // The connection is lost or stalled, so no rollback would be answered: ending it rolls back on the server.
+            healthy = false;
+            throw err;
+          }
+          try {
+            await deadline(conn.rollback(), limits.statement, conn);
           } catch {
             healthy = false;
           }
@@ -177,11 +337,15 @@ function poolDb(pool: Pool, tally: Tally): Db {
       }
     },
     async session<T>(fn: (conn: Executor) => Promise<T>): Promise<T> {
-      const conn = await pool.getConnection();
+      const conn = await acquire(pool, limits.acquire);
+      let failure: unknown;
       try {
-        return await fn(executor(conn, tally));
+        return await fn(executor(conn, tally, 0));
+      } catch (err) {
+        failure = err;
+        throw err;
       } finally {
-        conn.release();
+        giveBack(conn, failure);
       }
     },
   };
@@ -189,16 +353,23 @@ function poolDb(pool: Pool, tally: Tally): Db {
 
 /** Opens the pools for a `mysql://` or `mariadb://` URL. Nothing connects until the first statement. */
 export function openDatabase(databaseUrl: string): Database {
-  const pool = mysql.createPool(poolOptions(databaseUrl));
+  const { limits, ...options } = poolOptions(databaseUrl);
+  const pool = mysql.createPool(options);
   pool.pool.on("connection", (conn) => {
-    // Queued before any statement of the caller that asked for this connection.
+    // Queued before any statement of the caller that asked for this connection, so it is timed too: ending the
+    // connection fails the caller's statement rather than leaving it queued behind a setup that never answers.
+    const timer = setTimeout(() => conn.destroy(), limits.statement);
     conn.query(SESSION_SETUP, (err: unknown) => {
+      clearTimeout(timer);
       if (err) conn.destroy();
     });
   });
   const tally: Tally = { statements: 0 };
-  const primary = poolDb(pool, tally);
-  const maintenance = poolDb(pool, { statements: 0 });
+  const primary = poolDb(pool, tally, limits);
+  const maintenance = poolDb(pool, { statements: 0 }, {
+    ...limits,
+    statement: Math.max(limits.statement, MAINTENANCE_TIMEOUT_MS),
+  });
   let closed: Promise<void> | undefined;
   return {
     get statements() {

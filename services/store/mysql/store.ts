@@ -55,6 +55,7 @@ import * as messages from "./messages.ts";
 import { migrate } from "./migrate.ts";
 import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
+import { log } from "../../log.ts";
 import * as posts from "./posts.ts";
 import * as search from "./search.ts";
 import * as suggestions from "./suggestions.ts";
@@ -755,7 +756,7 @@ export class MysqlStore implements Store {
         } while (this.#relayAgain && !this.#closed);
       } catch (err) {
         // The rows stay in the outbox; the next tick retries them.
-        console.error("mysql store: outbox relay failed; retrying", err);
+        log.warn("outbox relay failed; the next tick retries", { kind: "relay", error: err });
       } finally {
         this.#relaying = null;
       }
@@ -783,7 +784,7 @@ export class MysqlStore implements Store {
   #purge(): void {
     if (this.#closed || this.#purging) return;
     this.#purging = this.#purgeBatch()
-      .catch((err) => console.error("mysql store: purge failed; retrying later", err))
+      .catch((err) => log.warn("purge failed; retrying later", { kind: "purge", error: err }))
       .finally(() => {
         this.#purging = null;
       });
