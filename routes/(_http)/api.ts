@@ -141,6 +141,9 @@ export function problemFor(error: unknown): Response | null {
   const headers = new Headers();
   if (error instanceof AuthenticationError) headers.set("www-authenticate", 'Bearer realm="prok"');
   if (error instanceof RateLimitError) headers.set("retry-after", String(Math.max(1, error.retryAfterSeconds)));
+  if (error instanceof ConflictError && error.retryAfterSeconds !== undefined) {
+    headers.set("retry-after", String(Math.max(1, error.retryAfterSeconds)));
+  }
   return problem({
     status,
     title,
