@@ -4,7 +4,7 @@
 // every write must exist exactly once (a claim used to stay `in-flight` for 24 h: retries got 409 for good, and a
 // client that gave up on the key duplicated a write that had committed).
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
-import { type AppProcess, requireBinaries, startApp, startPrivateMariadb } from "./servers.ts";
+import { type AppProcess, type PrivateServer, requireBinaries, startApp, startPrivateMariadb } from "./servers.ts";
 
 /** How long every unanswered request may take to get its 2xx after the restart (QUALITY.md: within a minute). */
 const RETRY_BOUND_MS = 60_000;
@@ -69,19 +69,43 @@ async function listAll(origin: string, path: string, token: string): Promise<Jso
   return items;
 }
 
+/** What dies mid-burst, and how it comes back (the app as a new process, or the database under the same app). */
+interface Fault {
+  name: string;
+  kill(app: AppProcess): Promise<void>;
+  recover(app: AppProcess, env: Record<string, string>): Promise<AppProcess>;
+}
+
+const appCrash: Fault = {
+  name: "app",
+  kill: (app) => app.kill(),
+  recover: (app, env) => startApp(env, { port: app.port }),
+};
+
+function databaseCrash(db: PrivateServer): Fault {
+  return {
+    name: "mariadb",
+    kill: () => db.kill(),
+    recover: async (app) => {
+      await db.restart();
+      return app;
+    },
+  };
+}
+
 function counts(values: string[]): Map<string, number> {
   const seen = new Map<string, number>();
   for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
   return seen;
 }
 
-async function crashMidBurst(label: string, storeEnv: Record<string, string>): Promise<void> {
+async function crashMidBurst(label: string, storeEnv: Record<string, string>, fault: Fault): Promise<void> {
   const dataDir = await Deno.makeTempDir({ prefix: "prok-fault-idempotency-" });
   const env = { ...storeEnv, PROK_DATA_DIR: dataDir, PROK_RATE_LIMIT_FACTOR: "10000" };
   let app: AppProcess | null = null;
   try {
     app = await startApp(env);
-    const { origin, port } = app;
+    const { origin } = app;
     const [a, b] = [await register(origin, "Ada"), await register(origin, "Bo")];
     const invite = await api(origin, "POST", "/api/connections", { receiverId: b.id }, bearer(a.token));
     assertEquals(invite.status, 201, invite.text);
@@ -111,7 +135,7 @@ async function crashMidBurst(label: string, storeEnv: Record<string, string>): P
         try {
           const res = await api(origin, "POST", w.path, w.body, { ...bearer(a.token), "idempotency-key": w.key });
           w.answered = res.status >= 200 && res.status < 300;
-          if (w.answered && ++answered === KILL_AFTER) killing = app!.kill();
+          if (w.answered && ++answered === KILL_AFTER) killing = fault.kill(app!);
         } catch {
           // The connection died with the process: this one is unanswered.
         }
@@ -121,7 +145,7 @@ async function crashMidBurst(label: string, storeEnv: Record<string, string>): P
     assert(killing !== null, `${label}: the burst ended before the kill`);
     await killing;
 
-    app = await startApp(env, { port });
+    app = await fault.recover(app, env);
     const restarted = Date.now();
     const unanswered = writes.filter((w) => !w.answered);
     let retries = 0;
@@ -132,26 +156,33 @@ async function crashMidBurst(label: string, storeEnv: Record<string, string>): P
     await Promise.all(unanswered.map(async (w) => {
       for (;;) {
         retries++;
-        const res = await api(origin, "POST", w.path, w.body, { ...bearer(a.token), "idempotency-key": w.key });
+        // The database may still be reconnecting: a refused connection or a 5xx is retried like a 409.
+        const res = await api(origin, "POST", w.path, w.body, { ...bearer(a.token), "idempotency-key": w.key })
+          .catch(() => ({ status: 0, headers: new Headers(), text: "no answer" }));
         if (res.status >= 200 && res.status < 300) {
           if (res.headers.get("idempotent-replayed") === "true") replays++;
           longest = Math.max(longest, Date.now() - restarted);
           return;
         }
-        if (res.status !== 409 || Date.now() - restarted > RETRY_BOUND_MS) {
+        const retryable = res.status === 409 || res.status === 0 || res.status >= 500;
+        if (!retryable || Date.now() - restarted > RETRY_BOUND_MS) {
           failures.push(`${w.key}: ${res.status} ${res.text}`);
           return;
         }
-        conflicts++;
+        if (res.status === 409) conflicts++;
         const wait = Number(res.headers.get("retry-after") ?? "1");
         await new Promise((r) => setTimeout(r, Math.min(Math.max(wait, 0.2), 2) * 1000));
       }
     }));
-    console.log(
-      `[faults:idempotency:${label}] ${WRITES} writes, ${WRITES - unanswered.length} answered before the kill, ` +
-        `${unanswered.length} retried with their keys: ${retries} retries (${conflicts} were 409 in flight), ` +
-        `longest wait for a 2xx after the restart ${longest} ms`,
-    );
+    const figures = [
+      `${WRITES} writes`,
+      `${WRITES - unanswered.length} answered before the kill`,
+      `${unanswered.length} retried with their keys in ${retries} requests`,
+      `${conflicts} of them 409 in flight`,
+      `${replays} replays of a write committed before the kill`,
+      `longest wait for a 2xx after the ${fault.name} restart ${longest} ms`,
+    ];
+    console.log(`[faults:idempotency:${label}, kill -9 of ${fault.name}] ${figures.join(", ")}`);
     assertEquals(failures, [], `${label}: every retry ends 2xx within a minute`);
 
     const posts = await listAll(origin, `/api/posts?authorId=${a.id}`, a.token);
@@ -172,7 +203,7 @@ Deno.test({
   name: "[faults] kill -9 mid-burst on Deno KV: every unanswered write retried with its key ends 2xx, once",
   sanitizeOps: false,
   sanitizeResources: false,
-  fn: () => crashMidBurst("deno-kv", {}),
+  fn: () => crashMidBurst("deno-kv", {}, appCrash),
 });
 
 const bin = requireBinaries("mariadbd", "mariadb-install-db");
@@ -185,7 +216,22 @@ Deno.test({
   async fn() {
     const db = await startPrivateMariadb(bin!);
     try {
-      await crashMidBurst("mysql", { DATABASE_URL: db.url });
+      await crashMidBurst("mysql", { DATABASE_URL: db.url }, appCrash);
+    } finally {
+      await db.cleanup();
+    }
+  },
+});
+
+Deno.test({
+  name: "[faults] kill -9 of MariaDB mid-burst: every unanswered write retried with its key ends 2xx, once",
+  ignore: bin === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const db = await startPrivateMariadb(bin!);
+    try {
+      await crashMidBurst("mysql", { DATABASE_URL: db.url }, databaseCrash(db));
     } finally {
       await db.cleanup();
     }
