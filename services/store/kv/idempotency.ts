@@ -13,9 +13,12 @@ function publicIdempotency(stored: StoredIdempotency): IdempotencyRecord {
     : { state: "in-flight", requestHash: stored.requestHash };
 }
 
-// KV deletes expired keys lazily, so a value past its expiresAt counts as absent.
+// KV deletes expired keys lazily, so a value past its expiresAt counts as absent; so does a claim taken before leases
+// (no token: it held its key for 24 h, and nothing can finish it).
 function live(entry: Deno.KvEntryMaybe<StoredIdempotency>, now: number): StoredIdempotency | null {
-  return entry.value && entry.value.expiresAt > now ? entry.value : null;
+  const value = entry.value;
+  if (!value || value.expiresAt <= now || (value.state === "in-flight" && !value.token)) return null;
+  return value;
 }
 
 function held(entry: Deno.KvEntryMaybe<StoredIdempotency>, token: string): StoredIdempotency | null {

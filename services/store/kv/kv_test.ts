@@ -88,6 +88,12 @@ kvTest("an idempotency claim's KV key lives for its lease, a finished answer for
   assert(kept >= before + 24 * 3_600_000);
 });
 
+kvTest("a claim taken before leases (no token, 24 h) does not hold its key", async (store, kv) => {
+  const legacy = { state: "in-flight", requestHash: "h", expiresAt: Date.now() + 24 * 3_600_000 };
+  await kv.set(["idempotency", "u", "k"], legacy);
+  assertEquals(await store.claimIdempotency("u", "k", { requestHash: "h", token: "t", leaseMs: 10_000 }), null);
+});
+
 kvTest("getPosts and getUsers read any number of ids in their order, 10 keys per getMany", async (store) => {
   const a = await store.createUser(member(1));
   const posts = [];
