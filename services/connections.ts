@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, Validatio
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Connection, ConnectionsPage, ConnectionsQuery, Store, User } from "./store/types.ts";
+import type { Once } from "./idempotency.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
 
 export interface ConnectionsDeps {
@@ -73,6 +74,7 @@ export async function invite(
   deps: ConnectionsDeps,
   caller: User,
   input: { receiverId: string; message?: string },
+  once?: Once<ConnectionView>,
 ): Promise<ConnectionView> {
   if (input.receiverId === caller.id) {
     throw new ValidationError("You cannot invite yourself.", [{ path: "receiverId", message: "must not be you" }]);
@@ -85,7 +87,7 @@ export async function invite(
     senderId: caller.id,
     receiverId: receiver.id,
     message: input.message ?? "",
-  });
+  }, once?.completing((connection: Connection) => ({ connection, sender: caller, receiver })));
   deps.log({ msg: "invitation sent", connectionId: connection.id, senderId: caller.id, receiverId: receiver.id });
   await deps.live.notify(
     receiver.id,

@@ -40,9 +40,12 @@ export class ForbiddenError extends DomainError {
   }
 }
 
-/** A uniqueness or state conflict (409). `field` names the clashing input when there is one. */
+/**
+ * A uniqueness or state conflict (409). `field` names the clashing input when there is one; `retryAfterSeconds`, when
+ * the conflict passes by itself (a running duplicate request).
+ */
 export class ConflictError extends DomainError {
-  constructor(message: string, readonly field?: string) {
+  constructor(message: string, readonly field?: string, readonly retryAfterSeconds?: number) {
     super(message, "conflict");
   }
 }

@@ -4,6 +4,7 @@ import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Job, JobPatch, JobType, NewJob, Store, User } from "./store/types.ts";
+import type { Once } from "./idempotency.ts";
 
 export interface JobsDeps {
   store: Store;
@@ -34,9 +35,12 @@ export async function getJobsView(store: Store, ids: string[]): Promise<JobView[
   return await withPosters(store, await store.getJobs(ids));
 }
 
-export async function postJob(deps: JobsDeps, caller: User, input: JobInput): Promise<JobView> {
+export async function postJob(deps: JobsDeps, caller: User, input: JobInput, once?: Once<JobView>): Promise<JobView> {
   if (!mayPostJobs(caller)) throw new ForbiddenError("Only recruiters can post jobs.");
-  const job = await deps.store.createJob({ ...input, posterId: caller.id });
+  const job = await deps.store.createJob(
+    { ...input, posterId: caller.id },
+    once?.completing((job: Job) => ({ job, poster: caller })),
+  );
   deps.log({ msg: "job posted", jobId: job.id, userId: caller.id });
   return { job, poster: caller };
 }

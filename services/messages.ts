@@ -9,6 +9,7 @@ import { UNREAD_CAP } from "./notifications.ts";
 import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Conversation, Message, Store, User } from "./store/types.ts";
+import type { Once } from "./idempotency.ts";
 
 export interface MessagesDeps {
   store: Store;
@@ -55,6 +56,7 @@ export async function sendMessage(
   sender: Actor,
   input: { receiverId: string; content: string; clientId?: string },
   origin?: string,
+  once?: Once<{ message: Message; created: boolean }>,
 ): Promise<{ message: Message; created: boolean }> {
   await deps.budgets.spend("message", sender.id);
   if (input.receiverId === sender.id) {
@@ -71,7 +73,7 @@ export async function sendMessage(
     receiverId: receiver.id,
     content: input.content,
     clientId: input.clientId ?? null,
-  });
+  }, once?.completing((sent: { message: Message; created: boolean }) => sent));
   if (result.created) await deps.live.messageStored(result.message, sender, origin);
   return result;
 }

@@ -5,6 +5,7 @@ import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { MemberSummary, Post, PostPosition, Store, User } from "./store/types.ts";
+import type { Once } from "./idempotency.ts";
 
 export interface PostsDeps {
   store: Store;
@@ -37,9 +38,13 @@ export async function createPost(
   deps: PostsDeps,
   caller: User,
   input: { content: string; mediaUrl?: string | null },
+  once?: Once<PostView>,
 ): Promise<PostView> {
   await deps.budgets.spend("post", caller.id);
-  const post = await deps.store.createPost({ authorId: caller.id, content: input.content, mediaUrl: input.mediaUrl });
+  const post = await deps.store.createPost(
+    { authorId: caller.id, content: input.content, mediaUrl: input.mediaUrl },
+    once?.completing((post: Post) => ({ post, author: caller })),
+  );
   // The author sees their post at once on the page they land on; the fan-out worker brings it to everyone else (and
   // adding it again there changes nothing).
   await deps.store.addToTimelines([caller.id], { postId: post.id, authorId: caller.id, createdAt: post.createdAt });

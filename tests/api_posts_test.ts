@@ -1,6 +1,7 @@
 // API.md "Posts", row by row, with failures, idempotency and BOLA, through the real app. The fan-out worker runs as
 // it does in production (started on the app's queue), so the home feed is the real one.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { sha256Hex } from "../services/crypto.ts";
 import { eventually } from "../services/testing.ts";
 import { assertProblem, call, type Json, signUp } from "./api_client.ts";
 import { type TestApp, withTestApp, withWorkers } from "./testing.ts";
@@ -96,6 +97,35 @@ Deno.test("[api] concurrent duplicates with one Idempotency-Key create one post"
       Array.from({ length: 5 }, () => call(t, "POST", "/api/posts", { content: "burst" }, a.accessToken, key)),
     );
     for (const r of results) assert([201, 409].includes(r.status), `${r.status} ${r.text}`);
+    assertEquals((await t.app.store.listPosts({ authorId: a.user.id, limit: 10 })).items.length, 1);
+  });
+});
+
+Deno.test("[api] a claim left by a crashed request is a 409 with retry-after until its lease lapses", async () => {
+  await withWorkers(async (t) => {
+    const a = await signUp(t);
+    const body = { content: "after a crash" };
+    // What a request killed mid-way leaves behind: its claim, with a lease no one renews.
+    const requestHash = await sha256Hex(JSON.stringify(["POST", "/api/posts", body]));
+    assertEquals(
+      await t.app.store.claimIdempotency(a.user.id, "crashed-1", { requestHash, token: "dead", leaseMs: 300 }),
+      null,
+    );
+    const key = { "idempotency-key": "crashed-1" };
+    const busy = await call(t, "POST", "/api/posts", body, a.accessToken, key);
+    assertProblem(busy, 409);
+    assert(Number(busy.headers.get("retry-after")) >= 1);
+    const retried = await eventually(
+      () => call(t, "POST", "/api/posts", body, a.accessToken, key),
+      (r) => r.status === 201,
+      "the retry to run once the lease lapsed",
+    );
+    const again = await call(t, "POST", "/api/posts", body, a.accessToken, key);
+    assertEquals([again.status, again.headers.get("idempotent-replayed"), again.json.id], [
+      201,
+      "true",
+      retried.json.id,
+    ]);
     assertEquals((await t.app.store.listPosts({ authorId: a.user.id, limit: 10 })).items.length, 1);
   });
 });

@@ -140,9 +140,11 @@ export function problemFor(error: unknown): Response | null {
   const [, status, title] = STATUS.find(([type]) => error instanceof type) ?? [DomainError, 400, "Bad Request"];
   const headers = new Headers();
   if (error instanceof AuthenticationError) headers.set("www-authenticate", 'Bearer realm="prok"');
-  if (error instanceof RateLimitError || error instanceof UnavailableError) {
-    headers.set("retry-after", String(Math.max(1, error.retryAfterSeconds)));
-  }
+  const retryAfter = error instanceof RateLimitError || error instanceof UnavailableError ||
+      error instanceof ConflictError
+    ? error.retryAfterSeconds
+    : undefined;
+  if (retryAfter !== undefined) headers.set("retry-after", String(Math.max(1, retryAfter)));
   return problem({
     status,
     title,

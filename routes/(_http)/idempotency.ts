@@ -1,62 +1,48 @@
-// Idempotency-Key on creating POSTs (API.md, Conventions): the same key and body from the same member within 24 h
-// replays the first answer; the same key with another body is a 422; a duplicate while the first is running, 409.
+// Idempotency-Key on creating POSTs (API.md, Conventions): the HTTP side of services/idempotency.ts. Handlers answer
+// with an Answer (status, location, JSON body) so the same answer can be stored in the write's commit and replayed.
 import { sha256Hex } from "../../services/crypto.ts";
-import { ConflictError, ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { type Answer, type Claim, runOnce } from "../../services/idempotency.ts";
 import type { Store } from "../../services/store/types.ts";
 
-const DAY_MS = 24 * 3600 * 1000;
 const KEY = /^[\x21-\x7e]{1,64}$/;
 
-interface Stored {
-  status: number;
-  location: string | null;
-  body: string;
+/** The answer to a creating POST: `value` as JSON, with a location when it made something. */
+export function answer(status: number, value: unknown, location: string | null = null): Answer {
+  return { status, location, body: JSON.stringify(value) };
 }
 
-/** Runs `create` once per Idempotency-Key (when the request has one) and replays its answer afterwards. */
+function respond(answer: Answer, replayed: boolean): Response {
+  const body = new TextEncoder().encode(answer.body);
+  const headers = new Headers({
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(body.byteLength),
+    "cache-control": "no-store",
+  });
+  if (answer.location) headers.set("location", answer.location);
+  if (replayed) headers.set("idempotent-replayed", "true");
+  return new Response(body, { status: answer.status, headers });
+}
+
+/**
+ * Runs `create` once per Idempotency-Key (when the request has one) and replays its answer afterwards. `create` gets
+ * the held claim (null without a key) to hand to the service, whose write then records the answer in its commit.
+ */
 export async function idempotent(
   req: Request,
   store: Store,
   memberId: string,
   body: unknown,
-  create: () => Promise<Response>,
+  create: (claim: Claim | null) => Promise<Answer>,
 ): Promise<Response> {
   const key = req.headers.get("idempotency-key");
-  if (key === null) return await create();
+  if (key === null) return respond(await create(null), false);
   if (!KEY.test(key)) {
     throw new ValidationError("The Idempotency-Key header must be 1 to 64 visible ASCII characters.", [
       { path: "Idempotency-Key", message: "must be 1 to 64 visible ASCII characters" },
     ]);
   }
   const requestHash = await sha256Hex(JSON.stringify([req.method, new URL(req.url).pathname, body]));
-  const existing = await store.claimIdempotency(memberId, key, requestHash, DAY_MS);
-  if (existing) {
-    if (existing.requestHash !== requestHash) {
-      throw new ValidationError("This Idempotency-Key was used with a different request.", [
-        { path: "Idempotency-Key", message: "was used with a different request" },
-      ]);
-    }
-    if (existing.state === "in-flight") {
-      throw new ConflictError("A request with this Idempotency-Key is still being processed; retry shortly.");
-    }
-    const stored = JSON.parse(existing.body) as Stored;
-    const headers = new Headers({ "content-type": "application/json; charset=utf-8", "idempotent-replayed": "true" });
-    if (stored.location) headers.set("location", stored.location);
-    return new Response(stored.body, { status: stored.status, headers });
-  }
-  let res: Response;
-  try {
-    res = await create();
-  } catch (err) {
-    await store.releaseIdempotency(memberId, key);
-    throw err;
-  }
-  if (res.status >= 500) {
-    await store.releaseIdempotency(memberId, key);
-    return res;
-  }
-  const text = await res.text();
-  const stored: Stored = { status: res.status, location: res.headers.get("location"), body: text };
-  await store.finishIdempotency(memberId, key, { status: res.status, body: JSON.stringify(stored) });
-  return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+  const { answer, replayed } = await runOnce(store, { userId: memberId, key, requestHash }, create);
+  return respond(answer, replayed);
 }

@@ -343,7 +343,8 @@ export function openApiDocument(): unknown {
           in: "header",
           required: false,
           schema: { type: "string", minLength: 1, maxLength: 64 },
-          description: "Replays the first answer for the same key and body within 24 h",
+          description: "Replays the first answer for the same key and body within 24 h; " +
+            "while the first request still runs, 409 with retry-after",
         }]
         : []),
     ];

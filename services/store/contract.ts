@@ -3,6 +3,7 @@
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
 import { fixtureTest } from "../testing.ts";
+import { idempotencyContract } from "./contract_idempotency.ts";
 import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { networkContract } from "./contract_network.ts";
@@ -246,37 +247,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     await store.revokeUserSessions(u.id);
     assert((await store.getSession(b.id))?.revokedAt instanceof Date);
     assertEquals((await store.getSession(c.id))?.revokedAt, null);
-  });
-
-  test("an idempotency key is claimed once, replays when done, and frees itself on release or expiry", async (store) => {
-    const u = await store.createUser(newUser(1));
-    assertEquals(await store.claimIdempotency(u.id, "k1", "hash-a", 60_000), null);
-    assertEquals(await store.claimIdempotency(u.id, "k1", "hash-a", 60_000), {
-      state: "in-flight",
-      requestHash: "hash-a",
-    });
-    await store.finishIdempotency(u.id, "k1", { status: 201, body: '{"id":"1"}' });
-    assertEquals(await store.claimIdempotency(u.id, "k1", "hash-b", 60_000), {
-      state: "done",
-      requestHash: "hash-a",
-      status: 201,
-      body: '{"id":"1"}',
-    });
-    assertEquals(await store.claimIdempotency("someone-else", "k1", "hash-a", 60_000), null, "keys are per member");
-    assertEquals(await store.claimIdempotency(u.id, "k2", "h", 60_000), null);
-    await store.releaseIdempotency(u.id, "k2");
-    assertEquals(await store.claimIdempotency(u.id, "k2", "h", 60_000), null, "released keys can be claimed again");
-    assertEquals(await store.claimIdempotency(u.id, "k3", "h", 40), null);
-    await new Promise((r) => setTimeout(r, 80));
-    assertEquals(await store.claimIdempotency(u.id, "k3", "h2", 60_000), null, "expired keys can be claimed again");
-  });
-
-  test("of racing claims of one idempotency key exactly one proceeds", async (store) => {
-    const u = await store.createUser(newUser(1));
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => store.claimIdempotency(u.id, "same", "h", 60_000)),
-    );
-    assertEquals(results.filter((r) => r === null).length, 1);
   });
 
   test("every member write commits its event for the workers", async (store) => {
@@ -659,6 +629,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
     await store.ping();
   });
 
+  idempotencyContract(test);
   networkContract(test);
   messagesContract(test);
   jobsContract(test);

@@ -1,4 +1,5 @@
 // Record shapes shared by every adapter, so the defaults of a new record are decided once.
+import { ConflictError } from "../errors.ts";
 import type { Job, NewJob, NewUser, User } from "./types.ts";
 
 /** A new member's record without its id (each adapter makes ids its own way). */
@@ -30,4 +31,11 @@ export function newJobRecord(input: NewJob, at: Date): Omit<Job, "id"> {
     createdAt: at,
     updatedAt: new Date(at),
   };
+}
+
+/** A creating write whose Idempotency-Key claim is no longer its own (lease lapsed and taken over): nothing written. */
+export function idempotencyClaimLost(): ConflictError {
+  return new ConflictError(
+    "This request's claim on its Idempotency-Key lapsed and another request holds it now; retry with the same key.",
+  );
 }

@@ -381,6 +381,23 @@ export type IdempotencyRecord =
   | { state: "in-flight"; requestHash: string }
   | { state: "done"; requestHash: string; status: number; body: string };
 
+/** A held Idempotency-Key claim: only the holder of `token` may renew, finish or release it. */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  token: string;
+}
+
+/**
+ * Finishes a held claim inside a creating write's own commit, so a committed write always replays: `answer` renders
+ * the stored answer from the record just written, kept `keepMs`. When the claim is no longer held (its lease lapsed
+ * and another request took it, or it was finished) the write is refused with a ConflictError and nothing is written.
+ */
+export interface IdempotencyCompletion<T> extends IdempotencyClaim {
+  keepMs: number;
+  answer(record: T): { status: number; body: string };
+}
+
 /** Members a filtered listUsers page looks at, at most. */
 export const USER_SCAN_BUDGET = 1_000;
 
@@ -437,16 +454,27 @@ export interface Store {
   revokeUserSessions(userId: string): Promise<void>;
 
   /**
-   * Claims an idempotency key for a member: null when the key is new (the caller proceeds and later calls
-   * `finishIdempotency`), otherwise the existing record.
+   * Claims an idempotency key for a member as a lease of `leaseMs` held by `token`: null when the key is new or its
+   * previous lease ran out (the caller proceeds, renews while it runs, and finishes), otherwise the live record.
    */
-  claimIdempotency(userId: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyRecord | null>;
-  finishIdempotency(userId: string, key: string, result: { status: number; body: string }): Promise<void>;
-  /** Releases a claim whose request failed, so the client can retry with the same key. */
-  releaseIdempotency(userId: string, key: string): Promise<void>;
+  claimIdempotency(
+    userId: string,
+    key: string,
+    claim: { requestHash: string; token: string; leaseMs: number },
+  ): Promise<IdempotencyRecord | null>;
+  /** Extends a held in-flight claim to `leaseMs` from now; false when the claim is no longer the holder's. */
+  renewIdempotency(claim: IdempotencyClaim, leaseMs: number): Promise<boolean>;
+  /** Records the answer of a held in-flight claim, kept `keepMs`; false (and nothing changes) when it is not held. */
+  finishIdempotency(
+    claim: IdempotencyClaim,
+    result: { status: number; body: string },
+    keepMs: number,
+  ): Promise<boolean>;
+  /** Drops a held in-flight claim whose request failed, so the key can be retried at once; a finished one stays. */
+  releaseIdempotency(claim: IdempotencyClaim): Promise<void>;
 
   /** Publishes a post; NotFoundError when the author does not exist. Commits `post.created`. */
-  createPost(input: NewPost): Promise<Post>;
+  createPost(input: NewPost, done?: IdempotencyCompletion<Post>): Promise<Post>;
   getPost(id: string): Promise<Post | null>;
   /** The posts that exist among `ids`, in the order of `ids` (missing ones are skipped). */
   getPosts(ids: string[]): Promise<Post[]>;
@@ -484,7 +512,10 @@ export interface Store {
    * accepted connection already joins the two members in either direction, even when two invitations race;
    * NotFoundError when either member does not exist.
    */
-  createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection>;
+  createConnection(
+    input: { senderId: string; receiverId: string; message: string },
+    done?: IdempotencyCompletion<Connection>,
+  ): Promise<Connection>;
   getConnection(id: string): Promise<Connection | null>;
   /**
    * Accepting commits `connection.accepted` and the sender's `invitation:accepted` notification (actor: the
@@ -525,7 +556,10 @@ export interface Store {
    * the first message is returned with `created: false`, even when the two sends race. NotFoundError when either
    * member does not exist. Whether the two may message each other is the caller's rule, not the store's.
    */
-  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }>;
+  createMessage(
+    input: NewMessage,
+    done?: IdempotencyCompletion<{ message: Message; created: boolean }>,
+  ): Promise<{ message: Message; created: boolean }>;
   getMessage(id: string): Promise<Message | null>;
   /** The messages between two members, either way, newest first (createdAt, then id), keyset-paginated. */
   listMessages(a: string, b: string, query: { limit: number; after?: MessagePosition }): Promise<MessagesPage>;
@@ -553,7 +587,7 @@ export interface Store {
   markConversationRead(memberId: string, otherId: string): Promise<boolean>;
 
   /** Publishes a job; NotFoundError when the poster does not exist. Commits `job.created`. */
-  createJob(input: NewJob): Promise<Job>;
+  createJob(input: NewJob, done?: IdempotencyCompletion<Job>): Promise<Job>;
   getJob(id: string): Promise<Job | null>;
   /** The jobs that exist among `ids`, in the order of `ids`. */
   getJobs(ids: string[]): Promise<Job[]>;

@@ -1,9 +1,9 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { invite, listConnections } from "../../../services/connections.ts";
+import { type ConnectionView, invite, listConnections } from "../../../services/connections.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { idempotent } from "../../(_http)/idempotency.ts";
+import { answer, idempotent } from "../../(_http)/idempotency.ts";
 import { connectionBody, connectionsQuery } from "../../../services/schemas.ts";
 import { connectionJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
@@ -18,12 +18,10 @@ export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const body = await readJson(req, connectionBody);
-    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
-      const view = await invite(domainDeps(ctx.state.app), user, body);
-      return json(connectionJson(view), {
-        status: 201,
-        headers: { location: `/api/connections/${view.connection.id}` },
-      });
+    const created = (view: ConnectionView) =>
+      answer(201, connectionJson(view), `/api/connections/${view.connection.id}`);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async (claim) => {
+      return created(await invite(domainDeps(ctx.state.app), user, body, claim?.answering(created)));
     });
   },
 };

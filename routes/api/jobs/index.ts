@@ -1,9 +1,9 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { listJobs, postJob } from "../../../services/jobs.ts";
+import { type JobView, listJobs, postJob } from "../../../services/jobs.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { idempotent } from "../../(_http)/idempotency.ts";
+import { answer, idempotent } from "../../(_http)/idempotency.ts";
 import { jobBody, jobsQuery } from "../../../services/schemas.ts";
 import { jobJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
@@ -17,9 +17,9 @@ export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const body = await readJson(req, jobBody);
-    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
-      const view = await postJob(domainDeps(ctx.state.app), user, body);
-      return json(jobJson(view), { status: 201, headers: { location: `/api/jobs/${view.job.id}` } });
+    const created = (view: JobView) => answer(201, jobJson(view), `/api/jobs/${view.job.id}`);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async (claim) => {
+      return created(await postJob(domainDeps(ctx.state.app), user, body, claim?.answering(created)));
     });
   },
 };

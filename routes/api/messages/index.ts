@@ -5,7 +5,7 @@ import { ValidationError } from "../../../services/errors.ts";
 import { listConversations, listThread, sendMessage } from "../../../services/messages.ts";
 import { messageJson } from "../../../services/realtime/events.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { idempotent } from "../../(_http)/idempotency.ts";
+import { answer, idempotent } from "../../(_http)/idempotency.ts";
 import { messageBody, messagesQuery } from "../../../services/schemas.ts";
 import { conversationJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
@@ -32,12 +32,10 @@ export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const body = await readJson(req, messageBody);
-    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
-      const { message, created } = await sendMessage(domainDeps(ctx.state.app), user, body);
-      return json(messageJson(message), {
-        status: created ? 201 : 200,
-        headers: { location: `/api/messages/${message.id}` },
-      });
+    const sent = ({ message, created }: Awaited<ReturnType<typeof sendMessage>>) =>
+      answer(created ? 201 : 200, messageJson(message), `/api/messages/${message.id}`);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async (claim) => {
+      return sent(await sendMessage(domainDeps(ctx.state.app), user, body, undefined, claim?.answering(sent)));
     });
   },
 };

@@ -1,9 +1,9 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { createPost, homeFeed, listPosts } from "../../../services/posts.ts";
+import { createPost, homeFeed, listPosts, type PostView } from "../../../services/posts.ts";
 import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { idempotent } from "../../(_http)/idempotency.ts";
+import { answer, idempotent } from "../../(_http)/idempotency.ts";
 import { postBody, postsQuery } from "../../../services/schemas.ts";
 import { postJson } from "../../(_http)/serialize.ts";
 import { requireCaller } from "../../(_http)/session.ts";
@@ -21,9 +21,9 @@ export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {
     const { user } = requireCaller(ctx.state.session);
     const body = await readJson(req, postBody);
-    return await idempotent(req, ctx.state.app.store, user.id, body, async () => {
-      const view = await createPost(domainDeps(ctx.state.app), user, body);
-      return json(postJson(view), { status: 201, headers: { location: `/api/posts/${view.post.id}` } });
+    const created = (view: PostView) => answer(201, postJson(view), `/api/posts/${view.post.id}`);
+    return await idempotent(req, ctx.state.app.store, user.id, body, async (claim) => {
+      return created(await createPost(domainDeps(ctx.state.app), user, body, claim?.answering(created)));
     });
   },
 };

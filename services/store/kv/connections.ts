@@ -7,11 +7,13 @@ import type {
   Connection,
   ConnectionsPage,
   ConnectionsQuery,
+  IdempotencyCompletion,
   NetworkListing,
   Notification,
   NotificationType,
   User,
 } from "../types.ts";
+import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { notificationsAbout, writeNotification } from "./notifications.ts";
@@ -99,12 +101,14 @@ export function writeConnection(
 export async function createConnection(
   ctx: Ctx,
   input: { senderId: string; receiverId: string; message: string },
+  done?: IdempotencyCompletion<Connection>,
 ): Promise<Connection> {
   const { senderId, receiverId } = input;
   if (!isId(senderId) || !isId(receiverId)) throw new NotFoundError("member");
   for (let i = 0; i < MAX_TRIES; i++) {
     const [sender, receiver] = await ctx.kv.getMany<[User, User]>([keys.user(senderId), keys.user(receiverId)]);
     if (!sender.value || !receiver.value) throw new NotFoundError("member");
+    const claim = done ? await heldClaim(ctx, done) : null;
     const { id, ms } = newId();
     const connection: Connection = {
       id,
@@ -117,6 +121,7 @@ export async function createConnection(
     };
     // The members' versionstamps: no connection is added after deleteUser's commit, so the purge finds them all.
     const op = ctx.kv.atomic().check(sender, receiver, { key: keys.connection(id), versionstamp: null });
+    if (done && claim) recordAnswer(op, claim, done, connection);
     if ((await writeConnection(op, null, connection).commit()).ok) return connection;
     // A held pair is a genuine conflict; otherwise a member changed, or the pair was released meanwhile: try again.
     if ((await ctx.kv.get(keys.connectionPair(senderId, receiverId))).versionstamp !== null) {

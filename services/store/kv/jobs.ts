@@ -20,7 +20,8 @@ import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import { jobQueryWords, locationNeedle, matchesJobQuery, matchesLocation } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
-import type { DomainEvent, Job, JobPatch, JobsPage, JobsQuery, NewJob, User } from "../types.ts";
+import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQuery, NewJob, User } from "../types.ts";
+import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
@@ -62,15 +63,17 @@ export function writeJob(
 }
 
 /** Publishes a job; NotFoundError when the poster does not exist (or is being deleted). Commits `job.created`. */
-export async function createJob(ctx: Ctx, input: NewJob): Promise<Job> {
+export async function createJob(ctx: Ctx, input: NewJob, done?: IdempotencyCompletion<Job>): Promise<Job> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const poster = isId(input.posterId) ? await ctx.kv.get<User>(keys.user(input.posterId)) : null;
     if (!poster?.value) throw new NotFoundError("member");
+    const claim = done ? await heldClaim(ctx, done) : null;
     const { id, ms } = newId();
     const job: Job = { id, ...newJobRecord(input, new Date(ms)) };
     // Checking the poster's versionstamp means no job is added after deleteUser's commit, so the purge finds all.
     const op = ctx.kv.atomic().check(poster);
     const fresh = { key: keys.job(id), value: null, versionstamp: null };
+    if (done && claim) recordAnswer(op, claim, done, job);
     if ((await writeJob(op, fresh, job, "job.created").commit()).ok) return job;
   }
   throw lostRaces("member");

@@ -77,13 +77,21 @@ kvTest("a session cannot be started for a member who does not exist", async (sto
   assertEquals(await store.findSessionByToken("t"), null);
 });
 
-kvTest("finishing replays with the claim's expiry; a late release keeps the result", async (store, kv) => {
-  assertEquals(await store.claimIdempotency("u", "k", "h", 60_000), null);
-  const claimed = (await kv.get<{ expiresAt: number }>(["idempotency", "u", "k"])).value!.expiresAt;
-  await store.finishIdempotency("u", "k", { status: 201, body: "{}" });
-  assertEquals((await kv.get<{ expiresAt: number }>(["idempotency", "u", "k"])).value!.expiresAt, claimed);
-  await store.releaseIdempotency("u", "k");
-  assertEquals((await store.claimIdempotency("u", "k", "h", 60_000))?.state, "done");
+kvTest("an idempotency claim's KV key lives for its lease, a finished answer for its keep time", async (store, kv) => {
+  const claim = { userId: "u", key: "k", token: "t" };
+  const before = Date.now();
+  assertEquals(await store.claimIdempotency("u", "k", { requestHash: "h", token: "t", leaseMs: 10_000 }), null);
+  const leased = (await kv.get<{ expiresAt: number }>(["idempotency", "u", "k"])).value!.expiresAt;
+  assert(leased >= before + 10_000 && leased < before + 3_600_000);
+  assertEquals(await store.finishIdempotency(claim, { status: 201, body: "{}" }, 24 * 3_600_000), true);
+  const kept = (await kv.get<{ expiresAt: number }>(["idempotency", "u", "k"])).value!.expiresAt;
+  assert(kept >= before + 24 * 3_600_000);
+});
+
+kvTest("a claim taken before leases (no token, 24 h) does not hold its key", async (store, kv) => {
+  const legacy = { state: "in-flight", requestHash: "h", expiresAt: Date.now() + 24 * 3_600_000 };
+  await kv.set(["idempotency", "u", "k"], legacy);
+  assertEquals(await store.claimIdempotency("u", "k", { requestHash: "h", token: "t", leaseMs: 10_000 }), null);
 });
 
 kvTest("getPosts and getUsers read any number of ids in their order, 10 keys per getMany", async (store) => {

@@ -8,6 +8,7 @@ import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   Conversation,
   ConversationOpening,
+  IdempotencyCompletion,
   Message,
   MessagePosition,
   MessagesPage,
@@ -15,6 +16,7 @@ import type {
   Notification,
 } from "../types.ts";
 import { getConnectionBetween } from "./connections.ts";
+import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { writeNotification } from "./notifications.ts";
@@ -128,7 +130,11 @@ function withMessage(
  * clientId the sender already used, nothing is written (no event either) and the first message is returned.
  * NotFoundError when either member does not exist.
  */
-export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+export async function createMessage(
+  ctx: Ctx,
+  input: NewMessage,
+  done?: IdempotencyCompletion<{ message: Message; created: boolean }>,
+): Promise<{ message: Message; created: boolean }> {
   const { senderId, receiverId, content } = input;
   const clientId = input.clientId ?? null;
   if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
@@ -152,6 +158,7 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
       if (first) return { message: first, created: false };
       continue; // a claim without its message is being purged with its sender: the next round says so
     }
+    const held = done ? await heldClaim(ctx, done) : null;
     const ours = senderSide.value as keys.StoredConversation | null;
     const theirs = receiverSide.value as keys.StoredConversation | null;
     const notice = theirs?.noticeId
@@ -187,6 +194,7 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
     // Held back by the queue (enqueueOptions): the unread-messages email is decided a while after the message.
     const event = newEvent("message.created", id, createdAt, [senderId, receiverId]);
     op.enqueue(event, enqueueOptions(event));
+    if (done && held) recordAnswer(op, held, done, { message, created: true });
     if ((await op.commit()).ok) return { message, created: true };
   }
   throw lostRaces("conversation");

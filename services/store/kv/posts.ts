@@ -1,7 +1,17 @@
 // Posts on Deno KV: the record and its listing copies, written together (with the event) by writePost.
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
-import type { DomainEvent, NewPost, Post, PostPatch, PostsPage, PostsQuery, User } from "../types.ts";
+import type {
+  DomainEvent,
+  IdempotencyCompletion,
+  NewPost,
+  Post,
+  PostPatch,
+  PostsPage,
+  PostsQuery,
+  User,
+} from "../types.ts";
+import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
@@ -29,10 +39,11 @@ export function writePost(
 }
 
 /** Publishes a post; NotFoundError when the author does not exist (or is being deleted). Commits `post.created`. */
-export async function createPost(ctx: Ctx, input: NewPost): Promise<Post> {
+export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCompletion<Post>): Promise<Post> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const author = isId(input.authorId) ? await ctx.kv.get<User>(keys.user(input.authorId)) : null;
     if (!author?.value) throw new NotFoundError("member");
+    const claim = done ? await heldClaim(ctx, done) : null;
     const { id, ms } = newId();
     const post: Post = {
       id,
@@ -45,6 +56,7 @@ export async function createPost(ctx: Ctx, input: NewPost): Promise<Post> {
     // Checking the author's versionstamp means no post is added after deleteUser's commit, so the purge finds all.
     const op = ctx.kv.atomic().check(author);
     const fresh = { key: keys.post(id), value: null, versionstamp: null };
+    if (done && claim) recordAnswer(op, claim, done, post);
     if ((await writePost(op, fresh, post, "post.created").commit()).ok) return post;
   }
   throw lostRaces("member");

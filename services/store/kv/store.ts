@@ -12,6 +12,8 @@ import type {
   ConnectionsQuery,
   Conversation,
   ConversationOpening,
+  IdempotencyClaim,
+  IdempotencyCompletion,
   IdempotencyRecord,
   Job,
   JobPatch,
@@ -149,22 +151,34 @@ export class KvStore implements Store {
 
   // --- idempotency keys --------------------------------------------------------------------------------------------
 
-  claimIdempotency(userId: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyRecord | null> {
-    return idempotency.claimIdempotency(this.#ctx, userId, key, requestHash, ttlMs);
+  claimIdempotency(
+    userId: string,
+    key: string,
+    claim: { requestHash: string; token: string; leaseMs: number },
+  ): Promise<IdempotencyRecord | null> {
+    return idempotency.claimIdempotency(this.#ctx, userId, key, claim);
   }
 
-  finishIdempotency(userId: string, key: string, result: { status: number; body: string }): Promise<void> {
-    return idempotency.finishIdempotency(this.#ctx, userId, key, result);
+  renewIdempotency(claim: IdempotencyClaim, leaseMs: number): Promise<boolean> {
+    return idempotency.renewIdempotency(this.#ctx, claim, leaseMs);
   }
 
-  releaseIdempotency(userId: string, key: string): Promise<void> {
-    return idempotency.releaseIdempotency(this.#ctx, userId, key);
+  finishIdempotency(
+    claim: IdempotencyClaim,
+    result: { status: number; body: string },
+    keepMs: number,
+  ): Promise<boolean> {
+    return idempotency.finishIdempotency(this.#ctx, claim, result, keepMs);
+  }
+
+  releaseIdempotency(claim: IdempotencyClaim): Promise<void> {
+    return idempotency.releaseIdempotency(this.#ctx, claim);
   }
 
   // --- posts -------------------------------------------------------------------------------------------------------
 
-  createPost(input: NewPost): Promise<Post> {
-    return posts.createPost(this.#ctx, input);
+  createPost(input: NewPost, done?: IdempotencyCompletion<Post>): Promise<Post> {
+    return posts.createPost(this.#ctx, input, done);
   }
 
   getPost(id: string): Promise<Post | null> {
@@ -223,8 +237,11 @@ export class KvStore implements Store {
 
   // --- connections -------------------------------------------------------------------------------------------------
 
-  createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection> {
-    return connections.createConnection(this.#ctx, input);
+  createConnection(
+    input: { senderId: string; receiverId: string; message: string },
+    done?: IdempotencyCompletion<Connection>,
+  ): Promise<Connection> {
+    return connections.createConnection(this.#ctx, input, done);
   }
 
   getConnection(id: string): Promise<Connection | null> {
@@ -269,8 +286,11 @@ export class KvStore implements Store {
 
   // --- messages ----------------------------------------------------------------------------------------------------
 
-  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }> {
-    return messages.createMessage(this.#ctx, input);
+  createMessage(
+    input: NewMessage,
+    done?: IdempotencyCompletion<{ message: Message; created: boolean }>,
+  ): Promise<{ message: Message; created: boolean }> {
+    return messages.createMessage(this.#ctx, input, done);
   }
 
   getMessage(id: string): Promise<Message | null> {
@@ -303,8 +323,8 @@ export class KvStore implements Store {
 
   // --- jobs --------------------------------------------------------------------------------------------------------
 
-  createJob(input: NewJob): Promise<Job> {
-    return jobs.createJob(this.#ctx, input);
+  createJob(input: NewJob, done?: IdempotencyCompletion<Job>): Promise<Job> {
+    return jobs.createJob(this.#ctx, input, done);
   }
 
   getJob(id: string): Promise<Job | null> {

@@ -8,12 +8,14 @@ import type {
   ConnectionsQuery,
   ConnectionStatus,
   DomainEvent,
+  IdempotencyCompletion,
   NetworkListing,
   User,
 } from "../types.ts";
 import type { Param } from "./pool.ts";
 import { deleteAboutConnections, notify } from "./notifications.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
+import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
@@ -61,6 +63,7 @@ function pairTaken(): ConflictError {
 export async function createConnection(
   ctx: Ctx,
   input: { senderId: string; receiverId: string; message: string },
+  done?: IdempotencyCompletion<Connection>,
 ): Promise<Connection> {
   const senderId = dbId(input.senderId);
   const receiverId = dbId(input.receiverId);
@@ -75,6 +78,7 @@ export async function createConnection(
         receiverId,
       ]);
       if (members.length < new Set([senderId, receiverId]).size) throw new NotFoundError("member");
+      await holdClaim(tx, done);
       const { insertId } = await tx.execute(
         "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at) " +
           "VALUES (?, ?, 'pending', ?, ?, ?)",
@@ -88,6 +92,7 @@ export async function createConnection(
         at: now,
       });
       await writeEvents(tx, [outboxEvent("connection.invited", insertId, [senderId, receiverId])]);
+      await recordAnswer(tx, done, pending(insertId, senderId, receiverId, input.message, now));
       return insertId;
     });
   } catch (err) {
@@ -95,15 +100,11 @@ export async function createConnection(
     throw err;
   }
   ctx.kick();
-  return {
-    id,
-    senderId,
-    receiverId,
-    status: "pending",
-    message: input.message,
-    createdAt: now,
-    updatedAt: new Date(now),
-  };
+  return pending(id, senderId, receiverId, input.message, now);
+}
+
+function pending(id: string, senderId: string, receiverId: string, message: string, now: Date): Connection {
+  return { id, senderId, receiverId, status: "pending", message, createdAt: now, updatedAt: new Date(now) };
 }
 
 /** Read from the writer: whether two members are connected decides what each may see and do, at once. */

@@ -13,8 +13,18 @@
 import { NotFoundError } from "../../errors.ts";
 import { jobQueryWords } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
-import type { Job, JobPatch, JobPosition, JobsPage, JobsQuery, JobType, NewJob } from "../types.ts";
+import type {
+  IdempotencyCompletion,
+  Job,
+  JobPatch,
+  JobPosition,
+  JobsPage,
+  JobsQuery,
+  JobType,
+  NewJob,
+} from "../types.ts";
 import type { Param } from "./pool.ts";
+import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
@@ -76,7 +86,7 @@ export function booleanQuery(words: string[]): string {
   return words.map((w) => `+${w}*`).join(" ");
 }
 
-export async function createJob(ctx: Ctx, input: NewJob): Promise<Job> {
+export async function createJob(ctx: Ctx, input: NewJob, done?: IdempotencyCompletion<Job>): Promise<Job> {
   const posterId = dbId(input.posterId);
   if (!posterId) throw new NotFoundError("member");
   const now = new Date();
@@ -86,12 +96,14 @@ export async function createJob(ctx: Ctx, input: NewJob): Promise<Job> {
     // this job; if the deletion committed first, the poster is gone here.
     const [poster] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [posterId]);
     if (!poster) throw new NotFoundError("member");
+    await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO jobs (poster_id, title, description, location, salary_range, job_type, created_at, updated_at) " +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [posterId, job.title, job.description, job.location, job.salaryRange, job.jobType, now, now],
     );
     await writeEvents(tx, [outboxEvent("job.created", insertId)]);
+    await recordAnswer(tx, done, { id: insertId, ...job });
     return insertId;
   });
   ctx.kick();

@@ -14,6 +14,7 @@ import type {
   ConnectionStatus,
   Conversation,
   ConversationOpening,
+  IdempotencyCompletion,
   Message,
   MessagePosition,
   MessagesPage,
@@ -21,6 +22,7 @@ import type {
 } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
+import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
@@ -95,7 +97,11 @@ const UPDATE_CONVERSATIONS_SQL = "UPDATE conversations SET last_message_id = ?, 
  * resends meet on uq_messages_sender_client: the loser's ER_DUP_ENTRY rolls it back whole (its outbox row too), and
  * it answers the winner's message with `created: false`. A new message commits `message.created`.
  */
-export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ message: Message; created: boolean }> {
+export async function createMessage(
+  ctx: Ctx,
+  input: NewMessage,
+  done?: IdempotencyCompletion<{ message: Message; created: boolean }>,
+): Promise<{ message: Message; created: boolean }> {
   const senderId = dbId(input.senderId);
   const receiverId = dbId(input.receiverId);
   if (!senderId || !receiverId) throw new NotFoundError("member");
@@ -117,6 +123,7 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
         receiverId,
       ]);
       if (members.length < (senderId === receiverId ? 1 : 2)) throw new NotFoundError("member");
+      await holdClaim(tx, done);
       const now = new Date();
       await tx.execute(LOCK_CONVERSATIONS_SQL, [lo, hi, now, hi, lo, now]);
       const [conversation] = await tx.query<{ last_at: Date; notification_id: string | number | null }>(
@@ -159,6 +166,7 @@ export async function createMessage(ctx: Ctx, input: NewMessage): Promise<{ mess
         createdAt,
         clientId,
       };
+      await recordAnswer(tx, done, { message, created: true });
       return message;
     });
     ctx.kick();

@@ -103,14 +103,25 @@ test("a 4-byte emoji round-trips in every text column", async ({ store }) => {
   assertEquals((await store.findSessionByToken(`t-${e}`))?.current, false);
   assertEquals((await store.findSessionByToken(`u-${e}`))?.current, true);
 
-  assertEquals(await store.claimIdempotency(`m-${e}`, `k-${e}`, `h-${e}`, 60_000), null);
-  await store.finishIdempotency(`m-${e}`, `k-${e}`, { status: 201, body: JSON.stringify({ e }) });
-  assertEquals(await store.claimIdempotency(`m-${e}`, `k-${e}`, "other", 60_000), {
-    state: "done",
-    requestHash: `h-${e}`,
-    status: 201,
-    body: JSON.stringify({ e }),
-  });
+  const claim = { userId: `m-${e}`, key: `k-${e}`, token: `t-${e}` };
+  assertEquals(
+    await store.claimIdempotency(claim.userId, claim.key, {
+      requestHash: `h-${e}`,
+      token: claim.token,
+      leaseMs: 60_000,
+    }),
+    null,
+  );
+  await store.finishIdempotency(claim, { status: 201, body: JSON.stringify({ e }) }, 60_000);
+  assertEquals(
+    await store.claimIdempotency(claim.userId, claim.key, { requestHash: "other", token: "x", leaseMs: 60_000 }),
+    {
+      state: "done",
+      requestHash: `h-${e}`,
+      status: 201,
+      body: JSON.stringify({ e }),
+    },
+  );
 });
 
 test("SQL-looking search text is only text", async ({ store }) => {

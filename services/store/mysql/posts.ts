@@ -1,7 +1,8 @@
 // Posts on MySQL / MariaDB: every write commits its event in the same transaction (see store.ts).
 import { NotFoundError } from "../../errors.ts";
-import type { NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../types.ts";
+import type { IdempotencyCompletion, NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../types.ts";
 import type { Param } from "./pool.ts";
+import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
@@ -38,25 +39,35 @@ export function toPost(row: PostRow): Post {
   };
 }
 
-export async function createPost(ctx: Ctx, input: NewPost): Promise<Post> {
+export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCompletion<Post>): Promise<Post> {
   const authorId = dbId(input.authorId);
   if (!authorId) throw new NotFoundError("member");
   const now = new Date();
   const mediaUrl = input.mediaUrl ?? null;
-  const id = await ctx.db.writer.transaction(async (tx) => {
+  const post = await ctx.db.writer.transaction(async (tx) => {
     // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
     // this post; if the deletion committed first, the author is gone here.
     const [author] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [authorId]);
     if (!author) throw new NotFoundError("member");
+    await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO posts (author_id, content, media_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
       [authorId, input.content, mediaUrl, now, now],
     );
     await writeEvents(tx, [outboxEvent("post.created", insertId)]);
-    return insertId;
+    const post: Post = {
+      id: insertId,
+      authorId,
+      content: input.content,
+      mediaUrl,
+      createdAt: now,
+      updatedAt: new Date(now),
+    };
+    await recordAnswer(tx, done, post);
+    return post;
   });
   ctx.kick();
-  return { id, authorId, content: input.content, mediaUrl, createdAt: now, updatedAt: new Date(now) };
+  return post;
 }
 
 export async function getPost(ctx: Ctx, id: string): Promise<Post | null> {

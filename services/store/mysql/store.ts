@@ -16,6 +16,8 @@ import type {
   Conversation,
   ConversationOpening,
   DomainEvent,
+  IdempotencyClaim,
+  IdempotencyCompletion,
   IdempotencyRecord,
   Job,
   JobPatch,
@@ -50,6 +52,7 @@ import type {
   UsersPage,
 } from "../types.ts";
 import * as connections from "./connections.ts";
+import * as idempotency from "./idempotency.ts";
 import * as jobs from "./jobs.ts";
 import * as messages from "./messages.ts";
 import { migrate } from "./migrate.ts";
@@ -77,8 +80,6 @@ const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
  */
 const MEMBER_PURGE_BATCH = 500;
 const MEMBER_PURGE_BATCHES = 20;
-/** How many times a claim re-races for a key that was released or expired under it. */
-const CLAIM_TRIES = 5;
 
 const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at, rotated_at";
 
@@ -104,14 +105,6 @@ interface SessionRow {
   rotated_at: Date | null;
 }
 
-interface IdempotencyRow {
-  request_hash: string;
-  state: "in-flight" | "done";
-  status: number | null;
-  body: string | null;
-  expires_at: Date;
-}
-
 function toSession(row: SessionRow): Session {
   return {
     id: String(row.id),
@@ -122,12 +115,6 @@ function toSession(row: SessionRow): Session {
     revokedAt: row.revoked_at,
     rotatedAt: row.rotated_at,
   };
-}
-
-function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
-  return row.state === "done"
-    ? { state: "done", requestHash: row.request_hash, status: Number(row.status), body: row.body ?? "" }
-    : { state: "in-flight", requestHash: row.request_hash };
 }
 
 async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
@@ -354,8 +341,8 @@ export class MysqlStore implements Store {
 
   // --- posts ---------------------------------------------------------------------------------------------------------
 
-  createPost(input: NewPost): Promise<Post> {
-    return posts.createPost(this.#ctx, input);
+  createPost(input: NewPost, done?: IdempotencyCompletion<Post>): Promise<Post> {
+    return posts.createPost(this.#ctx, input, done);
   }
 
   getPost(id: string): Promise<Post | null> {
@@ -422,8 +409,11 @@ export class MysqlStore implements Store {
 
   // --- connections ---------------------------------------------------------------------------------------------------
 
-  createConnection(input: { senderId: string; receiverId: string; message: string }): Promise<Connection> {
-    return connections.createConnection(this.#ctx, input);
+  createConnection(
+    input: { senderId: string; receiverId: string; message: string },
+    done?: IdempotencyCompletion<Connection>,
+  ): Promise<Connection> {
+    return connections.createConnection(this.#ctx, input, done);
   }
 
   getConnection(id: string): Promise<Connection | null> {
@@ -472,8 +462,11 @@ export class MysqlStore implements Store {
 
   // --- messages and conversations ------------------------------------------------------------------------------------
 
-  createMessage(input: NewMessage): Promise<{ message: Message; created: boolean }> {
-    return messages.createMessage(this.#ctx, input);
+  createMessage(
+    input: NewMessage,
+    done?: IdempotencyCompletion<{ message: Message; created: boolean }>,
+  ): Promise<{ message: Message; created: boolean }> {
+    return messages.createMessage(this.#ctx, input, done);
   }
 
   getMessage(id: string): Promise<Message | null> {
@@ -506,8 +499,8 @@ export class MysqlStore implements Store {
 
   // --- jobs ----------------------------------------------------------------------------------------------------------
 
-  createJob(input: NewJob): Promise<Job> {
-    return jobs.createJob(this.#ctx, input);
+  createJob(input: NewJob, done?: IdempotencyCompletion<Job>): Promise<Job> {
+    return jobs.createJob(this.#ctx, input, done);
   }
 
   getJob(id: string): Promise<Job | null> {
@@ -676,55 +669,30 @@ export class MysqlStore implements Store {
     ]);
   }
 
-  // --- idempotency keys ----------------------------------------------------------------------------------------------
-  // The primary key decides claims: of racing INSERTs exactly one succeeds, the rest see ER_DUP_ENTRY and read the
-  // winner's record. An expired record is deleted (only while still expired) and the key raced for again.
+  // --- idempotency keys (idempotency.ts) ----------------------------------------------------------------------------
 
-  async claimIdempotency(
+  claimIdempotency(
     userId: string,
     key: string,
-    requestHash: string,
-    ttlMs: number,
+    claim: { requestHash: string; token: string; leaseMs: number },
   ): Promise<IdempotencyRecord | null> {
-    for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-      const now = new Date();
-      try {
-        await this.db.writer.execute(
-          "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, state, expires_at) " +
-            "VALUES (?, ?, ?, 'in-flight', ?)",
-          [userId, key, requestHash, new Date(now.getTime() + ttlMs)],
-        );
-        return null;
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
-      }
-      const [row] = await this.db.writer.query<IdempotencyRow>(
-        "SELECT request_hash, state, status, body, expires_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
-        [userId, key],
-      );
-      if (row && row.expires_at.getTime() > now.getTime()) return toIdempotency(row);
-      if (row) {
-        await this.db.writer.execute(
-          "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND expires_at <= ?",
-          [userId, key, now],
-        );
-      }
-    }
-    throw new ConflictError("That Idempotency-Key is being claimed by other requests at the same time; try again.");
+    return idempotency.claimIdempotency(this.#ctx, userId, key, claim);
   }
 
-  async finishIdempotency(userId: string, key: string, result: { status: number; body: string }): Promise<void> {
-    await this.db.writer.execute(
-      "UPDATE idempotency_keys SET state = 'done', status = ?, body = ? WHERE user_id = ? AND idem_key = ?",
-      [result.status, result.body, userId, key],
-    );
+  renewIdempotency(claim: IdempotencyClaim, leaseMs: number): Promise<boolean> {
+    return idempotency.renewIdempotency(this.#ctx, claim, leaseMs);
   }
 
-  async releaseIdempotency(userId: string, key: string): Promise<void> {
-    await this.db.writer.execute(
-      "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND state = 'in-flight'",
-      [userId, key],
-    );
+  finishIdempotency(
+    claim: IdempotencyClaim,
+    result: { status: number; body: string },
+    keepMs: number,
+  ): Promise<boolean> {
+    return idempotency.finishIdempotency(this.#ctx, claim, result, keepMs);
+  }
+
+  releaseIdempotency(claim: IdempotencyClaim): Promise<void> {
+    return idempotency.releaseIdempotency(this.#ctx, claim);
   }
 
   // --- lifecycle -----------------------------------------------------------------------------------------------------
