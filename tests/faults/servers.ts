@@ -209,7 +209,8 @@ export interface AppProcess {
 
 /**
  * Starts the app on a free port with `env` (added to PATH and HOME only: nothing else leaks in from the test's
- * environment) and waits until `/readyz` answers 200. PROK_ENV defaults to production with a fixed test secret.
+ * environment) and waits until `/readyz` answers 200. PROK_ENV defaults to production with a fixed test secret, and
+ * no drain window (no load balancer here to drain): the shutdown test sets PROK_DRAIN_MS itself.
  */
 export async function startApp(env: Record<string, string>, options: { port?: number } = {}): Promise<AppProcess> {
   const port = options.port ?? freePort();
@@ -228,6 +229,7 @@ export async function startApp(env: Record<string, string>, options: { port?: nu
       PROK_ORIGIN: `http://127.0.0.1:${port}`,
       HOSTNAME: "127.0.0.1",
       PORT: String(port),
+      PROK_DRAIN_MS: "0",
       ...env,
     },
     port,

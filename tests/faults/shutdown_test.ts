@@ -54,7 +54,7 @@ async function homeFeedIds(origin: string, token: string): Promise<Set<string>> 
 
 async function shutdownUnderLoad(label: string, storeEnv: Record<string, string>): Promise<void> {
   const dataDir = await Deno.makeTempDir({ prefix: "prok-fault-shutdown-" });
-  const env = { ...storeEnv, PROK_DATA_DIR: dataDir, PROK_RATE_LIMIT_FACTOR: "10000" };
+  const env = { ...storeEnv, PROK_DATA_DIR: dataDir, PROK_RATE_LIMIT_FACTOR: "10000", PROK_DRAIN_MS: "5000" };
   let app: AppProcess | null = null;
   let again: AppProcess | null = null;
   try {
