@@ -1,7 +1,7 @@
 import type { FreshContext, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
-import { isApiPath, problem } from "./(_http)/problem.ts";
+import { isApiPath, problem } from "../http/problem.ts";
 
 // The root middleware never sees this response (the error escaped it), so the request id is added here.
 export async function handler(_req: Request, ctx: FreshContext<AppState>) {

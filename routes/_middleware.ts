@@ -1,9 +1,9 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
-import { clientIp } from "./(_http)/client.ts";
-import { logRequest, requestIdFor } from "./(_http)/request_log.ts";
-import { resolveSession } from "./(_http)/session.ts";
-import { hasMalformedEscape, isApiPath, problem } from "./(_http)/problem.ts";
+import { clientIp } from "../http/client.ts";
+import { logRequest, requestIdFor } from "../http/request_log.ts";
+import { resolveSession } from "../http/session.ts";
+import { hasMalformedEscape, isApiPath, problem } from "../http/problem.ts";
 
 /** Adds a header, copying the response first when its headers are immutable (redirects). */
 function withHeader(res: Response, name: string, value: string): Response {

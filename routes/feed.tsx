@@ -6,7 +6,7 @@ import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
 import type { User } from "../services/store/types.ts";
 import { FeedPage, type FeedPageProps } from "../components/FeedPage.tsx";
 import type { FormState } from "../components/forms.tsx";
-import { validate } from "./(_http)/api.ts";
+import { validate } from "../http/api.ts";
 import {
   assertFormSameSite,
   formFailure,
@@ -16,9 +16,9 @@ import {
   seeOther,
   signInFirst,
   textFields,
-} from "./(_http)/forms.ts";
+} from "../http/forms.ts";
 import { postBody } from "../services/schemas.ts";
-import { postCard } from "./(_http)/serialize.ts";
+import { postCard } from "../http/serialize.ts";
 
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;

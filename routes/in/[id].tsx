@@ -8,11 +8,11 @@ import { profilePage } from "../../services/users.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConnectionActions, type RelationState } from "../../components/ConnectionActions.tsx";
 import { FOCUS, Notice } from "../../components/forms.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { profilePath, signInFirst } from "../(_http)/forms.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { profilePath, signInFirst } from "../../http/forms.ts";
 import { idParam } from "../../services/schemas.ts";
-import { csrfToken } from "../(_http)/session.ts";
-import { jobJson } from "../(_http)/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
+import { jobJson } from "../../http/serialize.ts";
 import { type JobCard, JobList } from "../../components/JobPages.tsx";
 import { mayPostJobs } from "../../services/jobs.ts";
 

@@ -4,10 +4,10 @@ import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { getJobView, mayChangeJob } from "../../services/jobs.ts";
 import { JobPage, type JobPageProps } from "../../components/JobPages.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
+import { takeFlash } from "../../http/flash.ts";
 import { idParam } from "../../services/schemas.ts";
-import { jobJson } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { jobJson } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 // One job, public; its poster (or an admin) gets the edit and delete buttons.
 export const handler: Handlers<JobPageProps, AppState> = {

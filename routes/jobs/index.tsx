@@ -5,9 +5,9 @@ import { ValidationError } from "../../services/errors.ts";
 import { listJobs, mayPostJobs } from "../../services/jobs.ts";
 import type { JobType } from "../../services/store/types.ts";
 import { JobsPage, type JobsPageProps } from "../../components/JobPages.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
+import { takeFlash } from "../../http/flash.ts";
 import { jobTypes } from "../../services/schemas.ts";
-import { jobJson } from "../(_http)/serialize.ts";
+import { jobJson } from "../../http/serialize.ts";
 
 const PAGE_SIZE = 20;
 

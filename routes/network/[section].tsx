@@ -4,10 +4,10 @@ import { domainDeps } from "../../services/app.ts";
 import { listConnections } from "../../services/connections.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { NetworkPage, type NetworkPageProps, type NetworkSection } from "../../components/NetworkPage.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { networkList } from "../(_http)/network.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { networkList } from "../../http/network.ts";
+import { csrfToken } from "../../http/session.ts";
 
 const QUERIES = {
   received: { status: "pending", direction: "incoming" },

@@ -4,10 +4,10 @@ import { domainDeps } from "../../services/app.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { listNotifications } from "../../services/notifications.ts";
 import { NotificationsPage, type NotificationsPageProps } from "../../components/NotificationsPage.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { notificationJson } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { notificationJson } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 export const handler: Handlers<NotificationsPageProps, AppState> = {
   async GET(req, ctx) {

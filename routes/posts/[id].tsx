@@ -4,10 +4,10 @@ import { domainDeps } from "../../services/app.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
 import { idParam } from "../../services/schemas.ts";
-import { postJson } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { postJson } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 // Posts are for members: a visitor signs in first and comes back here.
 export const handler: Handlers<PostPageProps, AppState> = {

@@ -4,8 +4,8 @@ import { searchDeps } from "../../services/app.ts";
 import { UnavailableError, ValidationError } from "../../services/errors.ts";
 import { searchSite } from "../../services/site_search.ts";
 import { SearchPage, type SearchPageProps, searchPath, type SearchTab } from "../../components/SearchPage.tsx";
-import { jobJson, postJson, userSummary } from "../(_http)/serialize.ts";
-import { withNext } from "../(_http)/forms.ts";
+import { jobJson, postJson, userSummary } from "../../http/serialize.ts";
+import { withNext } from "../../http/forms.ts";
 
 const PAGE_SIZE = 20;
 const TABS: SearchTab[] = ["people", "posts", "jobs"];

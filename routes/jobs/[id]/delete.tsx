@@ -4,9 +4,9 @@ import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { removeJob } from "../../../services/jobs.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { setFlash } from "../../(_http)/flash.ts";
+import { setFlash } from "../../../http/flash.ts";
 import type { RefusalData } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../../http/forms.ts";
 
 const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 

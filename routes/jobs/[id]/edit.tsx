@@ -5,8 +5,8 @@ import { NotFoundError } from "../../../services/errors.ts";
 import { editJob, getJobView, mayChangeJob } from "../../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../../components/JobPages.tsx";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { formState, NO_STORE, signInFirst } from "../../(_http)/forms.ts";
-import { jobValues, submitJobForm } from "../../(_http)/job_form.ts";
+import { formState, NO_STORE, signInFirst } from "../../../http/forms.ts";
+import { jobValues, submitJobForm } from "../../../http/job_form.ts";
 
 type Data = JobFormProps | { refused: string; back: string };
 

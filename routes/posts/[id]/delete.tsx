@@ -4,7 +4,7 @@ import { domainDeps } from "../../../services/app.ts";
 import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
 import { deletePost } from "../../../services/posts.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../../http/forms.ts";
 
 interface Refused {
   back: string;

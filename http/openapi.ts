@@ -22,7 +22,7 @@ import {
   searchQuery,
   suggestionsQuery,
   usersQuery,
-} from "../../services/schemas.ts";
+} from "../services/schemas.ts";
 
 type Schema = z.ZodType;
 

@@ -1,8 +1,8 @@
 // Idempotency-Key on creating POSTs (API.md, Conventions): the same key and body from the same member within 24 h
 // replays the first answer; the same key with another body is a 422; a duplicate while the first is running, 409.
-import { sha256Hex } from "../../services/crypto.ts";
-import { ConflictError, ValidationError } from "../../services/errors.ts";
-import type { Store } from "../../services/store/types.ts";
+import { sha256Hex } from "../services/crypto.ts";
+import { ConflictError, ValidationError } from "../services/errors.ts";
+import type { Store } from "../services/store/types.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 const KEY = /^[\x21-\x7e]{1,64}$/;

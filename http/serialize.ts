@@ -1,13 +1,13 @@
 // Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
-import type { ConnectionView, Relation } from "../../services/connections.ts";
-import type { JobView } from "../../services/jobs.ts";
-import type { ConversationView } from "../../services/messages.ts";
-import { messageJson } from "../../services/realtime/events.ts";
-import type { NotificationView } from "../../services/notifications.ts";
-import type { PostView } from "../../services/posts.ts";
-import type { SearchResult } from "../../services/site_search.ts";
-import type { Suggestion } from "../../services/suggestions.ts";
-import type { MemberSummary, User } from "../../services/store/types.ts";
+import type { ConnectionView, Relation } from "../services/connections.ts";
+import type { JobView } from "../services/jobs.ts";
+import type { ConversationView } from "../services/messages.ts";
+import { messageJson } from "../services/realtime/events.ts";
+import type { NotificationView } from "../services/notifications.ts";
+import type { PostView } from "../services/posts.ts";
+import type { SearchResult } from "../services/site_search.ts";
+import type { Suggestion } from "../services/suggestions.ts";
+import type { MemberSummary, User } from "../services/store/types.ts";
 
 export function userSummary(u: MemberSummary) {
   return {
