@@ -1,7 +1,6 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { NotFoundError } from "../../services/errors.ts";
 import { getJobView, mayChangeJob } from "../../services/jobs.ts";
 import { JobPage, type JobPageProps } from "../../components/JobPages.tsx";
 import { takeFlash } from "../../http/flash.ts";
@@ -13,13 +12,7 @@ import { csrfToken } from "../../http/session.ts";
 export const handler: Handlers<JobPageProps, AppState> = {
   async GET(req, ctx) {
     if (!idParam.safeParse(ctx.params.id).success) return ctx.renderNotFound();
-    let view;
-    try {
-      view = await getJobView(domainDeps(ctx.state.app), ctx.params.id);
-    } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
-      throw err;
-    }
+    const view = await getJobView(domainDeps(ctx.state.app), ctx.params.id);
     const caller = ctx.state.session.caller?.user;
     const manage = mayChangeJob(caller, view.job);
     return ctx.render({

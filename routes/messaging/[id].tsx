@@ -38,7 +38,6 @@ async function renderThread(
   try {
     thread = await openThread(deps, caller, id, { limit: PAGE_SIZE, cursor });
   } catch (err) {
-    if (err instanceof NotFoundError) return ctx.renderNotFound();
     if (!(err instanceof ValidationError)) throw err;
     return seeOther(path(id)); // a cursor that is not ours: the newest messages instead
   }
