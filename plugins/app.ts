@@ -1,6 +1,6 @@
 import type { Plugin } from "$fresh/server.ts";
 import type { App } from "../services/app.ts";
-import type { SessionState } from "../routes/(_http)/session.ts";
+import type { SessionState } from "../http/session.ts";
 import { UnavailableError } from "../services/errors.ts";
 import { log } from "../services/log.ts";
 

@@ -1,6 +1,6 @@
 import type { FreshContext, PageProps } from "$fresh/server.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
-import { isApiPath, problem } from "./(_http)/problem.ts";
+import { isApiPath, problem } from "../http/problem.ts";
 
 /** What the root middleware passes for an address whose query does not decode: the page answers 400 instead. */
 export interface NotFoundData {

@@ -2,8 +2,8 @@ import type { FreshContext, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { UnavailableError } from "../services/errors.ts";
-import { problemFor } from "./(_http)/api.ts";
-import { isApiPath, problem } from "./(_http)/problem.ts";
+import { problemFor } from "../http/api.ts";
+import { isApiPath, problem } from "../http/problem.ts";
 
 interface ErrorData {
   unavailable: boolean;

@@ -2,7 +2,7 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { SiteFooter } from "../components/SiteFooter.tsx";
 import { SiteHeader } from "../components/SiteHeader.tsx";
-import { csrfToken } from "./(_http)/session.ts";
+import { csrfToken } from "../http/session.ts";
 
 // Async so that a signed-in member's header can carry the CSRF token of its sign-out form and the unread count. The
 // state may be partial on the 500 page (the error can come before the session is known).

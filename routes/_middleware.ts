@@ -1,11 +1,12 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
-import { clientIp } from "./(_http)/client.ts";
-import { logRequest, requestIdFor } from "./(_http)/request_log.ts";
-import { resolveSession } from "./(_http)/session.ts";
+import { clientIp } from "../http/client.ts";
+import { logRequest, requestIdFor } from "../http/request_log.ts";
+import { resolveSession } from "../http/session.ts";
 import { UnavailableError } from "../services/errors.ts";
 import { withRequestId } from "../services/log.ts";
-import { hasMalformedEscape, isApiPath, problem } from "./(_http)/problem.ts";
+import { hasMalformedEscape, isApiPath, problem } from "../http/problem.ts";
+import { notFoundPage } from "../http/pages.ts";
 
 /** Adds a header, copying the response first when its headers are immutable (redirects). */
 function withHeader(res: Response, name: string, value: string): Response {
@@ -72,4 +73,5 @@ function wellFormedQuery(_req: Request, ctx: FreshContext<AppState>) {
   return ctx.renderNotFound({ malformedQuery: true });
 }
 
-export const handler = [requestLog, session, wellFormedQuery];
+// notFoundPage sits inside session so that the 404 page it answers still carries a refreshed session's cookies.
+export const handler = [requestLog, session, wellFormedQuery, notFoundPage];

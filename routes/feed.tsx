@@ -1,12 +1,12 @@
 import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { domainDeps } from "../services/app.ts";
-import { ValidationError } from "../services/errors.ts";
+import { listProblem } from "../http/pages.ts";
 import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
 import type { User } from "../services/store/types.ts";
 import { FeedPage, type FeedPageProps } from "../components/FeedPage.tsx";
 import type { FormState } from "../components/forms.tsx";
-import { validate } from "./(_http)/api.ts";
+import { validate } from "../http/api.ts";
 import {
   assertFormSameSite,
   formFailure,
@@ -16,9 +16,9 @@ import {
   seeOther,
   signInFirst,
   textFields,
-} from "./(_http)/forms.ts";
+} from "../http/forms.ts";
 import { postBody } from "../services/schemas.ts";
-import { postCard } from "./(_http)/serialize.ts";
+import { postCard } from "../http/serialize.ts";
 
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;
@@ -37,9 +37,9 @@ async function renderFeed(
   try {
     page = await homeFeed(domainDeps(ctx.state.app), user, { limit: PAGE_SIZE, cursor });
   } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    status = 422;
-    problem = "That page of your feed cannot be shown: the link is incomplete or was not made by Prok.";
+    const failure = listProblem(err, "page of your feed");
+    if (!failure) throw err;
+    ({ status, problem } = failure);
   }
   const data: FeedPageProps = {
     composer: { csrf: form.csrf, value: form.values.content ?? "", error: form.errors.content ?? form.problem },

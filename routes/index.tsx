@@ -1,7 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
-import { seeOther } from "./(_http)/forms.ts";
+import { seeOther } from "../http/forms.ts";
 
 const POINTS = [
   {

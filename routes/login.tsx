@@ -5,14 +5,14 @@ import { login } from "../services/auth.ts";
 import { authDeps } from "../services/app.ts";
 import { ValidationError } from "../services/errors.ts";
 import { CsrfField, ErrorSummary, Field, FOCUS, FormCard, SubmitButton } from "../components/forms.tsx";
-import { validate } from "./(_http)/api.ts";
+import { validate } from "../http/api.ts";
 import {
   signedOutForm,
   type SignedOutFormData as Data,
   submitSignedOutForm,
   textFields,
   withNext,
-} from "./(_http)/forms.ts";
+} from "../http/forms.ts";
 import { loginBody } from "../services/schemas.ts";
 
 const LABELS = { email: "Email", password: "Password" };

@@ -12,8 +12,8 @@ import {
   readForm,
   seeOther,
   setSessionCookies,
-} from "./(_http)/forms.ts";
-import { clearedSessionCookies } from "./(_http)/session.ts";
+} from "../http/forms.ts";
+import { clearedSessionCookies } from "../http/session.ts";
 
 // The header's "Sign out" button posts here. GET shows the same button on its own (and is where a refused post
 // lands), so signing out works without JavaScript and can never be triggered by a link or an image.

@@ -4,14 +4,14 @@ import type { AppState } from "../plugins/app.ts";
 import { register } from "../services/auth.ts";
 import { authDeps } from "../services/app.ts";
 import { Checkbox, CsrfField, ErrorSummary, Field, FOCUS, FormCard, SubmitButton } from "../components/forms.tsx";
-import { validate } from "./(_http)/api.ts";
+import { validate } from "../http/api.ts";
 import {
   signedOutForm,
   type SignedOutFormData as Data,
   submitSignedOutForm,
   textFields,
   withNext,
-} from "./(_http)/forms.ts";
+} from "../http/forms.ts";
 import { registerBody } from "../services/schemas.ts";
 
 const LABELS = { firstName: "First name", lastName: "Last name", email: "Email", password: "Password" };

@@ -1,6 +1,8 @@
 // A small API client for app tests: JSON in and out through the in-process handler.
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import type { TestApp } from "./testing.ts";
+import { openApiDocument } from "../http/openapi.ts";
+import { type ResourceName, RESOURCES } from "../http/resources.ts";
 
 export type Json = Record<string, unknown>;
 
@@ -21,7 +23,30 @@ export async function call(
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) as Json : {} };
+  const json = text ? JSON.parse(text) as Json : {};
+  assertDocumented(method, path, res.status, json);
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+type Documented = Record<string, Record<string, { responses: Record<string, { content?: Json }> }>>;
+const documented = Object.entries(openApiDocument("http://localhost").paths as Documented).map(([template, ops]) => ({
+  pattern: new RegExp(`^${template.replace("{id}", "[^/]+")}$`),
+  ops,
+}));
+
+/**
+ * Every answer an app test gets is checked against the schema the OpenAPI document gives for its operation and
+ * status, so a serialiser that drifts from resources.ts fails whichever test meets it.
+ */
+function assertDocumented(method: string, path: string, status: number, json: Json): void {
+  const pathname = new URL(path, "http://localhost").pathname;
+  const op = documented.find((d) => d.pattern.test(pathname))?.ops[method.toLowerCase()];
+  const content = op?.responses[status]?.content;
+  if (!content) return;
+  const { schema } = Object.values(content)[0] as { schema: { $ref: string } };
+  const name = schema.$ref.split("/").pop() as ResourceName;
+  const result = RESOURCES[name].safeParse(json);
+  assert(result.success, `${method} ${pathname} ${status} is not a ${name}: ${result.error?.message}`);
 }
 
 /**

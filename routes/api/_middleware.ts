@@ -1,8 +1,8 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
-import { problemFor } from "../(_http)/api.ts";
-import { problem } from "../(_http)/problem.ts";
-import { assertSameSite } from "../(_http)/session.ts";
+import { problemFor } from "../../http/api.ts";
+import { problem } from "../../http/problem.ts";
+import { assertSameSite } from "../../http/session.ts";
 
 // Domain errors become problem+json; cookie-authenticated writes must carry the CSRF token in x-csrf-token; the
 // framework's plain 405 is rewritten in the API's own shape.

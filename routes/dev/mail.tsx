@@ -3,7 +3,7 @@ import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { listOutbox, OUTBOX_CAP, type OutboxMail } from "../../services/mail/outbox.ts";
-import { NO_STORE } from "../(_http)/forms.ts";
+import { NO_STORE } from "../../http/forms.ts";
 
 interface DevMailData {
   mails: OutboxMail[];

@@ -2,17 +2,16 @@ import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { NotFoundError } from "../../services/errors.ts";
 import type { Relation } from "../../services/connections.ts";
 import { profilePage } from "../../services/users.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConnectionActions, type RelationState } from "../../components/ConnectionActions.tsx";
 import { FOCUS, Notice } from "../../components/forms.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { profilePath, signInFirst } from "../(_http)/forms.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { profilePath, signInFirst } from "../../http/forms.ts";
 import { idParam } from "../../services/schemas.ts";
-import { csrfToken } from "../(_http)/session.ts";
-import { jobJson } from "../(_http)/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
+import { jobJson } from "../../http/serialize.ts";
 import { type JobCard, JobList } from "../../components/JobPages.tsx";
 import { mayPostJobs } from "../../services/jobs.ts";
 
@@ -51,13 +50,7 @@ export const handler: Handlers<Profile, AppState> = {
     const id = ctx.params.id;
     if (!caller) return signInFirst(profilePath(id));
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
-    let view;
-    try {
-      view = await profilePage(domainDeps(ctx.state.app), caller.user, id);
-    } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
-      throw err;
-    }
+    const view = await profilePage(domainDeps(ctx.state.app), caller.user, id);
     const { user, relation, jobs } = view;
     return ctx.render({
       id: user.id,

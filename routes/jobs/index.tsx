@@ -1,13 +1,13 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { listProblem } from "../../http/pages.ts";
 import { listJobs, mayPostJobs } from "../../services/jobs.ts";
 import type { JobType } from "../../services/store/types.ts";
 import { JobsPage, type JobsPageProps } from "../../components/JobPages.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
+import { takeFlash } from "../../http/flash.ts";
 import { jobTypes } from "../../services/schemas.ts";
-import { jobJson } from "../(_http)/serialize.ts";
+import { jobJson } from "../../http/serialize.ts";
 
 const PAGE_SIZE = 20;
 
@@ -39,9 +39,10 @@ export const handler: Handlers<JobsPageProps, AppState> = {
       data.jobs = page.items.map(jobJson);
       data.nextCursor = page.nextCursor;
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      data.problem = "That page of results cannot be shown: the link is incomplete or was not made by Prok.";
-      return ctx.render(data, { status: 422 });
+      const failure = listProblem(err, "page of results");
+      if (!failure) throw err;
+      data.problem = failure.problem;
+      return ctx.render(data, { status: failure.status });
     }
     return ctx.render(data, { headers: { "cache-control": "private, no-cache" } });
   },

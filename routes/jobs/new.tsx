@@ -4,8 +4,8 @@ import { domainDeps } from "../../services/app.ts";
 import { mayPostJobs, postJob } from "../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../components/JobPages.tsx";
 import { Refusal } from "../../components/Refusal.tsx";
-import { formState, NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { submitJobForm } from "../(_http)/job_form.ts";
+import { formState, NO_STORE, signInFirst } from "../../http/forms.ts";
+import { submitJobForm } from "../../http/job_form.ts";
 
 type Data = JobFormProps | { refused: string };
 

@@ -7,7 +7,7 @@ import { openThread, sendMessage } from "../../services/messages.ts";
 import { messageJson } from "../../services/realtime/events.ts";
 import type { Caller } from "../../services/auth.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
-import { validate } from "../(_http)/api.ts";
+import { validate } from "../../http/api.ts";
 import {
   assertFormSameSite,
   formFailure,
@@ -16,10 +16,10 @@ import {
   seeOther,
   signInFirst,
   textFields,
-} from "../(_http)/forms.ts";
+} from "../../http/forms.ts";
 import { idParam, messageBody } from "../../services/schemas.ts";
-import { conversationJson, userSummary } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { conversationJson, userSummary } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 const PAGE_SIZE = 30;
 const path = (id: string) => `/messaging/${encodeURIComponent(id)}`;
@@ -38,7 +38,6 @@ async function renderThread(
   try {
     thread = await openThread(deps, caller, id, { limit: PAGE_SIZE, cursor });
   } catch (err) {
-    if (err instanceof NotFoundError) return ctx.renderNotFound();
     if (!(err instanceof ValidationError)) throw err;
     return seeOther(path(id)); // a cursor that is not ours: the newest messages instead
   }

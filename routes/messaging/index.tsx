@@ -4,9 +4,9 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { listConversations } from "../../services/messages.ts";
 import Chat, { type ChatProps } from "../../islands/Chat.tsx";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { conversationJson, userSummary } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { conversationJson, userSummary } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 export const handler: Handlers<ChatProps, AppState> = {
   async GET(_req, ctx) {

@@ -2,12 +2,12 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { listConnections } from "../../services/connections.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { listProblem } from "../../http/pages.ts";
 import { NetworkPage, type NetworkPageProps, type NetworkSection } from "../../components/NetworkPage.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { networkList } from "../(_http)/network.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { networkList } from "../../http/network.ts";
+import { csrfToken } from "../../http/session.ts";
 
 const QUERIES = {
   received: { status: "pending", direction: "incoming" },
@@ -39,9 +39,10 @@ export const handler: Handlers<NetworkPageProps, AppState> = {
       });
       data.lists[section] = networkList(page, caller.user.id);
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      data.problem = "That page cannot be shown: the link is incomplete or was not made by Prok.";
-      return ctx.render(data, { status: 422, headers: NO_STORE });
+      const failure = listProblem(err, "page");
+      if (!failure) throw err;
+      data.problem = failure.problem;
+      return ctx.render(data, { status: failure.status, headers: NO_STORE });
     }
     return ctx.render(data, { headers: NO_STORE });
   },

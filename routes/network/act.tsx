@@ -3,9 +3,9 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { answerOrRemove } from "../../services/connections.ts";
 import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
-import { HttpProblem } from "../(_http)/api.ts";
-import { seeOther } from "../(_http)/forms.ts";
-import { submitNetworkForm } from "../(_http)/network.ts";
+import { HttpProblem } from "../../http/api.ts";
+import { seeOther } from "../../http/forms.ts";
+import { submitNetworkForm } from "../../http/network.ts";
 
 const ACTIONS = ["accept", "ignore", "withdraw", "remove"] as const;
 type Action = typeof ACTIONS[number];

@@ -3,11 +3,11 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { networkOverview } from "../../services/connections.ts";
 import { NetworkPage, type NetworkPageProps } from "../../components/NetworkPage.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { networkList } from "../(_http)/network.ts";
-import { userSummary } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { networkList } from "../../http/network.ts";
+import { userSummary } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 export const handler: Handlers<NetworkPageProps, AppState> = {
   async GET(req, ctx) {

@@ -3,9 +3,9 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { invite } from "../../services/connections.ts";
 import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
-import { validate } from "../(_http)/api.ts";
-import { seeOther } from "../(_http)/forms.ts";
-import { submitNetworkForm } from "../(_http)/network.ts";
+import { validate } from "../../http/api.ts";
+import { seeOther } from "../../http/forms.ts";
+import { submitNetworkForm } from "../../http/network.ts";
 import { connectionBody } from "../../services/schemas.ts";
 
 // The Connect button of profiles and suggestions, without JavaScript.

@@ -1,13 +1,13 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { listProblem } from "../../http/pages.ts";
 import { listNotifications } from "../../services/notifications.ts";
 import { NotificationsPage, type NotificationsPageProps } from "../../components/NotificationsPage.tsx";
-import { takeFlash } from "../(_http)/flash.ts";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
-import { notificationJson } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { takeFlash } from "../../http/flash.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
+import { notificationJson } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 export const handler: Handlers<NotificationsPageProps, AppState> = {
   async GET(req, ctx) {
@@ -30,9 +30,10 @@ export const handler: Handlers<NotificationsPageProps, AppState> = {
         nextCursor: page.nextCursor,
       });
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      data.problem = "That page cannot be shown: the link is incomplete or was not made by Prok.";
-      return ctx.render(data, { status: 422, headers: NO_STORE });
+      const failure = listProblem(err, "page");
+      if (!failure) throw err;
+      data.problem = failure.problem;
+      return ctx.render(data, { status: failure.status, headers: NO_STORE });
     }
     return ctx.render(data, { headers: NO_STORE });
   },

@@ -2,8 +2,8 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { markRead } from "../../services/notifications.ts";
 import { Refusal, type RefusalData } from "../../components/Refusal.tsx";
-import { seeOther } from "../(_http)/forms.ts";
-import { submitNetworkForm } from "../(_http)/network.ts";
+import { seeOther } from "../../http/forms.ts";
+import { submitNetworkForm } from "../../http/network.ts";
 
 // "Mark all as read" without JavaScript.
 export const handler: Handlers<RefusalData, AppState> = {

@@ -1,13 +1,12 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { NotFoundError } from "../../services/errors.ts";
 import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
-import { NO_STORE, signInFirst } from "../(_http)/forms.ts";
+import { NO_STORE, signInFirst } from "../../http/forms.ts";
 import { idParam } from "../../services/schemas.ts";
-import { postJson } from "../(_http)/serialize.ts";
-import { csrfToken } from "../(_http)/session.ts";
+import { postJson } from "../../http/serialize.ts";
+import { csrfToken } from "../../http/session.ts";
 
 // Posts are for members: a visitor signs in first and comes back here.
 export const handler: Handlers<PostPageProps, AppState> = {
@@ -16,13 +15,7 @@ export const handler: Handlers<PostPageProps, AppState> = {
     const id = ctx.params.id;
     if (!caller) return signInFirst(`/posts/${encodeURIComponent(id)}`);
     if (!idParam.safeParse(id).success) return ctx.renderNotFound();
-    let view;
-    try {
-      view = await getPostView(domainDeps(ctx.state.app), id);
-    } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
-      throw err;
-    }
+    const view = await getPostView(domainDeps(ctx.state.app), id);
     const mayDelete = view.post.authorId === caller.user.id || caller.user.role === "admin";
     return ctx.render({
       post: postJson(view),

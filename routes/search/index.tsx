@@ -1,11 +1,11 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { searchDeps } from "../../services/app.ts";
-import { UnavailableError, ValidationError } from "../../services/errors.ts";
+import { listProblem } from "../../http/pages.ts";
 import { searchSite } from "../../services/site_search.ts";
 import { SearchPage, type SearchPageProps, searchPath, type SearchTab } from "../../components/SearchPage.tsx";
-import { jobJson, postJson, userSummary } from "../(_http)/serialize.ts";
-import { withNext } from "../(_http)/forms.ts";
+import { jobJson, postJson, userSummary } from "../../http/serialize.ts";
+import { withNext } from "../../http/forms.ts";
 
 const PAGE_SIZE = 20;
 const TABS: SearchTab[] = ["people", "posts", "jobs"];
@@ -40,15 +40,10 @@ export const handler: Handlers<SearchPageProps, AppState> = {
       }
       data.nextCursor = page.nextCursor;
     } catch (err) {
-      if (err instanceof ValidationError) {
-        data.problem = "That page of results cannot be shown: the link is incomplete or was not made by Prok.";
-        return ctx.render(data, { status: 422, headers });
-      }
-      if (err instanceof UnavailableError) {
-        data.problem = "Search is unavailable for a moment. Try again shortly.";
-        return ctx.render(data, { status: 503, headers: { ...headers, "retry-after": String(err.retryAfterSeconds) } });
-      }
-      throw err;
+      const failure = listProblem(err, "page of results", "Search is unavailable for a moment. Try again shortly.");
+      if (!failure) throw err;
+      data.problem = failure.problem;
+      return ctx.render(data, { status: failure.status, headers: { ...headers, ...failure.headers } });
     }
     return ctx.render(data, { headers });
   },

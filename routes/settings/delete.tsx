@@ -14,8 +14,8 @@ import {
   setSessionCookies,
   signInFirst,
   textFields,
-} from "../(_http)/forms.ts";
-import { clearedSessionCookies } from "../(_http)/session.ts";
+} from "../../http/forms.ts";
+import { clearedSessionCookies } from "../../http/session.ts";
 
 const LABELS = { confirm: "The confirmation" };
 

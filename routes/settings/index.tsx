@@ -3,7 +3,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { updateProfile } from "../../services/users.ts";
 import { PROFILE_LABELS, SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
-import { validate } from "../(_http)/api.ts";
+import { validate } from "../../http/api.ts";
 import {
   assertFormSameSite,
   formFailure,
@@ -14,7 +14,7 @@ import {
   seeOther,
   signInFirst,
   textFields,
-} from "../(_http)/forms.ts";
+} from "../../http/forms.ts";
 import { profilePatch } from "../../services/schemas.ts";
 
 const FIELDS = ["firstName", "lastName", "headline", "location", "bio", "profilePictureUrl"] as const;

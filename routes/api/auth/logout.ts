@@ -2,9 +2,9 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { logout, sessionOfRefreshToken } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
-import { readJson } from "../../(_http)/api.ts";
+import { readJson } from "../../../http/api.ts";
 import { refreshBody } from "../../../services/schemas.ts";
-import { clearedSessionCookies, cookieNames, readCookie, requireCaller } from "../../(_http)/session.ts";
+import { clearedSessionCookies, cookieNames, readCookie, requireCaller } from "../../../http/session.ts";
 
 // Ends the caller's session (from the access token), or the one a refresh token belongs to.
 export const handler: Handlers<unknown, AppState> = {

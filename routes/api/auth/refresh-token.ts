@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { refresh } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { refreshBody } from "../../../services/schemas.ts";
-import { me } from "../../(_http)/serialize.ts";
-import { cookieNames, readCookie, sessionCookies } from "../../(_http)/session.ts";
+import { me } from "../../../http/serialize.ts";
+import { cookieNames, readCookie, sessionCookies } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {

@@ -2,9 +2,9 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { register } from "../../../services/auth.ts";
 import { authDeps } from "../../../services/app.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { registerBody } from "../../../services/schemas.ts";
-import { me } from "../../(_http)/serialize.ts";
+import { me } from "../../../http/serialize.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {

@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { removeConnection, respond } from "../../../services/connections.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { connectionAnswer } from "../../../services/schemas.ts";
-import { connectionJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { connectionJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async PUT(req, ctx) {

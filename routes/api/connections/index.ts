@@ -2,11 +2,11 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { type ConnectionView, invite, listConnections } from "../../../services/connections.ts";
-import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { answer, idempotent } from "../../(_http)/idempotency.ts";
+import { json, readJson, readQuery } from "../../../http/api.ts";
+import { answer, idempotent } from "../../../http/idempotency.ts";
 import { connectionBody, connectionsQuery } from "../../../services/schemas.ts";
-import { connectionJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { connectionJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -1,10 +1,10 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { suggestConnections } from "../../../services/suggestions.ts";
-import { json, readQuery } from "../../(_http)/api.ts";
+import { json, readQuery } from "../../../http/api.ts";
 import { suggestionsQuery } from "../../../services/schemas.ts";
-import { suggestionJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { suggestionJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

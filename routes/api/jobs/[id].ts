@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { editJob, getJobView, removeJob } from "../../../services/jobs.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { jobPatch } from "../../../services/schemas.ts";
-import { jobJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { jobJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

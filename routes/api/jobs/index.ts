@@ -2,11 +2,11 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { type JobView, listJobs, postJob } from "../../../services/jobs.ts";
-import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { answer, idempotent } from "../../(_http)/idempotency.ts";
+import { json, readJson, readQuery } from "../../../http/api.ts";
+import { answer, idempotent } from "../../../http/idempotency.ts";
 import { jobBody, jobsQuery } from "../../../services/schemas.ts";
-import { jobJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { jobJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   // Jobs are public: signed in or not.

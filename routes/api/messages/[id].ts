@@ -3,8 +3,8 @@ import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { getMessage } from "../../../services/messages.ts";
 import { messageJson } from "../../../services/realtime/events.ts";
-import { json } from "../../(_http)/api.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { json } from "../../../http/api.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -4,11 +4,11 @@ import { domainDeps } from "../../../services/app.ts";
 import { ValidationError } from "../../../services/errors.ts";
 import { listConversations, listThread, sendMessage } from "../../../services/messages.ts";
 import { messageJson } from "../../../services/realtime/events.ts";
-import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { answer, idempotent } from "../../(_http)/idempotency.ts";
+import { json, readJson, readQuery } from "../../../http/api.ts";
+import { answer, idempotent } from "../../../http/idempotency.ts";
 import { messageBody, messagesQuery } from "../../../services/schemas.ts";
-import { conversationJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { conversationJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

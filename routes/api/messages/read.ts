@@ -2,9 +2,9 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { markRead } from "../../../services/messages.ts";
-import { readJson } from "../../(_http)/api.ts";
+import { readJson } from "../../../http/api.ts";
 import { messagesReadBody } from "../../../services/schemas.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async POST(req, ctx) {

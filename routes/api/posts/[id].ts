@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { deletePost, getPostView, updatePost } from "../../../services/posts.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { postPatch } from "../../../services/schemas.ts";
-import { postJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { postJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -2,11 +2,11 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { createPost, homeFeed, listPosts, type PostView } from "../../../services/posts.ts";
-import { json, readJson, readQuery } from "../../(_http)/api.ts";
-import { answer, idempotent } from "../../(_http)/idempotency.ts";
+import { json, readJson, readQuery } from "../../../http/api.ts";
+import { answer, idempotent } from "../../../http/idempotency.ts";
 import { postBody, postsQuery } from "../../../services/schemas.ts";
-import { postJson } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { postJson } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { deleteAccount, updateProfile, viewMember } from "../../../services/users.ts";
-import { json, readJson } from "../../(_http)/api.ts";
+import { json, readJson } from "../../../http/api.ts";
 import { profilePatch } from "../../../services/schemas.ts";
-import { me, publicUser } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { me, publicUser } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -2,10 +2,10 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
 import { listMembers } from "../../../services/users.ts";
-import { json, readQuery } from "../../(_http)/api.ts";
+import { json, readQuery } from "../../../http/api.ts";
 import { usersQuery } from "../../../services/schemas.ts";
-import { userSummary } from "../../(_http)/serialize.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { userSummary } from "../../../http/serialize.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {

@@ -2,7 +2,7 @@ import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { AuthenticationError, ForbiddenError } from "../../../services/errors.ts";
 import { redeemTicket } from "../../../services/realtime/tickets.ts";
-import { HttpProblem } from "../../(_http)/api.ts";
+import { HttpProblem } from "../../../http/api.ts";
 
 /** Deno pings an idle socket after this many seconds and drops it when no pong comes back: dead links go. */
 const IDLE_TIMEOUT_S = 30;

@@ -1,8 +1,8 @@
 import type { Handlers } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { issueTicket, TICKET_TTL_MS } from "../../../services/realtime/tickets.ts";
-import { json } from "../../(_http)/api.ts";
-import { requireCaller } from "../../(_http)/session.ts";
+import { json } from "../../../http/api.ts";
+import { requireCaller } from "../../../http/session.ts";
 
 export const handler: Handlers<unknown, AppState> = {
   async POST(_req, ctx) {

@@ -1,12 +1,12 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
+import { ForbiddenError } from "../../../services/errors.ts";
 import { removeJob } from "../../../services/jobs.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { setFlash } from "../../(_http)/flash.ts";
+import { setFlash } from "../../../http/flash.ts";
 import type { RefusalData } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../../http/forms.ts";
 
 const path = (id: string) => `/jobs/${encodeURIComponent(id)}`;
 
@@ -27,7 +27,6 @@ export const handler: Handlers<RefusalData, AppState> = {
     try {
       await removeJob(domainDeps(ctx.state.app), caller.user, id);
     } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
       if (!(err instanceof ForbiddenError)) throw err;
       return ctx.render({ problem: err.message, back: path(id) }, { status: 403, headers: NO_STORE });
     }

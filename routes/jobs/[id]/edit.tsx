@@ -1,12 +1,11 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { NotFoundError } from "../../../services/errors.ts";
 import { editJob, getJobView, mayChangeJob } from "../../../services/jobs.ts";
 import { JobForm, type JobFormProps } from "../../../components/JobPages.tsx";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { formState, NO_STORE, signInFirst } from "../../(_http)/forms.ts";
-import { jobValues, submitJobForm } from "../../(_http)/job_form.ts";
+import { formState, NO_STORE, signInFirst } from "../../../http/forms.ts";
+import { jobValues, submitJobForm } from "../../../http/job_form.ts";
 
 type Data = JobFormProps | { refused: string; back: string };
 
@@ -17,13 +16,7 @@ export const handler: Handlers<Data, AppState> = {
     const caller = ctx.state.session.caller;
     const id = ctx.params.id;
     if (!caller) return signInFirst(`${path(id)}/edit`);
-    let view;
-    try {
-      view = await getJobView(domainDeps(ctx.state.app), id);
-    } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
-      throw err;
-    }
+    const view = await getJobView(domainDeps(ctx.state.app), id);
     if (!mayChangeJob(caller.user, view.job)) {
       return ctx.render({ refused: "Only the job's poster or an admin may edit it.", back: path(id) }, {
         status: 403,

@@ -1,10 +1,10 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../../plugins/app.ts";
 import { domainDeps } from "../../../services/app.ts";
-import { ForbiddenError, NotFoundError } from "../../../services/errors.ts";
+import { ForbiddenError } from "../../../services/errors.ts";
 import { deletePost } from "../../../services/posts.ts";
 import { Refusal } from "../../../components/Refusal.tsx";
-import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../(_http)/forms.ts";
+import { assertFormSameSite, formFailure, NO_STORE, readForm, seeOther, signInFirst } from "../../../http/forms.ts";
 
 interface Refused {
   back: string;
@@ -31,7 +31,6 @@ export const handler: Handlers<Refused, AppState> = {
     try {
       await deletePost(domainDeps(ctx.state.app), caller.user, id);
     } catch (err) {
-      if (err instanceof NotFoundError) return ctx.renderNotFound();
       if (!(err instanceof ForbiddenError)) throw err;
       ctx.state.app.log({
         msg: "authorization failure",

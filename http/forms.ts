@@ -1,9 +1,9 @@
 // Reading HTML form posts for the pages: capped bodies, allow-listed fields, safe redirects, and domain errors turned
 // into what a form shows (a status, a summary, a sentence next to each field). The pages work without JavaScript.
 import type { FreshContext } from "$fresh/server.ts";
-import type { AppState } from "../../plugins/app.ts";
-import type { FormState } from "../../components/forms.tsx";
-import type { User } from "../../services/store/types.ts";
+import type { AppState } from "../plugins/app.ts";
+import type { FormState } from "../components/forms.tsx";
+import type { User } from "../services/store/types.ts";
 import {
   AuthenticationError,
   ConflictError,
@@ -11,8 +11,8 @@ import {
   ForbiddenError,
   RateLimitError,
   ValidationError,
-} from "../../services/errors.ts";
-import type { SignedIn } from "../../services/auth.ts";
+} from "../services/errors.ts";
+import type { SignedIn } from "../services/auth.ts";
 import { HttpProblem, readCapped } from "./api.ts";
 import { assertSameSite, cookieNames, csrfToken, sessionCookies, type SessionState } from "./session.ts";
 

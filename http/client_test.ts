@@ -1,5 +1,5 @@
-import { assertEquals } from "../../framework/testing/assert.ts";
-import { parseConfig } from "../../services/config.ts";
+import { assertEquals } from "../framework/testing/assert.ts";
+import { parseConfig } from "../services/config.ts";
 import { clientIp } from "./client.ts";
 
 const addr = (hostname: string): Deno.NetAddr => ({ transport: "tcp", hostname, port: 4000 });

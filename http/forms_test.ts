@@ -1,4 +1,4 @@
-import { assertEquals } from "../../framework/testing/assert.ts";
+import { assertEquals } from "../framework/testing/assert.ts";
 import { safeNext, withNext } from "./forms.ts";
 
 Deno.test("[forms] safeNext keeps a same-site path and refuses anything a browser would read as another host", () => {

@@ -1,11 +1,11 @@
 // What the "My network" pages and their forms share: lists shaped for the page, and the end of every form post (a
 // flash message and a 303 back where the member was, or the reason it did not work).
 import type { FreshContext } from "$fresh/server.ts";
-import type { AppState } from "../../plugins/app.ts";
-import type { ConnectionPage, ConnectionView } from "../../services/connections.ts";
-import { NotFoundError } from "../../services/errors.ts";
-import type { NetworkEntry, NetworkList } from "../../components/NetworkPage.tsx";
-import type { RefusalData } from "../../components/Refusal.tsx";
+import type { AppState } from "../plugins/app.ts";
+import type { ConnectionPage, ConnectionView } from "../services/connections.ts";
+import { NotFoundError } from "../services/errors.ts";
+import type { NetworkEntry, NetworkList } from "../components/NetworkPage.tsx";
+import type { RefusalData } from "../components/Refusal.tsx";
 import { setFlash } from "./flash.ts";
 import { assertFormSameSite, formFailure, readForm, safeNext, seeOther, signInFirst, textFields } from "./forms.ts";
 import { userSummary } from "./serialize.ts";

@@ -1,5 +1,5 @@
 // Request ids and one JSON line per request. The query string is left out of the log because it may carry tokens.
-import { log } from "../../services/log.ts";
+import { log } from "../services/log.ts";
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -10,7 +10,7 @@ import {
   RateLimitError,
   UnavailableError,
   ValidationError,
-} from "../../services/errors.ts";
+} from "../services/errors.ts";
 import { problem } from "./problem.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -2,8 +2,8 @@
 // lived cookie, shown once by the next page. The cookie is signed, so no other site can make Prok's pages say
 // something Prok did not say.
 import type { FreshContext } from "$fresh/server.ts";
-import type { AppState } from "../../plugins/app.ts";
-import { decodeCursor, encodeCursor } from "../../services/store/cursor.ts";
+import type { AppState } from "../plugins/app.ts";
+import { decodeCursor, encodeCursor } from "../services/store/cursor.ts";
 import { cookie, cookieNames, readCookie } from "./session.ts";
 
 const KIND = "flash";

@@ -1,4 +1,4 @@
-import type { Config } from "../../services/config.ts";
+import type { Config } from "../services/config.ts";
 
 /**
  * The client's address: the socket's, unless the socket is a configured trusted proxy, in which case the nearest

@@ -1,9 +1,9 @@
 // Idempotency-Key on creating POSTs (API.md, Conventions): the HTTP side of services/idempotency.ts. Handlers answer
 // with an Answer (status, location, JSON body) so the same answer can be stored in the write's commit and replayed.
-import { sha256Hex } from "../../services/crypto.ts";
-import { ValidationError } from "../../services/errors.ts";
-import { type Answer, type Claim, runOnce } from "../../services/idempotency.ts";
-import type { Store } from "../../services/store/types.ts";
+import { sha256Hex } from "../services/crypto.ts";
+import { ValidationError } from "../services/errors.ts";
+import { type Answer, type Claim, runOnce } from "../services/idempotency.ts";
+import type { Store } from "../services/store/types.ts";
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
 

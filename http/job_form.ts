@@ -1,13 +1,13 @@
 // What the "post a job" and "edit a job" pages share: the form's fields, read and validated the same way, and
 // the job turned into the form's values.
 import type { FreshContext } from "$fresh/server.ts";
-import type { AppState } from "../../plugins/app.ts";
-import type { JobInput } from "../../services/jobs.ts";
-import type { Job } from "../../services/store/types.ts";
-import { JOB_LABELS, type JobFormProps } from "../../components/JobPages.tsx";
+import type { AppState } from "../plugins/app.ts";
+import type { JobInput } from "../services/jobs.ts";
+import type { Job } from "../services/store/types.ts";
+import { JOB_LABELS, type JobFormProps } from "../components/JobPages.tsx";
 import { validate } from "./api.ts";
 import { assertFormSameSite, formFailure, formState, readForm, seeOther, textFields } from "./forms.ts";
-import { jobBody } from "../../services/schemas.ts";
+import { jobBody } from "../services/schemas.ts";
 
 const FIELDS = ["title", "description", "location", "salaryRange", "jobType"] as const;
 

@@ -1,15 +1,18 @@
-// Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here.
-import type { ConnectionView, Relation } from "../../services/connections.ts";
-import type { JobView } from "../../services/jobs.ts";
-import type { ConversationView } from "../../services/messages.ts";
-import { messageJson } from "../../services/realtime/events.ts";
-import type { NotificationView } from "../../services/notifications.ts";
-import type { PostView } from "../../services/posts.ts";
-import type { SearchResult } from "../../services/site_search.ts";
-import type { Suggestion } from "../../services/suggestions.ts";
-import type { MemberSummary, User } from "../../services/store/types.ts";
+// Response shapes (API.md, "Resources") as allow-lists: a field reaches a client only if it is named here. Each
+// returns the type of its schema in resources.ts, which the OpenAPI document is generated from.
+import type { z } from "zod";
+import type { ConnectionView, Relation } from "../services/connections.ts";
+import type { JobView } from "../services/jobs.ts";
+import type { ConversationView } from "../services/messages.ts";
+import { messageJson } from "../services/realtime/events.ts";
+import type { NotificationView } from "../services/notifications.ts";
+import type { PostView } from "../services/posts.ts";
+import type { SearchResult } from "../services/site_search.ts";
+import type { Suggestion } from "../services/suggestions.ts";
+import type { MemberSummary, User } from "../services/store/types.ts";
+import type * as R from "./resources.ts";
 
-export function userSummary(u: MemberSummary) {
+export function userSummary(u: MemberSummary): z.infer<typeof R.UserSummary> {
   return {
     id: u.id,
     firstName: u.firstName,
@@ -22,7 +25,7 @@ export function userSummary(u: MemberSummary) {
 const SELF: Relation = { connection: null, degree: null, mutualCount: 0 };
 
 /** A member as the caller sees them: `connection` and `degree` say how the two are related. */
-export function publicUser(u: User, relation: Relation) {
+export function publicUser(u: User, relation: Relation): z.infer<typeof R.User> {
   const c = relation.connection;
   return {
     ...userSummary(u),
@@ -40,11 +43,11 @@ export function publicUser(u: User, relation: Relation) {
 }
 
 /** The caller's own profile: the only answer that carries an email. */
-export function me(u: User) {
+export function me(u: User): z.infer<typeof R.Me> {
   return { ...publicUser(u, SELF), email: u.email };
 }
 
-export function connectionJson({ connection: c, sender, receiver }: ConnectionView) {
+export function connectionJson({ connection: c, sender, receiver }: ConnectionView): z.infer<typeof R.Connection> {
   return {
     id: c.id,
     sender: userSummary(sender),
@@ -56,11 +59,11 @@ export function connectionJson({ connection: c, sender, receiver }: ConnectionVi
   };
 }
 
-export function suggestionJson(s: Suggestion) {
+export function suggestionJson(s: Suggestion): z.infer<typeof R.Suggestion> {
   return { user: userSummary(s.user), reason: s.reason, mutualCount: s.mutualCount };
 }
 
-export function notificationJson({ notification: n, actor }: NotificationView) {
+export function notificationJson({ notification: n, actor }: NotificationView): z.infer<typeof R.Notification> {
   return {
     id: n.id,
     type: n.type,
@@ -82,11 +85,11 @@ export function postCard({ post, author }: PostView) {
   };
 }
 
-export function postJson(view: PostView) {
+export function postJson(view: PostView): z.infer<typeof R.Post> {
   return { ...postCard(view), author: userSummary(view.author), updatedAt: view.post.updatedAt.toISOString() };
 }
 
-export function jobJson({ job, poster }: JobView) {
+export function jobJson({ job, poster }: JobView): z.infer<typeof R.Job> {
   return {
     id: job.id,
     company: userSummary(poster),
@@ -101,14 +104,14 @@ export function jobJson({ job, poster }: JobView) {
 }
 
 /** A search hit: its type and the resource in the shape the rest of the API uses. */
-export function hitJson(hit: SearchResult) {
+export function hitJson(hit: SearchResult): z.infer<typeof R.SearchHit> {
   if (hit.type === "people") return { type: hit.type, user: userSummary(hit.user) };
   if (hit.type === "posts") return { type: hit.type, post: postJson(hit.post) };
   return { type: hit.type, job: jobJson(hit.job) };
 }
 
 /** A conversation as `GET /api/messages` lists it (and the Chat island shows it). */
-export function conversationJson({ user, conversation }: ConversationView) {
+export function conversationJson({ user, conversation }: ConversationView): z.infer<typeof R.Conversation> {
   return {
     user: userSummary(user),
     lastMessage: messageJson(conversation.lastMessage),

@@ -1,11 +1,11 @@
 // Who is asking: a bearer token (API clients) or the session cookies (the web pages), which refresh themselves when
 // the short-lived access cookie has expired. Cookie-authenticated unsafe requests must pass the CSRF checks.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { authenticate, type Caller, refresh, type SignedIn, type TokenPair } from "../../services/auth.ts";
-import { type App, authDeps } from "../../services/app.ts";
-import { AuthenticationError, DomainError, ForbiddenError } from "../../services/errors.ts";
-import { UNREAD_CAP } from "../../services/notifications.ts";
-import { REFRESH_TTL_MS } from "../../services/tokens.ts";
+import { authenticate, type Caller, refresh, type SignedIn, type TokenPair } from "../services/auth.ts";
+import { type App, authDeps } from "../services/app.ts";
+import { AuthenticationError, DomainError, ForbiddenError } from "../services/errors.ts";
+import { UNREAD_CAP } from "../services/notifications.ts";
+import { REFRESH_TTL_MS } from "../services/tokens.ts";
 
 export interface SessionState {
   caller: Caller | null;

@@ -1,4 +1,5 @@
-// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
+// The OpenAPI 3.1 document, generated from the zod schemas that validate requests (services/schemas.ts) and the ones
+// the serialisers' answers are typed by (resources.ts).
 import { z } from "zod";
 import {
   connectionAnswer,
@@ -22,26 +23,31 @@ import {
   searchQuery,
   suggestionsQuery,
   usersQuery,
-} from "../../services/schemas.ts";
+} from "../services/schemas.ts";
+import { type ResourceName, RESOURCES } from "./resources.ts";
 
 type Schema = z.ZodType;
 
 interface Operation {
   method: "get" | "post" | "put" | "delete";
   path: string;
+  /** Unique across the document: client generators name their functions after it. */
+  operationId: string;
   summary: string;
   auth: boolean;
   body?: Schema;
   query?: z.ZodObject;
   /** Creating POSTs that honour Idempotency-Key. */
   idempotent?: boolean;
-  responses: Record<string, string>;
+  /** Status → the resource answered, or "" for no content. */
+  responses: Record<number, ResourceName | "">;
 }
 
 const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/auth/register",
+    operationId: "register",
     summary: "Create an account and sign in",
     auth: false,
     body: registerBody,
@@ -50,6 +56,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/auth/login",
+    operationId: "login",
     summary: "Sign in",
     auth: false,
     body: loginBody,
@@ -58,6 +65,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/auth/refresh-token",
+    operationId: "refreshToken",
     summary: "Trade a refresh token for a new pair (rotation; reuse revokes the family)",
     auth: false,
     body: refreshBody,
@@ -66,6 +74,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/auth/logout",
+    operationId: "logout",
     summary: "End the session",
     auth: true,
     body: refreshBody,
@@ -74,30 +83,41 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/users",
+    operationId: "listUsers",
     summary: "List members, newest first",
     auth: true,
     query: usersQuery,
     responses: { 200: "UserSummaryPage", 401: "Problem", 422: "Problem" },
   },
-  { method: "get", path: "/api/users/me", summary: "The caller", auth: true, responses: { 200: "Me", 401: "Problem" } },
+  {
+    method: "get",
+    path: "/api/users/me",
+    operationId: "getMe",
+    summary: "The caller",
+    auth: true,
+    responses: { 200: "Me", 401: "Problem" },
+  },
   {
     method: "get",
     path: "/api/users/{id}",
+    operationId: "getUser",
     summary: "A member's profile",
     auth: true,
-    responses: { 200: "User", 401: "Problem", 404: "Problem" },
+    responses: { 200: "Profile", 401: "Problem", 404: "Problem" },
   },
   {
     method: "put",
     path: "/api/users/{id}",
+    operationId: "updateUser",
     summary: "Edit a profile (the member or an admin)",
     auth: true,
     body: profilePatch,
-    responses: { 200: "Me", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
+    responses: { 200: "Profile", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
   },
   {
     method: "delete",
     path: "/api/users/{id}",
+    operationId: "deleteUser",
     summary: "Delete an account (the member or an admin)",
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
@@ -105,6 +125,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/posts",
+    operationId: "listPosts",
     summary: "The home feed (default), everyone's posts (feed=all) or one member's (authorId), newest first",
     auth: true,
     query: postsQuery,
@@ -113,6 +134,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/posts",
+    operationId: "createPost",
     summary: "Publish a post",
     auth: true,
     body: postBody,
@@ -122,6 +144,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/posts/{id}",
+    operationId: "getPost",
     summary: "A post",
     auth: true,
     responses: { 200: "Post", 401: "Problem", 404: "Problem" },
@@ -129,6 +152,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "put",
     path: "/api/posts/{id}",
+    operationId: "updatePost",
     summary: "Edit a post (its author)",
     auth: true,
     body: postPatch,
@@ -137,6 +161,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "delete",
     path: "/api/posts/{id}",
+    operationId: "deletePost",
     summary: "Delete a post (its author or an admin)",
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
@@ -144,6 +169,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/connections",
+    operationId: "listConnections",
     summary: "The caller's connections or invitations, newest first",
     auth: true,
     query: connectionsQuery,
@@ -152,6 +178,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/connections",
+    operationId: "inviteMember",
     summary: "Invite a member to connect (at most 100 invitations pending from the last 7 days)",
     auth: true,
     body: connectionBody,
@@ -161,6 +188,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/connections/suggestions",
+    operationId: "listSuggestions",
     summary: "People you may know, each with the reason",
     auth: true,
     query: suggestionsQuery,
@@ -169,6 +197,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "put",
     path: "/api/connections/{id}",
+    operationId: "answerInvitation",
     summary: "Accept or ignore an invitation (its receiver)",
     auth: true,
     body: connectionAnswer,
@@ -177,6 +206,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "delete",
     path: "/api/connections/{id}",
+    operationId: "deleteConnection",
     summary: "Withdraw an invitation or remove a connection (either member)",
     auth: true,
     responses: { 204: "", 401: "Problem", 404: "Problem" },
@@ -184,6 +214,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/notifications",
+    operationId: "listNotifications",
     summary: "The caller's notifications, newest first, with the unread count",
     auth: true,
     query: notificationsQuery,
@@ -192,6 +223,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/notifications/read",
+    operationId: "markNotificationsRead",
     summary: "Mark notifications read (the listed ones, or all)",
     auth: true,
     body: notificationsReadBody,
@@ -200,6 +232,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/messages",
+    operationId: "listMessages",
     summary: "Without `with`: the caller's conversations, newest first. With `with`: that thread, newest first",
     auth: true,
     query: messagesQuery,
@@ -208,6 +241,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/messages",
+    operationId: "sendMessage",
     summary: "Send a message to a connection (a clientId used before returns the first message with 200)",
     auth: true,
     body: messageBody,
@@ -217,6 +251,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/messages/{id}",
+    operationId: "getMessage",
     summary: "One message (its sender or receiver)",
     auth: true,
     responses: { 200: "Message", 401: "Problem", 404: "Problem" },
@@ -224,6 +259,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/messages/read",
+    operationId: "markMessagesRead",
     summary: "Mark what a member sent the caller read",
     auth: true,
     body: messagesReadBody,
@@ -232,6 +268,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/ws/ticket",
+    operationId: "createWsTicket",
     summary: "A single-use ticket (30 s) to open GET /api/ws?ticket=... without cookies",
     auth: true,
     responses: { 201: "Ticket", 401: "Problem" },
@@ -239,6 +276,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/jobs",
+    operationId: "listJobs",
     summary: "Jobs, newest first, filtered (public)",
     auth: false,
     query: jobsQuery,
@@ -247,6 +285,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/jobs",
+    operationId: "createJob",
     summary: "Post a job (recruiters and admins)",
     auth: true,
     body: jobBody,
@@ -256,6 +295,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/jobs/{id}",
+    operationId: "getJob",
     summary: "A job (public)",
     auth: false,
     responses: { 200: "Job", 404: "Problem" },
@@ -263,6 +303,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "put",
     path: "/api/jobs/{id}",
+    operationId: "updateJob",
     summary: "Edit a job (its poster or an admin)",
     auth: true,
     body: jobPatch,
@@ -271,6 +312,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "delete",
     path: "/api/jobs/{id}",
+    operationId: "deleteJob",
     summary: "Delete a job (its poster or an admin)",
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
@@ -278,6 +320,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/api/search",
+    operationId: "search",
     summary: "Search people or posts (members) or jobs (anyone), best matches first",
     auth: false,
     query: searchQuery,
@@ -287,36 +330,24 @@ const OPERATIONS: Operation[] = [
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: "string" };
-const nullableStr = { type: ["string", "null"] };
-const dateTime = { type: "string", format: "date-time" };
+const SAFE_INTEGER = { minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
 
-const userSummary = {
-  type: "object",
-  required: ["id", "firstName", "lastName", "headline", "profilePictureUrl"],
-  properties: { id: str, firstName: str, lastName: str, headline: str, profilePictureUrl: nullableStr },
-};
-const user = {
-  type: "object",
-  required: [...userSummary.required, "bio", "location", "role", "createdAt", "connection"],
-  properties: {
-    ...userSummary.properties,
-    bio: str,
-    location: str,
-    role: { enum: ["member", "recruiter", "admin"] },
-    createdAt: dateTime,
-    connection: {
-      type: ["object", "null"],
-      required: ["id", "status", "direction"],
-      properties: { id: str, status: { enum: ["pending", "accepted"] }, direction: { enum: ["incoming", "outgoing"] } },
+/** components/schemas from the resources' zod schemas, each nested resource as a $ref to its own entry. */
+function components(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(RESOURCES)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "output",
+    uri: (id) => `#/components/schemas/${id}`,
+    // What a client needs from a timestamp is its format; zod's pattern for it only restates ISO 8601 at length.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+      if (jsonSchema.minimum === SAFE_INTEGER.minimum) delete jsonSchema.minimum;
+      if (jsonSchema.maximum === SAFE_INTEGER.maximum) delete jsonSchema.maximum;
     },
-    degree: { enum: [1, 2, 3, null], description: "1st, 2nd or 3rd+ degree; null for the caller" },
-  },
-};
-const page = (item: string) => ({
-  type: "object",
-  required: ["items", "nextCursor"],
-  properties: { items: { type: "array", items: ref(item) }, nextCursor: nullableStr },
-});
+  });
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...rest }]) => [id, rest]));
+}
 
 function jsonSchema(schema: Schema) {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
@@ -326,10 +357,29 @@ function jsonSchema(schema: Schema) {
   return rest;
 }
 
-let cached: unknown;
+let paths: Record<string, Record<string, unknown>> | undefined;
+let schemas: Record<string, unknown> | undefined;
 
-export function openApiDocument(): unknown {
-  if (cached) return cached;
+/** The document for clients of `origin` (the public origin, or the one the request came to), its one server. */
+export function openApiDocument(origin: string): Record<string, unknown> {
+  paths ??= operations();
+  schemas ??= components();
+  return {
+    openapi: "3.1.0",
+    info: { title: "Prok API", version: "1" },
+    servers: [{ url: origin }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        cookie: { type: "apiKey", in: "cookie", name: "prok_at" },
+      },
+      schemas,
+    },
+  };
+}
+
+function operations(): Record<string, Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const parameters = [
@@ -349,6 +399,7 @@ export function openApiDocument(): unknown {
         : []),
     ];
     (paths[op.path] ??= {})[op.method] = {
+      operationId: op.operationId,
       summary: op.summary,
       security: op.auth ? [{ bearer: [] }, { cookie: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
@@ -376,200 +427,5 @@ export function openApiDocument(): unknown {
       ),
     };
   }
-  return cached = {
-    openapi: "3.1.0",
-    info: { title: "Prok API", version: "1" },
-    paths,
-    components: {
-      securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-        cookie: { type: "apiKey", in: "cookie", name: "prok_at" },
-      },
-      schemas: {
-        Problem: {
-          type: "object",
-          required: ["type", "title", "status"],
-          properties: {
-            type: str,
-            title: str,
-            status: { type: "integer" },
-            detail: str,
-            errors: {
-              type: "array",
-              items: { type: "object", properties: { path: str, message: str }, required: ["path", "message"] },
-            },
-          },
-        },
-        UserSummary: userSummary,
-        User: user,
-        Me: { ...user, required: [...user.required, "email"], properties: { ...user.properties, email: str } },
-        UserSummaryPage: page("UserSummary"),
-        Post: {
-          type: "object",
-          required: ["id", "author", "content", "mediaUrl", "createdAt", "updatedAt"],
-          properties: {
-            id: str,
-            author: ref("UserSummary"),
-            content: str,
-            mediaUrl: nullableStr,
-            createdAt: dateTime,
-            updatedAt: dateTime,
-          },
-        },
-        PostPage: page("Post"),
-        Connection: {
-          type: "object",
-          required: ["id", "sender", "receiver", "status", "message", "createdAt", "updatedAt"],
-          properties: {
-            id: str,
-            sender: ref("UserSummary"),
-            receiver: ref("UserSummary"),
-            status: { enum: ["pending", "accepted", "rejected"] },
-            message: str,
-            createdAt: dateTime,
-            updatedAt: dateTime,
-          },
-        },
-        ConnectionPage: page("Connection"),
-        Message: {
-          type: "object",
-          required: ["id", "senderId", "receiverId", "content", "isRead", "createdAt", "clientId"],
-          properties: {
-            id: str,
-            senderId: str,
-            receiverId: str,
-            content: str,
-            isRead: { type: "boolean" },
-            createdAt: dateTime,
-            clientId: nullableStr,
-          },
-        },
-        ConversationListOrMessagePage: {
-          oneOf: [
-            {
-              type: "object",
-              required: ["items"],
-              properties: {
-                items: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    required: ["user", "lastMessage", "unreadCount"],
-                    properties: {
-                      user: ref("UserSummary"),
-                      lastMessage: ref("Message"),
-                      unreadCount: { type: "integer" },
-                    },
-                  },
-                },
-              },
-            },
-            page("Message"),
-          ],
-        },
-        Job: {
-          type: "object",
-          required: [
-            "id",
-            "company",
-            "title",
-            "description",
-            "location",
-            "salaryRange",
-            "jobType",
-            "createdAt",
-            "updatedAt",
-          ],
-          properties: {
-            id: str,
-            company: ref("UserSummary"),
-            title: str,
-            description: str,
-            location: str,
-            salaryRange: nullableStr,
-            jobType: { enum: ["full-time", "part-time", "contract", "internship"] },
-            createdAt: dateTime,
-            updatedAt: dateTime,
-          },
-        },
-        JobPage: page("Job"),
-        SearchPage: {
-          type: "object",
-          required: ["items", "nextCursor"],
-          properties: {
-            items: {
-              type: "array",
-              items: {
-                oneOf: [
-                  {
-                    type: "object",
-                    required: ["type", "user"],
-                    properties: { type: { const: "people" }, user: ref("UserSummary") },
-                  },
-                  {
-                    type: "object",
-                    required: ["type", "post"],
-                    properties: { type: { const: "posts" }, post: ref("Post") },
-                  },
-                  {
-                    type: "object",
-                    required: ["type", "job"],
-                    properties: { type: { const: "jobs" }, job: ref("Job") },
-                  },
-                ],
-              },
-            },
-            nextCursor: nullableStr,
-          },
-        },
-        Ticket: {
-          type: "object",
-          required: ["ticket", "expiresIn"],
-          properties: { ticket: str, expiresIn: { type: "integer", description: "Seconds" } },
-        },
-        SuggestionList: {
-          type: "object",
-          required: ["items"],
-          properties: {
-            items: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["user", "reason", "mutualCount"],
-                properties: { user: ref("UserSummary"), reason: str, mutualCount: { type: "integer" } },
-              },
-            },
-          },
-        },
-        NotificationPage: {
-          type: "object",
-          required: ["items", "nextCursor", "unreadCount"],
-          properties: {
-            items: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["id", "type", "actor", "subjectId", "read", "createdAt"],
-                properties: {
-                  id: str,
-                  type: { enum: ["invitation:received", "invitation:accepted", "message:received"] },
-                  actor: ref("UserSummary"),
-                  subjectId: str,
-                  read: { type: "boolean" },
-                  createdAt: dateTime,
-                },
-              },
-            },
-            nextCursor: nullableStr,
-            unreadCount: { type: "integer", description: "Counted up to 100" },
-          },
-        },
-        AuthResult: {
-          type: "object",
-          required: ["user", "accessToken", "refreshToken", "expiresIn"],
-          properties: { user: ref("Me"), accessToken: str, refreshToken: str, expiresIn: { type: "integer" } },
-        },
-      },
-    },
-  };
+  return paths;
 }
