@@ -10,6 +10,7 @@ Deno.test("[pages] listProblem: a link Prok did not make is 422; a backend down 
   assertEquals(listProblem(new UnavailableError("search"), "page", "Search is down."), {
     status: 503,
     problem: "Search is down.",
+    headers: { "retry-after": "5" },
   });
   assertEquals(listProblem(new UnavailableError("search"), "page"), null);
   assertEquals(listProblem(new ForbiddenError(), "page"), null);
