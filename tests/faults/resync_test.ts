@@ -65,7 +65,7 @@ Deno.test({
 
       // Live across instances first, so what follows is about the outage.
       const first = await send("before the outage");
-      assertEquals(first.status, 201, first.text);
+      assertEquals(first.status, 201, `${first.text}\n${apps.flatMap((app) => app.lines()).slice(-20).join("\n")}`);
       const live = (id: unknown) =>
         socket.frames.some((f) => f.type === "message:receive" && (f.data.message as Json).id === id);
       await socket.until("the first message live", () => live(first.json.id), 10_000);

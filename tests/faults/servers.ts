@@ -208,7 +208,7 @@ export interface AppProcess {
 }
 
 /**
- * Starts the app on a free port with `env` (added to PATH and HOME only: nothing else leaks in from the test's
+ * Starts the app on a free port with `env` (added to PATH, HOME and Deno's cache and certificate settings only: nothing else leaks in from the test's
  * environment) and waits until `/readyz` answers 200. PROK_ENV defaults to production with a fixed test secret, and
  * no drain window (no load balancer here to drain): the shutdown test sets PROK_DRAIN_MS itself.
  */
@@ -222,7 +222,10 @@ export async function startApp(env: Record<string, string>, options: { port?: nu
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
       HOME: Deno.env.get("HOME") ?? "/tmp",
-      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      // Where Deno caches packages and which certificates it trusts: the build fetches esbuild on first use.
+      ...Object.fromEntries(
+        ["DENO_DIR", "DENO_TLS_CA_STORE", "DENO_CERT"].flatMap((k) => Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : []),
+      ),
       DENO_NO_UPDATE_CHECK: "1",
       PROK_ENV: "production",
       PROK_SECRET: "fault-test-secret-fault-test-secret-0123456789",
