@@ -152,7 +152,8 @@ function openPubSub(config: Config): Promise<PubSub> | PubSub {
 const closed = new WeakSet<App>();
 
 /** Closes every adapter; closing twice is harmless. */
-export async function closeApp(app: App): Promise<void> {
+/** Closes every resource; `beforeQueueCloses` runs after the store (and its outbox relay), before the KV handle. */
+export async function closeApp(app: App, beforeQueueCloses?: () => Promise<void>): Promise<void> {
   if (closed.has(app)) return;
   closed.add(app);
   app.accepting = false;
@@ -164,6 +165,7 @@ export async function closeApp(app: App): Promise<void> {
   await app.searchIndexer.close();
   await app.search.close();
   if (app.store.kind !== "deno-kv") await app.store.close();
+  await beforeQueueCloses?.();
   app.kv.close();
 }
 

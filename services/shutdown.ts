@@ -13,7 +13,10 @@ export interface StopParts {
   /** The HTTP server: `shutdown` stops accepting connections and resolves when the in-flight requests are answered. */
   server: { shutdown(): Promise<void> };
   /** The queue consumer (workers/runner.ts). */
-  workers: { stop(withinMs: number): Promise<{ finished: number; abandoned: number }> };
+  workers: {
+    stop(withinMs: number): Promise<{ finished: number; abandoned: number }>;
+    settle(quietMs: number, withinMs: number): Promise<void>;
+  };
   /** Timers that use the store (the dead-letter redrive): stopped before it closes. */
   sweeps: { stop(): Promise<void> }[];
   log: (fields: Record<string, unknown>) => void;
@@ -21,6 +24,10 @@ export interface StopParts {
   drainMs: number;
   deadlineMs?: number;
 }
+
+/** How long the queue listener must be idle before its handle closes, and the longest wait for that. */
+const SETTLE_QUIET_MS = 250;
+const SETTLE_LIMIT_MS = 3_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,5 +56,7 @@ export async function gracefulStop(parts: StopParts): Promise<void> {
   const queue = await parts.workers.stop(Math.max(0, deadline - (Date.now() - started)));
   await Promise.all(parts.sweeps.map((s) => s.stop()));
   log({ msg: "stopped serving", requestsAnswered: answered, ...queue, ms: Date.now() - started });
-  await closeApp(app);
+  // The relay may enqueue until the store closes; what it sends is turned away, and the handle closes only when the
+  // listener is idle: a message taken at the moment it closes would wait about a minute before coming back.
+  await closeApp(app, () => parts.workers.settle(SETTLE_QUIET_MS, SETTLE_LIMIT_MS));
 }

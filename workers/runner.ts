@@ -50,6 +50,12 @@ export type QueueConsumer = Promise<void> & {
    * so it comes again at once instead of waiting out a five-minute lease.
    */
   stop(withinMs: number): Promise<StopReport>;
+  /**
+   * After `stop`, and after the last writer that enqueues (the outbox relay) has stopped: resolves once no handler
+   * has run for `quietMs` (at most `withinMs`), so the handle can close. A message Deno's listener took at the moment
+   * its handle closed stays claimed inside the KV file for about a minute before it comes back.
+   */
+  settle(quietMs: number, withinMs: number): Promise<void>;
 };
 
 interface Delivery {
@@ -61,8 +67,11 @@ interface Delivery {
   cutOff(): void;
 }
 
-/** How soon an event turned away by a stopping instance comes back (to this one after a restart, or another). */
-const TURNED_AWAY_DELAY_MS = 1_000;
+/**
+ * How soon an event turned away by a stopping instance comes back (to this one after a restart, or another): later
+ * than the stop takes to settle and close the handle, so it is not taken again by the instance that is stopping.
+ */
+const TURNED_AWAY_DELAY_MS = 5_000;
 
 export interface RunnerOptions {
   /** Waits before each retry of an event a worker failed; after the last, it becomes a dead letter. */
@@ -83,6 +92,9 @@ export function startWorkers(
 ): QueueConsumer {
   let stopping = false;
   const running = new Set<Delivery>();
+  // Handlers under way, those that only send their event back included, and when the last one ended.
+  let active = 0;
+  let lastEnded = performance.now();
 
   async function retry(event: DomainEvent, failures: string[]): Promise<void> {
     const { retries: done = 0, ...first } = event;
@@ -139,6 +151,16 @@ export function startWorkers(
   };
 
   const listening = kv.listenQueue(async (message: unknown) => {
+    active++;
+    try {
+      await deliver(message);
+    } finally {
+      active--;
+      lastEnded = performance.now();
+    }
+  });
+
+  const deliver = async (message: unknown) => {
     if (!isDomainEvent(message)) {
       log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
       return;
@@ -156,7 +178,7 @@ export function startWorkers(
     } finally {
       running.delete(delivery);
     }
-  });
+  };
 
   const stop = async (withinMs: number): Promise<StopReport> => {
     stopping = true;
@@ -177,7 +199,14 @@ export function startWorkers(
     return { finished: waiting.length - late.length, abandoned: late.length };
   };
 
-  return Object.assign(listening, { stop });
+  const settle = async (quietMs: number, withinMs: number): Promise<void> => {
+    const until = performance.now() + withinMs;
+    while (performance.now() < until && (active > 0 || performance.now() - lastEnded < quietMs)) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs, 20)));
+    }
+  };
+
+  return Object.assign(listening, { stop, settle });
 }
 
 /** Deletes a worker's claim that is still "running" (never a "done" record another delivery wrote meanwhile). */

@@ -130,6 +130,7 @@ Deno.test({
       open();
       assertEquals(await stopping, { finished: 1, abandoned: 0 });
       assertEquals((await kv.get(["worker_events", "slow", first.eventId])).value, "done");
+      await consumer.settle(100, 3_000);
       kv.close();
       await consumer;
       assertEquals(seen, ["slow:a"]);
@@ -180,6 +181,41 @@ Deno.test({
       const next = startWorkers(again, workers(false), quietly);
       await until(async () => (await again.get(claim)).value === "done", "the redelivered fan-out to finish");
       assertEquals(runs, ["quick", "fanout", "fanout"], "the worker that finished does not run again");
+      again.close();
+      await next;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "[workers] events enqueued while stopping are all handled after a restart once the stop has settled",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "prok-runner-settle-" });
+    const path = `${dir}/queue.kv`;
+    try {
+      const seen = new Set<string>();
+      const workers: Worker[] = [
+        { name: "fanout", handles: ["post.created"], run: (e) => Promise.resolve(void seen.add(e.id)) },
+      ];
+      const kv = await Deno.openKv(path);
+      const consumer = startWorkers(kv, workers, quietly);
+      assertEquals(await consumer.stop(1_000), { finished: 0, abandoned: 0 });
+      // An outbox relay finishing its last batch after the runner stopped: the listener keeps taking these.
+      const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+      for (const id of ids) await kv.enqueue(newEvent("post.created", id));
+      await consumer.settle(250, 3_000);
+      kv.close();
+      await consumer;
+      assertEquals(seen.size, 0, "a stopping instance handles nothing");
+
+      // Without the settle, the message the listener held when the handle closed came back only after about a minute.
+      const again = await Deno.openKv(path);
+      const next = startWorkers(again, workers, quietly);
+      await until(() => seen.size === ids.length, `all ${ids.length} events after the restart (got ${seen.size})`);
       again.close();
       await next;
     } finally {
