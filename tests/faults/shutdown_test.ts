@@ -141,7 +141,9 @@ async function shutdownUnderLoad(label: string, storeEnv: Record<string, string>
       if (missing === 0) break;
       if (performance.now() - restartedAt >= FANOUT_BOUND_MS) {
         const late = acked.flatMap((id, i) => feed.has(id) ? [] : [`#${i} ${id}`]);
-        const noted = [...app.lines(), ...again.lines()].filter((l) => /"level":"(warn|error)"|stopped serving/.test(l));
+        const noted = [...app.lines(), ...again.lines()].filter((l) =>
+          /"level":"(warn|error)"|stopped serving/.test(l)
+        );
         throw new Error(
           `${missing} of ${acked.length} acknowledged posts (${ackedAfterSigterm} after SIGTERM) missed the reader's ` +
             `feed ${FANOUT_BOUND_MS / 1000} s after restart: ${late.join(", ")}\n${noted.slice(-30).join("\n")}`,
