@@ -16,6 +16,7 @@
 // inexact. The bounded scan is exact in what it answers and bounded per page; the ranked, word-indexed search over
 // jobs is the search index's job (services/search), not this listing's. `location` is a substring, which no key
 // order can serve.
+import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import { jobQueryWords, locationNeedle, matchesJobQuery, matchesLocation } from "../job_filters.ts";
@@ -24,7 +25,7 @@ import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQ
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
+import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
  * Listing entries a filtered page may read. Each is a whole copy (a description is up to 10,000 characters, about

@@ -1,7 +1,6 @@
-// Purging a deleted member's content on Deno KV: their posts, their jobs, their connections (with the notifications
-// about them), their messages both ways (with the notifications about them) and both sides of their conversations,
-// their own notifications and their own timeline, in bounded commits and a bounded amount per call, through the same
-// write functions as normal writes.
+// Purging a deleted member's content on Deno KV, in the order rules/members.ts gives, in bounded commits and a bounded
+// amount per call, through the same write functions as normal writes.
+import { MEMBER_PURGE, type MemberPurgeStep } from "../../rules/members.ts";
 import type { Connection, Job, Message, Notification, Post } from "../types.ts";
 import { writeConnection } from "./connections.ts";
 import { isId } from "./ids.ts";
@@ -38,24 +37,43 @@ const PURGE_MESSAGE_BATCH = 50;
  */
 const PURGE_BUDGET = 5_000;
 
+/** What is left of one purgeMemberContent call's PURGE_BUDGET. */
+interface Budget {
+  left: number;
+}
+
 /**
- * Deletes what a deleted member wrote or joined, in bounded commits and about PURGE_BUDGET records per call: their
- * posts (each commit with its `post.deleted` events, then each post out of every timeline), their jobs (each commit
- * with its `job.deleted` events), their connections (pairs released, notifications about them deleted,
- * `connection.removed` for accepted ones), the messages they
- * sent or received (with the notifications about them, so the other member's `message:received` from them goes
- * too), both sides of their conversations, the notifications they received, and their own timeline. Every step
- * reads what is left, so running it again, or after a crash, carries on. True when nothing is left.
+ * Deletes what a deleted member wrote or joined, step by step in MEMBER_PURGE's order, in bounded commits and about
+ * PURGE_BUDGET records per call. Every step reads what is left, so running it again, or after a crash, carries on.
+ * True when nothing is left.
  */
 export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<boolean> {
   if (!isId(memberId)) return true;
-  let budget = PURGE_BUDGET;
+  const budget: Budget = { left: PURGE_BUDGET };
+  for (const step of MEMBER_PURGE) {
+    if (!(await PURGE_STEPS[step](ctx, memberId, budget))) return false;
+  }
+  return true;
+}
 
+/** Each step: true when it is done, false when the budget ran out first. */
+const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, budget: Budget) => Promise<boolean>> = {
+  posts: purgePosts,
+  jobs: purgeJobs,
+  connections: purgeConnections,
+  messages: purgeMessages,
+  conversations: purgeConversations,
+  notifications: purgeNotifications,
+  timeline: purgeTimeline,
+};
+
+/** Posts, each commit with its `post.deleted` events, then each post out of every timeline. */
+async function purgePosts(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const copies = await listValues<Post>(ctx, keys.postsByAuthor(memberId), PURGE_BATCH);
-    if (copies.length === 0) break;
-    budget -= copies.length;
+    if (copies.length === 0) return true;
+    budget.left -= copies.length;
     const entries = await getEntries<Post>(ctx, copies.map((p) => keys.post(p.id)));
     const op = ctx.kv.atomic();
     for (const [i, entry] of entries.entries()) {
@@ -65,16 +83,20 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     // A lost race (a post edited meanwhile) lists the batch again. Should the process stop before the timelines
     // are cleaned, the committed `post.deleted` events clean them.
     if (!(await op.commit()).ok) continue;
-    for (const post of copies) budget -= await dropPostFromTimelines(ctx, post.id);
+    for (const post of copies) budget.left -= await dropPostFromTimelines(ctx, post.id);
   }
+}
 
-  // Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
-  // five mutations (record, three copies, event).
+/**
+ * Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
+ * five mutations (record, three copies, event).
+ */
+async function purgeJobs(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
-    if (copies.length === 0) break;
-    budget -= copies.length;
+    if (copies.length === 0) return true;
+    budget.left -= copies.length;
     const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
     const op = ctx.kv.atomic();
     for (const [i, entry] of entries.entries()) {
@@ -83,14 +105,17 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     }
     await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
   }
+}
 
+/** Connections: pairs released, notifications about them deleted, `connection.removed` for accepted ones. */
+async function purgeConnections(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const ids: string[] = [];
     const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
     for await (const { key } of list) ids.push(key[2] as string);
-    if (ids.length === 0) break;
-    budget -= ids.length;
+    if (ids.length === 0) return true;
+    budget.left -= ids.length;
     const [entries, about] = await Promise.all([
       getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
       Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
@@ -102,17 +127,22 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     }
     await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
   }
+}
 
-  // Messages, sent or received, through the member's own list. No message joins them after deleteUser's commit
-  // (createMessage checks both members), and the one other writer, marking read, checks each record and so never
-  // writes a deleted one back: plain deletes, which are harmless twice.
+/**
+ * Messages, sent or received, through the member's own list, with the notifications about them (so the other
+ * member's `message:received` from them goes too). No message joins them after deleteUser's commit (createMessage
+ * checks both members), and the one other writer, marking read, checks each record and so never writes a deleted one
+ * back: plain deletes, which are harmless twice.
+ */
+async function purgeMessages(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const listed: Deno.KvKey[] = [];
     const list = ctx.kv.list({ prefix: keys.memberMessages(memberId) }, { limit: PURGE_MESSAGE_BATCH });
     for await (const { key } of list) listed.push(key);
-    if (listed.length === 0) break;
-    budget -= listed.length;
+    if (listed.length === 0) return true;
+    budget.left -= listed.length;
     const ids = listed.map((key) => key[3] as string);
     const [entries, about] = await Promise.all([
       getEntries<Message>(ctx, ids.map((id) => keys.message(id))),
@@ -126,17 +156,19 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     }
     await op.commit();
   }
+}
 
-  // Both sides of each of the member's conversations, with their by-time keys; the messages are gone by now.
+/** Both sides of each of the member's conversations, with their by-time keys; the messages are gone by now. */
+async function purgeConversations(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const mine: keys.StoredConversation[] = [];
     const list = ctx.kv.list<keys.StoredConversation>({ prefix: keys.conversations(memberId) }, {
       limit: PURGE_MESSAGE_BATCH,
     });
     for await (const { value } of list) mine.push(value);
-    if (mine.length === 0) break;
-    budget -= mine.length;
+    if (mine.length === 0) return true;
+    budget.left -= mine.length;
     const theirs = await getEntries<keys.StoredConversation>(
       ctx,
       mine.map((c) => keys.conversation(c.otherId, memberId)),
@@ -149,24 +181,29 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
     }
     await op.commit();
   }
+}
 
-  // What is left of the member's notifications is about other things; deleting one twice is harmless, so no checks.
+/** What is left of the member's notifications is about other things; deleting one twice is harmless, so no checks. */
+async function purgeNotifications(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
   for (;;) {
-    if (budget <= 0) return false;
+    if (budget.left <= 0) return false;
     const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
-    if (mine.length === 0) break;
-    budget -= mine.length;
+    if (mine.length === 0) return true;
+    budget.left -= mine.length;
     const op = ctx.kv.atomic();
     for (const n of mine) writeNotification(op, n, null);
     await op.commit();
   }
+}
 
-  budget -= await dropTimelineEntries(
+/** The member's own timeline, then the mark that it was built. */
+async function purgeTimeline(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
+  budget.left -= await dropTimelineEntries(
     ctx,
-    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: Math.max(budget, 1) }),
+    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: Math.max(budget.left, 1) }),
     ({ key, value }) => ({ memberId, createdAtMs: key[2] as number, postId: key[3] as string, authorId: value }),
   );
-  if (budget <= 0) return false;
+  if (budget.left <= 0) return false;
   await ctx.kv.delete(keys.timelineBuilt(memberId));
   return true;
 }

@@ -36,6 +36,7 @@ import {
   OLDER_THAN,
   outboxEvent,
   pageLimit,
+  updateRow,
   writeEvents,
 } from "./shared.ts";
 
@@ -134,27 +135,13 @@ export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
 export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<Job | null> {
   const key = dbId(id);
   if (!key) return null;
-  const sets: string[] = [];
-  const params: Param[] = [];
-  for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof JobPatch, string][]) {
-    const value = patch[field];
-    if (value === undefined) continue;
-    sets.push(`${column} = ?`);
-    params.push(value);
-  }
-  // Strictly later than the last write even within one millisecond, so updatedAt orders writes (as on Deno KV).
-  sets.push("updated_at = GREATEST(?, updated_at + INTERVAL 1000 MICROSECOND)");
-  params.push(new Date(), key);
-  const updated = await ctx.db.writer.transaction(async (tx) => {
-    const { affectedRows } = await tx.execute(`UPDATE jobs SET ${sets.join(", ")} WHERE id = ?`, params);
-    if (affectedRows === 0) return null;
-    await writeEvents(tx, [outboxEvent("job.updated", key)]);
-    const [row] = await tx.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`, [key]);
-    return row ? toJob(row) : null;
-  });
-  if (updated) ctx.kick();
-  return updated;
+  const changes = (Object.entries(PATCH_COLUMNS) as [keyof JobPatch, string][])
+    .filter(([field]) => patch[field] !== undefined)
+    .map(([field, column]): [string, Param] => [column, patch[field] as Param]);
+  return await updateRow(ctx, JOB_UPDATE, key, changes);
 }
+
+const JOB_UPDATE = { table: "jobs", columns: JOB_COLUMNS, event: "job.updated", toRecord: toJob } as const;
 
 export async function deleteJob(ctx: Ctx, id: string): Promise<boolean> {
   const key = dbId(id);
