@@ -16,6 +16,7 @@
 // inexact. The bounded scan is exact in what it answers and bounded per page; the ranked, word-indexed search over
 // jobs is the search index's job (services/search), not this listing's. `location` is a substring, which no key
 // order can serve.
+import { jobChanges } from "../../rules/patches.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
@@ -32,10 +33,6 @@ import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, val
  * 20 KB at most, 2 to 3 KB typically), so this bounds a page to about 1.5 MB read in the usual case.
  */
 export const JOB_SCAN_BUDGET = 500;
-
-const PATCHABLE = ["title", "description", "location", "salaryRange", "jobType"] as const satisfies readonly (
-  keyof JobPatch
-)[];
 
 function sameKey(a: Deno.KvKey, b: Deno.KvKey): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
@@ -93,10 +90,7 @@ export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
 /** Applies the patch (undefined fields are left alone); commits `job.updated`; null when there is no such job. */
 export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<Job | null> {
   if (!isId(id)) return null;
-  // Only allow-listed fields that are present: extra keys or explicit undefineds never reach the record.
-  const changes: JobPatch = Object.fromEntries(
-    PATCHABLE.filter((field) => patch[field] !== undefined).map((field) => [field, patch[field]]),
-  );
+  const changes = jobChanges(patch);
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Job>(keys.job(id));
     if (!entry.value) return null;

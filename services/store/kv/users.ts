@@ -2,7 +2,7 @@
 // words), written together by stageUser.
 import { MEMBER_DELETION, type MemberDeletionStep } from "../../rules/members.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
-import { patchChanges } from "../../rules/users.ts";
+import { profileChanges } from "../../rules/patches.ts";
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
@@ -150,7 +150,7 @@ export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersP
 /** Applies the patch (undefined fields are left alone); null when the member does not exist. */
 export async function updateUser(ctx: Ctx, id: string, patch: UserPatch): Promise<User | null> {
   if (!isId(id)) return null;
-  const changes = patchChanges(patch);
+  const changes = profileChanges(patch);
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<User>(keys.user(id));
     if (!entry.value) return null;

@@ -25,6 +25,7 @@ import {
   isDuplicate,
   keysetPage,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   olderThan,
   outboxEvent,
@@ -69,12 +70,7 @@ export async function createConnection(
   let id: string;
   try {
     id = await ctx.db.writer.transaction(async (tx) => {
-      // Shared locks: a racing deleteUser of either member waits for this commit, so its purge sees this row.
-      const members = await tx.query<{ id: string }>("SELECT id FROM users WHERE id IN (?, ?) LOCK IN SHARE MODE", [
-        senderId,
-        receiverId,
-      ]);
-      if (members.length < new Set([senderId, receiverId]).size) throw new NotFoundError("member");
+      await lockMembers(tx, [senderId, receiverId]);
       await holdClaim(tx, done);
       const { insertId } = await tx.execute(
         "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at) " +

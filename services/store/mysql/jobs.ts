@@ -11,6 +11,7 @@
 //   out of budget answers what it found with `next` past what it scanned, as the Deno KV adapter does (a substring of
 //   the location cannot use an index, and an anonymous caller must not make one page scan every job).
 import { NotFoundError } from "../../errors.ts";
+import { jobChanges } from "../../rules/patches.ts";
 import { jobQueryWords } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
 import type {
@@ -33,6 +34,7 @@ import {
   keysetPage,
   likePattern,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   outboxEvent,
   pageLimit,
@@ -47,7 +49,7 @@ const SCAN_CHUNK = 200;
 
 const JOB_COLUMNS = "id, poster_id, title, description, location, salary_range, job_type, created_at, updated_at";
 
-/** The columns an update may reach, by patch field: the SET clause is built from this list only. */
+/** The column of each field a job patch may set (rules/patches.ts decides which it sets). */
 const PATCH_COLUMNS = {
   title: "title",
   description: "description",
@@ -93,10 +95,7 @@ export async function createJob(ctx: Ctx, input: NewJob, done?: IdempotencyCompl
   const now = new Date();
   const job = newJobRecord({ ...input, posterId }, now);
   const id = await ctx.db.writer.transaction(async (tx) => {
-    // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
-    // this job; if the deletion committed first, the poster is gone here.
-    const [poster] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [posterId]);
-    if (!poster) throw new NotFoundError("member");
+    await lockMembers(tx, [posterId]);
     await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO jobs (poster_id, title, description, location, salary_range, job_type, created_at, updated_at) " +
@@ -135,9 +134,8 @@ export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
 export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<Job | null> {
   const key = dbId(id);
   if (!key) return null;
-  const changes = (Object.entries(PATCH_COLUMNS) as [keyof JobPatch, string][])
-    .filter(([field]) => patch[field] !== undefined)
-    .map(([field, column]): [string, Param] => [column, patch[field] as Param]);
+  const changes = (Object.entries(jobChanges(patch)) as [keyof JobPatch, Param][])
+    .map(([field, value]): [string, Param] => [PATCH_COLUMNS[field], value]);
   return await updateRow(ctx, JOB_UPDATE, key, changes);
 }
 

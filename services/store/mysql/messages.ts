@@ -32,6 +32,7 @@ import {
   isDuplicate,
   keysetPage,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   olderThan,
   outboxEvent,
@@ -132,13 +133,7 @@ export async function createMessage(
   const [lo, hi] = sorted(senderId, receiverId);
   try {
     const message = await ctx.db.writer.transaction(async (tx) => {
-      // Shared locks: a racing deleteUser of either member waits for this commit, so its purge sees this message; if
-      // the deletion committed first, the member is gone here.
-      const members = await tx.query<{ id: string }>("SELECT id FROM users WHERE id IN (?, ?) LOCK IN SHARE MODE", [
-        senderId,
-        receiverId,
-      ]);
-      if (members.length < (senderId === receiverId ? 1 : 2)) throw new NotFoundError("member");
+      await lockMembers(tx, [senderId, receiverId]);
       await holdClaim(tx, done);
       const now = new Date();
       await tx.execute(LOCK_CONVERSATIONS_SQL, [lo, hi, now, hi, lo, now]);

@@ -11,6 +11,7 @@ import {
   inLists,
   insertWithIds,
   limitParam,
+  lockMembers,
   newestPage,
   outboxEvent,
   pageLimit,
@@ -46,10 +47,7 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
   const now = new Date();
   const mediaUrl = input.mediaUrl ?? null;
   const post = await ctx.db.writer.transaction(async (tx) => {
-    // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
-    // this post; if the deletion committed first, the author is gone here.
-    const [author] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [authorId]);
-    if (!author) throw new NotFoundError("member");
+    await lockMembers(tx, [authorId]);
     await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO posts (author_id, content, media_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",

@@ -1,4 +1,5 @@
 // What every part of the MySQL adapter shares: id parsing, the outbox, and statement shapes that stay few.
+import { NotFoundError } from "../../errors.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { newEvent } from "../events.ts";
 import type { DomainEvent, Position } from "../types.ts";
@@ -152,6 +153,19 @@ export async function writeEvents(tx: Executor, events: readonly DomainEvent[]):
       params,
     );
   }
+}
+
+/**
+ * Share-locks the members a new record joins, in the caller's transaction; NotFoundError("member") unless all exist. A
+ * racing deleteUser waits for this commit, so the purge that follows it sees the record; if the deletion committed
+ * first, the member is gone here.
+ */
+export async function lockMembers(tx: Executor, ids: readonly string[]): Promise<void> {
+  const found = await tx.query<{ id: string }>(
+    `SELECT id FROM users WHERE id IN (${ids.map(() => "?").join(", ")}) LOCK IN SHARE MODE`,
+    [...ids],
+  );
+  if (found.length < new Set(ids).size) throw new NotFoundError("member");
 }
 
 /**

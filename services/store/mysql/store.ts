@@ -6,7 +6,7 @@
 // users.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
 import { MEMBER_DELETION, MEMBER_PURGE, type MemberDeletionStep, type MemberPurgeStep } from "../../rules/members.ts";
-import { patchChanges } from "../../rules/users.ts";
+import { profileChanges } from "../../rules/patches.ts";
 import * as users from "./users.ts";
 import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
 import { newUserRecord } from "../records.ts";
@@ -95,7 +95,7 @@ const MEMBER_PURGE_BATCHES = 20;
 
 const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at, rotated_at";
 
-/** The column of each field a profile patch may set (rules/users.ts decides which it sets). */
+/** The column of each field a profile patch may set (rules/patches.ts decides which it sets). */
 const PATCH_COLUMNS = {
   firstName: "first_name",
   lastName: "last_name",
@@ -288,7 +288,7 @@ export class MysqlStore implements Store {
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
     const key = dbId(id);
     if (!key) return null;
-    const changes = (Object.entries(patchChanges(patch)) as [keyof UserPatch, Param][])
+    const changes = (Object.entries(profileChanges(patch)) as [keyof UserPatch, Param][])
       .map(([field, value]): [string, Param] => [PATCH_COLUMNS[field], value]);
     return await updateRow(this.#ctx, USER_UPDATE, key, changes);
   }
