@@ -37,11 +37,6 @@ const PURGE_MESSAGE_BATCH = 50;
  */
 const PURGE_BUDGET = 5_000;
 
-/** What is left of one purgeMemberContent call's PURGE_BUDGET. */
-interface Budget {
-  left: number;
-}
-
 /**
  * Deletes what a deleted member wrote or joined, step by step in MEMBER_PURGE's order, in bounded commits and about
  * PURGE_BUDGET records per call. Every step reads what is left, so running it again, or after a crash, carries on.
@@ -49,15 +44,23 @@ interface Budget {
  */
 export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<boolean> {
   if (!isId(memberId)) return true;
-  const budget: Budget = { left: PURGE_BUDGET };
+  let left = PURGE_BUDGET;
   for (const step of MEMBER_PURGE) {
-    if (!(await PURGE_STEPS[step](ctx, memberId, budget))) return false;
+    for (;;) {
+      if (left <= 0) return false;
+      const found = await PURGE_STEPS[step](ctx, memberId, left);
+      if (found === 0) break;
+      left -= found;
+    }
   }
   return true;
 }
 
-/** Each step: true when it is done, false when the budget ran out first. */
-const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, budget: Budget) => Promise<boolean>> = {
+/**
+ * Each step deletes one batch (at most `left` records where it can be cut finer) and answers how many records it
+ * found; none: the step is done. A commit lost to a racing write lists its batch again.
+ */
+const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, left: number) => Promise<number>> = {
   posts: purgePosts,
   jobs: purgeJobs,
   connections: purgeConnections,
@@ -68,65 +71,57 @@ const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, budget: 
 };
 
 /** Posts, each commit with its `post.deleted` events, then each post out of every timeline. */
-async function purgePosts(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const copies = await listValues<Post>(ctx, keys.postsByAuthor(memberId), PURGE_BATCH);
-    if (copies.length === 0) return true;
-    budget.left -= copies.length;
-    const entries = await getEntries<Post>(ctx, copies.map((p) => keys.post(p.id)));
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writePost(op, entry, null, "post.deleted");
-      else for (const key of keys.postIndexKeys(copies[i])) op.delete(key); // an index key without its record
-    }
-    // A lost race (a post edited meanwhile) lists the batch again. Should the process stop before the timelines
-    // are cleaned, the committed `post.deleted` events clean them.
-    if (!(await op.commit()).ok) continue;
-    for (const post of copies) budget.left -= await dropPostFromTimelines(ctx, post.id);
+async function purgePosts(ctx: Ctx, memberId: string): Promise<number> {
+  const copies = await listValues<Post>(ctx, keys.postsByAuthor(memberId), PURGE_BATCH);
+  if (copies.length === 0) return 0;
+  const entries = await getEntries<Post>(ctx, copies.map((p) => keys.post(p.id)));
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writePost(op, entry, null, "post.deleted");
+    else for (const key of keys.postIndexKeys(copies[i])) op.delete(key); // an index key without its record
   }
+  // A lost race (a post edited meanwhile) lists the batch again. Should the process stop before the timelines
+  // are cleaned, the committed `post.deleted` events clean them.
+  if (!(await op.commit()).ok) return copies.length;
+  let dropped = 0;
+  for (const post of copies) dropped += await dropPostFromTimelines(ctx, post.id);
+  return copies.length + dropped;
 }
 
 /**
  * Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
  * five mutations (record, three copies, event).
  */
-async function purgeJobs(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
-    if (copies.length === 0) return true;
-    budget.left -= copies.length;
-    const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeJob(op, entry, null, "job.deleted");
-      else for (const key of keys.jobIndexKeys(copies[i])) op.delete(key); // copies without their record
-    }
-    await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
+async function purgeJobs(ctx: Ctx, memberId: string): Promise<number> {
+  const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
+  if (copies.length === 0) return 0;
+  const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeJob(op, entry, null, "job.deleted");
+    else for (const key of keys.jobIndexKeys(copies[i])) op.delete(key); // copies without their record
   }
+  await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
+  return copies.length;
 }
 
 /** Connections: pairs released, notifications about them deleted, `connection.removed` for accepted ones. */
-async function purgeConnections(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const ids: string[] = [];
-    const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
-    for await (const { key } of list) ids.push(key[2] as string);
-    if (ids.length === 0) return true;
-    budget.left -= ids.length;
-    const [entries, about] = await Promise.all([
-      getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
-      Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
-    ]);
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeConnection(op.check(entry), entry.value, null, { notifications: about[i] });
-      else op.delete(keys.connectionByMember(memberId, ids[i])); // an index key without its record
-    }
-    await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
+async function purgeConnections(ctx: Ctx, memberId: string): Promise<number> {
+  const ids: string[] = [];
+  const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
+  for await (const { key } of list) ids.push(key[2] as string);
+  if (ids.length === 0) return 0;
+  const [entries, about] = await Promise.all([
+    getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
+    Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
+  ]);
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeConnection(op.check(entry), entry.value, null, { notifications: about[i] });
+    else op.delete(keys.connectionByMember(memberId, ids[i])); // an index key without its record
   }
+  await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
+  return ids.length;
 }
 
 /**
@@ -135,77 +130,67 @@ async function purgeConnections(ctx: Ctx, memberId: string, budget: Budget): Pro
  * checks both members), and the one other writer, marking read, checks each record and so never writes a deleted one
  * back: plain deletes, which are harmless twice.
  */
-async function purgeMessages(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const listed: Deno.KvKey[] = [];
-    const list = ctx.kv.list({ prefix: keys.memberMessages(memberId) }, { limit: PURGE_MESSAGE_BATCH });
-    for await (const { key } of list) listed.push(key);
-    if (listed.length === 0) return true;
-    budget.left -= listed.length;
-    const ids = listed.map((key) => key[3] as string);
-    const [entries, about] = await Promise.all([
-      getEntries<Message>(ctx, ids.map((id) => keys.message(id))),
-      Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
-    ]);
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeMessage(op, entry.value, null);
-      else op.delete(listed[i]); // an index key without its record
-      for (const ref of about[i]) writeNotification(op, ref, null);
-    }
-    await op.commit();
+async function purgeMessages(ctx: Ctx, memberId: string): Promise<number> {
+  const listed: Deno.KvKey[] = [];
+  const list = ctx.kv.list({ prefix: keys.memberMessages(memberId) }, { limit: PURGE_MESSAGE_BATCH });
+  for await (const { key } of list) listed.push(key);
+  if (listed.length === 0) return 0;
+  const ids = listed.map((key) => key[3] as string);
+  const [entries, about] = await Promise.all([
+    getEntries<Message>(ctx, ids.map((id) => keys.message(id))),
+    Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
+  ]);
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeMessage(op, entry.value, null);
+    else op.delete(listed[i]); // an index key without its record
+    for (const ref of about[i]) writeNotification(op, ref, null);
   }
+  await op.commit();
+  return listed.length;
 }
 
 /** Both sides of each of the member's conversations, with their by-time keys; the messages are gone by now. */
-async function purgeConversations(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const mine: keys.StoredConversation[] = [];
-    const list = ctx.kv.list<keys.StoredConversation>({ prefix: keys.conversations(memberId) }, {
-      limit: PURGE_MESSAGE_BATCH,
-    });
-    for await (const { value } of list) mine.push(value);
-    if (mine.length === 0) return true;
-    budget.left -= mine.length;
-    const theirs = await getEntries<keys.StoredConversation>(
-      ctx,
-      mine.map((c) => keys.conversation(c.otherId, memberId)),
-    );
-    const op = ctx.kv.atomic();
-    for (const [i, c] of mine.entries()) {
-      writeConversation(op, memberId, c, null);
-      const other = theirs[i].value;
-      if (other && c.otherId !== memberId) writeConversation(op, c.otherId, other, null);
-    }
-    await op.commit();
+async function purgeConversations(ctx: Ctx, memberId: string): Promise<number> {
+  const mine: keys.StoredConversation[] = [];
+  const list = ctx.kv.list<keys.StoredConversation>({ prefix: keys.conversations(memberId) }, {
+    limit: PURGE_MESSAGE_BATCH,
+  });
+  for await (const { value } of list) mine.push(value);
+  if (mine.length === 0) return 0;
+  const theirs = await getEntries<keys.StoredConversation>(
+    ctx,
+    mine.map((c) => keys.conversation(c.otherId, memberId)),
+  );
+  const op = ctx.kv.atomic();
+  for (const [i, c] of mine.entries()) {
+    writeConversation(op, memberId, c, null);
+    const other = theirs[i].value;
+    if (other && c.otherId !== memberId) writeConversation(op, c.otherId, other, null);
   }
+  await op.commit();
+  return mine.length;
 }
 
 /** What is left of the member's notifications is about other things; deleting one twice is harmless, so no checks. */
-async function purgeNotifications(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  for (;;) {
-    if (budget.left <= 0) return false;
-    const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
-    if (mine.length === 0) return true;
-    budget.left -= mine.length;
-    const op = ctx.kv.atomic();
-    for (const n of mine) writeNotification(op, n, null);
-    await op.commit();
-  }
+async function purgeNotifications(ctx: Ctx, memberId: string): Promise<number> {
+  const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
+  if (mine.length === 0) return 0;
+  const op = ctx.kv.atomic();
+  for (const n of mine) writeNotification(op, n, null);
+  await op.commit();
+  return mine.length;
 }
 
-/** The member's own timeline, then the mark that it was built. */
-async function purgeTimeline(ctx: Ctx, memberId: string, budget: Budget): Promise<boolean> {
-  budget.left -= await dropTimelineEntries(
+/** The member's own timeline, up to `left` entries a batch, then the mark that it was built. */
+async function purgeTimeline(ctx: Ctx, memberId: string, left: number): Promise<number> {
+  const dropped = await dropTimelineEntries(
     ctx,
-    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: Math.max(budget.left, 1) }),
+    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: left }),
     ({ key, value }) => ({ memberId, createdAtMs: key[2] as number, postId: key[3] as string, authorId: value }),
   );
-  if (budget.left <= 0) return false;
-  await ctx.kv.delete(keys.timelineBuilt(memberId));
-  return true;
+  if (dropped === 0) await ctx.kv.delete(keys.timelineBuilt(memberId));
+  return dropped;
 }
 
 /** The values of the first `limit` keys under `prefix`. */
