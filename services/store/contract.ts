@@ -6,6 +6,7 @@ import { fixtureTest } from "../testing.ts";
 import { idempotencyContract } from "./contract_idempotency.ts";
 import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
+import { rulesContract } from "./contract_rules.ts";
 import { networkContract } from "./contract_network.ts";
 import { searchContract } from "./contract_search.ts";
 import { type DomainEvent, type NewUser, type Store, type User, USER_SCAN_BUDGET } from "./types.ts";
@@ -634,4 +635,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   messagesContract(test);
   jobsContract(test);
   searchContract(test);
+  rulesContract(test);
 }

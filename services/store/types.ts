@@ -418,9 +418,10 @@ export interface Store {
   /** Applies the patch; null when the member does not exist. */
   updateUser(id: string, patch: UserPatch): Promise<User | null>;
   /**
-   * Removes the member and everything keyed to them (index keys, sessions, posts, connections, timeline); the email
-   * is free again. Sessions and the email go in the same commit as the record; the member's posts and connections may
-   * follow in a worker reacting to `user.deleted`, through `purgeMemberContent`. False when there was no such member.
+   * Removes the member and everything keyed to them (index keys, sessions, idempotency keys, posts, connections,
+   * timeline; rules/members.ts lists them in order); the email is free again. The email goes in the same commit as
+   * the record, sessions and idempotency keys before this answers; the member's posts and connections may follow in a
+   * worker reacting to `user.deleted`, through `purgeMemberContent`. False when there was no such member.
    */
   deleteUser(id: string): Promise<boolean>;
 

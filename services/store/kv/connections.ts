@@ -1,7 +1,9 @@
 // Connections on Deno KV: the record, both members' index and listing keys, the pair claim, the `connected` keys and
 // the notifications about it, written together (with the event) by writeConnection; and the reads of one member's
 // connections. Reads across the graph (mutual, second degree) are in graph.ts.
-import { ConflictError, NotFoundError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
+import { connectionEvents, connectionNotices, pairTaken } from "../../rules/connections.ts";
+import { nextUpdatedAt } from "../../rules/time.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   Connection,
@@ -9,23 +11,17 @@ import type {
   ConnectionsQuery,
   IdempotencyCompletion,
   NetworkListing,
-  Notification,
-  NotificationType,
   User,
 } from "../types.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { notificationsAbout, writeNotification } from "./notifications.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
+import { addNotification, notificationsAbout, writeNotification } from "./notifications.ts";
+import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /** Pending and accepted connections hold their pair's claim; a rejected one has released it. */
 function holdsPair(c: Connection | null): boolean {
   return c !== null && c.status !== "rejected";
-}
-
-function conflictingConnection(): ConflictError {
-  return new ConflictError("These members are already connected, or one has invited the other.");
 }
 
 /** What a connection write does besides its keys. */
@@ -36,20 +32,14 @@ export interface ConnectionWriteOptions {
   notifications?: keys.NotificationRef[];
 }
 
-function newNotification(userId: string, type: NotificationType, actorId: string, subjectId: string): Notification {
-  const { id, ms } = newId();
-  return { id, userId, type, actorId, subjectId, read: false, createdAt: new Date(ms) };
-}
-
 /**
  * The one place a connection is written: adds to `op` the record and both members' index keys (a null `after`
  * deletes them), moves the listing keys with the status, claims the pair under a versionstamp-null check when the
  * connection starts holding it and releases it when it stops (rejected or deleted), sets or deletes the two
- * `connected` keys as it becomes or stops being accepted, and, unless it is a bulk import, writes the receiver's
- * notification of a new invitation (enqueueing `connection.invited`) or the sender's of its acceptance, and enqueues
- * `connection.accepted` or `connection.removed`, each event with the two members. A deletion deletes
- * `options.notifications`. The caller checks the record's versionstamp, which also keeps `options.notifications`
- * current: only writes of the record add to them.
+ * `connected` keys as it becomes or stops being accepted, and, unless it is a bulk import, writes the notifications
+ * and enqueues the events the change commits (rules/connections.ts). A deletion deletes `options.notifications`.
+ * The caller checks the record's versionstamp, which also keeps `options.notifications` current: only writes of the
+ * record add to them.
  */
 export function writeConnection(
   op: Deno.AtomicOperation,
@@ -72,25 +62,24 @@ export function writeConnection(
   const pair = keys.connectionPair(c.senderId, c.receiverId);
   if (holdsPair(after) && !holdsPair(before)) op.check({ key: pair, versionstamp: null }).set(pair, c.id);
   if (!holdsPair(after) && holdsPair(before)) op.delete(pair);
-  const wasAccepted = before?.status === "accepted";
-  const isAccepted = after?.status === "accepted";
   if (!after) {
     for (const ref of options.notifications ?? []) writeNotification(op, ref, null);
-  } else if (!options.bulk && !before) {
-    writeNotification(op, null, newNotification(c.receiverId, "invitation:received", c.senderId, c.id));
-    const invited = newEvent("connection.invited", c.id, new Date(), members);
-    op.enqueue(invited, enqueueOptions(invited));
-  } else if (!options.bulk && isAccepted && !wasAccepted) {
-    writeNotification(op, null, newNotification(c.senderId, "invitation:accepted", c.receiverId, c.id));
   }
-  if (wasAccepted === isAccepted) return op;
-  for (const key of keys.connectedKeys(c)) {
-    if (isAccepted) op.set(key, c.id);
-    else op.delete(key);
+  const wasAccepted = before?.status === "accepted";
+  const isAccepted = after?.status === "accepted";
+  if (wasAccepted !== isAccepted) {
+    for (const key of keys.connectedKeys(c)) {
+      if (isAccepted) op.set(key, c.id);
+      else op.delete(key);
+    }
   }
   if (options.bulk) return op;
-  const event = newEvent(isAccepted ? "connection.accepted" : "connection.removed", c.id, new Date(), members);
-  return op.enqueue(event, enqueueOptions(event));
+  for (const notice of connectionNotices(before, after, new Date())) addNotification(op, notice);
+  for (const type of connectionEvents(before, after)) {
+    const event = newEvent(type, c.id, new Date(), members);
+    op.enqueue(event, enqueueOptions(event));
+  }
+  return op;
 }
 
 /**
@@ -125,7 +114,7 @@ export async function createConnection(
     if ((await writeConnection(op, null, connection).commit()).ok) return connection;
     // A held pair is a genuine conflict; otherwise a member changed, or the pair was released meanwhile: try again.
     if ((await ctx.kv.get(keys.connectionPair(senderId, receiverId))).versionstamp !== null) {
-      throw conflictingConnection();
+      throw pairTaken();
     }
   }
   throw lostRaces("connection");
@@ -156,7 +145,7 @@ export async function setConnectionStatus(
     if ((await writeConnection(ctx.kv.atomic().check(entry), c, next).commit()).ok) return next;
     if (!holdsPair(c)) {
       const pair = await ctx.kv.get<string>(keys.connectionPair(c.senderId, c.receiverId));
-      if (pair.value !== null && pair.value !== id) throw conflictingConnection();
+      if (pair.value !== null && pair.value !== id) throw pairTaken();
     }
   }
   throw lostRaces("connection");

@@ -3,7 +3,7 @@
 import { idempotencyClaimLost } from "../records.ts";
 import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../types.ts";
 import * as keys from "./keys.ts";
-import { type Ctx, lostRaces, MAX_TRIES } from "./shared.ts";
+import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_TRIES } from "./shared.ts";
 
 type StoredIdempotency = IdempotencyRecord & { expiresAt: number; token?: string };
 
@@ -121,4 +121,18 @@ export function recordAnswer<T>(
 ): Deno.AtomicOperation {
   const value = doneValue(entry.value!.requestHash, done.answer(record), done.keepMs);
   return op.check(entry).set(entry.key, value, { expireIn: done.keepMs });
+}
+
+/** Deletes a member's idempotency keys, CHUNK_MUTATIONS per commit. */
+export async function deleteIdempotencyOf(ctx: Ctx, userId: string): Promise<void> {
+  for (;;) {
+    const op = ctx.kv.atomic();
+    let count = 0;
+    for await (const { key } of ctx.kv.list({ prefix: keys.idempotencyOf(userId) }, { limit: CHUNK_MUTATIONS })) {
+      op.delete(key);
+      count++;
+    }
+    if (count === 0) return;
+    await op.commit();
+  }
 }

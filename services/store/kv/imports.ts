@@ -1,6 +1,7 @@
 // Bulk import on Deno KV. The records go through the same write functions as normal writes (so they are the same
 // keys and values), many per commit within KV's limits, and without events.
 import { ConflictError, NotFoundError } from "../../errors.ts";
+import { checkImportedPair } from "../../rules/connections.ts";
 import { newUserRecord } from "../records.ts";
 import type { Connection, NewPost, NewUser, Post, TimelineEntry, User } from "../types.ts";
 import { writeConnection } from "./connections.ts";
@@ -161,7 +162,7 @@ export async function importConnections(
   const records: Connection[] = [];
   for (const { senderId, receiverId, createdAt } of list) {
     if (!isId(senderId) || !isId(receiverId)) throw new NotFoundError("member");
-    if (senderId === receiverId) throw new RangeError("importConnections: a member cannot connect to themselves");
+    checkImportedPair(senderId, receiverId);
     const pair = senderId < receiverId ? `${senderId}:${receiverId}` : `${receiverId}:${senderId}`;
     if (pairs.has(pair)) continue;
     pairs.add(pair);

@@ -16,6 +16,8 @@
 // inexact. The bounded scan is exact in what it answers and bounded per page; the ranked, word-indexed search over
 // jobs is the search index's job (services/search), not this listing's. `location` is a substring, which no key
 // order can serve.
+import { jobChanges } from "../../rules/patches.ts";
+import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import { jobQueryWords, locationNeedle, matchesJobQuery, matchesLocation } from "../job_filters.ts";
@@ -24,17 +26,13 @@ import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQ
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
+import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
  * Listing entries a filtered page may read. Each is a whole copy (a description is up to 10,000 characters, about
  * 20 KB at most, 2 to 3 KB typically), so this bounds a page to about 1.5 MB read in the usual case.
  */
 export const JOB_SCAN_BUDGET = 500;
-
-const PATCHABLE = ["title", "description", "location", "salaryRange", "jobType"] as const satisfies readonly (
-  keyof JobPatch
-)[];
 
 function sameKey(a: Deno.KvKey, b: Deno.KvKey): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
@@ -92,10 +90,7 @@ export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
 /** Applies the patch (undefined fields are left alone); commits `job.updated`; null when there is no such job. */
 export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<Job | null> {
   if (!isId(id)) return null;
-  // Only allow-listed fields that are present: extra keys or explicit undefineds never reach the record.
-  const changes: JobPatch = Object.fromEntries(
-    PATCHABLE.filter((field) => patch[field] !== undefined).map((field) => [field, patch[field]]),
-  );
+  const changes = jobChanges(patch);
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Job>(keys.job(id));
     if (!entry.value) return null;

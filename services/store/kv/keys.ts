@@ -112,6 +112,7 @@ export const sessionToken = (sessionId: string, tokenHash: string): Deno.KvKey =
 ];
 
 export const idempotency = (userId: string, key: string): Deno.KvKey => ["idempotency", userId, key];
+export const idempotencyOf = (userId: string): Deno.KvKey => ["idempotency", userId];
 
 export const post = (id: string): Deno.KvKey => ["posts", id];
 export const POSTS_BY_CREATED: Deno.KvKey = ["posts_by_created"];

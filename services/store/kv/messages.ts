@@ -4,6 +4,7 @@
 // each new message. createMessage commits all of these at once, checking both members and both conversation
 // records, so unread counts are exact and no message is added after a member's deletion (the purge finds them all).
 import { NotFoundError } from "../../errors.ts";
+import { checkClientId, messageNotice, unreadNoticeStep } from "../../rules/messages.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   Conversation,
@@ -28,8 +29,6 @@ import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, values } from 
  * one wins each round, so a send gets more attempts than other writes, with a short random wait between them.
  */
 const MESSAGE_TRIES = 30;
-/** The longest clientId (the API allows 1..64 visible ASCII characters), which keeps the claim key small. */
-const MAX_CLIENT_ID = 64;
 /**
  * Messages one mark-read commit changes: each is checked (with the conversation and the notification, within KV's
  * 100 checks) and rewritten whole, up to about 15 KB for 5,000 characters, within KV's 800 KiB per commit.
@@ -97,12 +96,6 @@ function olderThan(c: keys.StoredConversation | null, ms: number, id: string): b
   return !c || c.lastAtMs < ms || (c.lastAtMs === ms && c.lastMessageId < id);
 }
 
-/** Whether a message notice is about a message older than the one at (ms, id). */
-function olderThanNotice(n: Notification, ms: number, id: string): boolean {
-  const at = n.createdAt.getTime();
-  return at < ms || (at === ms && n.subjectId < id);
-}
-
 /** One side of a conversation after the message at (ms, id) joined it. */
 function withMessage(
   c: keys.StoredConversation | null,
@@ -137,9 +130,7 @@ export async function createMessage(
 ): Promise<{ message: Message; created: boolean }> {
   const { senderId, receiverId, content } = input;
   const clientId = input.clientId ?? null;
-  if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
-    throw new RangeError(`createMessage: clientId must be 1..${MAX_CLIENT_ID} characters`);
-  }
+  checkClientId(clientId);
   if (!isId(senderId) || !isId(receiverId)) throw new NotFoundError("member");
   const self = senderId === receiverId;
   for (let i = 0; i < MESSAGE_TRIES; i++) {
@@ -168,19 +159,9 @@ export async function createMessage(
     const { id, ms } = newId();
     const createdAt = new Date(ms);
     const message: Message = { id, senderId, receiverId, content, isRead: false, createdAt, clientId };
-    const fresh: Notification = {
-      id,
-      userId: receiverId,
-      type: "message:received",
-      actorId: senderId,
-      subjectId: id,
-      read: false,
-      createdAt,
-    };
+    const step = unreadNoticeStep(notice?.value ?? null, message);
     const unread = notice?.value && !notice.value.read ? notice : null;
-    // Only another process, its clock behind, can commit a message older than the one the notice is about: the
-    // notice then stays about the newest, like the conversation.
-    const keep = unread !== null && !olderThanNotice(unread.value, ms, id);
+    const keep = step === "keep";
     const op = ctx.kv.atomic();
     if (self) op.check(sender, senderSide);
     else op.check(sender, receiver, senderSide, receiverSide);
@@ -189,8 +170,9 @@ export async function createMessage(
     writeConversation(op, receiverId, theirs, withMessage(theirs, senderId, message, 1, keep ? undefined : id));
     // The unread one is checked, so a racing mark-read either comes first (and this adds a new one) or finds it gone.
     if (unread) op.check(unread);
-    if (unread && !keep) writeNotification(op, unread.value, null);
-    if (!keep) writeNotification(op, null, fresh);
+    // Moved: the notice takes this message's id, so it lists as the newest.
+    if (step === "move") writeNotification(op, unread!.value, null);
+    if (!keep) writeNotification(op, null, { id, ...messageNotice(message) });
     // Held back by the queue (enqueueOptions): the unread-messages email is decided a while after the message.
     const event = newEvent("message.created", id, createdAt, [senderId, receiverId]);
     op.enqueue(event, enqueueOptions(event));

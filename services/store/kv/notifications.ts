@@ -3,7 +3,8 @@
 // and moved with the messages they are about (messages.ts), in the same commit; here they are listed, counted and
 // marked read.
 import type { Notification, NotificationPosition, NotificationsPage } from "../types.ts";
-import { isId } from "./ids.ts";
+import type { NewNotification } from "../../rules/notifications.ts";
+import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { checkLimit, type Ctx, getEntries, lostRaces, MAX_TRIES } from "./shared.ts";
 
@@ -26,6 +27,15 @@ export function writeNotification(
   else op.set(unread, true);
   if (!before) op.set(bySubject, true);
   return op;
+}
+
+/**
+ * Writes a new notification under an id of its own: ids are time-ordered, so the id names the millisecond of its
+ * createdAt (a later one when this process already issued ids past it).
+ */
+export function addNotification(op: Deno.AtomicOperation, notice: NewNotification): Deno.AtomicOperation {
+  const { id, ms } = newId(notice.createdAt.getTime());
+  return writeNotification(op, null, { ...notice, id, createdAt: new Date(ms) });
 }
 
 /** The notifications about a record (a connection): what deleting it deletes. */

@@ -1,4 +1,5 @@
 // Posts on Deno KV: the record and its listing copies, written together (with the event) by writePost.
+import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
@@ -14,7 +15,7 @@ import type {
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, nextUpdatedAt, values } from "./shared.ts";
+import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
  * The one place a post is written: checks `before` (null: a new record under a fresh id, nothing to check) and

@@ -1,7 +1,6 @@
-// Purging a deleted member's content on Deno KV: their posts, their jobs, their connections (with the notifications
-// about them), their messages both ways (with the notifications about them) and both sides of their conversations,
-// their own notifications and their own timeline, in bounded commits and a bounded amount per call, through the same
-// write functions as normal writes.
+// Purging a deleted member's content on Deno KV, in the order rules/members.ts gives, in bounded commits and a bounded
+// amount per call, through the same write functions as normal writes.
+import { MEMBER_PURGE, type MemberPurgeStep } from "../../rules/members.ts";
 import type { Connection, Job, Message, Notification, Post } from "../types.ts";
 import { writeConnection } from "./connections.ts";
 import { isId } from "./ids.ts";
@@ -39,136 +38,159 @@ const PURGE_MESSAGE_BATCH = 50;
 const PURGE_BUDGET = 5_000;
 
 /**
- * Deletes what a deleted member wrote or joined, in bounded commits and about PURGE_BUDGET records per call: their
- * posts (each commit with its `post.deleted` events, then each post out of every timeline), their jobs (each commit
- * with its `job.deleted` events), their connections (pairs released, notifications about them deleted,
- * `connection.removed` for accepted ones), the messages they
- * sent or received (with the notifications about them, so the other member's `message:received` from them goes
- * too), both sides of their conversations, the notifications they received, and their own timeline. Every step
- * reads what is left, so running it again, or after a crash, carries on. True when nothing is left.
+ * Deletes what a deleted member wrote or joined, step by step in MEMBER_PURGE's order, in bounded commits and about
+ * PURGE_BUDGET records per call. Every step reads what is left, so running it again, or after a crash, carries on.
+ * True when nothing is left.
  */
 export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<boolean> {
   if (!isId(memberId)) return true;
-  let budget = PURGE_BUDGET;
-
-  for (;;) {
-    if (budget <= 0) return false;
-    const copies = await listValues<Post>(ctx, keys.postsByAuthor(memberId), PURGE_BATCH);
-    if (copies.length === 0) break;
-    budget -= copies.length;
-    const entries = await getEntries<Post>(ctx, copies.map((p) => keys.post(p.id)));
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writePost(op, entry, null, "post.deleted");
-      else for (const key of keys.postIndexKeys(copies[i])) op.delete(key); // an index key without its record
+  let left = PURGE_BUDGET;
+  for (const step of MEMBER_PURGE) {
+    for (;;) {
+      if (left <= 0) return false;
+      const found = await PURGE_STEPS[step](ctx, memberId, left);
+      if (found === 0) break;
+      left -= found;
     }
-    // A lost race (a post edited meanwhile) lists the batch again. Should the process stop before the timelines
-    // are cleaned, the committed `post.deleted` events clean them.
-    if (!(await op.commit()).ok) continue;
-    for (const post of copies) budget -= await dropPostFromTimelines(ctx, post.id);
   }
+  return true;
+}
 
-  // Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
-  // five mutations (record, three copies, event).
-  for (;;) {
-    if (budget <= 0) return false;
-    const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
-    if (copies.length === 0) break;
-    budget -= copies.length;
-    const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeJob(op, entry, null, "job.deleted");
-      else for (const key of keys.jobIndexKeys(copies[i])) op.delete(key); // copies without their record
-    }
-    await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
+/**
+ * Each step deletes one batch (at most `left` records where it can be cut finer) and answers how many records it
+ * found; none: the step is done. A commit lost to a racing write lists its batch again.
+ */
+const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, left: number) => Promise<number>> = {
+  posts: purgePosts,
+  jobs: purgeJobs,
+  connections: purgeConnections,
+  messages: purgeMessages,
+  conversations: purgeConversations,
+  notifications: purgeNotifications,
+  timeline: purgeTimeline,
+};
+
+/** Posts, each commit with its `post.deleted` events, then each post out of every timeline. */
+async function purgePosts(ctx: Ctx, memberId: string): Promise<number> {
+  const copies = await listValues<Post>(ctx, keys.postsByAuthor(memberId), PURGE_BATCH);
+  if (copies.length === 0) return 0;
+  const entries = await getEntries<Post>(ctx, copies.map((p) => keys.post(p.id)));
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writePost(op, entry, null, "post.deleted");
+    else for (const key of keys.postIndexKeys(copies[i])) op.delete(key); // an index key without its record
   }
+  // A lost race (a post edited meanwhile) lists the batch again. Should the process stop before the timelines
+  // are cleaned, the committed `post.deleted` events clean them.
+  if (!(await op.commit()).ok) return copies.length;
+  let dropped = 0;
+  for (const post of copies) dropped += await dropPostFromTimelines(ctx, post.id);
+  return copies.length + dropped;
+}
 
-  for (;;) {
-    if (budget <= 0) return false;
-    const ids: string[] = [];
-    const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
-    for await (const { key } of list) ids.push(key[2] as string);
-    if (ids.length === 0) break;
-    budget -= ids.length;
-    const [entries, about] = await Promise.all([
-      getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
-      Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
-    ]);
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeConnection(op.check(entry), entry.value, null, { notifications: about[i] });
-      else op.delete(keys.connectionByMember(memberId, ids[i])); // an index key without its record
-    }
-    await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
+/**
+ * Jobs, through the poster's listing copies, each commit with its `job.deleted` events. A job costs one check and
+ * five mutations (record, three copies, event).
+ */
+async function purgeJobs(ctx: Ctx, memberId: string): Promise<number> {
+  const copies = await listValues<Job>(ctx, keys.jobsByPoster(memberId), PURGE_BATCH);
+  if (copies.length === 0) return 0;
+  const entries = await getEntries<Job>(ctx, copies.map((j) => keys.job(j.id)));
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeJob(op, entry, null, "job.deleted");
+    else for (const key of keys.jobIndexKeys(copies[i])) op.delete(key); // copies without their record
   }
+  await op.commit(); // a lost race (a job edited meanwhile) lists the batch again
+  return copies.length;
+}
 
-  // Messages, sent or received, through the member's own list. No message joins them after deleteUser's commit
-  // (createMessage checks both members), and the one other writer, marking read, checks each record and so never
-  // writes a deleted one back: plain deletes, which are harmless twice.
-  for (;;) {
-    if (budget <= 0) return false;
-    const listed: Deno.KvKey[] = [];
-    const list = ctx.kv.list({ prefix: keys.memberMessages(memberId) }, { limit: PURGE_MESSAGE_BATCH });
-    for await (const { key } of list) listed.push(key);
-    if (listed.length === 0) break;
-    budget -= listed.length;
-    const ids = listed.map((key) => key[3] as string);
-    const [entries, about] = await Promise.all([
-      getEntries<Message>(ctx, ids.map((id) => keys.message(id))),
-      Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
-    ]);
-    const op = ctx.kv.atomic();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value) writeMessage(op, entry.value, null);
-      else op.delete(listed[i]); // an index key without its record
-      for (const ref of about[i]) writeNotification(op, ref, null);
-    }
-    await op.commit();
+/** Connections: pairs released, notifications about them deleted, `connection.removed` for accepted ones. */
+async function purgeConnections(ctx: Ctx, memberId: string): Promise<number> {
+  const ids: string[] = [];
+  const list = ctx.kv.list({ prefix: keys.connectionsByMember(memberId) }, { limit: PURGE_CONNECTION_BATCH });
+  for await (const { key } of list) ids.push(key[2] as string);
+  if (ids.length === 0) return 0;
+  const [entries, about] = await Promise.all([
+    getEntries<Connection>(ctx, ids.map((id) => keys.connection(id))),
+    Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
+  ]);
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeConnection(op.check(entry), entry.value, null, { notifications: about[i] });
+    else op.delete(keys.connectionByMember(memberId, ids[i])); // an index key without its record
   }
+  await op.commit(); // a lost race (a connection changed meanwhile) lists the batch again
+  return ids.length;
+}
 
-  // Both sides of each of the member's conversations, with their by-time keys; the messages are gone by now.
-  for (;;) {
-    if (budget <= 0) return false;
-    const mine: keys.StoredConversation[] = [];
-    const list = ctx.kv.list<keys.StoredConversation>({ prefix: keys.conversations(memberId) }, {
-      limit: PURGE_MESSAGE_BATCH,
-    });
-    for await (const { value } of list) mine.push(value);
-    if (mine.length === 0) break;
-    budget -= mine.length;
-    const theirs = await getEntries<keys.StoredConversation>(
-      ctx,
-      mine.map((c) => keys.conversation(c.otherId, memberId)),
-    );
-    const op = ctx.kv.atomic();
-    for (const [i, c] of mine.entries()) {
-      writeConversation(op, memberId, c, null);
-      const other = theirs[i].value;
-      if (other && c.otherId !== memberId) writeConversation(op, c.otherId, other, null);
-    }
-    await op.commit();
+/**
+ * Messages, sent or received, through the member's own list, with the notifications about them (so the other
+ * member's `message:received` from them goes too). No message joins them after deleteUser's commit (createMessage
+ * checks both members), and the one other writer, marking read, checks each record and so never writes a deleted one
+ * back: plain deletes, which are harmless twice.
+ */
+async function purgeMessages(ctx: Ctx, memberId: string): Promise<number> {
+  const listed: Deno.KvKey[] = [];
+  const list = ctx.kv.list({ prefix: keys.memberMessages(memberId) }, { limit: PURGE_MESSAGE_BATCH });
+  for await (const { key } of list) listed.push(key);
+  if (listed.length === 0) return 0;
+  const ids = listed.map((key) => key[3] as string);
+  const [entries, about] = await Promise.all([
+    getEntries<Message>(ctx, ids.map((id) => keys.message(id))),
+    Promise.all(ids.map((id) => notificationsAbout(ctx, id))),
+  ]);
+  const op = ctx.kv.atomic();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.value) writeMessage(op, entry.value, null);
+    else op.delete(listed[i]); // an index key without its record
+    for (const ref of about[i]) writeNotification(op, ref, null);
   }
+  await op.commit();
+  return listed.length;
+}
 
-  // What is left of the member's notifications is about other things; deleting one twice is harmless, so no checks.
-  for (;;) {
-    if (budget <= 0) return false;
-    const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
-    if (mine.length === 0) break;
-    budget -= mine.length;
-    const op = ctx.kv.atomic();
-    for (const n of mine) writeNotification(op, n, null);
-    await op.commit();
-  }
-
-  budget -= await dropTimelineEntries(
+/** Both sides of each of the member's conversations, with their by-time keys; the messages are gone by now. */
+async function purgeConversations(ctx: Ctx, memberId: string): Promise<number> {
+  const mine: keys.StoredConversation[] = [];
+  const list = ctx.kv.list<keys.StoredConversation>({ prefix: keys.conversations(memberId) }, {
+    limit: PURGE_MESSAGE_BATCH,
+  });
+  for await (const { value } of list) mine.push(value);
+  if (mine.length === 0) return 0;
+  const theirs = await getEntries<keys.StoredConversation>(
     ctx,
-    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: Math.max(budget, 1) }),
+    mine.map((c) => keys.conversation(c.otherId, memberId)),
+  );
+  const op = ctx.kv.atomic();
+  for (const [i, c] of mine.entries()) {
+    writeConversation(op, memberId, c, null);
+    const other = theirs[i].value;
+    if (other && c.otherId !== memberId) writeConversation(op, c.otherId, other, null);
+  }
+  await op.commit();
+  return mine.length;
+}
+
+/** What is left of the member's notifications is about other things; deleting one twice is harmless, so no checks. */
+async function purgeNotifications(ctx: Ctx, memberId: string): Promise<number> {
+  const mine = await listValues<Notification>(ctx, keys.notifications(memberId), PURGE_BATCH);
+  if (mine.length === 0) return 0;
+  const op = ctx.kv.atomic();
+  for (const n of mine) writeNotification(op, n, null);
+  await op.commit();
+  return mine.length;
+}
+
+/** The member's own timeline, up to `left` entries a batch, then the mark that it was built. */
+async function purgeTimeline(ctx: Ctx, memberId: string, left: number): Promise<number> {
+  const dropped = await dropTimelineEntries(
+    ctx,
+    ctx.kv.list<string>({ prefix: keys.timeline(memberId) }, { limit: left }),
     ({ key, value }) => ({ memberId, createdAtMs: key[2] as number, postId: key[3] as string, authorId: value }),
   );
-  if (budget <= 0) return false;
-  await ctx.kv.delete(keys.timelineBuilt(memberId));
-  return true;
+  if (dropped === 0) await ctx.kv.delete(keys.timelineBuilt(memberId));
+  return dropped;
 }
 
 /** The values of the first `limit` keys under `prefix`. */

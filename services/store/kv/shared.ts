@@ -29,11 +29,6 @@ export function checkLimit(method: string, limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`${method}: limit must be ≥ 1, got ${limit}`);
 }
 
-/** Strictly later than the last write even when the clock has not moved, so updatedAt orders writes. */
-export function nextUpdatedAt(last: Date): Date {
-  return new Date(Math.max(Date.now(), last.getTime() + 1));
-}
-
 /** Reads any number of keys, GET_MANY_KEYS per getMany, all chunks at once; the entries come in the order of `list`. */
 export async function getEntries<T>(ctx: Ctx, list: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
   const chunks: Deno.KvKey[][] = [];

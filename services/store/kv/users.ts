@@ -1,5 +1,8 @@
 // Members on Deno KV: the record, its email claim, its created index and its search keys (location, headline
 // words), written together by stageUser.
+import { MEMBER_DELETION, type MemberDeletionStep } from "../../rules/members.ts";
+import { nextUpdatedAt } from "../../rules/time.ts";
+import { profileChanges } from "../../rules/patches.ts";
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
@@ -15,17 +18,9 @@ import {
 import { headlineWords } from "../words.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
+import { deleteIdempotencyOf } from "./idempotency.ts";
 import { deleteSessionsOf } from "./sessions.ts";
-import {
-  checkLimit,
-  type Ctx,
-  getEntries,
-  lostRaces,
-  MAX_KEY_TEXT,
-  MAX_TRIES,
-  nextUpdatedAt,
-  values,
-} from "./shared.ts";
+import { checkLimit, type Ctx, getEntries, lostRaces, MAX_KEY_TEXT, MAX_TRIES, values } from "./shared.ts";
 
 /** Index entries a filtered listing may scan for one page, so a rare query costs a bounded amount per page. */
 /**
@@ -34,16 +29,10 @@ import {
  */
 const HEADLINE_WORD_SCAN = 200;
 
-const PATCHABLE = [
-  "firstName",
-  "lastName",
-  "headline",
-  "bio",
-  "location",
-  "profilePictureUrl",
-  "passwordHash",
-  "role",
-] as const satisfies readonly (keyof UserPatch)[];
+const DELETION_STEPS: Record<MemberDeletionStep, (ctx: Ctx, memberId: string) => Promise<void>> = {
+  sessions: deleteSessionsOf,
+  idempotencyKeys: deleteIdempotencyOf,
+};
 
 function sameKey(a: Deno.KvKey, b: Deno.KvKey): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
@@ -161,10 +150,7 @@ export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersP
 /** Applies the patch (undefined fields are left alone); null when the member does not exist. */
 export async function updateUser(ctx: Ctx, id: string, patch: UserPatch): Promise<User | null> {
   if (!isId(id)) return null;
-  // Only allow-listed fields that are present: extra keys or explicit undefineds never reach the record.
-  const changes: UserPatch = Object.fromEntries(
-    PATCHABLE.filter((field) => patch[field] !== undefined).map((field) => [field, patch[field]]),
-  );
+  const changes = profileChanges(patch);
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<User>(keys.user(id));
     if (!entry.value) return null;
@@ -176,8 +162,9 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch): Promis
 
 /**
  * Removes the member and everything keyed to them; the email is free again. The record, its index keys and the
- * event go in one commit first, so the member is gone at once; their sessions follow in further commits (and
- * expire by themselves should the process stop in between). False when there was no such member.
+ * event go in one commit first, so the member is gone at once; what MEMBER_DELETION names follows in further commits
+ * (sessions and idempotency keys expire by themselves should the process stop in between). False when there was no
+ * such member.
  */
 export async function deleteUser(ctx: Ctx, id: string): Promise<boolean> {
   if (!isId(id)) return false;
@@ -185,7 +172,7 @@ export async function deleteUser(ctx: Ctx, id: string): Promise<boolean> {
     const entry = await ctx.kv.get<User>(keys.user(id));
     if (!entry.value) return false;
     if (await writeUser(ctx, entry, null, "user.deleted")) {
-      await deleteSessionsOf(ctx, id);
+      for (const step of MEMBER_DELETION) await DELETION_STEPS[step](ctx, id);
       return true;
     }
   }

@@ -1,19 +1,20 @@
 // Connections on MySQL / MariaDB. The unique key on (pair_lo, pair_hi, active) (see migrations/002) is what allows one
 // pending or accepted connection per pair in either direction: racing invitations meet there, and the losers get
 // ER_DUP_ENTRY, turned into ConflictError.
-import { ConflictError, NotFoundError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
+import { checkImportedPair, connectionEvents, connectionNotices, pairTaken } from "../../rules/connections.ts";
+import { nextUpdatedAt } from "../../rules/time.ts";
 import type {
   Connection,
   ConnectionsPage,
   ConnectionsQuery,
   ConnectionStatus,
-  DomainEvent,
   IdempotencyCompletion,
   NetworkListing,
   User,
 } from "../types.ts";
-import type { Param } from "./pool.ts";
-import { deleteAboutConnections, notify } from "./notifications.ts";
+import type { Executor, Param } from "./pool.ts";
+import { addNotifications, deleteAboutConnections } from "./notifications.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
@@ -24,6 +25,7 @@ import {
   isDuplicate,
   keysetPage,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   olderThan,
   outboxEvent,
@@ -56,10 +58,6 @@ function toConnection(row: ConnectionRow): Connection {
   };
 }
 
-function pairTaken(): ConflictError {
-  return new ConflictError("These members are already connected, or an invitation between them is pending.");
-}
-
 export async function createConnection(
   ctx: Ctx,
   input: { senderId: string; receiverId: string; message: string },
@@ -72,27 +70,16 @@ export async function createConnection(
   let id: string;
   try {
     id = await ctx.db.writer.transaction(async (tx) => {
-      // Shared locks: a racing deleteUser of either member waits for this commit, so its purge sees this row.
-      const members = await tx.query<{ id: string }>("SELECT id FROM users WHERE id IN (?, ?) LOCK IN SHARE MODE", [
-        senderId,
-        receiverId,
-      ]);
-      if (members.length < new Set([senderId, receiverId]).size) throw new NotFoundError("member");
+      await lockMembers(tx, [senderId, receiverId]);
       await holdClaim(tx, done);
       const { insertId } = await tx.execute(
         "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at) " +
           "VALUES (?, ?, 'pending', ?, ?, ?)",
         [senderId, receiverId, input.message, now, now],
       );
-      await notify(tx, {
-        userId: receiverId,
-        type: "invitation:received",
-        actorId: senderId,
-        subjectId: insertId,
-        at: now,
-      });
-      await writeEvents(tx, [outboxEvent("connection.invited", insertId, [senderId, receiverId])]);
-      await recordAnswer(tx, done, pending(insertId, senderId, receiverId, input.message, now));
+      const created = pending(insertId, senderId, receiverId, input.message, now);
+      await writeChange(tx, null, created, now);
+      await recordAnswer(tx, done, created);
       return insertId;
     });
   } catch (err) {
@@ -119,9 +106,20 @@ export async function getConnection(ctx: Ctx, id: string): Promise<Connection | 
 }
 
 /**
- * Accepting commits `connection.accepted` and the sender's `invitation:accepted` notification; rejecting one that
- * was accepted ends it and commits `connection.removed` (notifications stay as they are). Reviving a rejected
- * invitation while the pair has another live one is a ConflictError.
+ * The notifications and events a connection's change commits (rules/connections.ts), in the caller's transaction.
+ * True when it wrote events.
+ */
+async function writeChange(tx: Executor, before: Connection | null, after: Connection | null, at: Date) {
+  const c = after ?? before!;
+  await addNotifications(tx, connectionNotices(before, after, at));
+  const events = connectionEvents(before, after).map((type) => outboxEvent(type, c.id, [c.senderId, c.receiverId]));
+  await writeEvents(tx, events);
+  return events.length > 0;
+}
+
+/**
+ * Moves a connection to `status` (a no-op when it is there already), with the notifications and events the change
+ * commits. Reviving a rejected invitation while the pair has another live one is a ConflictError.
  */
 export async function setConnectionStatus(
   ctx: Ctx,
@@ -139,27 +137,16 @@ export async function setConnectionStatus(
         [key],
       );
       if (!row) return null;
-      const now = new Date();
-      await tx.execute("UPDATE connections SET status = ?, updated_at = ? WHERE id = ?", [status, now, key]);
       const before = toConnection(row);
-      const members = [before.senderId, before.receiverId];
-      const event = status === "accepted" && before.status !== "accepted"
-        ? outboxEvent("connection.accepted", key, members)
-        : status !== "accepted" && before.status === "accepted"
-        ? outboxEvent("connection.removed", key, members)
-        : null;
-      if (event) await writeEvents(tx, [event]);
-      events = event !== null;
-      if (status === "accepted" && before.status !== "accepted") {
-        await notify(tx, {
-          userId: before.senderId,
-          type: "invitation:accepted",
-          actorId: before.receiverId,
-          subjectId: key,
-          at: now,
-        });
-      }
-      return { ...before, status, updatedAt: now };
+      if (before.status === status) return before;
+      const after = { ...before, status, updatedAt: nextUpdatedAt(before.updatedAt) };
+      await tx.execute("UPDATE connections SET status = ?, updated_at = ? WHERE id = ?", [
+        status,
+        after.updatedAt,
+        key,
+      ]);
+      events = await writeChange(tx, before, after, new Date());
+      return after;
     });
   } catch (err) {
     if (isDuplicate(err, LIVE_PAIR_KEY)) throw pairTaken();
@@ -173,7 +160,7 @@ export async function setConnectionStatus(
 export async function deleteConnection(ctx: Ctx, id: string): Promise<boolean> {
   const key = dbId(id);
   if (!key) return false;
-  let accepted = false;
+  let events = false;
   const deleted = await ctx.db.writer.transaction(async (tx) => {
     const [row] = await tx.query<ConnectionRow>(
       `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = ? FOR UPDATE`,
@@ -182,15 +169,10 @@ export async function deleteConnection(ctx: Ctx, id: string): Promise<boolean> {
     if (!row) return false;
     await tx.execute("DELETE FROM connections WHERE id = ?", [key]);
     await deleteAboutConnections(tx, [key]);
-    accepted = row.status === "accepted";
-    if (accepted) {
-      await writeEvents(tx, [
-        outboxEvent("connection.removed", key, [String(row.sender_id), String(row.receiver_id)]),
-      ]);
-    }
+    events = await writeChange(tx, toConnection(row), null, new Date());
     return true;
   });
-  if (accepted) ctx.kick();
+  if (events) ctx.kick();
   return deleted;
 }
 
@@ -365,11 +347,7 @@ export async function purgeMemberConnections(ctx: Ctx, memberId: string, batch: 
       await tx.execute(`DELETE FROM connections WHERE id IN (${list.placeholders})`, list.params);
     }
     await deleteAboutConnections(tx, [...byId.keys()]);
-    const events: DomainEvent[] = [];
-    for (const c of byId.values()) {
-      if (c.status === "accepted") events.push(outboxEvent("connection.removed", c.id, [c.senderId, c.receiverId]));
-    }
-    await writeEvents(tx, events);
+    for (const c of byId.values()) await writeChange(tx, c, null, new Date());
     return rows.length;
   });
   if (found > 0) ctx.kick();
@@ -389,7 +367,7 @@ export async function importConnections(
   const rows = list.map((c) => {
     const [sender, receiver] = [dbId(c.senderId), dbId(c.receiverId)];
     if (!sender || !receiver) throw new NotFoundError("member");
-    if (sender === receiver) throw new RangeError("importConnections: a member cannot connect to themselves");
+    checkImportedPair(sender, receiver);
     return { sender, receiver, createdAt: c.createdAt };
   });
   await importRows(

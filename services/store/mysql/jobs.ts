@@ -11,6 +11,7 @@
 //   out of budget answers what it found with `next` past what it scanned, as the Deno KV adapter does (a substring of
 //   the location cannot use an index, and an anonymous caller must not make one page scan every job).
 import { NotFoundError } from "../../errors.ts";
+import { jobChanges } from "../../rules/patches.ts";
 import { jobQueryWords } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
 import type {
@@ -33,9 +34,11 @@ import {
   keysetPage,
   likePattern,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   outboxEvent,
   pageLimit,
+  updateRow,
   writeEvents,
 } from "./shared.ts";
 
@@ -46,7 +49,7 @@ const SCAN_CHUNK = 200;
 
 const JOB_COLUMNS = "id, poster_id, title, description, location, salary_range, job_type, created_at, updated_at";
 
-/** The columns an update may reach, by patch field: the SET clause is built from this list only. */
+/** The column of each field a job patch may set (rules/patches.ts decides which it sets). */
 const PATCH_COLUMNS = {
   title: "title",
   description: "description",
@@ -92,10 +95,7 @@ export async function createJob(ctx: Ctx, input: NewJob, done?: IdempotencyCompl
   const now = new Date();
   const job = newJobRecord({ ...input, posterId }, now);
   const id = await ctx.db.writer.transaction(async (tx) => {
-    // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
-    // this job; if the deletion committed first, the poster is gone here.
-    const [poster] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [posterId]);
-    if (!poster) throw new NotFoundError("member");
+    await lockMembers(tx, [posterId]);
     await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO jobs (poster_id, title, description, location, salary_range, job_type, created_at, updated_at) " +
@@ -134,27 +134,12 @@ export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
 export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<Job | null> {
   const key = dbId(id);
   if (!key) return null;
-  const sets: string[] = [];
-  const params: Param[] = [];
-  for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof JobPatch, string][]) {
-    const value = patch[field];
-    if (value === undefined) continue;
-    sets.push(`${column} = ?`);
-    params.push(value);
-  }
-  // Strictly later than the last write even within one millisecond, so updatedAt orders writes (as on Deno KV).
-  sets.push("updated_at = GREATEST(?, updated_at + INTERVAL 1000 MICROSECOND)");
-  params.push(new Date(), key);
-  const updated = await ctx.db.writer.transaction(async (tx) => {
-    const { affectedRows } = await tx.execute(`UPDATE jobs SET ${sets.join(", ")} WHERE id = ?`, params);
-    if (affectedRows === 0) return null;
-    await writeEvents(tx, [outboxEvent("job.updated", key)]);
-    const [row] = await tx.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`, [key]);
-    return row ? toJob(row) : null;
-  });
-  if (updated) ctx.kick();
-  return updated;
+  const changes = (Object.entries(jobChanges(patch)) as [keyof JobPatch, Param][])
+    .map(([field, value]): [string, Param] => [PATCH_COLUMNS[field], value]);
+  return await updateRow(ctx, JOB_UPDATE, key, changes);
 }
+
+const JOB_UPDATE = { table: "jobs", columns: JOB_COLUMNS, event: "job.updated", toRecord: toJob } as const;
 
 export async function deleteJob(ctx: Ctx, id: string): Promise<boolean> {
   const key = dbId(id);

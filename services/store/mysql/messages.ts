@@ -10,6 +10,8 @@
 // Reads come from the writer: a member reads a conversation right after writing to it, a reconnecting client asks for
 // what it missed right after it was delivered live, and a conversation marked read must list as read at once.
 import { NotFoundError } from "../../errors.ts";
+import { checkClientId, messageNotice, unreadNoticeStep } from "../../rules/messages.ts";
+import { addNotification } from "./notifications.ts";
 import type {
   ConnectionStatus,
   Conversation,
@@ -30,6 +32,7 @@ import {
   isDuplicate,
   keysetPage,
   limitParam,
+  lockMembers,
   OLDER_THAN,
   olderThan,
   outboxEvent,
@@ -91,6 +94,19 @@ const UPDATE_CONVERSATIONS_SQL = "UPDATE conversations SET last_message_id = ?, 
   "unread_count = unread_count + IF(member_id = ?, 1, 0), notification_id = IF(member_id = ?, ?, notification_id) " +
   "WHERE (member_id = ? AND other_id = ?) OR (member_id = ? AND other_id = ?)";
 
+/** The receiver's conversation row with the notification it names, both locked. */
+interface NoticeRow {
+  last_at: Date;
+  notification_id: string | number | null;
+  n_subject_id: string | number | null;
+  n_created_at: Date | null;
+  n_read_at: Date | null;
+}
+
+const RECEIVER_SIDE_SQL = "SELECT c.last_at, c.notification_id, n.subject_id AS n_subject_id, " +
+  "n.created_at AS n_created_at, n.read_at AS n_read_at FROM conversations c " +
+  "LEFT JOIN notifications n ON n.id = c.notification_id WHERE c.member_id = ? AND c.other_id = ? FOR UPDATE";
+
 /**
  * Stores a message, both conversation rows and the receiver's notification in one transaction (see the top of this
  * file for the locks). A `clientId` the sender used before is looked up first (a resend costs one read), and racing
@@ -106,6 +122,7 @@ export async function createMessage(
   const receiverId = dbId(input.receiverId);
   if (!senderId || !receiverId) throw new NotFoundError("member");
   const clientId = input.clientId ?? null;
+  checkClientId(clientId);
   const earlier = async () => {
     if (clientId === null) return null;
     const [row] = await ctx.db.writer.query<MessageRow>(BY_CLIENT_ID_SQL, [senderId, clientId]);
@@ -116,21 +133,11 @@ export async function createMessage(
   const [lo, hi] = sorted(senderId, receiverId);
   try {
     const message = await ctx.db.writer.transaction(async (tx) => {
-      // Shared locks: a racing deleteUser of either member waits for this commit, so its purge sees this message; if
-      // the deletion committed first, the member is gone here.
-      const members = await tx.query<{ id: string }>("SELECT id FROM users WHERE id IN (?, ?) LOCK IN SHARE MODE", [
-        senderId,
-        receiverId,
-      ]);
-      if (members.length < (senderId === receiverId ? 1 : 2)) throw new NotFoundError("member");
+      await lockMembers(tx, [senderId, receiverId]);
       await holdClaim(tx, done);
       const now = new Date();
       await tx.execute(LOCK_CONVERSATIONS_SQL, [lo, hi, now, hi, lo, now]);
-      const [conversation] = await tx.query<{ last_at: Date; notification_id: string | number | null }>(
-        "SELECT last_at, notification_id FROM conversations " +
-          "WHERE member_id = ? AND other_id = ? FOR UPDATE",
-        [receiverId, senderId],
-      );
+      const [conversation] = await tx.query<NoticeRow>(RECEIVER_SIDE_SQL, [receiverId, senderId]);
       // Taken once both rows are held, and never older than the conversation's newest message (another instance's
       // clock may run ahead): within a conversation, (created_at, id) is the order the messages were stored in.
       const createdAt = new Date(Math.max(Date.now(), conversation.last_at.getTime()));
@@ -138,12 +145,16 @@ export async function createMessage(
         "INSERT INTO messages (sender_id, receiver_id, content, created_at, client_id) VALUES (?, ?, ?, ?, ?)",
         [senderId, receiverId, input.content, createdAt, clientId],
       );
-      const notificationId = await notifyReceiver(tx, conversation.notification_id, {
-        receiverId,
+      const message: Message = {
+        id,
         senderId,
-        messageId: id,
-        at: createdAt,
-      });
+        receiverId,
+        content: input.content,
+        isRead: false,
+        createdAt,
+        clientId,
+      };
+      const notificationId = await noticeReceiver(tx, conversation, message);
       await tx.execute(UPDATE_CONVERSATIONS_SQL, [
         id,
         createdAt,
@@ -157,15 +168,6 @@ export async function createMessage(
       ]);
       // The relay enqueues it held back (enqueueOptions): the unread-messages email is decided a while after.
       await writeEvents(tx, [outboxEvent("message.created", id, [senderId, receiverId])]);
-      const message: Message = {
-        id,
-        senderId,
-        receiverId,
-        content: input.content,
-        isRead: false,
-        createdAt,
-        clientId,
-      };
       await recordAnswer(tx, done, { message, created: true });
       return message;
     });
@@ -182,28 +184,30 @@ export async function createMessage(
 }
 
 /**
- * Keeps one unread `message:received` notification per receiver and sender: the one the conversation row names is
- * moved to the new message (by primary key) while it is unread; otherwise (none yet, or read since) a new one is
- * written. Resolves to the id the conversation row keeps.
+ * The receiver's notification from the sender after `message` (rules/messages.ts): the unread one the conversation
+ * row names moved to it (by primary key; the row was locked with the conversation), kept, or a new one written.
+ * Resolves to the id the conversation row keeps.
  */
-async function notifyReceiver(
-  tx: Executor,
-  current: string | number | null,
-  n: { receiverId: string; senderId: string; messageId: string; at: Date },
-): Promise<string> {
-  if (current !== null) {
-    const { affectedRows } = await tx.execute(
-      "UPDATE notifications SET subject_id = ?, created_at = ? WHERE id = ? AND read_at IS NULL",
-      [n.messageId, n.at, String(current)],
-    );
-    if (affectedRows === 1) return String(current);
+async function noticeReceiver(tx: Executor, current: NoticeRow, message: Message): Promise<string | null> {
+  const id = current.notification_id === null ? null : String(current.notification_id);
+  const notice = current.n_created_at === null ? null : {
+    read: current.n_read_at !== null,
+    subjectId: String(current.n_subject_id),
+    createdAt: current.n_created_at,
+  };
+  switch (unreadNoticeStep(notice, message)) {
+    case "keep":
+      return id;
+    case "move":
+      await tx.execute("UPDATE notifications SET subject_id = ?, created_at = ? WHERE id = ?", [
+        message.id,
+        message.createdAt,
+        id,
+      ]);
+      return id;
+    case "add":
+      return await addNotification(tx, messageNotice(message));
   }
-  const { insertId } = await tx.execute(
-    "INSERT INTO notifications (user_id, type, actor_id, subject_id, created_at) " +
-      "VALUES (?, 'message:received', ?, ?, ?)",
-    [n.receiverId, n.senderId, n.messageId, n.at],
-  );
-  return insertId;
 }
 
 export async function getMessage(ctx: Ctx, id: string): Promise<Message | null> {

@@ -1,5 +1,6 @@
 // Notifications on MySQL / MariaDB (table in migrations/003). Invitation notifications are written and removed inside
 // the connection's own transaction (connections.ts), so a member never sees one about a connection that is not there.
+import type { NewNotification } from "../../rules/notifications.ts";
 import type { Notification, NotificationPosition, NotificationsPage, NotificationType } from "../types.ts";
 import type { Executor, Param } from "./pool.ts";
 import {
@@ -41,15 +42,18 @@ function toNotification(row: NotificationRow): Notification {
   };
 }
 
-/** Writes one unread notification in the caller's transaction. Ids are already in their numeric form. */
-export async function notify(
-  tx: Executor,
-  n: { userId: string; type: NotificationType; actorId: string; subjectId: string; at: Date },
-): Promise<void> {
-  await tx.execute(
+/** Inserts notifications in the caller's transaction. Ids are already in their numeric form. */
+export async function addNotifications(tx: Executor, notices: readonly NewNotification[]): Promise<void> {
+  for (const n of notices) await addNotification(tx, n);
+}
+
+/** Inserts a notification in the caller's transaction; resolves to its id. */
+export async function addNotification(tx: Executor, n: NewNotification): Promise<string> {
+  const { insertId } = await tx.execute(
     "INSERT INTO notifications (user_id, type, actor_id, subject_id, created_at) VALUES (?, ?, ?, ?, ?)",
-    [n.userId, n.type, n.actorId, n.subjectId, n.at],
+    [n.userId, n.type, n.actorId, n.subjectId, n.createdAt],
   );
+  return insertId;
 }
 
 /** Removes, in the caller's transaction, every notification about the given connections. */

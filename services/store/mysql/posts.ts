@@ -11,9 +11,11 @@ import {
   inLists,
   insertWithIds,
   limitParam,
+  lockMembers,
   newestPage,
   outboxEvent,
   pageLimit,
+  updateRow,
   writeEvents,
 } from "./shared.ts";
 
@@ -45,10 +47,7 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
   const now = new Date();
   const mediaUrl = input.mediaUrl ?? null;
   const post = await ctx.db.writer.transaction(async (tx) => {
-    // The shared lock makes a racing deleteUser wait for this commit, so the purge that follows the deletion sees
-    // this post; if the deletion committed first, the author is gone here.
-    const [author] = await tx.query<{ id: string }>("SELECT id FROM users WHERE id = ? LOCK IN SHARE MODE", [authorId]);
-    if (!author) throw new NotFoundError("member");
+    await lockMembers(tx, [authorId]);
     await holdClaim(tx, done);
     const { insertId } = await tx.execute(
       "INSERT INTO posts (author_id, content, media_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -92,28 +91,13 @@ export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
 export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {
   const key = dbId(id);
   if (!key) return null;
-  const sets: string[] = [];
-  const params: Param[] = [];
-  if (patch.content !== undefined) {
-    sets.push("content = ?");
-    params.push(patch.content);
-  }
-  if (patch.mediaUrl !== undefined) {
-    sets.push("media_url = ?");
-    params.push(patch.mediaUrl);
-  }
-  sets.push("updated_at = ?");
-  params.push(new Date(), key);
-  const updated = await ctx.db.writer.transaction(async (tx) => {
-    const { affectedRows } = await tx.execute(`UPDATE posts SET ${sets.join(", ")} WHERE id = ?`, params);
-    if (affectedRows === 0) return null;
-    await writeEvents(tx, [outboxEvent("post.updated", key)]);
-    const [row] = await tx.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ?`, [key]);
-    return row ? toPost(row) : null;
-  });
-  if (updated) ctx.kick();
-  return updated;
+  const changes: [string, Param][] = [];
+  if (patch.content !== undefined) changes.push(["content", patch.content]);
+  if (patch.mediaUrl !== undefined) changes.push(["media_url", patch.mediaUrl]);
+  return await updateRow(ctx, POST_UPDATE, key, changes);
 }
+
+const POST_UPDATE = { table: "posts", columns: POST_COLUMNS, event: "post.updated", toRecord: toPost } as const;
 
 /** The timeline rows of the post are left to the worker reacting to `post.deleted` (a post may reach thousands). */
 export async function deletePost(ctx: Ctx, id: string): Promise<boolean> {

@@ -1,4 +1,6 @@
 // What every part of the MySQL adapter shares: id parsing, the outbox, and statement shapes that stay few.
+import { NotFoundError } from "../../errors.ts";
+import { nextUpdatedAt } from "../../rules/time.ts";
 import { newEvent } from "../events.ts";
 import type { DomainEvent, Position } from "../types.ts";
 import { type Database, ER_DUP_ENTRY, errno, type Executor, type Param } from "./pool.ts";
@@ -151,6 +153,47 @@ export async function writeEvents(tx: Executor, events: readonly DomainEvent[]):
       params,
     );
   }
+}
+
+/**
+ * Share-locks the members a new record joins, in the caller's transaction; NotFoundError("member") unless all exist. A
+ * racing deleteUser waits for this commit, so the purge that follows it sees the record; if the deletion committed
+ * first, the member is gone here.
+ */
+export async function lockMembers(tx: Executor, ids: readonly string[]): Promise<void> {
+  const found = await tx.query<{ id: string }>(
+    `SELECT id FROM users WHERE id IN (${ids.map(() => "?").join(", ")}) LOCK IN SHARE MODE`,
+    [...ids],
+  );
+  if (found.length < new Set(ids).size) throw new NotFoundError("member");
+}
+
+/**
+ * Sets `changes` (column, value) on one row with its event in one transaction. The row is read and locked first:
+ * updated_at moves on from its own value (rules/time.ts), and the answer is the row as written, so no read follows.
+ * Null when there is no such row.
+ */
+export async function updateRow<R extends { updated_at: Date }, T>(
+  ctx: Ctx,
+  update: { table: string; columns: string; event: DomainEvent["type"]; toRecord: (row: R) => T },
+  key: string,
+  changes: [column: string, value: Param][],
+): Promise<T | null> {
+  const updated = await ctx.db.writer.transaction(async (tx) => {
+    const [row] = await tx.query<R>(`SELECT ${update.columns} FROM ${update.table} WHERE id = ? FOR UPDATE`, [key]);
+    if (!row) return null;
+    const next: R = { ...row, ...Object.fromEntries(changes), updated_at: nextUpdatedAt(row.updated_at) };
+    const sets = [...changes.map(([column]) => `${column} = ?`), "updated_at = ?"];
+    await tx.execute(`UPDATE ${update.table} SET ${sets.join(", ")} WHERE id = ?`, [
+      ...changes.map(([, value]) => value),
+      next.updated_at,
+      key,
+    ]);
+    await writeEvents(tx, [outboxEvent(update.event, key)]);
+    return update.toRecord(next);
+  });
+  if (updated) ctx.kick();
+  return updated;
 }
 
 /** Rows one bounded DELETE removes; a large removal is a series of these, each its own short transaction. */

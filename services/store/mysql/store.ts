@@ -5,6 +5,8 @@
 // conversations in messages.ts, jobs in jobs.ts, WebSocket tickets in tickets.ts, members by place or headline in
 // users.ts; what they share with this file is in shared.ts.
 import { ConflictError } from "../../errors.ts";
+import { MEMBER_DELETION, MEMBER_PURGE, type MemberDeletionStep, type MemberPurgeStep } from "../../rules/members.ts";
+import { profileChanges } from "../../rules/patches.ts";
 import * as users from "./users.ts";
 import { aliasedUserColumns, toUser, USER_COLUMNS, userFromAliased, type UserRow } from "./users.ts";
 import { newUserRecord } from "../records.ts";
@@ -62,7 +64,17 @@ import { log } from "../../log.ts";
 import * as posts from "./posts.ts";
 import * as search from "./search.ts";
 import * as suggestions from "./suggestions.ts";
-import { type Ctx, dbId, dbIds, inLists, insertWithIds, isDuplicate, outboxEvent, writeEvents } from "./shared.ts";
+import {
+  type Ctx,
+  dbId,
+  dbIds,
+  inLists,
+  insertWithIds,
+  isDuplicate,
+  outboxEvent,
+  updateRow,
+  writeEvents,
+} from "./shared.ts";
 import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
@@ -83,7 +95,7 @@ const MEMBER_PURGE_BATCHES = 20;
 
 const SESSION_COLUMNS = "id, user_id, token_hash, created_at, expires_at, revoked_at, rotated_at";
 
-/** The columns an update may reach, by patch field: the SET clause is built from this list only. */
+/** The column of each field a profile patch may set (rules/patches.ts decides which it sets). */
 const PATCH_COLUMNS = {
   firstName: "first_name",
   lastName: "last_name",
@@ -116,6 +128,25 @@ function toSession(row: SessionRow): Session {
     rotatedAt: row.rotated_at,
   };
 }
+
+/** How each step of MEMBER_DELETION is done here, in the deleting transaction. */
+const DELETION_STEPS: Record<MemberDeletionStep, (tx: Executor, memberId: string) => Promise<unknown>> = {
+  sessions: () => Promise.resolve(), // with the row: sessions and their token hashes are ON DELETE CASCADE
+  idempotencyKeys: (tx, memberId) => tx.execute("DELETE FROM idempotency_keys WHERE user_id = ?", [memberId]),
+};
+
+/** How each step of MEMBER_PURGE is done here: a batch of at most `batch` rows, answering how many it found. */
+const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, batch: number) => Promise<number>> = {
+  posts: posts.purgeAuthorPosts,
+  jobs: jobs.purgePosterJobs,
+  connections: connections.purgeMemberConnections,
+  messages: messages.purgeMemberMessages,
+  conversations: messages.purgeMemberConversations,
+  notifications: notifications.purgeMemberNotifications,
+  timeline: async (ctx, memberId) => (await timelines.purgeMemberTimeline(ctx, memberId), 0),
+};
+
+const USER_UPDATE = { table: "users", columns: USER_COLUMNS, event: "user.updated", toRecord: toUser } as const;
 
 async function writeEvent(tx: Executor, type: DomainEvent["type"], id: string): Promise<void> {
   await writeEvents(tx, [outboxEvent(type, id)]);
@@ -257,35 +288,18 @@ export class MysqlStore implements Store {
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
     const key = dbId(id);
     if (!key) return null;
-    const sets: string[] = [];
-    const params: Param[] = [];
-    for (const [field, column] of Object.entries(PATCH_COLUMNS) as [keyof UserPatch, string][]) {
-      const value = patch[field];
-      if (value === undefined) continue;
-      sets.push(`${column} = ?`);
-      params.push(value);
-    }
-    sets.push("updated_at = ?");
-    params.push(new Date(), key);
-    const updated = await this.db.writer.transaction(async (tx) => {
-      const { affectedRows } = await tx.execute(`UPDATE users SET ${sets.join(", ")} WHERE id = ?`, params);
-      if (affectedRows === 0) return null;
-      await writeEvent(tx, "user.updated", key);
-      const [row] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [key]);
-      return row ? toUser(row) : null;
-    });
-    if (updated) this.#kick();
-    return updated;
+    const changes = (Object.entries(profileChanges(patch)) as [keyof UserPatch, Param][])
+      .map(([field, value]): [string, Param] => [PATCH_COLUMNS[field], value]);
+    return await updateRow(this.#ctx, USER_UPDATE, key, changes);
   }
 
   async deleteUser(id: string): Promise<boolean> {
     const key = dbId(id);
     if (!key) return false;
     const deleted = await this.db.writer.transaction(async (tx) => {
-      // Sessions and their token hashes go with the row (ON DELETE CASCADE).
       const { affectedRows } = await tx.execute("DELETE FROM users WHERE id = ?", [key]);
       if (affectedRows === 0) return false;
-      await tx.execute("DELETE FROM idempotency_keys WHERE user_id = ?", [key]);
+      for (const step of MEMBER_DELETION) await DELETION_STEPS[step](tx, key);
       await writeEvent(tx, "user.deleted", key);
       return true;
     });
@@ -317,25 +331,12 @@ export class MysqlStore implements Store {
     const key = dbId(memberId);
     if (!key) return true;
     let budget = MEMBER_PURGE_BATCHES;
-    while (await posts.purgeAuthorPosts(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
+    for (const step of MEMBER_PURGE) {
+      // A batch that found fewer rows than it could take was the last of its step.
+      while (await PURGE_STEPS[step](this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
+        if (--budget === 0) return false;
+      }
     }
-    while (await jobs.purgePosterJobs(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
-    }
-    while (await connections.purgeMemberConnections(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
-    }
-    while (await messages.purgeMemberMessages(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
-    }
-    while (await messages.purgeMemberConversations(this.#ctx, key, MEMBER_PURGE_BATCH) >= MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
-    }
-    while (await notifications.purgeMemberNotifications(this.#ctx, key, MEMBER_PURGE_BATCH) === MEMBER_PURGE_BATCH) {
-      if (--budget === 0) return false;
-    }
-    await timelines.purgeMemberTimeline(this.#ctx, key);
     return true;
   }
 
