@@ -3,7 +3,7 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import type { FormState } from "../components/forms.tsx";
-import type { User } from "../services/store/types.ts";
+import type { User } from "../services/store/model.ts";
 import {
   AuthenticationError,
   ConflictError,

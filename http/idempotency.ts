@@ -3,7 +3,7 @@
 import { sha256Hex } from "../services/crypto.ts";
 import { ValidationError } from "../services/errors.ts";
 import { type Answer, type Claim, runOnce } from "../services/idempotency.ts";
-import type { Store } from "../services/store/types.ts";
+import type { Store } from "../services/store/store.ts";
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
 

@@ -3,7 +3,7 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import type { JobInput } from "../services/jobs.ts";
-import type { Job } from "../services/store/types.ts";
+import type { Job } from "../services/store/model.ts";
 import { JOB_LABELS, type JobFormProps } from "../components/JobPages.tsx";
 import { validate } from "./api.ts";
 import { assertFormSameSite, formFailure, formState, readForm, seeOther, textFields } from "./forms.ts";

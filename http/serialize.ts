@@ -9,7 +9,7 @@ import type { NotificationView } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
 import type { SearchResult } from "../services/site_search.ts";
 import type { Suggestion } from "../services/suggestions.ts";
-import type { MemberSummary, User } from "../services/store/types.ts";
+import type { MemberSummary, User } from "../services/store/model.ts";
 import type * as R from "./resources.ts";
 
 export function userSummary(u: MemberSummary): z.infer<typeof R.UserSummary> {

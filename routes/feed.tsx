@@ -3,7 +3,7 @@ import type { AppState } from "../plugins/app.ts";
 import { domainDeps } from "../services/app.ts";
 import { listProblem } from "../http/pages.ts";
 import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
-import type { User } from "../services/store/types.ts";
+import type { User } from "../services/store/model.ts";
 import { FeedPage, type FeedPageProps } from "../components/FeedPage.tsx";
 import type { FormState } from "../components/forms.tsx";
 import { validate } from "../http/api.ts";

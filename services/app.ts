@@ -24,7 +24,7 @@ import { SearchIndexer } from "./search/indexer.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { deriveKeys, type Keys, resolveSecret } from "./secrets.ts";
 import { KvStore } from "./store/kv/store.ts";
-import type { Store } from "./store/types.ts";
+import type { Store } from "./store/store.ts";
 import type { TokenIssuer } from "./tokens.ts";
 import type { UsersDeps } from "./users.ts";
 import type { PostsDeps } from "./posts.ts";

@@ -5,7 +5,8 @@ import type { PasswordHasher } from "./passwords.ts";
 import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 import type { Live } from "./realtime/events.ts";
 import type { Keys } from "./secrets.ts";
-import type { Role, Session, Store, User } from "./store/types.ts";
+import type { Role, Session, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import {
   ACCESS_TTL_SECONDS,
   hashRefreshToken,

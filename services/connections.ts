@@ -6,7 +6,8 @@ import { membersById } from "./members.ts";
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "./errors.ts";
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Connection, ConnectionsPage, ConnectionsQuery, Store, User } from "./store/types.ts";
+import type { Connection, ConnectionsPage, ConnectionsQuery, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import type { Once } from "./idempotency.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
 

@@ -3,7 +3,8 @@
 // leaves at most a lapsing lease: within seconds the same key either replays the committed answer or runs once.
 // Creating writes finish the claim in their own commit (IdempotencyCompletion), so a committed write always replays.
 import { ConflictError, ValidationError } from "./errors.ts";
-import type { IdempotencyClaim, IdempotencyCompletion, Store } from "./store/types.ts";
+import type { IdempotencyClaim, IdempotencyCompletion } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 /** How long a claim lives without renewal: what a crashed request costs its retries. */
 export const LEASE_MS = 10_000;

@@ -4,7 +4,8 @@ import { assert, assertEquals, assertRejects } from "../framework/testing/assert
 import { ConflictError, ValidationError } from "./errors.ts";
 import { type Answer, RENEW_MS, runOnce } from "./idempotency.ts";
 import { kvStoreTest } from "./store/kv/testing.ts";
-import type { IdempotencyClaim, Store } from "./store/types.ts";
+import type { IdempotencyClaim } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 const test = kvStoreTest("[idempotency]");
 const request = { userId: "u1", key: "k1", requestHash: "h1" };

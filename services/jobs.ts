@@ -3,7 +3,8 @@
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Job, JobPatch, JobType, NewJob, Store, User } from "./store/types.ts";
+import type { Job, JobPatch, JobType, NewJob, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import type { Once } from "./idempotency.ts";
 
 export interface JobsDeps {

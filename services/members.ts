@@ -1,5 +1,6 @@
 // Joining records to the members they name, the way every listing shows them.
-import type { Store, User } from "./store/types.ts";
+import type { User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 /**
  * The members among `ids` by id, each read once. A member being purged is absent, and listings skip what they wrote

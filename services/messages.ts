@@ -8,7 +8,8 @@ import type { WriteBudgets } from "./budgets.ts";
 import { UNREAD_CAP } from "./notifications.ts";
 import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Conversation, Message, Store, User } from "./store/types.ts";
+import type { Conversation, Message, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import type { Once } from "./idempotency.ts";
 
 export interface MessagesDeps {

@@ -2,7 +2,8 @@
 // in the same commit as what they are about; this module lists them and marks them read, for their owner only.
 import { membersById } from "./members.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { Notification, Store, User } from "./store/types.ts";
+import type { Notification, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 export interface NotificationsDeps {
   store: Store;

@@ -4,7 +4,8 @@ import type { WriteBudgets } from "./budgets.ts";
 import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
-import type { MemberSummary, Post, PostPosition, Store, User } from "./store/types.ts";
+import type { MemberSummary, Post, PostPosition, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import type { Once } from "./idempotency.ts";
 
 export interface PostsDeps {

@@ -6,7 +6,8 @@ import { getPostsView, type PostView } from "./posts.ts";
 import { getJobsView, type JobView } from "./jobs.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { decodeCursor, encodeCursor } from "./store/cursor.ts";
-import type { SearchType, Store, User } from "./store/types.ts";
+import type { SearchType, User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 export interface SearchDeps {
   store: Store;

@@ -1,7 +1,8 @@
 // People you may know: members two steps away ranked by mutual connections, then members in the same place, then
 // members with a similar headline, each with the reason shown. The store reads every source at once, each an index
 // read of bounded size, so the cost does not grow with the number of members.
-import type { Store, User } from "./store/types.ts";
+import type { User } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 import { headlineWords } from "./store/words.ts";
 
 export interface Suggestion {

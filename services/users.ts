@@ -5,7 +5,8 @@ import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { type JobsDeps, type JobView, listJobs, mayPostJobs } from "./jobs.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Live } from "./realtime/events.ts";
-import type { Store, User, UserPatch } from "./store/types.ts";
+import type { User, UserPatch } from "./store/model.ts";
+import type { Store } from "./store/store.ts";
 
 export interface UsersDeps {
   store: Store;

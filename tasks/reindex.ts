@@ -9,7 +9,8 @@
 import { closeApp, openApp } from "../services/app.ts";
 import { jobRecord, personRecord, postRecord } from "../services/search/records.ts";
 import type { SearchEngine } from "../services/search/types.ts";
-import type { Position, SearchType, Store } from "../services/store/types.ts";
+import type { Position, SearchType } from "../services/store/model.ts";
+import type { Store } from "../services/store/store.ts";
 import { configOrExit } from "./cli.ts";
 
 /** Records read and indexed per page. */

@@ -3,7 +3,7 @@ import { assertEquals } from "../framework/testing/assert.ts";
 import { BuiltinSearch } from "../services/search/builtin.ts";
 import { postRecord } from "../services/search/records.ts";
 import { KvStore } from "../services/store/kv/store.ts";
-import type { SearchType } from "../services/store/types.ts";
+import type { SearchType } from "../services/store/model.ts";
 import { reindex } from "./reindex.ts";
 
 Deno.test("[reindex] rebuilds members, posts and jobs page by page, dropping what the index had of deleted records", async () => {

@@ -9,7 +9,7 @@
 import { type App, closeApp, openApp } from "../services/app.ts";
 import { configOrExit } from "./cli.ts";
 import { REBUILD_DEPTH } from "../services/posts.ts";
-import type { NewUser, TimelineEntry } from "../services/store/types.ts";
+import type { NewUser, TimelineEntry } from "../services/store/model.ts";
 import { Generator, prng } from "./seed/generate.ts";
 
 export interface SeedOptions {

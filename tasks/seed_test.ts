@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../framework/testing/assert.ts";
 import type { App } from "../services/app.ts";
-import type { Post, PostPosition, Store, User } from "../services/store/types.ts";
+import type { Post, PostPosition, User } from "../services/store/model.ts";
+import type { Store } from "../services/store/store.ts";
 import { createTestApp } from "../tests/testing.ts";
 import { buildGraph, parseArgs, seed, SeedError, type SeedOptions, summary } from "./seed.ts";
 

@@ -6,7 +6,7 @@
 // after that waits for an operator: `deno task dead-letters`. The sweep runs inside the app because a Deno KV queue
 // only wakes the listeners of the process that enqueued.
 import { type EnqueueOptions, enqueueOptions, isDomainEvent } from "../services/store/events.ts";
-import type { DomainEvent } from "../services/store/types.ts";
+import type { DomainEvent } from "../services/store/model.ts";
 import type { WorkerLog } from "./runner.ts";
 
 export const REDRIVE_INTERVAL_MS = 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { SENT_FOR_MS } from "../services/mail/sent.ts";
 import { newEvent, RETRY_SCHEDULE_MS } from "../services/store/events.ts";
-import type { DomainEvent } from "../services/store/types.ts";
+import type { DomainEvent } from "../services/store/model.ts";
 import { eventually } from "../services/testing.ts";
 import {
   deadLetters,

@@ -7,7 +7,8 @@
 import type { Config } from "../services/config.ts";
 import { MailRejectedError } from "../services/mail/types.ts";
 import type { Mail, Mailer } from "../services/mail/types.ts";
-import type { DomainEvent, Message, Store, User } from "../services/store/types.ts";
+import type { DomainEvent, Message, User } from "../services/store/model.ts";
+import type { Store } from "../services/store/store.ts";
 import type { Worker, WorkerLog } from "./runner.ts";
 
 export interface EmailDeps {

@@ -8,7 +8,7 @@ import { startSmtpServer } from "../services/mail/test_server.ts";
 import type { Mailer } from "../services/mail/types.ts";
 import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
-import type { DomainEvent, NewUser } from "../services/store/types.ts";
+import type { DomainEvent, NewUser } from "../services/store/model.ts";
 import { emailWorkers, mailOrigin } from "./email.ts";
 import { startWorkers, type Worker } from "./runner.ts";
 

@@ -1,7 +1,7 @@
 // Keeps home timelines right: a new post reaches its author's and their connections' timelines, a deleted post
 // leaves them, a new connection brings each member the other's recent posts, and an ended one takes them away.
 // Every worker reloads by id and may run again for the same event without changing the result.
-import type { Store } from "../services/store/types.ts";
+import type { Store } from "../services/store/store.ts";
 import type { Worker } from "./runner.ts";
 
 /** How many of the other member's recent posts a new connection brings into a timeline. */

@@ -3,7 +3,8 @@
 import { assertEquals, assertRejects } from "../framework/testing/assert.ts";
 import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
-import type { DomainEvent, Store } from "../services/store/types.ts";
+import type { DomainEvent } from "../services/store/model.ts";
+import type { Store } from "../services/store/store.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
 

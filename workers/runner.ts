@@ -8,7 +8,7 @@
 // would. A process that dies mid-event still gets the queue's own redelivery (the options it was enqueued with).
 import { RETRY_SCHEDULE_MS } from "../services/store/events.ts";
 import { isDomainEvent } from "../services/store/events.ts";
-import type { DomainEvent } from "../services/store/types.ts";
+import type { DomainEvent } from "../services/store/model.ts";
 import { type OnceLedger, runOnce } from "../services/kv_once.ts";
 
 export interface Worker {

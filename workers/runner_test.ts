@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { newEvent } from "../services/store/events.ts";
-import type { DomainEvent } from "../services/store/types.ts";
+import type { DomainEvent } from "../services/store/model.ts";
 import { startWorkers, type Worker } from "./runner.ts";
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {

@@ -3,7 +3,7 @@
 // an event again indexes the record as it is then, so redeliveries are harmless; an engine that is down defers the
 // record to the indexer's sweep instead of failing the event.
 import type { SearchIndexer } from "../services/search/indexer.ts";
-import type { DomainEvent, SearchType } from "../services/store/types.ts";
+import type { DomainEvent, SearchType } from "../services/store/model.ts";
 import type { Worker } from "./runner.ts";
 
 const INDEXED: Record<string, SearchType> = {

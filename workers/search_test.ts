@@ -8,7 +8,7 @@ import { SearchIndexer } from "../services/search/indexer.ts";
 import type { SearchEngine, SearchQuery, SearchRecord, SearchResult } from "../services/search/types.ts";
 import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
-import type { DomainEvent, SearchType } from "../services/store/types.ts";
+import type { DomainEvent, SearchType } from "../services/store/model.ts";
 import { eventually } from "../services/testing.ts";
 import { startWorkers } from "./runner.ts";
 import { searchWorkers } from "./search.ts";

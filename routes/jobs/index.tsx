@@ -3,7 +3,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { listProblem } from "../../http/pages.ts";
 import { listJobs, mayPostJobs } from "../../services/jobs.ts";
-import type { JobType } from "../../services/store/types.ts";
+import type { JobType } from "../../services/store/model.ts";
 import { JobsPage, type JobsPageProps } from "../../components/JobPages.tsx";
 import { takeFlash } from "../../http/flash.ts";
 import { jobTypes } from "../../services/schemas.ts";

@@ -2,7 +2,7 @@
 // port on the member's channel, so a socket on any instance gets it; the hub (hub.ts) of each instance subscribes to
 // the channels of the members it holds sockets for.
 import type { PubSub } from "../pubsub/types.ts";
-import type { Message, NotificationType, User } from "../store/types.ts";
+import type { Message, NotificationType, User } from "../store/model.ts";
 
 /** A frame as API.md's WebSocket section shapes it. */
 export interface ServerEvent {

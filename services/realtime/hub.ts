@@ -6,7 +6,7 @@ import { catchUp, type MessagesDeps, sendMessage } from "../messages.ts";
 import type { PubSub } from "../pubsub/types.ts";
 import type { RateLimiter } from "../ratelimit/types.ts";
 import { messageBody } from "../schemas.ts";
-import type { User } from "../store/types.ts";
+import type { User } from "../store/model.ts";
 import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
 import { isStorableText, NOT_STORABLE } from "../text.ts";
 

@@ -4,7 +4,7 @@ import type { Caller } from "../auth.ts";
 import type { WriteBudgets } from "../budgets.ts";
 import { sha256Hex } from "../crypto.ts";
 import { randomToken } from "../tokens.ts";
-import type { Store } from "../store/types.ts";
+import type { Store } from "../store/store.ts";
 
 export const TICKET_TTL_MS = 30_000;
 

@@ -1,7 +1,7 @@
 // The rules of connections that do not depend on how they are stored: the conflict a taken pair raises, the
 // notifications and events a change of a connection commits with it, and which pairs an import may hold.
 import { ConflictError } from "../errors.ts";
-import type { Connection, DomainEvent } from "../store/types.ts";
+import type { Connection, DomainEvent } from "../store/model.ts";
 import type { NewNotification } from "./notifications.ts";
 
 /** A pending or accepted connection already joins the two members, in either direction. */

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../framework/testing/assert.ts";
-import type { Connection } from "../store/types.ts";
+import type { Connection } from "../store/model.ts";
 import { checkImportedPair, connectionEvents, connectionNotices, pairTaken } from "./connections.ts";
 
 const AT = new Date(1_700_000_000_000);

@@ -1,6 +1,6 @@
 // The rules of messages that do not depend on how they are stored: which clientIds a store keeps, and the receiver's
 // one unread `message:received` notification per sender, moved to each new message.
-import type { Message } from "../store/types.ts";
+import type { Message } from "../store/model.ts";
 import { idBefore, type NewNotification } from "./notifications.ts";
 
 /** The longest clientId (the API allows 1..64 visible ASCII characters), which keeps its claim key small. */

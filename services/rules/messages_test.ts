@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../../framework/testing/assert.ts";
-import type { Message } from "../store/types.ts";
+import type { Message } from "../store/model.ts";
 import { checkClientId, messageNotice, unreadNoticeStep } from "./messages.ts";
 
 Deno.test("[rules] a clientId is 1..64 characters", () => {

@@ -1,5 +1,5 @@
 // What a notification about to be written holds; each store gives it its id.
-import type { Notification } from "../store/types.ts";
+import type { Notification } from "../store/model.ts";
 
 /** A notification to write: the store adds the id. */
 export type NewNotification = Omit<Notification, "id">;

@@ -1,5 +1,5 @@
 // Which fields a patch may set, for every store: a member's profile and a job.
-import type { JobPatch, UserPatch } from "../store/types.ts";
+import type { JobPatch, UserPatch } from "../store/model.ts";
 
 const PROFILE_FIELDS = [
   "firstName",

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../framework/testing/assert.ts";
-import type { JobPatch, UserPatch } from "../store/types.ts";
+import type { JobPatch, UserPatch } from "../store/model.ts";
 import { jobChanges, profileChanges } from "./patches.ts";
 
 Deno.test("[rules] a profile patch sets only allow-listed fields that are present", () => {

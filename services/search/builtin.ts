@@ -1,7 +1,8 @@
 // The built-in search engine: the index lives in the primary store (services/store: postings on Deno KV, FULLTEXT
 // indexes on MySQL), so it needs no other server and every instance sees the same one. Records become weighted
 // words here; the store ranks them (see Store.searchIndex).
-import type { SearchDocument, SearchType, Store } from "../store/types.ts";
+import type { SearchDocument, SearchType } from "../store/model.ts";
+import type { Store } from "../store/store.ts";
 import { indexWords, queryWords } from "../store/words.ts";
 import type { SearchEngine, SearchQuery, SearchRecord, SearchResult } from "./types.ts";
 

@@ -4,7 +4,8 @@
 // What it checks is what every engine promises: found by any searchable field, a name or title ranked above the rest,
 // more of the query's words above fewer, the last word as a prefix, edits and removals seen at once, paging.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
-import type { NewJob, NewUser, Store } from "../store/types.ts";
+import type { NewJob, NewUser } from "../store/model.ts";
+import type { Store } from "../store/store.ts";
 import { fixtureTest } from "../testing.ts";
 import { jobRecord, personRecord, postRecord } from "./records.ts";
 import type { SearchEngine } from "./types.ts";

@@ -8,7 +8,8 @@
 // syncs the dirty records once the engine answers again. Other failures (a store error, a bug) are marked too and
 // rethrown, so the queue retries the event as well; whichever syncs first wins, and a sync is idempotent.
 import { UnavailableError } from "../errors.ts";
-import type { SearchType, Store } from "../store/types.ts";
+import type { SearchType } from "../store/model.ts";
+import type { Store } from "../store/store.ts";
 import { jobRecord, personRecord, postRecord } from "./records.ts";
 import type { SearchEngine, SearchRecord } from "./types.ts";
 

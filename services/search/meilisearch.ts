@@ -18,7 +18,7 @@ import {
   type Task,
 } from "meilisearch";
 import { UnavailableError } from "../errors.ts";
-import type { SearchType } from "../store/types.ts";
+import type { SearchType } from "../store/model.ts";
 import { queryWords } from "../store/words.ts";
 import type { SearchEngine, SearchQuery, SearchRecord, SearchResult } from "./types.ts";
 

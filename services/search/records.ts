@@ -1,6 +1,6 @@
 // What each kind of record gives the search index: one function per record type, so the worker and the reindex task
 // index exactly the same text.
-import type { Job, Post, User } from "../store/types.ts";
+import type { Job, Post, User } from "../store/model.ts";
 import type { SearchRecord } from "./types.ts";
 
 export function personRecord(user: User): SearchRecord {

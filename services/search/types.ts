@@ -3,7 +3,7 @@
 // builtin.ts keeps the index in the primary store (Deno KV postings, or MySQL FULLTEXT indexes on the records), and
 // meilisearch.ts talks to a Meilisearch server (typo tolerance, faster ranking at scale). contract.ts is the one suite
 // both pass.
-import type { JobType, SearchType } from "../store/types.ts";
+import type { JobType, SearchType } from "../store/model.ts";
 
 /** What a member is found by. */
 export interface PeopleFields {

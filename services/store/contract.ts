@@ -9,7 +9,8 @@ import { messagesContract } from "./contract_messages.ts";
 import { rulesContract } from "./contract_rules.ts";
 import { networkContract } from "./contract_network.ts";
 import { searchContract } from "./contract_search.ts";
-import { type DomainEvent, type NewUser, type Store, type User, USER_SCAN_BUDGET } from "./types.ts";
+import { type DomainEvent, type NewUser, type User, USER_SCAN_BUDGET } from "./model.ts";
+import { type Store } from "./store.ts";
 
 export interface OpenedStore {
   store: Store;

@@ -4,7 +4,8 @@
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { ConflictError } from "../errors.ts";
 import { type ContractTest, newUser } from "./contract.ts";
-import type { IdempotencyClaim, IdempotencyCompletion, Store } from "./types.ts";
+import type { IdempotencyClaim, IdempotencyCompletion } from "./model.ts";
+import type { Store } from "./store.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 3600 * 1000;

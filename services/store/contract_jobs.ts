@@ -10,7 +10,8 @@
 import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ContractTest, listen, newUser, UNICODE, UNKNOWN } from "./contract.ts";
-import type { Job, JobPosition, JobsQuery, JobType, NewJob, Store, User } from "./types.ts";
+import type { Job, JobPosition, JobsQuery, JobType, NewJob, User } from "./model.ts";
+import type { Store } from "./store.ts";
 
 const JOB_TYPES: JobType[] = ["full-time", "part-time", "contract", "internship"];
 

@@ -8,7 +8,8 @@ import { NotFoundError } from "../errors.ts";
 import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import { MESSAGE_CREATED_DELAY_MS } from "./events.ts";
 import { spyOnQueue } from "./queue_spy.ts";
-import type { DomainEvent, Message, MessagePosition, Notification, Store, TicketGrant, User } from "./types.ts";
+import type { DomainEvent, Message, MessagePosition, Notification, TicketGrant, User } from "./model.ts";
+import type { Store } from "./store.ts";
 
 async function users(store: Store, count: number, from = 1): Promise<User[]> {
   const made: User[] = [];

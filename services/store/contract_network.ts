@@ -12,10 +12,10 @@ import type {
   DomainEvent,
   Notification,
   NotificationPosition,
-  Store,
   SuggestionQuery,
   User,
-} from "./types.ts";
+} from "./model.ts";
+import type { Store } from "./store.ts";
 
 async function users(store: Store, count: number, from = 1): Promise<User[]> {
   const made: User[] = [];

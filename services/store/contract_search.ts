@@ -6,7 +6,8 @@ import { assert, assertEquals, assertRejects } from "../../framework/testing/ass
 import { BuiltinSearch } from "../search/builtin.ts";
 import { jobRecord, personRecord, postRecord } from "../search/records.ts";
 import { type ContractTest, newUser } from "./contract.ts";
-import type { NewJob, SearchType, Store } from "./types.ts";
+import type { NewJob, SearchType } from "./model.ts";
+import type { Store } from "./store.ts";
 import { queryWords } from "./words.ts";
 
 /** Ids of a search, as the engine asks it. */

@@ -2,7 +2,7 @@
 // truncates or forges fails verification and is a 422, never a 500 or a different page.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ValidationError } from "../errors.ts";
-import type { Position } from "./types.ts";
+import type { Position } from "./model.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 // How domain events ride the Deno KV queue, shared by both store adapters: made the same way, retried with growing
 // waits, and kept as a dead letter after the last try instead of vanishing.
-import type { DomainEvent } from "./types.ts";
+import type { DomainEvent } from "./model.ts";
 
 /** A new event about record `id`; `members` names who the record joined, for events that outlive the record. */
 export function newEvent(type: DomainEvent["type"], id: string, at = new Date(), members?: string[]): DomainEvent {

@@ -6,7 +6,7 @@
 //   full-text token sizes, so MySQL indexes exactly those), while a query word may be shorter ("c" finds "C++" only as
 //   the start of a longer word, e.g. "Clojure"). A query without any word ("!!!") filters nothing.
 // - `location`: a case-insensitive substring of the location, taken literally (no wildcards).
-import type { Job } from "./types.ts";
+import type { Job } from "./model.ts";
 import { allWords, indexWords } from "./words.ts";
 
 /** The distinct words of a `q`, lowercased, in order; empty when it has none. */

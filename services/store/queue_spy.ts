@@ -2,7 +2,7 @@
 // its delay, instead of 15 minutes later). Every way into a Deno KV queue is watched: an enqueue in an atomic commit
 // (the KV adapter, recorded only when the commit succeeds) and Deno.Kv.enqueue (the MySQL outbox relay).
 import { assert } from "../../framework/testing/assert.ts";
-import type { DomainEvent } from "./types.ts";
+import type { DomainEvent } from "./model.ts";
 
 export interface Enqueued {
   event: DomainEvent;

@@ -1,6 +1,6 @@
 // Record shapes shared by every adapter, so the defaults of a new record are decided once.
 import { ConflictError } from "../errors.ts";
-import type { Job, NewJob, NewUser, User } from "./types.ts";
+import type { Job, NewJob, NewUser, User } from "./model.ts";
 
 /** A new member's record without its id (each adapter makes ids its own way). */
 export function newUserRecord(input: NewUser, at: Date): Omit<User, "id"> {

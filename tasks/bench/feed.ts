@@ -5,7 +5,8 @@ import { parseConfig } from "../../services/config.ts";
 import { PasswordHasher } from "../../services/passwords.ts";
 import { deriveKeys } from "../../services/secrets.ts";
 import { MysqlStore } from "../../services/store/mysql/store.ts";
-import type { Store, User } from "../../services/store/types.ts";
+import type { User } from "../../services/store/model.ts";
+import type { Store } from "../../services/store/store.ts";
 import { seed } from "../seed.ts";
 
 /** The Deno KV network: smaller than the MySQL one, so the bench seeds it in about a minute. */

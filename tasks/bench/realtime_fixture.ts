@@ -5,7 +5,7 @@
 // bcrypt sign-ins.
 import { type App, closeApp, openApp } from "../../services/app.ts";
 import { parseConfig } from "../../services/config.ts";
-import type { Message } from "../../services/store/types.ts";
+import type { Message } from "../../services/store/model.ts";
 import { hashRefreshToken, randomToken, REFRESH_TTL_MS, signAccessToken } from "../../services/tokens.ts";
 import { removeTemporary, temporaryDir } from "./processes.ts";
 import { BENCH_ORIGIN } from "./realtime_apps.ts";

@@ -12,7 +12,7 @@ import type {
   IdempotencyCompletion,
   NetworkListing,
   User,
-} from "../types.ts";
+} from "../model.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

@@ -1,6 +1,6 @@
 // Reads across the connection graph on Deno KV: mutual connections and the second degree. Each reads members'
 // connection keys only, a bounded number of them, so the cost never grows with the number of members.
-import type { SecondDegree } from "../types.ts";
+import type { SecondDegree } from "../model.ts";
 import { isId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { checkLimit, type Ctx, getEntries } from "./shared.ts";

@@ -1,7 +1,7 @@
 // Idempotency keys on Deno KV: one key per member and client key, a lease held by a token, claimed, renewed and
 // finished under versionstamp checks. A creating write finishes its claim in its own atomic commit (recordAnswer).
 import { idempotencyClaimLost } from "../records.ts";
-import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../types.ts";
+import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../model.ts";
 import * as keys from "./keys.ts";
 import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_TRIES } from "./shared.ts";
 

@@ -3,7 +3,7 @@
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { checkImportedPair } from "../../rules/connections.ts";
 import { newUserRecord } from "../records.ts";
-import type { Connection, NewPost, NewUser, Post, TimelineEntry, User } from "../types.ts";
+import type { Connection, NewPost, NewUser, Post, TimelineEntry, User } from "../model.ts";
 import { writeConnection } from "./connections.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

@@ -22,7 +22,7 @@ import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import { jobQueryWords, locationNeedle, matchesJobQuery, matchesLocation } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
-import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQuery, NewJob, User } from "../types.ts";
+import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQuery, NewJob, User } from "../model.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

@@ -59,7 +59,7 @@
 // Session keys expire (expireIn) a day after their family does, idempotency keys with their claim and tickets with
 // themselves, so KV cleans them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Job, JobType, Message, Notification, Post, TicketGrant, User } from "../types.ts";
+import type { Connection, Job, JobType, Message, Notification, Post, TicketGrant, User } from "../model.ts";
 import { headlineWords } from "../words.ts";
 import { MAX_KEY_TEXT } from "./shared.ts";
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
 import { ConflictError } from "../../errors.ts";
 import { storeContract } from "../contract.ts";
-import type { Notification } from "../types.ts";
+import type { Notification } from "../model.ts";
 import { isId, newId } from "./ids.ts";
 import { writeNotification } from "./notifications.ts";
 import { kvStoreTest, openKvStore } from "./testing.ts";

@@ -15,7 +15,7 @@ import type {
   MessagesPage,
   NewMessage,
   Notification,
-} from "../types.ts";
+} from "../model.ts";
 import { getConnectionBetween } from "./connections.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";

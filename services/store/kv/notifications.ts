@@ -2,7 +2,7 @@
 // writeNotification. They are created and deleted with the connection they are about (connections.ts), or created
 // and moved with the messages they are about (messages.ts), in the same commit; here they are listed, counted and
 // marked read.
-import type { Notification, NotificationPosition, NotificationsPage } from "../types.ts";
+import type { Notification, NotificationPosition, NotificationsPage } from "../model.ts";
 import type { NewNotification } from "../../rules/notifications.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

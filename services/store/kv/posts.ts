@@ -11,7 +11,7 @@ import type {
   PostsPage,
   PostsQuery,
   User,
-} from "../types.ts";
+} from "../model.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

@@ -1,7 +1,7 @@
 // Purging a deleted member's content on Deno KV, in the order rules/members.ts gives, in bounded commits and a bounded
 // amount per call, through the same write functions as normal writes.
 import { MEMBER_PURGE, type MemberPurgeStep } from "../../rules/members.ts";
-import type { Connection, Job, Message, Notification, Post } from "../types.ts";
+import type { Connection, Job, Message, Notification, Post } from "../model.ts";
 import { writeConnection } from "./connections.ts";
 import { isId } from "./ids.ts";
 import { writeJob } from "./jobs.ts";

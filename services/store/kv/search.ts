@@ -17,7 +17,7 @@
 // WORD_POSTINGS documents, only the heaviest and newest of them are candidates (exact otherwise). What matches and
 // how it ranks is searchIndex's comment, and the same on MySQL (mysql/search.ts).
 import { searchPage } from "../search_page.ts";
-import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
+import type { SearchDocument, SearchHit, SearchType } from "../model.ts";
 import { keyBytes } from "./keys.ts";
 import { type Ctx, getEntries, lostRaces, MAX_TRIES } from "./shared.ts";
 

@@ -1,7 +1,7 @@
 // What only the Deno KV search index has: its keys, its bounds and its commits (the contract in contract_search.ts
 // covers what it finds).
 import { assert, assertEquals } from "../../../framework/testing/assert.ts";
-import type { SearchDocument } from "../types.ts";
+import type { SearchDocument } from "../model.ts";
 import { DOC_POSTINGS, WORD_POSTINGS } from "./search.ts";
 import { KvStore } from "./store.ts";
 

@@ -1,7 +1,7 @@
 // Refresh-token families on Deno KV: the record, its per-member index and every token's lookup and history keys,
 // written together by writeSession.
 import { ConflictError, NotFoundError } from "../../errors.ts";
-import type { Session, SessionByToken, User } from "../types.ts";
+import type { Session, SessionByToken, User } from "../model.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_KEY_TEXT, MAX_TRIES } from "./shared.ts";

@@ -1,6 +1,6 @@
 // What every part of the Deno KV adapter shares: the context, retry and chunk limits, and reads used by several.
 import { ConflictError } from "../../errors.ts";
-import type { PostPosition } from "../types.ts";
+import type { PostPosition } from "../model.ts";
 
 /** What the adapter's parts (users.ts, posts.ts, timelines.ts, …) get from the store. */
 export interface Ctx {

@@ -37,7 +37,6 @@ import type {
   PostsQuery,
   Session,
   SessionByToken,
-  Store,
   SuggestionCandidates,
   SuggestionQuery,
   TicketGrant,
@@ -46,7 +45,8 @@ import type {
   User,
   UserPatch,
   UsersPage,
-} from "../types.ts";
+} from "../model.ts";
+import type { Store } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as graph from "./graph.ts";
 import * as idempotency from "./idempotency.ts";
@@ -60,7 +60,7 @@ import { purgeMemberContent } from "./purge.ts";
 import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
 import * as suggestions from "./suggestions.ts";
-import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
+import type { SearchDocument, SearchHit, SearchType } from "../model.ts";
 import type { Ctx } from "./shared.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";

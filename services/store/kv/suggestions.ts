@@ -1,7 +1,7 @@
 // Where "People you may know" looks, on Deno KV: the second degree (graph.ts) and members by place and by headline
 // (users.ts), read side by side; then, in one go, the pair claims that leave out anyone already linked and the
 // records of the second degree.
-import type { SuggestionCandidates, SuggestionQuery, User } from "../types.ts";
+import type { SuggestionCandidates, SuggestionQuery, User } from "../model.ts";
 import { findLinked } from "./connections.ts";
 import { listSecondDegree } from "./graph.ts";
 import { isId } from "./ids.ts";

@@ -1,6 +1,6 @@
 // Single-use WebSocket tickets on Deno KV: one key per ticket, expiring with it (expireIn), and taken by deleting it
 // under a versionstamp check, so of racing takes exactly one gets the grant.
-import type { TicketGrant } from "../types.ts";
+import type { TicketGrant } from "../model.ts";
 import * as keys from "./keys.ts";
 import { type Ctx, MAX_KEY_TEXT } from "./shared.ts";
 

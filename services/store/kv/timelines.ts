@@ -1,6 +1,6 @@
 // Home timelines on Deno KV: each entry is a key and two reverse keys (by post, by author), written together by
 // writeTimelineEntry.
-import type { Post, PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../types.ts";
+import type { Post, PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../model.ts";
 import { isId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { getPosts } from "./posts.ts";

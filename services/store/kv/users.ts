@@ -14,7 +14,7 @@ import {
   USER_SCAN_BUDGET,
   type UserPatch,
   type UsersPage,
-} from "../types.ts";
+} from "../model.ts";
 import { headlineWords } from "../words.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

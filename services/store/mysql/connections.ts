@@ -12,7 +12,7 @@ import type {
   IdempotencyCompletion,
   NetworkListing,
   User,
-} from "../types.ts";
+} from "../model.ts";
 import type { Executor, Param } from "./pool.ts";
 import { addNotifications, deleteAboutConnections } from "./notifications.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";

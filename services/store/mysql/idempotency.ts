@@ -2,7 +2,7 @@
 // conditional statement (or a row lock inside a creating write's transaction), so racing requests cannot both hold.
 import { ConflictError } from "../../errors.ts";
 import { idempotencyClaimLost } from "../records.ts";
-import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../types.ts";
+import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../model.ts";
 import type { Executor } from "./pool.ts";
 import { type Ctx, isDuplicate } from "./shared.ts";
 

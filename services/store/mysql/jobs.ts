@@ -23,7 +23,7 @@ import type {
   JobsQuery,
   JobType,
   NewJob,
-} from "../types.ts";
+} from "../model.ts";
 import type { Param } from "./pool.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {

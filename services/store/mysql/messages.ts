@@ -21,7 +21,7 @@ import type {
   MessagePosition,
   MessagesPage,
   NewMessage,
-} from "../types.ts";
+} from "../model.ts";
 import type { Executor, Param } from "./pool.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";

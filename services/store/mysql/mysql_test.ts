@@ -3,7 +3,8 @@
 import { assert, assertEquals, assertRejects } from "../../../framework/testing/assert.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { storeContract } from "../contract.ts";
-import type { DomainEvent, NewUser, Store, TimelinePage } from "../types.ts";
+import type { DomainEvent, NewUser, TimelinePage } from "../model.ts";
+import type { Store } from "../store.ts";
 import { applyStatement, migrate, readMigrations } from "./migrate.ts";
 import { openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";

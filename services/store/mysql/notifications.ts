@@ -1,7 +1,7 @@
 // Notifications on MySQL / MariaDB (table in migrations/003). Invitation notifications are written and removed inside
 // the connection's own transaction (connections.ts), so a member never sees one about a connection that is not there.
 import type { NewNotification } from "../../rules/notifications.ts";
-import type { Notification, NotificationPosition, NotificationsPage, NotificationType } from "../types.ts";
+import type { Notification, NotificationPosition, NotificationsPage, NotificationType } from "../model.ts";
 import type { Executor, Param } from "./pool.ts";
 import {
   type Ctx,

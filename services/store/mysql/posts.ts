@@ -1,6 +1,6 @@
 // Posts on MySQL / MariaDB: every write commits its event in the same transaction (see store.ts).
 import { NotFoundError } from "../../errors.ts";
-import type { IdempotencyCompletion, NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../types.ts";
+import type { IdempotencyCompletion, NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../model.ts";
 import type { Param } from "./pool.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {

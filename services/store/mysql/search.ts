@@ -21,7 +21,7 @@
 // answered from the newest MAX_RECENT_POSTS posts alone, ranked the same way, approximately, instead of holding a
 // connection and a core for seconds. Measured on the benchmark's million posts: README "Search".
 import { searchPage } from "../search_page.ts";
-import type { SearchHit, SearchType } from "../types.ts";
+import type { SearchHit, SearchType } from "../model.ts";
 import { indexWords } from "../words.ts";
 import { errno, type Param } from "./pool.ts";
 import { type Ctx, limitParam } from "./shared.ts";

@@ -45,6 +45,14 @@ databaseTest("the newest posts answer a common query exactly as the FULLTEXT sea
     );
   }
   const ctx = { db, kick() {} };
+  // InnoDB makes a bulk insert's words searchable a moment after the commit when the server is busy: the reference
+  // answer is read once the index has them all.
+  const indexed = searchSql("posts", 1);
+  for (let tries = 0;; tries++) {
+    const all = await db.reader.query(indexed.sql, [...indexed.params(["harbour"]), limitParam(5_000), limitParam(0)]);
+    if (all.length === Math.ceil(total * 2 / 3) || tries === 100) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   for (const words of [["harbour"], ["harbour", "lig"], ["harbour", "master"], ["harb"]]) {
     for (const [limit, offset] of [[20, 0], [10, 40], [1, 0]]) {
       const quick = await searchIndex(ctx, "posts", words, { limit, offset });

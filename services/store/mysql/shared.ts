@@ -2,7 +2,7 @@
 import { NotFoundError } from "../../errors.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { newEvent } from "../events.ts";
-import type { DomainEvent, Position } from "../types.ts";
+import type { DomainEvent, Position } from "../model.ts";
 import { type Database, ER_DUP_ENTRY, errno, type Executor, type Param } from "./pool.ts";
 
 /** What the adapter's parts (posts.ts, timelines.ts, connections.ts) get from the store. */

@@ -43,7 +43,6 @@ import type {
   PostsQuery,
   Session,
   SessionByToken,
-  Store,
   SuggestionCandidates,
   SuggestionQuery,
   TicketGrant,
@@ -52,7 +51,8 @@ import type {
   User,
   UserPatch,
   UsersPage,
-} from "../types.ts";
+} from "../model.ts";
+import type { Store } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as jobs from "./jobs.ts";
@@ -75,7 +75,7 @@ import {
   updateRow,
   writeEvents,
 } from "./shared.ts";
-import type { SearchDocument, SearchHit, SearchType } from "../types.ts";
+import type { SearchDocument, SearchHit, SearchType } from "../model.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 

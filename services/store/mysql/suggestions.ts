@@ -16,7 +16,7 @@
 //   them, so the cost is the postings of those words, never a scan. Ranked on (id, created_at, shared) alone, then
 //   joined back for the page's rows: sorting whole rows of every match took about twice as long.
 // Nearby and similar take their top `limit` first and leave out linked members after, as the Deno KV adapter does.
-import type { SuggestionCandidates, SuggestionQuery, User } from "../types.ts";
+import type { SuggestionCandidates, SuggestionQuery, User } from "../model.ts";
 import { headlineWords } from "../words.ts";
 import { CONNECTED_TO, LIVE } from "./connections.ts";
 import type { Param } from "./pool.ts";

@@ -1,5 +1,5 @@
 // Single-use WebSocket tickets on MySQL / MariaDB (table in migrations/004), kept by the hash of their secret.
-import type { TicketGrant } from "../types.ts";
+import type { TicketGrant } from "../model.ts";
 import { type Ctx, limitParam } from "./shared.ts";
 
 /** Expired tickets one saveTicket removes on the side (the periodic purge takes bigger batches). */

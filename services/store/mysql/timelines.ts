@@ -1,6 +1,6 @@
 // Home timelines on MySQL / MariaDB: rows keyed (member_id, created_at, post_id), so a page is one range scan of the
 // primary key and a repeated fan-out lands on the key it wrote before.
-import type { MemberSummary, PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../types.ts";
+import type { MemberSummary, PostPosition, PostsPage, TimelineEntry, TimelinePage } from "../model.ts";
 import { type PostRow, toPost } from "./posts.ts";
 import { aliasedSummaryColumns, summaryFromAliased } from "./users.ts";
 import type { Param } from "./pool.ts";

@@ -8,7 +8,7 @@ import {
   type User,
   USER_SCAN_BUDGET,
   type UsersPage,
-} from "../types.ts";
+} from "../model.ts";
 import { type Ctx, likePattern, limitParam, newestPage, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
