@@ -1,3 +1,4 @@
+import { ErrorReply } from "redis";
 import { UnavailableError } from "../errors.ts";
 import { closeClient, connectSoon, type RedisClient as Client, redisClient } from "../redis_client.ts";
 import type { RateLimiter, WindowCount } from "./types.ts";
@@ -69,7 +70,9 @@ export class RedisRateLimiter implements RateLimiter {
       return await Promise.race([running, timeout]);
     } catch (err) {
       if (err instanceof UnavailableError) throw err;
-      if (!this.client.isReady) throw new UnavailableError("redis", { cause: err });
+      // Only a reply is Redis refusing the command; anything else is the connection, which can fail a command before
+      // the client notices it is down (a send right after Redis was killed answered 500).
+      if (!this.client.isReady || !(err instanceof ErrorReply)) throw new UnavailableError("redis", { cause: err });
       throw err;
     } finally {
       clearTimeout(timer);
