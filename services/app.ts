@@ -151,8 +151,10 @@ function openPubSub(config: Config): Promise<PubSub> | PubSub {
 
 const closed = new WeakSet<App>();
 
-/** Closes every adapter; closing twice is harmless. */
-/** Closes every resource; `beforeQueueCloses` runs after the store (and its outbox relay), before the KV handle. */
+/**
+ * Closes every adapter; closing twice is harmless. `beforeQueueCloses` runs after the store (and its outbox relay),
+ * before the KV handle.
+ */
 export async function closeApp(app: App, beforeQueueCloses?: () => Promise<void>): Promise<void> {
   if (closed.has(app)) return;
   closed.add(app);

@@ -150,16 +150,6 @@ export function startWorkers(
     if (failures.length) await retry(message, failures);
   };
 
-  const listening = kv.listenQueue(async (message: unknown) => {
-    active++;
-    try {
-      await deliver(message);
-    } finally {
-      active--;
-      lastEnded = performance.now();
-    }
-  });
-
   const deliver = async (message: unknown) => {
     if (!isDomainEvent(message)) {
       log({ level: "warn", msg: "dropped a queue message that is not a domain event" });
@@ -179,6 +169,16 @@ export function startWorkers(
       running.delete(delivery);
     }
   };
+
+  const listening = kv.listenQueue(async (message: unknown) => {
+    active++;
+    try {
+      await deliver(message);
+    } finally {
+      active--;
+      lastEnded = performance.now();
+    }
+  });
 
   const stop = async (withinMs: number): Promise<StopReport> => {
     stopping = true;

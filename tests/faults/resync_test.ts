@@ -58,6 +58,7 @@ Deno.test({
     try {
       apps.push(await startApp(env, { port }), await startApp(env));
       const [one, two] = apps;
+      const logTail = () => apps.flatMap((app) => app.lines()).slice(-20).join("\n");
       const [a, b] = await connected(remote(one));
       const socket = await openSocket(one, a.accessToken);
       const send = (content: string) =>
@@ -65,7 +66,7 @@ Deno.test({
 
       // Live across instances first, so what follows is about the outage.
       const first = await send("before the outage");
-      assertEquals(first.status, 201, `${first.text}\n${apps.flatMap((app) => app.lines()).slice(-20).join("\n")}`);
+      assertEquals(first.status, 201, `${first.text}\n${logTail()}`);
       const live = (id: unknown) =>
         socket.frames.some((f) => f.type === "message:receive" && (f.data.message as Json).id === id);
       await socket.until("the first message live", () => live(first.json.id), 10_000);
@@ -75,7 +76,7 @@ Deno.test({
       const stored: string[] = [];
       for (let i = 0; i < n; i++) {
         const res = await send(`during the outage ${i}`);
-        assertEquals(res.status, 201, `message ${i} stored with Redis down: ${res.text}`);
+        assertEquals(res.status, 201, `message ${i} stored with Redis down: ${res.text}\n${logTail()}`);
         stored.push(res.json.id as string);
       }
       const liveDuring = stored.filter(live).length;
