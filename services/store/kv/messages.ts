@@ -22,7 +22,7 @@ import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { writeNotification } from "./notifications.ts";
 import { getUser } from "./users.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, values } from "./shared.ts";
+import { checkLimit, commitOrRetry, type Ctx, getEntries, listNewest, lostRaces, values } from "./shared.ts";
 
 /**
  * Attempts of a send or a mark-read. A busy conversation is one hot pair of records, and of racing commits at least
@@ -177,7 +177,7 @@ export async function createMessage(
     const event = newEvent("message.created", id, createdAt, [senderId, receiverId]);
     op.enqueue(event, enqueueOptions(event));
     if (done && held) recordAnswer(op, held, done, { message, created: true });
-    if ((await op.commit()).ok) return { message, created: true };
+    if ((await commitOrRetry(op)).ok) return { message, created: true };
   }
   throw lostRaces("conversation");
 }
@@ -332,7 +332,7 @@ async function markRead(ctx: Ctx, memberId: string, otherId: string): Promise<{ 
     // Every listed key is gone after the commit (read, or deleted as a stray), so a full batch may have more behind.
     const more = unread.length === MARK_BATCH;
     if (unread.length === 0 && !readNotice) return { count: 0, more: false };
-    if ((await op.commit()).ok) return { count, more };
+    if ((await commitOrRetry(op)).ok) return { count, more };
   }
   throw lostRaces("conversation");
 }

@@ -59,3 +59,16 @@ export async function listNewest<T>(
   const last = entries[limit - 1].key;
   return { entries, next: { createdAt: last[last.length - 2] as number, id: last[last.length - 1] as string } };
 }
+
+/**
+ * Commits `op`; a commit refused because another process held the KV file's write lock ("database is locked", two
+ * instances on one file) counts as a lost race, so the caller's loop reads again instead of answering 500.
+ */
+export async function commitOrRetry(op: Deno.AtomicOperation): Promise<{ ok: boolean }> {
+  try {
+    return await op.commit();
+  } catch (err) {
+    if (err instanceof TypeError && err.message.includes("database is locked")) return { ok: false };
+    throw err;
+  }
+}
