@@ -2,7 +2,7 @@
 // pending or accepted connection per pair in either direction: racing invitations meet there, and the losers get
 // ER_DUP_ENTRY, turned into ConflictError.
 import { NotFoundError } from "../../errors.ts";
-import { checkImportedPair, connectionEvents, connectionNotices, pairTaken } from "../../rules/connections.ts";
+import { connectionEvents, connectionNotices, pairTaken } from "../../rules/connections.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import type {
   Connection,
@@ -20,7 +20,6 @@ import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
-  importRows,
   inLists,
   isDuplicate,
   keysetPage,
@@ -352,30 +351,4 @@ export async function purgeMemberConnections(ctx: Ctx, memberId: string, batch: 
   });
   if (found > 0) ctx.kick();
   return found;
-}
-
-/**
- * Bulk import (see Store): accepted rows, IMPORT_BATCH per transaction, no outbox rows. A pair that already has a
- * pending or accepted row (or comes twice) meets it on the live-pair key and is skipped: ON DUPLICATE KEY UPDATE with
- * a no-op rather than INSERT IGNORE, which would also swallow any other error. NotFoundError for an id that cannot be
- * ours; members are not looked up (the importer made them).
- */
-export async function importConnections(
-  ctx: Ctx,
-  list: { senderId: string; receiverId: string; createdAt: Date }[],
-): Promise<void> {
-  const rows = list.map((c) => {
-    const [sender, receiver] = [dbId(c.senderId), dbId(c.receiverId)];
-    if (!sender || !receiver) throw new NotFoundError("member");
-    checkImportedPair(sender, receiver);
-    return { sender, receiver, createdAt: c.createdAt };
-  });
-  await importRows(
-    ctx.db,
-    "INSERT INTO connections (sender_id, receiver_id, status, message, created_at, updated_at)",
-    "(?, ?, 'accepted', '', ?, ?)",
-    rows,
-    (r, _, out) => out.push(r.sender, r.receiver, r.createdAt, r.createdAt),
-    " ON DUPLICATE KEY UPDATE id = id",
-  );
 }

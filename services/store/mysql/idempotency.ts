@@ -4,7 +4,7 @@ import { ConflictError } from "../../errors.ts";
 import { idempotencyClaimLost } from "../records.ts";
 import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../model.ts";
 import type { Executor } from "./pool.ts";
-import { type Ctx, isDuplicate } from "./shared.ts";
+import { type Ctx, isDuplicate, limitParam } from "./shared.ts";
 
 /** How many times a claim re-races for a key that was released or expired under it. */
 const CLAIM_TRIES = 5;
@@ -123,4 +123,12 @@ export async function recordAnswer<T>(
 ): Promise<void> {
   if (!done) return;
   if (!(await finish(tx, done, done.answer(record), done.keepMs))) throw idempotencyClaimLost();
+}
+
+/** Deletes up to `batch` keys past their expiry: an answer no longer kept, or a lease that ran out. */
+export async function deleteExpiredIdempotency(ctx: Ctx, batch: number): Promise<void> {
+  await ctx.db.maintenance.execute("DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?", [
+    new Date(),
+    limitParam(batch),
+  ]);
 }

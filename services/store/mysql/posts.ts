@@ -9,7 +9,6 @@ import {
   dbIds,
   deleteInBatches,
   inLists,
-  insertWithIds,
   limitParam,
   lockMembers,
   newestPage,
@@ -158,21 +157,4 @@ export async function purgeAuthorPosts(ctx: Ctx, authorId: string, batch: number
   });
   ctx.kick();
   return picked.length;
-}
-
-/**
- * Bulk import (see Store): explicit consecutive ids, IMPORT_BATCH rows per transaction, no outbox rows; updatedAt is
- * createdAt. NotFoundError for an author id that cannot be ours; authors are not looked up (the importer made them).
- */
-export async function importPosts(ctx: Ctx, input: (NewPost & { createdAt: Date })[]): Promise<string[]> {
-  const authors = input.map((p) => dbId(p.authorId));
-  if (authors.some((a) => a === null)) throw new NotFoundError("member");
-  return await insertWithIds(
-    ctx.db,
-    "posts",
-    "INSERT INTO posts (id, author_id, content, media_url, created_at, updated_at)",
-    "(?, ?, ?, ?, ?, ?)",
-    input.map((p, i) => ({ ...p, authorId: authors[i]! })),
-    (p, out) => out.push(p.authorId, p.content, p.mediaUrl ?? null, p.createdAt, p.createdAt),
-  );
 }

@@ -4,7 +4,7 @@ import type { MemberSummary, PostPosition, PostsPage, TimelineEntry, TimelinePag
 import { type PostRow, toPost } from "./posts.ts";
 import { aliasedSummaryColumns, summaryFromAliased } from "./users.ts";
 import type { Param } from "./pool.ts";
-import { type Ctx, dbId, dbIds, deleteInBatches, importRows, limitParam, pageLimit, rowChunks } from "./shared.ts";
+import { type Ctx, dbId, dbIds, deleteInBatches, limitParam, pageLimit, rowChunks } from "./shared.ts";
 
 interface TimelineRow {
   post_id: string | number;
@@ -197,23 +197,4 @@ export async function purgeMemberTimeline(ctx: Ctx, memberId: string): Promise<n
   const removed = await deleteInBatches(ctx.db.writer, "DELETE FROM timeline WHERE member_id = ?", [memberId]);
   const { affectedRows } = await ctx.db.writer.execute("DELETE FROM timeline_state WHERE member_id = ?", [memberId]);
   return removed + affectedRows;
-}
-
-/**
- * Bulk import (see Store): IMPORT_BATCH rows per transaction; an entry that is there already is left alone (the same
- * no-op update as addToTimelines), one naming an id that cannot be ours skipped.
- */
-export async function importTimeline(ctx: Ctx, entries: (TimelineEntry & { memberId: string })[]): Promise<void> {
-  const rows = entries.flatMap((e) => {
-    const [member, post, author] = [dbId(e.memberId), dbId(e.postId), dbId(e.authorId)];
-    return member && post && author ? [{ member, post, author, createdAt: e.createdAt }] : [];
-  });
-  await importRows(
-    ctx.db,
-    "INSERT INTO timeline (member_id, created_at, post_id, author_id)",
-    "(?, ?, ?, ?)",
-    rows,
-    (r, _, out) => out.push(r.member, r.createdAt, r.post, r.author),
-    " ON DUPLICATE KEY UPDATE author_id = author_id",
-  );
 }

@@ -1,15 +1,37 @@
-// The users table's columns and rows, shared by the statements that read members alone or joined to other tables,
-// and the listing of members (store.ts keeps the member writes and lookups; suggestions.ts finds members by place
-// and headline).
+// Members on MySQL / MariaDB: the users table's columns and rows, shared by the statements that read members alone
+// or joined to other tables; the listing of members; and the member writes and lookups (suggestions.ts finds members
+// by place and headline).
+import { ConflictError } from "../../errors.ts";
+import { MEMBER_DELETION, type MemberDeletionStep } from "../../rules/members.ts";
+import { profileChanges } from "../../rules/patches.ts";
+import { newUserRecord } from "../records.ts";
 import {
   type ListUsersQuery,
   type MemberSummary,
+  type NewUser,
   type Role,
   type User,
   USER_SCAN_BUDGET,
+  type UserPatch,
   type UsersPage,
 } from "../model.ts";
-import { type Ctx, likePattern, limitParam, newestPage, OLDER_THAN, olderThan, pageLimit } from "./shared.ts";
+import type { Executor, Param } from "./pool.ts";
+import {
+  type Ctx,
+  dbId,
+  dbIds,
+  inLists,
+  isDuplicate,
+  likePattern,
+  limitParam,
+  newestPage,
+  OLDER_THAN,
+  olderThan,
+  outboxEvent,
+  pageLimit,
+  updateRow,
+  writeEvents,
+} from "./shared.ts";
 
 export const USER_COLUMNS = "id, email, password_hash, first_name, last_name, headline, bio, location, " +
   "profile_picture_url, role, created_at, updated_at";
@@ -123,3 +145,115 @@ export async function listUsers(ctx: Ctx, query: ListUsersQuery): Promise<UsersP
 }
 
 type WindowRow = Record<string, unknown> & { w_id: string | number; w_created_at: Date; u_id: string | number | null };
+
+// --- member records ------------------------------------------------------------------------------------------------
+
+/** The unique key a taken email meets. */
+export const EMAIL_KEY = "uq_users_email_lower";
+
+export function emailTaken(): ConflictError {
+  return new ConflictError("That email is already registered.", "email");
+}
+
+/** The column of each field a profile patch may set (rules/patches.ts decides which it sets). */
+const PATCH_COLUMNS = {
+  firstName: "first_name",
+  lastName: "last_name",
+  headline: "headline",
+  bio: "bio",
+  location: "location",
+  profilePictureUrl: "profile_picture_url",
+  passwordHash: "password_hash",
+  role: "role",
+} as const satisfies Record<keyof UserPatch, string>;
+
+const USER_UPDATE = { table: "users", columns: USER_COLUMNS, event: "user.updated", toRecord: toUser } as const;
+
+/** How each step of MEMBER_DELETION is done here, in the deleting transaction. */
+const DELETION_STEPS: Record<MemberDeletionStep, (tx: Executor, memberId: string) => Promise<unknown>> = {
+  sessions: () => Promise.resolve(), // with the row: sessions and their token hashes are ON DELETE CASCADE
+  idempotencyKeys: (tx, memberId) => tx.execute("DELETE FROM idempotency_keys WHERE user_id = ?", [memberId]),
+};
+
+export async function createUser(ctx: Ctx, input: NewUser): Promise<User> {
+  const now = new Date();
+  const user = newUserRecord(input, now);
+  let id: string;
+  try {
+    id = await ctx.db.writer.transaction(async (tx) => {
+      const { insertId } = await tx.execute(
+        "INSERT INTO users (email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
+          "profile_picture_url, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+          user.email,
+          user.email.toLowerCase(),
+          user.passwordHash,
+          user.firstName,
+          user.lastName,
+          user.headline,
+          user.bio,
+          user.location,
+          user.profilePictureUrl,
+          user.role,
+          now,
+          now,
+        ],
+      );
+      await writeEvents(tx, [outboxEvent("user.created", insertId)]);
+      return insertId;
+    });
+  } catch (err) {
+    if (isDuplicate(err, EMAIL_KEY)) throw emailTaken();
+    throw err;
+  }
+  ctx.kick();
+  return { id, ...user };
+}
+
+export async function getUser(ctx: Ctx, id: string): Promise<User | null> {
+  const key = dbId(id);
+  if (!key) return null;
+  const [row] = await ctx.db.reader.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [key]);
+  return row ? toUser(row) : null;
+}
+
+export async function getUserByEmail(ctx: Ctx, email: string): Promise<User | null> {
+  const [row] = await ctx.db.reader.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email_lower = ?`, [
+    email.toLowerCase(),
+  ]);
+  return row ? toUser(row) : null;
+}
+
+export async function updateUser(ctx: Ctx, id: string, patch: UserPatch): Promise<User | null> {
+  const key = dbId(id);
+  if (!key) return null;
+  const changes = (Object.entries(profileChanges(patch)) as [keyof UserPatch, Param][])
+    .map(([field, value]): [string, Param] => [PATCH_COLUMNS[field], value]);
+  return await updateRow(ctx, USER_UPDATE, key, changes);
+}
+
+export async function deleteUser(ctx: Ctx, id: string): Promise<boolean> {
+  const key = dbId(id);
+  if (!key) return false;
+  const deleted = await ctx.db.writer.transaction(async (tx) => {
+    const { affectedRows } = await tx.execute("DELETE FROM users WHERE id = ?", [key]);
+    if (affectedRows === 0) return false;
+    for (const step of MEMBER_DELETION) await DELETION_STEPS[step](tx, key);
+    await writeEvents(tx, [outboxEvent("user.deleted", key)]);
+    return true;
+  });
+  if (deleted) ctx.kick();
+  return deleted;
+}
+
+export async function getUsers(ctx: Ctx, ids: string[]): Promise<User[]> {
+  const found = new Map<string, User>();
+  for (const list of inLists(dbIds(ids))) {
+    const rows = await ctx.db.reader.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE id IN (${list.placeholders})`,
+      list.params,
+    );
+    for (const row of rows) found.set(String(row.id), toUser(row));
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
