@@ -3,7 +3,10 @@
 import { sha256Hex } from "../services/crypto.ts";
 import { ValidationError } from "../services/errors.ts";
 import { type Answer, type Claim, runOnce } from "../services/idempotency.ts";
-import type { Store } from "../services/store/store.ts";
+import type { IdempotencyPort } from "../services/store/ports/idempotency.ts";
+
+/** The storage ports this module uses. */
+type Store = IdempotencyPort;
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
 

@@ -6,7 +6,7 @@ import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
 import type { Live } from "./realtime/events.ts";
 import type { Keys } from "./secrets.ts";
 import type { Role, Session, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort, SessionsPort } from "./store/ports/members.ts";
 import {
   ACCESS_TTL_SECONDS,
   hashRefreshToken,
@@ -16,6 +16,9 @@ import {
   type TokenIssuer,
   verifyAccessToken,
 } from "./tokens.ts";
+
+/** The storage ports this module uses. */
+type Store = MembersPort & SessionsPort;
 
 export interface SecurityLog {
   (event: Record<string, unknown>): void;

@@ -7,9 +7,13 @@ import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, Validatio
 import { type Live, liveNotification } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Connection, ConnectionsPage, ConnectionsQuery, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { ConnectionsPort } from "./store/ports/network.ts";
 import type { Once } from "./idempotency.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
+
+/** The storage ports this module uses. */
+type Store = ConnectionsPort & MembersPort;
 
 export interface ConnectionsDeps {
   store: Store;
@@ -184,7 +188,7 @@ export async function listConnections(
 }
 
 /** How far `other` is from the caller; the two reads cost the same at 1,000 or 1,000,000 members. */
-export async function relationTo(store: Store, caller: User, other: User): Promise<Relation> {
+export async function relationTo(store: ConnectionsPort, caller: User, other: User): Promise<Relation> {
   if (other.id === caller.id) return { connection: null, degree: null, mutualCount: 0 };
   const [connection, mutualCount] = await Promise.all([
     store.getConnectionBetween(caller.id, other.id),

@@ -1,7 +1,10 @@
 // A small demo network for a fresh development store, so a newcomer has someone to look at. Every demo member is
 // marked as such in their headline, and they share one password that start-up prints once.
 import type { PasswordHasher } from "./passwords.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+
+/** The storage ports this module uses. */
+type Store = MembersPort;
 
 const PEOPLE = [
   ["Amara", "Okafor", "Product designer", "Lagos", "recruiter"],

@@ -4,7 +4,10 @@
 // Creating writes finish the claim in their own commit (IdempotencyCompletion), so a committed write always replays.
 import { ConflictError, ValidationError } from "./errors.ts";
 import type { IdempotencyClaim, IdempotencyCompletion } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { IdempotencyPort } from "./store/ports/idempotency.ts";
+
+/** The storage ports this module uses. */
+type Store = IdempotencyPort;
 
 /** How long a claim lives without renewal: what a crashed request costs its retries. */
 export const LEASE_MS = 10_000;

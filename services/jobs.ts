@@ -4,8 +4,12 @@ import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Job, JobPatch, JobType, NewJob, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { JobsPort } from "./store/ports/jobs.ts";
+import type { MembersPort } from "./store/ports/members.ts";
 import type { Once } from "./idempotency.ts";
+
+/** The storage ports this module uses. */
+type Store = JobsPort & MembersPort;
 
 export interface JobsDeps {
   store: Store;

@@ -9,8 +9,13 @@ import { UNREAD_CAP } from "./notifications.ts";
 import type { Actor, Live } from "./realtime/events.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Conversation, Message, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { MessagesPort } from "./store/ports/messages.ts";
+import type { ConnectionsPort, NotificationsPort } from "./store/ports/network.ts";
 import type { Once } from "./idempotency.ts";
+
+/** The storage ports this module uses. */
+type Store = MessagesPort & MembersPort & ConnectionsPort & NotificationsPort;
 
 export interface MessagesDeps {
   store: Store;

@@ -3,7 +3,11 @@
 import { membersById } from "./members.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Notification, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { NotificationsPort } from "./store/ports/network.ts";
+
+/** The storage ports this module uses. */
+type Store = NotificationsPort & MembersPort;
 
 export interface NotificationsDeps {
   store: Store;

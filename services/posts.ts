@@ -5,8 +5,14 @@ import { membersById } from "./members.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { MemberSummary, Post, PostPosition, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { ConnectionsPort } from "./store/ports/network.ts";
+import type { ImportsPort } from "./store/ports/imports.ts";
+import type { PostsPort, TimelinesPort } from "./store/ports/posts.ts";
 import type { Once } from "./idempotency.ts";
+
+/** The storage ports this module uses. */
+type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ImportsPort;
 
 export interface PostsDeps {
   store: Store;
@@ -29,7 +35,7 @@ export interface PostsPageView {
 /** How many posts a rebuilt timeline starts with; deeper pages of an old account come from its authors' lists. */
 export const REBUILD_DEPTH = 1000;
 
-async function withAuthors(store: Store, posts: Post[], known?: MemberSummary[]): Promise<PostView[]> {
+async function withAuthors(store: MembersPort, posts: Post[], known?: MemberSummary[]): Promise<PostView[]> {
   const authors = known ? new Map(known.map((u) => [u.id, u])) : await membersById(store, posts.map((p) => p.authorId));
   // A post whose author is being purged is skipped rather than shown without one.
   return posts.flatMap((post) => authors.has(post.authorId) ? [{ post, author: authors.get(post.authorId)! }] : []);
@@ -53,7 +59,7 @@ export async function createPost(
 }
 
 /** The posts among `ids` that still exist with their authors, in the order of `ids` (search hits). */
-export async function getPostsView(store: Store, ids: string[]): Promise<PostView[]> {
+export async function getPostsView(store: PostsPort & MembersPort, ids: string[]): Promise<PostView[]> {
   return await withAuthors(store, await store.getPosts(ids));
 }
 

@@ -7,7 +7,12 @@ import { getJobsView, type JobView } from "./jobs.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { decodeCursor, encodeCursor } from "./store/cursor.ts";
 import type { SearchType, User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { JobsPort } from "./store/ports/jobs.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { PostsPort } from "./store/ports/posts.ts";
+
+/** The storage ports this module uses. */
+type Store = MembersPort & PostsPort & JobsPort;
 
 export interface SearchDeps {
   store: Store;

@@ -2,8 +2,12 @@
 // members with a similar headline, each with the reason shown. The store reads every source at once, each an index
 // read of bounded size, so the cost does not grow with the number of members.
 import type { User } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+import type { ConnectionsPort } from "./store/ports/network.ts";
 import { headlineWords } from "./store/words.ts";
+
+/** The storage ports this module uses. */
+type Store = ConnectionsPort & MembersPort;
 
 export interface Suggestion {
   user: User;

@@ -6,7 +6,11 @@ import { type JobsDeps, type JobView, listJobs, mayPostJobs } from "./jobs.ts";
 import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Live } from "./realtime/events.ts";
 import type { User, UserPatch } from "./store/model.ts";
-import type { Store } from "./store/store.ts";
+import type { ConnectionsPort } from "./store/ports/network.ts";
+import type { MembersPort } from "./store/ports/members.ts";
+
+/** The storage ports this module uses. */
+type Store = MembersPort & ConnectionsPort;
 
 export interface UsersDeps {
   store: Store;

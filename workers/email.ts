@@ -8,8 +8,13 @@ import type { Config } from "../services/config.ts";
 import { MailRejectedError } from "../services/mail/types.ts";
 import type { Mail, Mailer } from "../services/mail/types.ts";
 import type { DomainEvent, Message, User } from "../services/store/model.ts";
-import type { Store } from "../services/store/store.ts";
+import type { MembersPort } from "../services/store/ports/members.ts";
+import type { MessagesPort } from "../services/store/ports/messages.ts";
+import type { ConnectionsPort } from "../services/store/ports/network.ts";
 import type { Worker, WorkerLog } from "./runner.ts";
+
+/** The storage ports this module uses. */
+type Store = MembersPort & ConnectionsPort & MessagesPort;
 
 export interface EmailDeps {
   store: Store;

@@ -1,8 +1,13 @@
 // Keeps home timelines right: a new post reaches its author's and their connections' timelines, a deleted post
 // leaves them, a new connection brings each member the other's recent posts, and an ended one takes them away.
 // Every worker reloads by id and may run again for the same event without changing the result.
-import type { Store } from "../services/store/store.ts";
+import type { MembersPort } from "../services/store/ports/members.ts";
+import type { ConnectionsPort } from "../services/store/ports/network.ts";
+import type { PostsPort, TimelinesPort } from "../services/store/ports/posts.ts";
 import type { Worker } from "./runner.ts";
+
+/** The storage ports this module uses. */
+type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort;
 
 /** How many of the other member's recent posts a new connection brings into a timeline. */
 export const BACKFILL_POSTS = 100;

@@ -12,6 +12,15 @@ export function checkClientId(clientId: string | null): void {
   }
 }
 
+/**
+ * When a new message is stored: now, but never before the conversation's newest message (`lastAt`, null for a first
+ * message), which another instance with a clock running ahead may have stored. Within a conversation, (createdAt, id)
+ * is then the order the messages were stored in.
+ */
+export function messageTime(lastAt: Date | null, now: number = Date.now()): Date {
+  return new Date(Math.max(now, lastAt?.getTime() ?? 0));
+}
+
 /** The receiver's notification about `message`. */
 export function messageNotice(message: Message): NewNotification {
   return {

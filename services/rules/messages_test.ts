@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../../framework/testing/assert.ts";
 import type { Message } from "../store/model.ts";
-import { checkClientId, messageNotice, unreadNoticeStep } from "./messages.ts";
+import { checkClientId, messageNotice, messageTime, unreadNoticeStep } from "./messages.ts";
 
 Deno.test("[rules] a clientId is 1..64 characters", () => {
   checkClientId(null);
@@ -31,4 +31,11 @@ Deno.test("[rules] the receiver keeps one unread message notice per sender, move
   assertEquals(unreadNoticeStep({ read: false, subjectId: "9", createdAt: new Date(2_000) }, m), "move");
   assertEquals(unreadNoticeStep({ read: false, subjectId: "11", createdAt: new Date(2_000) }, m), "keep");
   assertEquals(unreadNoticeStep({ read: false, subjectId: "8", createdAt: new Date(3_000) }, m), "keep");
+});
+
+Deno.test("[rules] a message is stored now, but never before its conversation's newest", () => {
+  assertEquals(messageTime(null, 5_000), new Date(5_000));
+  assertEquals(messageTime(new Date(4_000), 5_000), new Date(5_000));
+  // Another instance's clock ran ahead: the new message still sorts after it.
+  assertEquals(messageTime(new Date(6_000), 5_000), new Date(6_000));
 });

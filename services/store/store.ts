@@ -10,7 +10,8 @@ import type { JobsPort } from "./ports/jobs.ts";
 import type { SearchIndexPort } from "./ports/search.ts";
 import type { ImportsPort } from "./ports/imports.ts";
 
-export interface Store
+/** Every aggregate's port: what an adapter's aggregate files implement and its facade binds (bind.ts). */
+export interface StorePorts
   extends
     MembersPort,
     SessionsPort,
@@ -22,7 +23,10 @@ export interface Store
     MessagesPort,
     JobsPort,
     SearchIndexPort,
-    ImportsPort {
+    ImportsPort {}
+
+/** The ports with the lifecycle of one backend. */
+export interface Store extends StorePorts {
   readonly kind: "deno-kv" | "mysql";
 
   /**

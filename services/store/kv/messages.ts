@@ -4,7 +4,7 @@
 // each new message. createMessage commits all of these at once, checking both members and both conversation
 // records, so unread counts are exact and no message is added after a member's deletion (the purge finds them all).
 import { NotFoundError } from "../../errors.ts";
-import { checkClientId, messageNotice, unreadNoticeStep } from "../../rules/messages.ts";
+import { checkClientId, messageNotice, messageTime, unreadNoticeStep } from "../../rules/messages.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
 import type {
   Conversation,
@@ -156,7 +156,8 @@ export async function createMessage(
       ? await ctx.kv.get<Notification>(keys.notification(receiverId, theirs.noticeId))
       : null;
 
-    const { id, ms } = newId();
+    const lastAtMs = Math.max(ours?.lastAtMs ?? 0, theirs?.lastAtMs ?? 0);
+    const { id, ms } = newId(messageTime(lastAtMs ? new Date(lastAtMs) : null).getTime());
     const createdAt = new Date(ms);
     const message: Message = { id, senderId, receiverId, content, isRead: false, createdAt, clientId };
     const step = unreadNoticeStep(notice?.value ?? null, message);

@@ -4,7 +4,9 @@ import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { Session, SessionByToken, User } from "../model.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
+import { countUnreadNotifications } from "./notifications.ts";
 import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_KEY_TEXT, MAX_TRIES } from "./shared.ts";
+import { getUser } from "./users.ts";
 
 /** Session keys outlive their family by this long, so a late reuse is still recognised before KV drops them. */
 const SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -64,6 +66,21 @@ export async function getSession(ctx: Ctx, id: string): Promise<Session | null> 
 }
 
 /** The family that ever issued `tokenHash`, and whether it is still that family's live token. */
+export async function getSessionWithUser(
+  ctx: Ctx,
+  id: string,
+  unreadCap = 0,
+): Promise<{ session: Session; user: User; unreadNotifications: number } | null> {
+  const session = await getSession(ctx, id);
+  if (!session) return null;
+  // Both need only the session's member id: read side by side.
+  const [user, unreadNotifications] = await Promise.all([
+    getUser(ctx, session.userId),
+    unreadCap > 0 ? countUnreadNotifications(ctx, session.userId, unreadCap) : 0,
+  ]);
+  return user ? { session, user, unreadNotifications } : null;
+}
+
 export async function findSessionByToken(ctx: Ctx, tokenHash: string): Promise<SessionByToken | null> {
   if (tokenHash.length > MAX_KEY_TEXT) return null;
   const index = await ctx.kv.get<TokenIndex>(keys.sessionByToken(tokenHash));

@@ -10,7 +10,7 @@
 // Reads come from the writer: a member reads a conversation right after writing to it, a reconnecting client asks for
 // what it missed right after it was delivered live, and a conversation marked read must list as read at once.
 import { NotFoundError } from "../../errors.ts";
-import { checkClientId, messageNotice, unreadNoticeStep } from "../../rules/messages.ts";
+import { checkClientId, messageNotice, messageTime, unreadNoticeStep } from "../../rules/messages.ts";
 import { addNotification } from "./notifications.ts";
 import type {
   ConnectionStatus,
@@ -138,9 +138,8 @@ export async function createMessage(
       const now = new Date();
       await tx.execute(LOCK_CONVERSATIONS_SQL, [lo, hi, now, hi, lo, now]);
       const [conversation] = await tx.query<NoticeRow>(RECEIVER_SIDE_SQL, [receiverId, senderId]);
-      // Taken once both rows are held, and never older than the conversation's newest message (another instance's
-      // clock may run ahead): within a conversation, (created_at, id) is the order the messages were stored in.
-      const createdAt = new Date(Math.max(Date.now(), conversation.last_at.getTime()));
+      // Taken once both rows are held.
+      const createdAt = messageTime(conversation.last_at);
       const { insertId: id } = await tx.execute(
         "INSERT INTO messages (sender_id, receiver_id, content, created_at, client_id) VALUES (?, ?, ?, ?, ?)",
         [senderId, receiverId, input.content, createdAt, clientId],
