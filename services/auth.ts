@@ -7,6 +7,7 @@ import type { Live } from "./realtime/events.ts";
 import type { Keys } from "./secrets.ts";
 import type { Role, Session, User } from "./store/model.ts";
 import type { MembersPort, SessionsPort } from "./store/ports/members.ts";
+import type { PageReadsPort } from "./store/ports/pages.ts";
 import {
   ACCESS_TTL_SECONDS,
   hashRefreshToken,
@@ -18,7 +19,7 @@ import {
 } from "./tokens.ts";
 
 /** The storage ports this module uses. */
-type Store = MembersPort & SessionsPort;
+type Store = MembersPort & SessionsPort & PageReadsPort;
 
 export interface SecurityLog {
   (event: Record<string, unknown>): void;

@@ -9,11 +9,12 @@ import { decodeCursor, encodeCursor, isPosition } from "./store/cursor.ts";
 import type { Connection, ConnectionsPage, ConnectionsQuery, User } from "./store/model.ts";
 import type { MembersPort } from "./store/ports/members.ts";
 import type { ConnectionsPort } from "./store/ports/network.ts";
+import type { PageReadsPort } from "./store/ports/pages.ts";
 import type { Once } from "./idempotency.ts";
 import { suggestConnections, type Suggestion } from "./suggestions.ts";
 
 /** The storage ports this module uses. */
-type Store = ConnectionsPort & MembersPort;
+type Store = ConnectionsPort & MembersPort & PageReadsPort;
 
 export interface ConnectionsDeps {
   store: Store;

@@ -12,10 +12,11 @@ import type { Conversation, Message, User } from "./store/model.ts";
 import type { MembersPort } from "./store/ports/members.ts";
 import type { MessagesPort } from "./store/ports/messages.ts";
 import type { ConnectionsPort, NotificationsPort } from "./store/ports/network.ts";
+import type { PageReadsPort } from "./store/ports/pages.ts";
 import type { Once } from "./idempotency.ts";
 
 /** The storage ports this module uses. */
-type Store = MessagesPort & MembersPort & ConnectionsPort & NotificationsPort;
+type Store = MessagesPort & MembersPort & ConnectionsPort & NotificationsPort & PageReadsPort;
 
 export interface MessagesDeps {
   store: Store;

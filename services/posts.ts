@@ -9,10 +9,11 @@ import type { MembersPort } from "./store/ports/members.ts";
 import type { ConnectionsPort } from "./store/ports/network.ts";
 import type { ImportsPort } from "./store/ports/imports.ts";
 import type { PostsPort, TimelinesPort } from "./store/ports/posts.ts";
+import type { PageReadsPort } from "./store/ports/pages.ts";
 import type { Once } from "./idempotency.ts";
 
 /** The storage ports this module uses. */
-type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ImportsPort;
+type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ImportsPort & PageReadsPort;
 
 export interface PostsDeps {
   store: Store;

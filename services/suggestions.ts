@@ -4,10 +4,11 @@
 import type { User } from "./store/model.ts";
 import type { MembersPort } from "./store/ports/members.ts";
 import type { ConnectionsPort } from "./store/ports/network.ts";
+import type { PageReadsPort } from "./store/ports/pages.ts";
 import { headlineWords } from "./store/words.ts";
 
 /** The storage ports this module uses. */
-type Store = ConnectionsPort & MembersPort;
+type Store = ConnectionsPort & MembersPort & PageReadsPort;
 
 export interface Suggestion {
   user: User;

@@ -1,5 +1,5 @@
-// Which fields a patch may set, for every store: a member's profile and a job.
-import type { JobPatch, UserPatch } from "../store/model.ts";
+// Which fields a patch may set, for every store: a member's profile, a post and a job.
+import type { JobPatch, PostPatch, UserPatch } from "../store/model.ts";
 
 const PROFILE_FIELDS = [
   "firstName",
@@ -12,6 +12,8 @@ const PROFILE_FIELDS = [
   "role",
 ] as const satisfies readonly (keyof UserPatch)[];
 
+const POST_FIELDS = ["content", "mediaUrl"] as const satisfies readonly (keyof PostPatch)[];
+
 const JOB_FIELDS = ["title", "description", "location", "salaryRange", "jobType"] as const satisfies readonly (
   keyof JobPatch
 )[];
@@ -23,6 +25,10 @@ function allowListed<P extends object>(fields: readonly (keyof P)[], patch: P): 
 
 export function profileChanges(patch: UserPatch): UserPatch {
   return allowListed(PROFILE_FIELDS, patch);
+}
+
+export function postChanges(patch: PostPatch): PostPatch {
+  return allowListed(POST_FIELDS, patch);
 }
 
 export function jobChanges(patch: JobPatch): JobPatch {

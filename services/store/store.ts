@@ -9,6 +9,7 @@ import type { MessagesPort } from "./ports/messages.ts";
 import type { JobsPort } from "./ports/jobs.ts";
 import type { SearchIndexPort } from "./ports/search.ts";
 import type { ImportsPort } from "./ports/imports.ts";
+import type { PageReadsPort } from "./ports/pages.ts";
 
 /** Every aggregate's port: what an adapter's aggregate files implement and its facade binds (bind.ts). */
 export interface StorePorts
@@ -23,7 +24,8 @@ export interface StorePorts
     MessagesPort,
     JobsPort,
     SearchIndexPort,
-    ImportsPort {}
+    ImportsPort,
+    PageReadsPort {}
 
 /** The ports with the lifecycle of one backend. */
 export interface Store extends StorePorts {

@@ -17,7 +17,7 @@ import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { addNotification, notificationsAbout, writeNotification } from "./notifications.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
+import { checkLimit, commitOrRetry, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /** Pending and accepted connections hold their pair's claim; a rejected one has released it. */
 function holdsPair(c: Connection | null): boolean {
@@ -111,7 +111,7 @@ export async function createConnection(
     // The members' versionstamps: no connection is added after deleteUser's commit, so the purge finds them all.
     const op = ctx.kv.atomic().check(sender, receiver, { key: keys.connection(id), versionstamp: null });
     if (done && claim) recordAnswer(op, claim, done, connection);
-    if ((await writeConnection(op, null, connection).commit()).ok) return connection;
+    if ((await commitOrRetry(writeConnection(op, null, connection))).ok) return connection;
     // A held pair is a genuine conflict; otherwise a member changed, or the pair was released meanwhile: try again.
     if ((await ctx.kv.get(keys.connectionPair(senderId, receiverId))).versionstamp !== null) {
       throw pairTaken();
@@ -142,7 +142,7 @@ export async function setConnectionStatus(
     if (!c) return null;
     if (c.status === status) return c;
     const next: Connection = { ...c, status, updatedAt: nextUpdatedAt(c.updatedAt) };
-    if ((await writeConnection(ctx.kv.atomic().check(entry), c, next).commit()).ok) return next;
+    if ((await commitOrRetry(writeConnection(ctx.kv.atomic().check(entry), c, next))).ok) return next;
     if (!holdsPair(c)) {
       const pair = await ctx.kv.get<string>(keys.connectionPair(c.senderId, c.receiverId));
       if (pair.value !== null && pair.value !== id) throw pairTaken();
@@ -164,7 +164,7 @@ export async function deleteConnection(ctx: Ctx, id: string): Promise<boolean> {
     ]);
     if (!entry.value) return false;
     const op = writeConnection(ctx.kv.atomic().check(entry), entry.value, null, { notifications });
-    if ((await op.commit()).ok) return true;
+    if ((await commitOrRetry(op)).ok) return true;
   }
   throw lostRaces("connection");
 }

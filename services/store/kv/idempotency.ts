@@ -3,7 +3,7 @@
 import { idempotencyClaimLost } from "../records.ts";
 import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyRecord } from "../model.ts";
 import * as keys from "./keys.ts";
-import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_TRIES } from "./shared.ts";
+import { CHUNK_MUTATIONS, commitOrRetry, type Ctx, lostRaces, MAX_TRIES } from "./shared.ts";
 
 type StoredIdempotency = IdempotencyRecord & { expiresAt: number; token?: string };
 
@@ -48,7 +48,7 @@ export async function claimIdempotency(
       token: claim.token,
       expiresAt: now + claim.leaseMs,
     };
-    if ((await ctx.kv.atomic().check(entry).set(k, value, { expireIn: claim.leaseMs }).commit()).ok) return null;
+    if ((await commitOrRetry(ctx.kv.atomic().check(entry).set(k, value, { expireIn: claim.leaseMs }))).ok) return null;
   }
   throw lostRaces("idempotency key");
 }
@@ -61,7 +61,7 @@ export async function renewIdempotency(ctx: Ctx, claim: IdempotencyClaim, leaseM
     const value = held(entry, claim.token);
     if (!value) return false;
     const next = { ...value, expiresAt: Date.now() + leaseMs };
-    if ((await ctx.kv.atomic().check(entry).set(k, next, { expireIn: leaseMs }).commit()).ok) return true;
+    if ((await commitOrRetry(ctx.kv.atomic().check(entry).set(k, next, { expireIn: leaseMs }))).ok) return true;
   }
   throw lostRaces("idempotency key");
 }
@@ -79,7 +79,7 @@ export async function finishIdempotency(
     const value = held(entry, claim.token);
     if (!value) return false;
     const done = doneValue(value.requestHash, result, keepMs);
-    if ((await ctx.kv.atomic().check(entry).set(k, done, { expireIn: keepMs }).commit()).ok) return true;
+    if ((await commitOrRetry(ctx.kv.atomic().check(entry).set(k, done, { expireIn: keepMs }))).ok) return true;
   }
   throw lostRaces("idempotency key");
 }
@@ -90,7 +90,7 @@ export async function releaseIdempotency(ctx: Ctx, claim: IdempotencyClaim): Pro
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<StoredIdempotency>(k);
     if (!held(entry, claim.token)) return;
-    if ((await ctx.kv.atomic().check(entry).delete(k).commit()).ok) return;
+    if ((await commitOrRetry(ctx.kv.atomic().check(entry).delete(k))).ok) return;
   }
   throw lostRaces("idempotency key");
 }

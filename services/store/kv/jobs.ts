@@ -26,7 +26,7 @@ import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQ
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
+import { checkLimit, commitOrRetry, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
  * Listing entries a filtered page may read. Each is a whole copy (a description is up to 10,000 characters, about
@@ -72,7 +72,7 @@ export async function createJob(ctx: Ctx, input: NewJob, done?: IdempotencyCompl
     const op = ctx.kv.atomic().check(poster);
     const fresh = { key: keys.job(id), value: null, versionstamp: null };
     if (done && claim) recordAnswer(op, claim, done, job);
-    if ((await writeJob(op, fresh, job, "job.created").commit()).ok) return job;
+    if ((await commitOrRetry(writeJob(op, fresh, job, "job.created"))).ok) return job;
   }
   throw lostRaces("member");
 }
@@ -95,7 +95,7 @@ export async function updateJob(ctx: Ctx, id: string, patch: JobPatch): Promise<
     const entry = await ctx.kv.get<Job>(keys.job(id));
     if (!entry.value) return null;
     const next: Job = { ...entry.value, ...changes, updatedAt: nextUpdatedAt(entry.value.updatedAt) };
-    if ((await writeJob(ctx.kv.atomic(), entry, next, "job.updated").commit()).ok) return next;
+    if ((await commitOrRetry(writeJob(ctx.kv.atomic(), entry, next, "job.updated"))).ok) return next;
   }
   throw lostRaces("job");
 }
@@ -106,7 +106,7 @@ export async function deleteJob(ctx: Ctx, id: string): Promise<boolean> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Job>(keys.job(id));
     if (!entry.value) return false;
-    if ((await writeJob(ctx.kv.atomic(), entry, null, "job.deleted").commit()).ok) return true;
+    if ((await commitOrRetry(writeJob(ctx.kv.atomic(), entry, null, "job.deleted"))).ok) return true;
   }
   throw lostRaces("job");
 }

@@ -6,7 +6,7 @@ import type { Notification, NotificationPosition, NotificationsPage } from "../m
 import type { NewNotification } from "../../rules/notifications.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, lostRaces, MAX_TRIES } from "./shared.ts";
+import { checkLimit, commitOrRetry, type Ctx, getEntries, lostRaces, MAX_TRIES } from "./shared.ts";
 
 /** Notifications one mark-read commit changes: each is checked, and KV allows 100 checks per atomic. */
 const MARK_BATCH = 50;
@@ -121,7 +121,7 @@ async function markRead(ctx: Ctx, recordKeys: Deno.KvKey[]): Promise<number> {
       writeNotification(op.check(entry), entry.value, { ...entry.value, read: true });
       changed++;
     }
-    if (changed === 0 || (await op.commit()).ok) return changed;
+    if (changed === 0 || (await commitOrRetry(op)).ok) return changed;
   }
   throw lostRaces("notification");
 }

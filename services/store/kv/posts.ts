@@ -1,4 +1,5 @@
 // Posts on Deno KV: the record and its listing copies, written together (with the event) by writePost.
+import { postChanges } from "../../rules/patches.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
 import { enqueueOptions, newEvent } from "../events.ts";
@@ -15,7 +16,7 @@ import type {
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
-import { checkLimit, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
+import { checkLimit, commitOrRetry, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
  * The one place a post is written: checks `before` (null: a new record under a fresh id, nothing to check) and
@@ -58,7 +59,7 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
     const op = ctx.kv.atomic().check(author);
     const fresh = { key: keys.post(id), value: null, versionstamp: null };
     if (done && claim) recordAnswer(op, claim, done, post);
-    if ((await writePost(op, fresh, post, "post.created").commit()).ok) return post;
+    if ((await commitOrRetry(writePost(op, fresh, post, "post.created"))).ok) return post;
   }
   throw lostRaces("member");
 }
@@ -76,16 +77,12 @@ export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
 /** Applies the patch (undefined fields are left alone); commits `post.updated`; null when there is no such post. */
 export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {
   if (!isId(id)) return null;
+  const changes = postChanges(patch);
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Post>(keys.post(id));
     if (!entry.value) return null;
-    const next: Post = {
-      ...entry.value,
-      content: patch.content ?? entry.value.content,
-      mediaUrl: patch.mediaUrl === undefined ? entry.value.mediaUrl : patch.mediaUrl,
-      updatedAt: nextUpdatedAt(entry.value.updatedAt),
-    };
-    if ((await writePost(ctx.kv.atomic(), entry, next, "post.updated").commit()).ok) return next;
+    const next: Post = { ...entry.value, ...changes, updatedAt: nextUpdatedAt(entry.value.updatedAt) };
+    if ((await commitOrRetry(writePost(ctx.kv.atomic(), entry, next, "post.updated"))).ok) return next;
   }
   throw lostRaces("post");
 }
@@ -99,7 +96,7 @@ export async function deletePost(ctx: Ctx, id: string): Promise<boolean> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Post>(keys.post(id));
     if (!entry.value) return false;
-    if ((await writePost(ctx.kv.atomic(), entry, null, "post.deleted").commit()).ok) return true;
+    if ((await commitOrRetry(writePost(ctx.kv.atomic(), entry, null, "post.deleted"))).ok) return true;
   }
   throw lostRaces("post");
 }

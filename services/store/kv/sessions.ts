@@ -5,7 +5,7 @@ import type { Session, SessionByToken, User } from "../model.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { countUnreadNotifications } from "./notifications.ts";
-import { CHUNK_MUTATIONS, type Ctx, lostRaces, MAX_KEY_TEXT, MAX_TRIES } from "./shared.ts";
+import { CHUNK_MUTATIONS, commitOrRetry, type Ctx, lostRaces, MAX_KEY_TEXT, MAX_TRIES } from "./shared.ts";
 import { getUser } from "./users.ts";
 
 /** Session keys outlive their family by this long, so a late reuse is still recognised before KV drops them. */
@@ -51,7 +51,7 @@ export async function createSession(
     };
     // Checking the member's versionstamp means a session can never be added after deleteUser's first commit.
     const op = ctx.kv.atomic().check(member).check({ key: keys.session(id), versionstamp: null });
-    if ((await writeSession(op, session, input.tokenHash).commit()).ok) return session;
+    if ((await commitOrRetry(writeSession(op, session, input.tokenHash))).ok) return session;
     const taken = await ctx.kv.get(keys.sessionByToken(input.tokenHash));
     if (taken.versionstamp !== null) throw new ConflictError("That refresh token is already in use.");
   }
@@ -134,7 +134,7 @@ async function revokeSessions(ctx: Ctx, ids: string[]): Promise<void> {
         live++;
         writeSession(op.check(entry), { ...entry.value, revokedAt: now }, null);
       }
-      if (live === 0 || (await op.commit()).ok) break;
+      if (live === 0 || (await commitOrRetry(op)).ok) break;
     }
   }
 }

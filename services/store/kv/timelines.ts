@@ -4,7 +4,7 @@ import type { Post, PostPosition, PostsPage, TimelineEntry, TimelinePage } from 
 import { isId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { getPosts } from "./posts.ts";
-import { checkLimit, CHUNK_MUTATIONS, type Ctx, listNewest, lostRaces, MAX_TRIES } from "./shared.ts";
+import { checkLimit, CHUNK_MUTATIONS, commitOrRetry, type Ctx, listNewest, lostRaces, MAX_TRIES } from "./shared.ts";
 
 /** Timelines one commit adds a post to (three keys each), within CHUNK_MUTATIONS. */
 const TIMELINE_MEMBERS_PER_COMMIT = Math.floor(CHUNK_MUTATIONS / 3);
@@ -38,7 +38,7 @@ export async function addToTimelines(ctx: Ctx, memberIds: string[], entry: Timel
       if (!post.value) return;
       const op = ctx.kv.atomic().check(post);
       for (const memberId of chunk) writeTimelineEntry(op, { ...parts, memberId }, true);
-      if ((await op.commit()).ok) break;
+      if ((await commitOrRetry(op)).ok) break;
     }
   }
 }

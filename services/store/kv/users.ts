@@ -20,7 +20,16 @@ import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
 import { deleteIdempotencyOf } from "./idempotency.ts";
 import { deleteSessionsOf } from "./sessions.ts";
-import { checkLimit, type Ctx, getEntries, lostRaces, MAX_KEY_TEXT, MAX_TRIES, values } from "./shared.ts";
+import {
+  checkLimit,
+  commitOrRetry,
+  type Ctx,
+  getEntries,
+  lostRaces,
+  MAX_KEY_TEXT,
+  MAX_TRIES,
+  values,
+} from "./shared.ts";
 
 /** Index entries a filtered listing may scan for one page, so a rare query costs a bounded amount per page. */
 /**
@@ -80,7 +89,7 @@ async function writeUser(
   const op = stageUser(ctx.kv.atomic(), before, after);
   const event = newEvent(type, after?.id ?? before.value!.id);
   op.enqueue(event, enqueueOptions(event));
-  return (await op.commit()).ok;
+  return (await commitOrRetry(op)).ok;
 }
 
 /** Creates a member; throws ConflictError("email") when the email is taken in any letter case. */

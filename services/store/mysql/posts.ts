@@ -1,5 +1,6 @@
 // Posts on MySQL / MariaDB: every write commits its event in the same transaction (see store.ts).
 import { NotFoundError } from "../../errors.ts";
+import { postChanges } from "../../rules/patches.ts";
 import type { IdempotencyCompletion, NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../model.ts";
 import type { Param } from "./pool.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";
@@ -90,11 +91,16 @@ export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
 export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {
   const key = dbId(id);
   if (!key) return null;
-  const changes: [string, Param][] = [];
-  if (patch.content !== undefined) changes.push(["content", patch.content]);
-  if (patch.mediaUrl !== undefined) changes.push(["media_url", patch.mediaUrl]);
+  const changes = (Object.entries(postChanges(patch)) as [keyof PostPatch, Param][])
+    .map(([field, value]): [string, Param] => [POST_PATCH_COLUMNS[field], value]);
   return await updateRow(ctx, POST_UPDATE, key, changes);
 }
+
+/** The column of each field a post patch may set (rules/patches.ts decides which it sets). */
+const POST_PATCH_COLUMNS = { content: "content", mediaUrl: "media_url" } as const satisfies Record<
+  keyof PostPatch,
+  string
+>;
 
 const POST_UPDATE = { table: "posts", columns: POST_COLUMNS, event: "post.updated", toRecord: toPost } as const;
 

@@ -49,15 +49,6 @@ export interface SessionsPort {
   /** Starts a refresh family; NotFoundError when the member does not exist (or was deleted meanwhile). */
   createSession(input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<Session>;
   getSession(id: string): Promise<Session | null>;
-  /**
-   * A session with its member, in one read where the backend can (every authenticated request asks this), and,
-   * when `unreadCap` is above 0, the member's unread notifications counted up to it in the same read (every page
-   * view shows that count in its header).
-   */
-  getSessionWithUser(
-    id: string,
-    unreadCap?: number,
-  ): Promise<{ session: Session; user: User; unreadNotifications: number } | null>;
   findSessionByToken(tokenHash: string): Promise<SessionByToken | null>;
   /**
    * Replaces the live token of a family if, and only if, `fromHash` is still the live one and the family is not

@@ -1,7 +1,6 @@
 // The messages port: messages and conversations.
 import type {
   Conversation,
-  ConversationOpening,
   IdempotencyCompletion,
   Message,
   MessagePosition,
@@ -33,16 +32,6 @@ export interface MessagesPort {
   listMessagesAfter(memberId: string, after: MessagePosition | null, limit: number): Promise<Message[]>;
   /** A member's conversations, the one with the newest message first, at most `limit`. */
   listConversations(memberId: string, limit: number): Promise<Conversation[]>;
-  /**
-   * A thread as its page opens it: the other member, the connection between the two, what the member has unread
-   * from them, and a page of their messages (as listMessages), in one read where the backend can. Null when `otherId`
-   * is no member, or is the member.
-   */
-  openConversation(
-    memberId: string,
-    otherId: string,
-    query: { limit: number; after?: MessagePosition },
-  ): Promise<ConversationOpening | null>;
   /**
    * Marks the messages `otherId` sent to `memberId` read, with the member's `message:received` notification from
    * them; answers whether any message was unread.

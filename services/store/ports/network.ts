@@ -4,11 +4,8 @@ import type {
   ConnectionsPage,
   ConnectionsQuery,
   IdempotencyCompletion,
-  NetworkListing,
   NotificationPosition,
   NotificationsPage,
-  SuggestionCandidates,
-  SuggestionQuery,
 } from "../model.ts";
 
 /** Connections (invitations and the graph built from them) and My network reads. */
@@ -38,22 +35,12 @@ export interface ConnectionsPort {
   listConnectedIds(memberId: string): Promise<string[]>;
   /** A member's connections of one status, newest first (createdAt, then id), keyset-paginated. */
   listConnections(memberId: string, query: ConnectionsQuery): Promise<ConnectionsPage>;
-  /** The first `limit` of each of a member's three listings at once: what listConnections gives for each. */
-  listNetwork(memberId: string, limit: number): Promise<NetworkListing>;
   /** The pending or accepted connection joining two members, whichever sent it; null when there is none. */
   getConnectionBetween(a: string, b: string): Promise<Connection | null>;
   /** How many invitations `senderId` sent at or after `since` that are still pending (the weekly cap). */
   countPendingSent(senderId: string, since: Date): Promise<number>;
   /** How many accepted connections two members have in common; the cost grows with their connections only. */
   countMutualConnections(a: string, b: string): Promise<number>;
-  /**
-   * Where "People you may know" looks, all at once: members two steps away, members in the same place and members
-   * with headline words in common. Never the member, nor anyone a pending or accepted connection joins them to: those
-   * are left out of the first `nearby` and `similar` found, not replaced, so a list may be shorter than asked. The
-   * cost grows with the connections of the member's connections and with the matches of the place and words, never
-   * with the number of members.
-   */
-  listSuggestionCandidates(memberId: string, query: SuggestionQuery): Promise<SuggestionCandidates>;
 }
 
 /** A member's notifications. */

@@ -36,11 +36,6 @@ export interface TimelinesPort {
   removeAuthorFromTimeline(memberId: string, authorId: string): Promise<void>;
   /** A member's timeline, newest first, keyset-paginated. */
   listTimeline(memberId: string, query: { limit: number; after?: PostPosition }): Promise<TimelinePage>;
-  /**
-   * The posts of a member's timeline page, in one read where the backend can (the home feed). Entries whose post is
-   * gone are skipped; `next` follows the timeline, so a page may hold fewer than `limit` posts.
-   */
-  listTimelinePosts(memberId: string, query: { limit: number; after?: PostPosition }): Promise<PostsPage>;
   /** Keeps the newest `keep` entries of a member's timeline and drops the rest. */
   trimTimeline(memberId: string, keep: number): Promise<void>;
   /** When the member's timeline was last built from scratch; null when it never was (or was dropped). */
