@@ -1,6 +1,7 @@
 // The one place the environment is read. It is validated once, at start, and every later read comes from the
 // frozen object, so a bad value stops the process before it serves anything.
 import { z } from "zod";
+import { type AddressRange, parseRange } from "./net.ts";
 import type { PubSubKind } from "./pubsub/types.ts";
 
 const urlWith = (protocols: string[], example: string) =>
@@ -45,8 +46,8 @@ const schema = z.object({
   ),
   PROK_TRUSTED_PROXIES: optional(
     z.string().refine(
-      (v) => v.split(",").every((ip) => /^[0-9a-fA-F:.]+$/.test(ip.trim())),
-      "must be a comma-separated list of proxy IP addresses (for example 10.0.0.5,10.0.0.6)",
+      (v) => v.split(",").every((entry) => parseRange(entry) !== null),
+      "must be a comma-separated list of proxy IP addresses or ranges (for example 10.0.0.5,10.244.0.0/16)",
     ),
   ),
   PROK_DRAIN_MS: z.preprocess(
@@ -80,7 +81,7 @@ export interface Config {
   /** Multiplies every rate limit (operators behind one shared address, load tests). */
   rateLimitFactor: number;
   /** Proxies whose X-Forwarded-For names the client; without them the socket address is the client. */
-  trustedProxies: string[];
+  trustedProxies: AddressRange[];
   /** How long a stopping process keeps serving with readiness failed, so load balancers take it out first. */
   drainMs: number;
   /** Seed a demo network into an empty embedded store in development (default on there, never in production). */
@@ -148,7 +149,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     meiliApiKey: e.MEILI_API_KEY,
     smtpUrl: e.SMTP_URL,
     rateLimitFactor: e.PROK_RATE_LIMIT_FACTOR,
-    trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((ip) => ip.trim()) ?? [],
+    trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((entry) => parseRange(entry)!) ?? [],
     drainMs: e.PROK_DRAIN_MS,
     demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
     pubsub: e.PROK_PUBSUB,

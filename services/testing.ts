@@ -26,6 +26,42 @@ export function requireServer(name: string): string | null {
   return null;
 }
 
+function found(binary: string): string | null {
+  for (const dir of ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]) {
+    try {
+      Deno.statSync(`${dir}/${binary}`);
+      return `${dir}/${binary}`;
+    } catch {
+      // Not there.
+    }
+  }
+  return null;
+}
+
+/**
+ * The binaries a test needs (a private mariadbd, kubectl…), or null (the caller registers its tests with `ignore: true`). Missing in CI:
+ * registers a failing test saying which, as `requireServer` does for a server's URL.
+ */
+export function requireBinaries(...binaries: string[]): Record<string, string> | null {
+  const paths: Record<string, string> = {};
+  const missing = binaries.filter((b) => !(paths[b] = found(b)!));
+  if (!missing.length) return paths;
+  const what = missing.join(", ");
+  if (inCI) {
+    Deno.test(`[env] ${what} must be installed in CI`, () => {
+      throw new Error(`${what} not found; .ci/run must install it.`);
+    });
+  } else if (!warned.has(what)) {
+    warned.add(what);
+    console.warn(
+      `\n${"*".repeat(78)}\n*** SKIPPED: ${what} not found, so the tests that need it are ignored.\n${
+        "*".repeat(78)
+      }\n`,
+    );
+  }
+  return null;
+}
+
 /** What a test opens for itself and closes again in cleanup(). */
 export interface Fixture {
   cleanup(): Promise<void>;

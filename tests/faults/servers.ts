@@ -3,47 +3,11 @@
 // kill -9. Never the shared servers of DATABASE_URL and REDIS_URL. In CI a missing binary fails the test; elsewhere
 // the tests that need it are skipped with a loud notice.
 import { freePort, startServer, stop, track } from "../../tasks/bench/processes.ts";
+import { requireBinaries } from "../../services/testing.ts";
 
-const inCI = ["1", "true"].includes(Deno.env.get("CI") ?? "");
+export { requireBinaries };
+
 const PROJECT = new URL("../../", import.meta.url).pathname;
-
-function found(binary: string): string | null {
-  for (const dir of ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]) {
-    try {
-      Deno.statSync(`${dir}/${binary}`);
-      return `${dir}/${binary}`;
-    } catch {
-      // Not there.
-    }
-  }
-  return null;
-}
-
-const warned = new Set<string>();
-
-/**
- * The binaries a fault test needs, or null (the caller registers its tests with `ignore: true`). Missing in CI:
- * registers a failing test saying which, as `requireServer` does for a server's URL.
- */
-export function requireBinaries(...binaries: string[]): Record<string, string> | null {
-  const paths: Record<string, string> = {};
-  const missing = binaries.filter((b) => !(paths[b] = found(b)!));
-  if (!missing.length) return paths;
-  const what = missing.join(", ");
-  if (inCI) {
-    Deno.test(`[faults] ${what} must be installed in CI`, () => {
-      throw new Error(`${what} not found; .ci/run installs mariadb-server and redis-server.`);
-    });
-  } else if (!warned.has(what)) {
-    warned.add(what);
-    console.warn(
-      `\n${"*".repeat(78)}\n*** SKIPPED: ${what} not found, so the fault tests that need it are ignored.\n${
-        "*".repeat(78)
-      }\n`,
-    );
-  }
-  return null;
-}
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" }).output();
