@@ -65,17 +65,24 @@ import type { Ctx } from "./shared.ts";
 import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 import * as users from "./users.ts";
+import { KvEventQueue } from "./queue.ts";
+import { KvOnce } from "./once.ts";
+import { KvDirtyRecords } from "./dirty.ts";
 
-/** The storage port on Deno KV; also the event queue (`queue` is the same `kv`). */
+/** The storage port on Deno KV, with the event queue, the once records and the dirty search records in the same KV. */
 export class KvStore implements Store {
   readonly kind = "deno-kv";
-  readonly queue: Deno.Kv;
+  readonly queue: KvEventQueue;
+  readonly once: KvOnce;
+  readonly searchDirty: KvDirtyRecords;
 
   /** What the modules of this adapter get. */
   readonly #ctx: Ctx;
 
   constructor(private readonly kv: Deno.Kv) {
-    this.queue = kv;
+    this.queue = new KvEventQueue(kv);
+    this.once = new KvOnce(kv);
+    this.searchDirty = new KvDirtyRecords(kv);
     this.#ctx = { kv };
   }
 
