@@ -33,8 +33,8 @@ if (env.demo && !env.databaseUrl) {
   }
 }
 const workerLog = (fields: Record<string, unknown>) => log({ ...fields, kind: "worker" });
-const workers = startWorkers(app.kv, appWorkers(app), workerLog);
-const redrive = startRedriving(app.kv, workerLog);
+const workers = startWorkers(app.store, appWorkers(app), workerLog);
+const redrive = startRedriving(app.store.queue, workerLog);
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",

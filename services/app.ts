@@ -33,7 +33,10 @@ import type { NotificationsDeps } from "./notifications.ts";
 
 export interface App {
   config: Config;
-  /** Always open: the primary store when embedded, and the queue in every mode. */
+  /**
+   * The embedded store (with its queue and records) in Deno KV mode; with MySQL, an in-memory KV that holds only the
+   * development mail outbox shown at /dev/mail, so nothing an instance must keep is on its disk.
+   */
   kv: Deno.Kv;
   store: Store;
   limiter: RateLimiter;
@@ -46,7 +49,7 @@ export interface App {
   /** This process's WebSockets. */
   hub: Hub;
   hasher: PasswordHasher;
-  /** SMTP when SMTP_URL is set, else the development outbox in `kv` (shown at /dev/mail). */
+  /** SMTP when SMTP_URL is set, else the development outbox in `kv` (shown at /dev/mail); sent keys in the store. */
   mail: Mailer;
   /** Meilisearch when MEILI_URL is set, else the builtin engine (its index lives in `store`). */
   search: SearchEngine;
@@ -68,27 +71,27 @@ const searchLog = (fields: Record<string, unknown>) => logRecord({ kind: "search
 const securityLog: SecurityLog = (event) => logRecord({ kind: "security", ...event });
 
 export interface OpenOptions {
-  /** ":memory:" for tests; defaults to `<dataDir>/prok.kv`. */
+  /** ":memory:" for tests; defaults to `<dataDir>/prok.kv` for the embedded store, and to ":memory:" beside MySQL. */
   kvPath?: string;
   log?: SecurityLog;
   /** Size of the bcrypt worker pool (defaults to one fewer than the cores). */
   hashers?: number;
 }
 
-/** Where the app's Deno KV lives (the store's, or the queues' and caches' beside MySQL). */
+/** Where the embedded Deno KV store lives (with its queue and records). */
 export function kvPathOf(config: Config): string {
   return `${config.dataDir}/prok.kv`;
 }
 
 /** Opens every adapter the configuration selects and returns the app's resources. */
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
-  const kvPath = options.kvPath ?? kvPathOf(config);
+  const kvPath = options.kvPath ?? (config.databaseUrl ? ":memory:" : kvPathOf(config));
   const embedded = kvPath !== ":memory:";
   if (embedded) await Deno.mkdir(config.dataDir, { recursive: true });
   const kv = await Deno.openKv(kvPath);
   const keys = await deriveKeys(await resolveSecret(config, embedded));
   const store: Store = config.databaseUrl
-    ? await (await import("./store/mysql/store.ts")).MysqlStore.open(config.databaseUrl, kv)
+    ? await (await import("./store/mysql/store.ts")).MysqlStore.open(config.databaseUrl)
     : new KvStore(kv);
   // Opened side by side: a Redis that is down at start costs one wait, not one per port.
   const [limiter, pubsub] = await Promise.all([
@@ -98,13 +101,13 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const log = options.log ?? securityLog;
   // nodemailer is loaded only when SMTP is configured (about 20 MB of heap otherwise spent for nothing).
   const mail: Mailer = config.smtpUrl
-    ? new (await import("./mail/smtp.ts")).SmtpMailer(config.smtpUrl, kv, { origin: config.origin })
-    : new OutboxMailer(kv);
+    ? new (await import("./mail/smtp.ts")).SmtpMailer(config.smtpUrl, store.once, { origin: config.origin })
+    : new OutboxMailer(kv, { once: store.once });
   // Meilisearch is reached on first use, so an app whose Meilisearch is down still starts (and catches up later).
   const search: SearchEngine = config.meiliUrl
     ? new (await import("./search/meilisearch.ts")).MeilisearchSearch(config.meiliUrl, { apiKey: config.meiliApiKey })
     : new BuiltinSearch(store);
-  const searchIndexer = new SearchIndexer({ store, engine: search, kv, log: searchLog });
+  const searchIndexer = new SearchIndexer({ store, engine: search, dirty: store.searchDirty, log: searchLog });
   const live = new PubSubLive(pubsub, log);
   const budgets = new WriteBudgets(limiter, config.rateLimitFactor);
   const hub = new Hub({
@@ -152,8 +155,8 @@ function openPubSub(config: Config): Promise<PubSub> | PubSub {
 const closed = new WeakSet<App>();
 
 /**
- * Closes every adapter; closing twice is harmless. `beforeQueueCloses` runs after the store (and its outbox relay),
- * before the KV handle.
+ * Closes every adapter; closing twice is harmless. `beforeQueueCloses` runs after the MySQL store (whose queue stops
+ * with it), before the KV handle (the embedded store and its queue).
  */
 export async function closeApp(app: App, beforeQueueCloses?: () => Promise<void>): Promise<void> {
   if (closed.has(app)) return;
@@ -197,14 +200,14 @@ export function domainDeps(
 }
 
 export interface Readiness {
-  /** The process accepts work and the primary store (and the KV queue) answers: keep it in the load balancer. */
+  /** The process accepts work and the primary store (with its queue) answers: keep it in the load balancer. */
   ready: boolean;
   /** Secondary backends that do not answer (Redis, Meilisearch, SMTP): pages and the API still work without them. */
   degraded: string[];
   checks: Probe[];
 }
 
-/** The checks whose failure takes this instance out of service: the KV (store or queue) and the MySQL store. */
+/** The checks whose failure takes this instance out of service: the primary store, Deno KV or MySQL. */
 const PRIMARY = new Set(["process", "deno-kv", "mysql"]);
 
 /**
@@ -213,8 +216,9 @@ const PRIMARY = new Set(["process", "deno-kv", "mysql"]);
  * the load balancer would turn a Redis outage into a full one.
  */
 export async function checkReadiness(app: App): Promise<Readiness> {
-  const adapters: Pingable[] = [{ name: "deno-kv", ping: async () => void await app.kv.get(["health"]) }];
-  if (app.store.kind === "mysql") adapters.push({ name: "mysql", ping: () => app.store.ping() });
+  const adapters: Pingable[] = app.store.kind === "mysql"
+    ? [{ name: "mysql", ping: () => app.store.ping() }]
+    : [{ name: "deno-kv", ping: async () => void await app.kv.get(["health"]) }];
   // One check per backend: Redis answers for the limiter's connection and the pub/sub's two.
   const redis = [app.limiter, app.pubsub].filter((port) => port.kind === "redis");
   if (redis.length) {

@@ -19,7 +19,9 @@ export function describeAdapters(config: Config): PortAdapter[] {
     config.databaseUrl
       ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
       : { port: "store", adapter: "deno-kv", detail: kvPath },
-    { port: "queue", adapter: "deno-kv", detail: kvPath },
+    config.databaseUrl
+      ? { port: "queue", adapter: "mysql", detail: "the outbox table, claimed with FOR UPDATE SKIP LOCKED" }
+      : { port: "queue", adapter: "deno-kv", detail: kvPath },
     config.redisUrl
       ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }
       : { port: "rate-limit", adapter: "memory" },
@@ -29,9 +31,11 @@ export function describeAdapters(config: Config): PortAdapter[] {
       adapter: "builtin",
       detail: config.databaseUrl ? "FULLTEXT indexes of the MySQL store" : "postings in the Deno KV store",
     },
-    config.smtpUrl
-      ? { port: "mail", adapter: "smtp", detail: redact(config.smtpUrl) }
-      : { port: "mail", adapter: "outbox", detail: `${kvPath} ["outbox"], shown at /dev/mail in development` },
+    config.smtpUrl ? { port: "mail", adapter: "smtp", detail: redact(config.smtpUrl) } : {
+      port: "mail",
+      adapter: "outbox",
+      detail: `${config.databaseUrl ? "memory" : kvPath} ["outbox"], shown at /dev/mail in development`,
+    },
   ];
 }
 

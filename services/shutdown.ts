@@ -56,7 +56,7 @@ export async function gracefulStop(parts: StopParts): Promise<void> {
   const queue = await parts.workers.stop(Math.max(0, deadline - (Date.now() - started)));
   await Promise.all(parts.sweeps.map((s) => s.stop()));
   log({ msg: "stopped serving", requestsAnswered: answered, ...queue, ms: Date.now() - started });
-  // The relay may enqueue until the store closes; what it sends is turned away, and the handle closes only when the
-  // listener is idle: a message taken at the moment it closes would wait about a minute before coming back.
+  // On Deno KV the handle closes only when the listener is idle: a message taken at the moment it closes would wait
+  // about a minute before coming back. On MySQL the stopped listener has recorded its last verdicts by then.
   await closeApp(app, () => parts.workers.settle(SETTLE_QUIET_MS, SETTLE_LIMIT_MS));
 }

@@ -170,7 +170,7 @@ Deno.test({
       const res = await t.fetch("/readyz");
       const body = await res.json();
       assertEquals(res.status, 200, JSON.stringify(body));
-      assertEquals(body.checks.map((c: { name: string }) => c.name), ["deno-kv", "mysql", "redis"]);
+      assertEquals(body.checks.map((c: { name: string }) => c.name), ["mysql", "redis"]);
     }, { env: { DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl! } });
   },
 });

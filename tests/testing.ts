@@ -75,7 +75,7 @@ export async function gzipSize(text: string): Promise<number> {
 /** Runs `fn` against a fresh app whose workers listen on its queue, as in production. */
 export async function withWorkers(fn: (t: TestApp) => Promise<void>): Promise<void> {
   await withTestApp(async (t) => {
-    const running = startWorkers(t.app.kv, appWorkers(t.app), () => {});
+    const running = startWorkers(t.app.store, appWorkers(t.app), () => {});
     try {
       await fn(t);
     } finally {

@@ -3,14 +3,9 @@ import { SENT_FOR_MS } from "../services/mail/sent.ts";
 import { newEvent, RETRY_SCHEDULE_MS } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/model.ts";
 import { eventually } from "../services/testing.ts";
-import {
-  deadLetters,
-  REDRIVE_INTERVAL_MS,
-  REDRIVE_MAX,
-  redriveDeadLetters,
-  startRedriving,
-  unpark,
-} from "./dead_letters.ts";
+import { kvWork } from "../services/store/kv/testing.ts";
+import { KvEventQueue } from "../services/store/kv/queue.ts";
+import { REDRIVE_INTERVAL_MS, REDRIVE_MAX, redriveDeadLetters, startRedriving, unpark } from "./dead_letters.ts";
 import { DONE_FOR_MS, startWorkers } from "./runner.ts";
 
 Deno.test("[dead letters] an event stops coming back before the workers forget they finished it", () => {
@@ -32,7 +27,9 @@ const quietly = () => {};
 
 async function letters(kv: Deno.Kv) {
   const all = [];
-  for await (const { event, redrives } of deadLetters(kv)) all.push({ id: event?.id ?? null, redrives });
+  for await (const { event, redrives } of new KvEventQueue(kv).deadLetters()) {
+    all.push({ id: event?.id ?? null, redrives });
+  }
   return all;
 }
 
@@ -45,7 +42,7 @@ Deno.test({
     let up = false;
     const runs = { steady: 0, flaky: 0 };
     const listening = startWorkers(
-      kv,
+      kvWork(kv),
       [
         { name: "steady", handles: ["user.created"], run: () => Promise.resolve(void runs.steady++) },
         {
@@ -64,19 +61,19 @@ Deno.test({
       assertEquals([runs.steady, runs.flaky], [1, 3]);
 
       // Still failing: it comes back as a dead letter, one redrive further on.
-      assertEquals(await redriveDeadLetters(kv, { options: fast }), { redriven: 1, parked: 0 });
+      assertEquals(await redriveDeadLetters(new KvEventQueue(kv)), { redriven: 1, parked: 0 });
       assertEquals(await letters(kv), [], "the letter leaves with the redrive");
       await eventually(() => letters(kv), (l) => l.length === 1, "the second dead letter");
       assertEquals(await letters(kv), [{ id: "7", redrives: 1 }]);
 
       up = true;
       const flakyBefore = runs.flaky;
-      assertEquals(await redriveDeadLetters(kv, { options: fast }), { redriven: 1, parked: 0 });
+      assertEquals(await redriveDeadLetters(new KvEventQueue(kv)), { redriven: 1, parked: 0 });
       await eventually(() => Promise.resolve(runs.flaky), (n) => n === flakyBefore + 1, "the recovered worker");
       await new Promise((r) => setTimeout(r, 100));
       assertEquals(runs.steady, 1, "the worker that had finished does not run again");
       assertEquals(await letters(kv), []);
-      assertEquals(await redriveDeadLetters(kv, { options: fast }), { redriven: 0, parked: 0 });
+      assertEquals(await redriveDeadLetters(new KvEventQueue(kv)), { redriven: 0, parked: 0 });
     } finally {
       kv.close();
       await listening;
@@ -92,7 +89,7 @@ Deno.test("[dead letters] sweeps at once redrive a letter once; a spent or unrea
   await kv.set(["dead_letters", spent.eventId], spent);
   await kv.set(["dead_letters", "junk"], { hello: "world" });
 
-  const results = await Promise.all([1, 2, 3].map(() => redriveDeadLetters(kv, { max: 3, options: fast })));
+  const results = await Promise.all([1, 2, 3].map(() => redriveDeadLetters(new KvEventQueue(kv), 3)));
   assertEquals(results.reduce((n, r) => n + r.redriven, 0), 1);
   assert(results.every((r) => r.parked === 2));
   assertEquals((await letters(kv)).sort((a, b) => String(a.id).localeCompare(String(b.id))), [
@@ -101,8 +98,8 @@ Deno.test("[dead letters] sweeps at once redrive a letter once; a spent or unrea
   ]);
 
   // The operator's replay gives the spent one its redrives back; the unreadable one stays for them to look at.
-  assertEquals(await unpark(kv), 1);
-  assertEquals(await redriveDeadLetters(kv, { max: 3, options: fast }), { redriven: 1, parked: 1 });
+  assertEquals(await unpark(new KvEventQueue(kv)), 1);
+  assertEquals(await redriveDeadLetters(new KvEventQueue(kv), 3), { redriven: 1, parked: 1 });
 
   const delivered: DomainEvent[] = [];
   const listening = kv.listenQueue((m) => void delivered.push(m as DomainEvent));
@@ -125,7 +122,7 @@ Deno.test("[dead letters] the sweep runs on its timer, logs what it did, and sto
     const event = newEvent("job.created", "5");
     await kv.set(["dead_letters", event.eventId], event);
     const logs: Record<string, unknown>[] = [];
-    const sweeping = startRedriving(kv, (l) => logs.push(l), 20);
+    const sweeping = startRedriving(new KvEventQueue(kv), (l) => logs.push(l), 20);
     await eventually(() => Promise.resolve(logs.length), (n) => n >= 1, "a sweep");
     await sweeping.stop();
     assertEquals(logs[0], { level: "info", msg: "dead letters redriven", redriven: 1, parked: 0 });

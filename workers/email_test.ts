@@ -10,6 +10,8 @@ import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
 import type { DomainEvent, NewUser } from "../services/store/model.ts";
 import { emailWorkers, mailOrigin } from "./email.ts";
+import { kvWork } from "../services/store/kv/testing.ts";
+import { KvOnce } from "../services/store/kv/once.ts";
 import { startWorkers, type Worker } from "./runner.ts";
 
 const ORIGIN = "https://prok.example";
@@ -195,9 +197,14 @@ Deno.test({
     const { kv, store } = await setup();
     const queue = await Deno.openKv(":memory:");
     const mail = flaky(queue, 2);
-    const listening = startWorkers(queue, emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), quietly, {
-      retryMs: [10, 10, 10],
-    });
+    const listening = startWorkers(
+      kvWork(queue),
+      emailWorkers({ store, mail, origin: ORIGIN, log: quietly }),
+      quietly,
+      {
+        retryMs: [10, 10, 10],
+      },
+    );
     try {
       const ada = await store.createUser(member(1));
       const event = newEvent("user.created", ada.id);
@@ -242,9 +249,9 @@ Deno.test({
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (probe.addr as Deno.NetAddr).port;
     probe.close();
-    const mail = new SmtpMailer(`smtp://127.0.0.1:${port}`, queue);
+    const mail = new SmtpMailer(`smtp://127.0.0.1:${port}`, new KvOnce(queue));
     const failures: unknown[] = [];
-    const listening = startWorkers(queue, emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), (l) => {
+    const listening = startWorkers(kvWork(queue), emailWorkers({ store, mail, origin: ORIGIN, log: quietly }), (l) => {
       failures.push(l);
     }, { retryMs: [200, 200, 200, 200, 200] });
     let server: Awaited<ReturnType<typeof startSmtpServer>> | undefined;

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { newEvent } from "../services/store/events.ts";
 import type { DomainEvent } from "../services/store/model.ts";
+import { kvWork } from "../services/store/kv/testing.ts";
 import { startWorkers, type Worker } from "./runner.ts";
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -26,7 +27,7 @@ Deno.test({
       run: (e) => Promise.resolve(void seen.push(`${name}:${e.type}:${e.id}`)),
     });
     const listening = startWorkers(
-      kv,
+      kvWork(kv),
       [worker("a", ["user.created"]), worker("b", ["user.created", "user.deleted"])],
       quietly,
     );
@@ -52,7 +53,7 @@ Deno.test({
     let flakyRuns = 0;
     const logs: Record<string, unknown>[] = [];
     const listening = startWorkers(
-      kv,
+      kvWork(kv),
       [
         { name: "ok", handles: ["user.updated"], run: () => Promise.resolve(void okRuns++) },
         {
@@ -82,7 +83,7 @@ Deno.test({
     const kv = await Deno.openKv(":memory:");
     const logs: Record<string, unknown>[] = [];
     const listening = startWorkers(
-      kv,
+      kvWork(kv),
       [
         { name: "broken", handles: ["user.deleted"], run: () => Promise.reject(new Error("always")) },
       ],
@@ -120,7 +121,7 @@ Deno.test({
         },
       });
       const kv = await Deno.openKv(path);
-      const consumer = startWorkers(kv, [slow(true)], quietly);
+      const consumer = startWorkers(kvWork(kv), [slow(true)], quietly);
       const retry = { backoffSchedule: [10, 10, 10, 10] };
       const first = newEvent("post.created", "a");
       await kv.enqueue(first, retry);
@@ -136,7 +137,7 @@ Deno.test({
       assertEquals(seen, ["slow:a"]);
 
       const again = await Deno.openKv(path);
-      const next = startWorkers(again, [slow(false)], quietly);
+      const next = startWorkers(kvWork(again), [slow(false)], quietly);
       await until(() => seen.includes("slow:b"), "the next start to run the event refused while stopping");
       assertEquals(seen, ["slow:a", "slow:b"]);
       again.close();
@@ -166,7 +167,7 @@ Deno.test({
         },
       ];
       const kv = await Deno.openKv(path);
-      const consumer = startWorkers(kv, workers(true), quietly);
+      const consumer = startWorkers(kvWork(kv), workers(true), quietly);
       const event = newEvent("post.created", "p");
       await kv.enqueue(event, { backoffSchedule: [10, 10, 10, 10] });
       await until(() => runs.includes("fanout"), "the fan-out to start");
@@ -178,7 +179,7 @@ Deno.test({
       await consumer;
 
       const again = await Deno.openKv(path);
-      const next = startWorkers(again, workers(false), quietly);
+      const next = startWorkers(kvWork(again), workers(false), quietly);
       await until(async () => (await again.get(claim)).value === "done", "the redelivered fan-out to finish");
       assertEquals(runs, ["quick", "fanout", "fanout"], "the worker that finished does not run again");
       again.close();
@@ -202,7 +203,7 @@ Deno.test({
         { name: "fanout", handles: ["post.created"], run: (e) => Promise.resolve(void seen.add(e.id)) },
       ];
       const kv = await Deno.openKv(path);
-      const consumer = startWorkers(kv, workers, quietly);
+      const consumer = startWorkers(kvWork(kv), workers, quietly);
       assertEquals(await consumer.stop(1_000), { finished: 0, abandoned: 0 });
       // An outbox relay finishing its last batch after the runner stopped: the listener keeps taking these.
       const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
@@ -214,7 +215,7 @@ Deno.test({
 
       // Without the settle, the message the listener held when the handle closed came back only after about a minute.
       const again = await Deno.openKv(path);
-      const next = startWorkers(again, workers, quietly);
+      const next = startWorkers(kvWork(again), workers, quietly);
       await until(() => seen.size === ids.length, `all ${ids.length} events after the restart (got ${seen.size})`);
       again.close();
       await next;

@@ -65,7 +65,7 @@ async function setup() {
   const store = new KvStore(kv);
   const engine = new FlakyEngine(new BuiltinSearch(store));
   const logs: Record<string, unknown>[] = [];
-  const indexer = new SearchIndexer({ store, engine, kv, log: (f) => logs.push(f) });
+  const indexer = new SearchIndexer({ store, engine, dirty: store.searchDirty, log: (f) => logs.push(f) });
   const [worker] = searchWorkers(indexer);
   const deliver = (event: DomainEvent) => worker.run(event);
   const find = async (type: SearchType, q: string) => (await engine.search(type, q, { limit: 100, offset: 0 })).ids;
@@ -182,7 +182,7 @@ Deno.test({
   fn: async () => {
     const { kv, store, engine, indexer, worker, find, member, logs } = await setup();
     // The real queue: the store commits each write with its event, the runner hands it to the worker.
-    const running = startWorkers(kv, [worker], () => {});
+    const running = startWorkers(store, [worker], () => {});
     try {
       const author = await member(4, { firstName: "Streamer" });
       const posts = [];
@@ -253,7 +253,7 @@ Deno.test({
 Deno.test("[search worker] the sweep timer stops on close", async () => {
   const kv = await Deno.openKv(":memory:");
   const store = new KvStore(kv);
-  const indexer = new SearchIndexer({ store, engine: new BuiltinSearch(store), kv });
+  const indexer = new SearchIndexer({ store, engine: new BuiltinSearch(store), dirty: store.searchDirty });
   indexer.startSweeping(10);
   await new Promise((r) => setTimeout(r, 35));
   await indexer.close();

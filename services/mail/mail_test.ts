@@ -5,6 +5,7 @@ import { UnavailableError } from "../errors.ts";
 import { mailerContract } from "./contract.ts";
 import { listOutbox, OutboxMailer } from "./outbox.ts";
 import { sentKey } from "./sent.ts";
+import { KvOnce } from "../store/kv/once.ts";
 import { SmtpMailer, smtpSettings } from "./smtp.ts";
 import { startSmtpServer } from "./test_server.ts";
 import { MailRejectedError } from "./types.ts";
@@ -26,7 +27,7 @@ mailerContract("outbox", async () => {
 mailerContract("smtp", async () => {
   const kv = await Deno.openKv(":memory:");
   const server = await startSmtpServer();
-  const mailer = new SmtpMailer(server.url, kv, { origin: "https://prok.example" });
+  const mailer = new SmtpMailer(server.url, new KvOnce(kv), { origin: "https://prok.example" });
   return {
     mailer,
     delivered: () =>
@@ -101,7 +102,10 @@ Deno.test({
   fn: async () => {
     const kv = await Deno.openKv(":memory:");
     const server = await startSmtpServer({ auth: { user: "mailer@prok", pass: "p@ss:w/rd ü" } });
-    const mailer = new SmtpMailer(`${server.url}?from=${encodeURIComponent("Prok Team <team@prok.example>")}`, kv);
+    const mailer = new SmtpMailer(
+      `${server.url}?from=${encodeURIComponent("Prok Team <team@prok.example>")}`,
+      new KvOnce(kv),
+    );
     try {
       await mailer.ping();
       await mailer.send({ to: "zoë@example.com", subject: "Hi", text: "t", idempotencyKey: "welcome:1" });
@@ -112,7 +116,7 @@ Deno.test({
         "Prok Team <team@prok.example>",
       ]);
       assert(/^<[0-9a-f]{32}@prok\.example>$/.test(got.headers.get("message-id") ?? ""), got.headers.get("message-id"));
-      const wrong = new SmtpMailer(server.url.replace("p%40ss", "nope"), kv);
+      const wrong = new SmtpMailer(server.url.replace("p%40ss", "nope"), new KvOnce(kv));
       const err = await assertRejects(() => wrong.ping());
       assert(err instanceof UnavailableError, String(err));
       await wrong.close();
@@ -141,7 +145,7 @@ Deno.test({
     })();
     const mail = { to: "a@example.com", subject: "s", text: "t", idempotencyKey: "down:1" };
     try {
-      const down = new SmtpMailer(`smtp://127.0.0.1:${closedPort}`, kv);
+      const down = new SmtpMailer(`smtp://127.0.0.1:${closedPort}`, new KvOnce(kv));
       let started = Date.now();
       const refused = await assertRejects(() => down.send(mail));
       assert(refused instanceof UnavailableError, String(refused));
@@ -150,7 +154,7 @@ Deno.test({
       const pingErr = await assertRejects(() => down.ping());
       assert(pingErr instanceof UnavailableError, String(pingErr));
 
-      const mute = new SmtpMailer(`smtp://127.0.0.1:${(silent.addr as Deno.NetAddr).port}`, kv, {
+      const mute = new SmtpMailer(`smtp://127.0.0.1:${(silent.addr as Deno.NetAddr).port}`, new KvOnce(kv), {
         timeouts: { connect: 300, greeting: 300, socket: 300 },
       });
       started = Date.now();
@@ -173,7 +177,7 @@ Deno.test({
   fn: async () => {
     const kv = await Deno.openKv(":memory:");
     const server = await startSmtpServer();
-    const mailer = new SmtpMailer(server.url, kv);
+    const mailer = new SmtpMailer(server.url, new KvOnce(kv));
     const mail = { to: "a@example.com", subject: "s", text: "t", idempotencyKey: "flaky:1" };
     try {
       server.failNext(451);

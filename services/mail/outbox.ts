@@ -2,6 +2,8 @@
 // last OUTBOX_CAP of them (a ring: each new one replaces the one OUTBOX_CAP before it in the same commit), and
 // /dev/mail lists them newest first.
 import { sendOnce } from "./sent.ts";
+import { KvOnce } from "../store/kv/once.ts";
+import type { OnceStore } from "../store/ports/once.ts";
 import type { Mail, Mailer, SendResult } from "./types.ts";
 
 export const OUTBOX_CAP = 500;
@@ -28,13 +30,19 @@ export class OutboxMailer implements Mailer {
 
   readonly #cap: number;
 
-  /** `kv` stays the caller's: closing the mailer leaves it open. `cap` (tests) defaults to OUTBOX_CAP. */
-  constructor(private readonly kv: Deno.Kv, options: { cap?: number } = {}) {
+  readonly #once: OnceStore;
+
+  /**
+   * `kv` stays the caller's: closing the mailer leaves it open. `once` keeps the sent keys (the store's; by default
+   * in `kv`). `cap` (tests) defaults to OUTBOX_CAP.
+   */
+  constructor(private readonly kv: Deno.Kv, options: { cap?: number; once?: OnceStore } = {}) {
     this.#cap = options.cap ?? OUTBOX_CAP;
+    this.#once = options.once ?? new KvOnce(kv);
   }
 
   send(mail: Mail): Promise<SendResult> {
-    return sendOnce(this.kv, mail, () => this.#store(mail));
+    return sendOnce(this.#once, mail, () => this.#store(mail));
   }
 
   async #store(mail: Mail): Promise<void> {

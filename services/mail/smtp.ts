@@ -7,6 +7,7 @@ import type { SMTPTransportOptions, Transporter } from "nodemailer";
 import { sha256Hex } from "../crypto.ts";
 import { UnavailableError } from "../errors.ts";
 import { sendOnce } from "./sent.ts";
+import type { OnceStore } from "../store/ports/once.ts";
 import { type Mail, type Mailer, MailRejectedError, type SendResult } from "./types.ts";
 
 export interface SmtpOptions {
@@ -50,8 +51,8 @@ export class SmtpMailer implements Mailer {
   readonly #from: string;
   readonly #domain: string;
 
-  /** `kv` (where sent idempotency keys are kept) stays the caller's: closing the mailer leaves it open. */
-  constructor(url: string, private readonly kv: Deno.Kv, options: SmtpOptions = {}) {
+  /** `once` keeps the sent idempotency keys (the store's); closing the mailer leaves it open. */
+  constructor(url: string, private readonly once: OnceStore, options: SmtpOptions = {}) {
     const { transport, from } = smtpSettings(url, options);
     this.#transporter = nodemailer.createTransport(transport);
     this.#from = from;
@@ -59,7 +60,7 @@ export class SmtpMailer implements Mailer {
   }
 
   send(mail: Mail): Promise<SendResult> {
-    return sendOnce(this.kv, mail, async () => {
+    return sendOnce(this.once, mail, async () => {
       // One Message-ID per idempotency key: if the at-least-once window ever sends twice, the copies look alike.
       const messageId = `<${await digest(mail.idempotencyKey)}@${this.#domain}>`;
       try {

@@ -2,13 +2,14 @@
 // record an event names; it reloads the record by id and indexes it, or removes it from the index when it is gone.
 //
 // A search engine that is down must never cost a write (the worker runs after the commit) and must catch up when it
-// returns. So a record whose sync fails is first marked dirty in KV (["search_dirty", type, id]); when the engine was
+// returns. So a record whose sync fails is first marked dirty in the store (ports/dirty.ts); when the engine was
 // merely unavailable the event is then done (retrying it five times over an hour would only add noise, and after the
 // last retry the queue would give it up), and the sweep, which runs every SWEEP_INTERVAL_MS while the workers run,
 // syncs the dirty records once the engine answers again. Other failures (a store error, a bug) are marked too and
 // rethrown, so the queue retries the event as well; whichever syncs first wins, and a sync is idempotent.
 import { UnavailableError } from "../errors.ts";
 import type { SearchType } from "../store/model.ts";
+import type { DirtyRecordsPort } from "../store/ports/dirty.ts";
 import type { Store } from "../store/store.ts";
 import { jobRecord, personRecord, postRecord } from "./records.ts";
 import type { SearchEngine, SearchRecord } from "./types.ts";
@@ -21,23 +22,14 @@ const SWEEP_ROUNDS = 10;
 /** Reload-and-index rounds while the record keeps changing under the sync (its own event syncs it again anyway). */
 const SYNC_ROUNDS = 3;
 
-const DIRTY = "search_dirty";
-
 export type IndexerLog = (fields: Record<string, unknown>) => void;
 
 export interface IndexerDeps {
   store: Store;
   engine: SearchEngine;
-  /** Where the dirty records are kept: the app's KV (open in every mode). */
-  kv: Deno.Kv;
+  /** Where the dirty records are kept: beside the store's queue, so every instance sweeps the same ones. */
+  dirty: DirtyRecordsPort;
   log?: IndexerLog;
-}
-
-interface Dirty {
-  /** When the record was first marked (ms). */
-  since: number;
-  /** Sweeps that failed to sync it for another reason than an unavailable engine. */
-  failures: number;
 }
 
 /** A record as the index should have it, with what tells one version from the next; null when it is gone. */
@@ -79,7 +71,7 @@ export class SearchIndexer {
       await this.#syncOnce(type, id);
       return "synced";
     } catch (err) {
-      await this.#markDirty(type, id);
+      await this.#deps.dirty.markDirty(type, id);
       if (!(err instanceof UnavailableError)) throw err;
       this.#deps.log?.({ level: "warn", msg: "search engine unavailable; the record waits for the sweep", type, id });
       return "deferred";
@@ -102,18 +94,9 @@ export class SearchIndexer {
     }
   }
 
-  async #markDirty(type: SearchType, id: string): Promise<void> {
-    const key = [DIRTY, type, id];
-    const entry = await this.#deps.kv.get<Dirty>(key);
-    if (entry.value) return; // already waiting; its first mark says since when
-    await this.#deps.kv.atomic().check(entry).set(key, { since: Date.now(), failures: 0 } satisfies Dirty).commit();
-  }
-
   /** How many records wait for the sweep (at most `cap` counted). */
   async countDirty(cap = 1_000): Promise<number> {
-    let n = 0;
-    for await (const _ of this.#deps.kv.list({ prefix: [DIRTY] }, { limit: cap })) n++;
-    return n;
+    return (await this.#deps.dirty.listDirty(cap)).length;
   }
 
   /**
@@ -128,11 +111,10 @@ export class SearchIndexer {
   }
 
   async #sweep(): Promise<number> {
-    const { kv, engine, log } = this.#deps;
+    const { dirty, engine, log } = this.#deps;
     let synced = 0;
     for (let round = 0; round < SWEEP_ROUNDS && !this.#closed; round++) {
-      const batch: Deno.KvEntry<Dirty>[] = [];
-      for await (const entry of kv.list<Dirty>({ prefix: [DIRTY] }, { limit: SWEEP_BATCH })) batch.push(entry);
+      const batch = await dirty.listDirty(SWEEP_BATCH);
       if (batch.length === 0) break;
       if (round === 0) {
         try {
@@ -142,14 +124,14 @@ export class SearchIndexer {
         }
       }
       const before = synced;
-      for (const entry of batch) {
+      for (const record of batch) {
         if (this.#closed) break;
-        const [, type, id] = entry.key as [string, SearchType, string];
+        const { type, id } = record;
         try {
           await this.#syncOnce(type, id);
         } catch (err) {
           if (err instanceof UnavailableError) return synced;
-          const failures = entry.value.failures + 1;
+          const failures = record.failures + 1;
           log?.({
             level: "error",
             msg: "search sweep could not sync a record; it stays dirty",
@@ -158,11 +140,11 @@ export class SearchIndexer {
             failures,
             error: err instanceof Error ? err.message : String(err),
           });
-          await kv.atomic().check(entry).set(entry.key, { ...entry.value, failures }).commit();
+          await dirty.failDirty(record);
           continue;
         }
         // Only if nothing marked it again meanwhile (that mark is for a newer failure: the next sweep takes it).
-        await kv.atomic().check(entry).delete(entry.key).commit();
+        await dirty.clearDirty(record);
         synced++;
       }
       if (batch.length < SWEEP_BATCH || synced === before) break; // done, or only records that keep failing

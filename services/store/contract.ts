@@ -7,6 +7,7 @@ import { idempotencyContract } from "./contract_idempotency.ts";
 import { jobsContract } from "./contract_jobs.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { rulesContract } from "./contract_rules.ts";
+import { queueContract } from "./contract_queue.ts";
 import { networkContract } from "./contract_network.ts";
 import { searchContract } from "./contract_search.ts";
 import { type DomainEvent, type NewUser, type User, USER_SCAN_BUDGET } from "./model.ts";
@@ -34,14 +35,15 @@ export function newUser(n: number, extra: Partial<NewUser> = {}): NewUser {
   };
 }
 
-/** Collects the events the store delivers to its queue. */
+/** Collects the events the store's queue delivers (each done at once). */
 export function listen(
   store: Store,
 ): { events: DomainEvent[]; waitFor(type: string, id: string): Promise<DomainEvent> } {
   const events: DomainEvent[] = [];
-  store.queue.listenQueue((msg) => {
-    events.push(msg as DomainEvent);
-  });
+  store.queue.listen((event) => {
+    events.push(event);
+    return Promise.resolve({ kind: "done" });
+  }, () => {});
   return {
     events,
     async waitFor(type, id) {
@@ -580,7 +582,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
       { postId: postIds[0], authorId: b, createdAt: at(10) },
     ]);
 
-    // The MySQL outbox relay runs at least once a second, so a stray outbox row would have arrived by now.
+    // The MySQL queue polls at least once a second, so a stray outbox row would have been delivered by now.
     await later(1_100);
     assertEquals(queue.events, [], "imports commit no events");
 
@@ -637,4 +639,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   jobsContract(test);
   searchContract(test);
   rulesContract(test);
+  queueContract(test);
 }

@@ -4,12 +4,11 @@
 // suggestion candidates) the tests compare sets. Records made one after another get increasing createdAt, or
 // the same millisecond and increasing ids, on both adapters, so "newest first" is the reverse of creation order.
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
-import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
+import { type ContractTest, later, listen, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import { spyOnQueue } from "./queue_spy.ts";
 import type {
   Connection,
   ConnectionsQuery,
-  DomainEvent,
   Notification,
   NotificationPosition,
   SuggestionQuery,
@@ -590,8 +589,7 @@ export function networkContract(test: ContractTest) {
 
   test("an invitation commits connection.invited with both members, delivered at once; imports and conflicts none", async (store) => {
     const spy = spyOnQueue(store.queue);
-    const delivered: DomainEvent[] = [];
-    store.queue.listenQueue((msg) => void delivered.push(msg as DomainEvent));
+    const delivered = listen(store).events;
     try {
       const [a, b, c, d] = await users(store, 4);
       const ab = await invite(store, a, b, `Hello ${UNICODE}`);
@@ -607,7 +605,7 @@ export function networkContract(test: ContractTest) {
       assertEquals(refused.map((r) => r.status), ["rejected", "rejected"]);
       await store.setConnectionStatus(ab.id, "accepted");
       await store.importConnections([{ senderId: c.id, receiverId: d.id, createdAt: new Date() }]);
-      // The MySQL outbox relay runs at least once a second, so a stray outbox row would have arrived by now.
+      // The MySQL queue polls at least once a second, so a stray outbox row would have been delivered by now.
       await later(1_100);
       assertEquals(spy.of("connection.invited").map((e) => e.event.id), [ab.id]);
     } finally {

@@ -1,5 +1,5 @@
-// How domain events ride the Deno KV queue, shared by both store adapters: made the same way, retried with growing
-// waits, and kept as a dead letter after the last try instead of vanishing.
+// How domain events ride the queue, shared by both store adapters: made the same way, held back by type, retried
+// with growing waits, and kept as a dead letter after the last try instead of vanishing.
 import type { DomainEvent } from "./model.ts";
 
 /** A new event about record `id`; `members` names who the record joined, for events that outlive the record. */
@@ -18,6 +18,13 @@ export const MESSAGE_CREATED_DELAY_MS = 15 * 60 * 1000;
 /** Events the queue holds back, by type: delivered this long after the event's `at`, not at once. */
 const DELAYS: Partial<Record<DomainEvent["type"], number>> = { "message.created": MESSAGE_CREATED_DELAY_MS };
 
+/** When `event` is first due: its `at`, plus the hold-back of its type. */
+export function dueAt(event: DomainEvent): Date {
+  const at = Date.parse(event.at);
+  const base = Number.isNaN(at) ? Date.now() : at;
+  return new Date(base + (DELAYS[event.type] ?? 0));
+}
+
 export interface EnqueueOptions {
   backoffSchedule: number[];
   keysIfUndelivered: Deno.KvKey[];
@@ -26,9 +33,9 @@ export interface EnqueueOptions {
 }
 
 /**
- * How `event` rides the queue. A delayed type waits its delay counted from the event's `at`, not from `now`: the
- * MySQL relay enqueues an event a moment (or, after an outage, much) later than its commit, and the wait is about
- * the commit. It never waits longer than the delay, and never less than zero.
+ * How `event` rides the Deno KV queue. A delayed type waits its delay counted from the event's `at`, not from `now`
+ * (a dead letter redriven long after its commit is due at once). It never waits longer than the delay, and never
+ * less than zero.
  */
 export function enqueueOptions(event: DomainEvent, now: number = Date.now()): EnqueueOptions {
   const options: EnqueueOptions = {

@@ -10,6 +10,9 @@ import type { JobsPort } from "./ports/jobs.ts";
 import type { SearchIndexPort } from "./ports/search.ts";
 import type { ImportsPort } from "./ports/imports.ts";
 import type { PageReadsPort } from "./ports/pages.ts";
+import type { EventQueue } from "./ports/queue.ts";
+import type { OnceStore } from "./ports/once.ts";
+import type { DirtyRecordsPort } from "./ports/dirty.ts";
 
 /** Every aggregate's port: what an adapter's aggregate files implement and its facade binds (bind.ts). */
 export interface StorePorts
@@ -32,11 +35,14 @@ export interface Store extends StorePorts {
   readonly kind: "deno-kv" | "mysql";
 
   /**
-   * Events are delivered to this Deno KV queue (the app's `kv`, whose `listenQueue` the worker runner owns). The KV
-   * adapter enqueues inside its atomic commits; the MySQL adapter writes outbox rows and relays them here, retrying
-   * until the queue has them.
+   * Where the events of its commits wait for the workers: Deno KV's queue (the KV adapter enqueues inside its atomic
+   * commits), or the outbox table itself (the MySQL adapter writes a row in each write's transaction).
    */
-  readonly queue: Deno.Kv;
+  readonly queue: EventQueue;
+  /** The workers' and the mailer's exactly-once records, beside the queue. */
+  readonly once: OnceStore;
+  /** Records the search engine could not take yet, beside the queue. */
+  readonly searchDirty: DirtyRecordsPort;
 
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;

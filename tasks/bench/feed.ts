@@ -41,8 +41,7 @@ async function wellConnected(store: Store, sample = 50): Promise<{ user: User; c
 export async function feedFixture(secret: string, databaseUrl?: string): Promise<FeedFixture> {
   const password = `bench ${crypto.randomUUID()}`;
   if (databaseUrl) {
-    const queue = await Deno.openKv(":memory:");
-    const store = await MysqlStore.open(databaseUrl, queue);
+    const store = await MysqlStore.open(databaseUrl);
     const hasher = new PasswordHasher((await deriveKeys(secret)).pepper, 1);
     try {
       const { user, connections } = await wellConnected(store);
@@ -57,7 +56,6 @@ export async function feedFixture(secret: string, databaseUrl?: string): Promise
     } finally {
       hasher.close();
       await store.close();
-      queue.close();
     }
   }
   const dataDir = await Deno.makeTempDir({ prefix: "prok-bench-feed-" });

@@ -58,9 +58,9 @@ export async function realtimeFixture(
     PROK_DATA_DIR: shared,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  // The bench opens the store only while it needs it: with MySQL an open store relays outbox rows to its own queue.
+  // The bench opens the store only while it needs it (an embedded KV file is one process's at a time).
   const withApp = async <T>(fn: (app: App) => Promise<T>): Promise<T> => {
-    const app = await openApp(config, { hashers: 1, ...(databaseUrl ? { kvPath: ":memory:" } : {}) });
+    const app = await openApp(config, { hashers: 1 });
     try {
       return await fn(app);
     } finally {

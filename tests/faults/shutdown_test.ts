@@ -3,54 +3,12 @@
 // process must exit 0, and after a restart every acknowledged post must reach a connection's home feed within a normal
 // fan-out time (a stranded queue claim used to hold one back for twelve minutes).
 import { assert, assertEquals } from "../../framework/testing/assert.ts";
+import { api, connect, homeFeedIds, register, signIn } from "./members.ts";
 import { type AppProcess, requireBinaries, startApp, startPrivateMariadb } from "./servers.ts";
 
 /** How long the fan-out of every post may take after the restart: generous, well under a five-minute lease. */
 const FANOUT_BOUND_MS = 30_000;
 const WRITERS = 2;
-
-type Json = Record<string, unknown>;
-
-async function api(origin: string, method: string, path: string, body?: unknown, token?: string) {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(origin + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: (text ? JSON.parse(text) : {}) as Json, text };
-}
-
-async function register(origin: string, name: string) {
-  const email = `${name}.${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const password = "correct horse battery";
-  const res = await api(origin, "POST", "/api/auth/register", { email, password, firstName: name, lastName: "Stop" });
-  assertEquals(res.status, 201, res.text);
-  return { id: (res.json.user as Json).id as string, token: res.json.accessToken as string, email, password };
-}
-
-async function signIn(origin: string, email: string, password: string): Promise<string> {
-  const res = await api(origin, "POST", "/api/auth/login", { email, password });
-  assertEquals(res.status, 200, res.text);
-  return res.json.accessToken as string;
-}
-
-/** Every post id in the member's home feed (their timeline, filled by the fan-out), page by page. */
-async function homeFeedIds(origin: string, token: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const query: string = `/api/posts?feed=home&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const res = await api(origin, "GET", query, undefined, token);
-    assertEquals(res.status, 200, res.text);
-    for (const post of res.json.items as Json[]) ids.add(post.id as string);
-    cursor = (res.json.nextCursor as string | null) ?? null;
-  } while (cursor);
-  return ids;
-}
 
 async function shutdownUnderLoad(label: string, storeEnv: Record<string, string>): Promise<void> {
   const dataDir = await Deno.makeTempDir({ prefix: "prok-fault-shutdown-" });
@@ -62,16 +20,7 @@ async function shutdownUnderLoad(label: string, storeEnv: Record<string, string>
     const { origin } = app;
     const author = await register(origin, "Author");
     const reader = await register(origin, "Reader");
-    const invite = await api(origin, "POST", "/api/connections", { receiverId: reader.id }, author.token);
-    assertEquals(invite.status, 201, invite.text);
-    const accepted = await api(
-      origin,
-      "PUT",
-      `/api/connections/${invite.json.id}`,
-      { status: "accepted" },
-      reader.token,
-    );
-    assertEquals(accepted.status, 200, accepted.text);
+    await connect(origin, author, reader);
     // Read once so the reader's timeline counts as built: from here on only the fan-out puts posts in it.
     await homeFeedIds(origin, reader.token);
 

@@ -23,6 +23,9 @@ import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 import * as users from "./users.ts";
 import * as keys from "./keys.ts";
+import { KvEventQueue } from "./queue.ts";
+import { KvOnce } from "./once.ts";
+import { KvDirtyRecords } from "./dirty.ts";
 import type { Ctx } from "./shared.ts";
 
 function ports(ctx: Ctx): StorePorts {
@@ -91,13 +94,17 @@ function ports(ctx: Ctx): StorePorts {
 // The port methods are bound in the constructor; ports() is what checks them against StorePorts.
 export interface KvStore extends StorePorts {}
 
-/** The storage port on Deno KV; also the event queue (`queue` is the same `kv`). */
+/** The storage port on Deno KV, with the event queue, the once records and the dirty search records in the same KV. */
 export class KvStore implements Store {
   readonly kind = "deno-kv";
-  readonly queue: Deno.Kv;
+  readonly queue: KvEventQueue;
+  readonly once: KvOnce;
+  readonly searchDirty: KvDirtyRecords;
 
   constructor(private readonly kv: Deno.Kv) {
-    this.queue = kv;
+    this.queue = new KvEventQueue(kv);
+    this.once = new KvOnce(kv);
+    this.searchDirty = new KvDirtyRecords(kv);
     Object.assign(this, ports({ kv }));
   }
 

@@ -202,42 +202,36 @@ test("ids that cannot be ours are absent, never errors", async ({ store }) => {
   assert(err instanceof NotFoundError, String(err));
 });
 
-test("an outbox row left behind by a crash is relayed on the next tick and removed", async ({ store, db }) => {
-  const seen: DomainEvent[] = [];
-  store.queue.listenQueue((msg) => {
-    seen.push(msg as DomainEvent);
-  });
-  // Let the pass that open() starts finish, so only the interval can pick the row up.
-  await new Promise((r) => setTimeout(r, 200));
+test("an outbox row whose lease passed (its instance died mid-job) is delivered again and removed", async ({ store, db }) => {
   const event: DomainEvent = {
     type: "user.updated",
     id: "42",
     eventId: crypto.randomUUID(),
     at: new Date().toISOString(),
   };
-  await db.writer.execute("INSERT INTO outbox (event, created_at) VALUES (?, ?)", [
-    JSON.stringify(event),
-    new Date(),
-  ]);
-  const deadline = Date.now() + 5_000;
-  while (!seen.some((e) => e.eventId === event.eventId)) {
-    assert(Date.now() < deadline, "the relay picked up the orphaned row");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // As a claim leaves it: leased under a token no live instance holds, its lease run out.
+  await db.writer.execute(
+    "INSERT INTO outbox (event, created_at, due_at, lease_token) VALUES (?, NOW(3), NOW(3) - INTERVAL 1 SECOND, ?)",
+    [JSON.stringify(event), crypto.randomUUID()],
+  );
+  const seen = collect(store);
+  await until("the row's delivery", () => seen.some((e) => e.eventId === event.eventId));
   assertEquals(seen.find((e) => e.eventId === event.eventId), event);
-  const [left] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM outbox");
-  assertEquals(Number(left.n), 0);
+  await until("the row's removal", () => false, async () => {
+    const [left] = await db.reader.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM outbox");
+    return Number(left.n) === 0;
+  });
 });
 
-test("two instances relaying one outbox deliver every event", async ({ store, url }) => {
-  const queue = await Deno.openKv(":memory:");
-  const second = await MysqlStore.open(url, queue);
+test("two instances listening on one outbox deliver every event exactly once", async ({ store, url }) => {
+  const second = await MysqlStore.open(url);
   try {
-    const seen = new Set<string>();
-    for (const q of [store.queue, queue]) {
-      q.listenQueue((msg) => {
-        seen.add((msg as DomainEvent).id);
-      });
+    const seen = new Map<string, number>();
+    for (const s of [store, second]) {
+      s.queue.listen((event) => {
+        seen.set(event.id, (seen.get(event.id) ?? 0) + 1);
+        return Promise.resolve({ kind: "done" });
+      }, () => {});
     }
     const ids = await Promise.all(
       Array.from({ length: 40 }, async (_, i) =>
@@ -249,14 +243,10 @@ test("two instances relaying one outbox deliver every event", async ({ store, ur
           role: "member",
         })).id),
     );
-    const deadline = Date.now() + 5_000;
-    while (!ids.every((id) => seen.has(id))) {
-      assert(Date.now() < deadline, `missing events for ${ids.filter((id) => !seen.has(id))}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(`events for ${ids.length} members`, () => ids.every((id) => seen.has(id)));
+    assertEquals(ids.filter((id) => seen.get(id) !== 1), [], "no event delivered twice");
   } finally {
     await second.close();
-    queue.close();
   }
 });
 
@@ -264,12 +254,13 @@ function member(n: number): NewUser {
   return { email: `m${n}@example.com`, passwordHash: "x", firstName: `F${n}`, lastName: "L", role: "member" };
 }
 
-/** Collects what the store relays to its queue. */
+/** Collects what the store's queue delivers. */
 function collect(store: Store): DomainEvent[] {
   const seen: DomainEvent[] = [];
-  store.queue.listenQueue((msg) => {
-    seen.push(msg as DomainEvent);
-  });
+  store.queue.listen((event) => {
+    seen.push(event);
+    return Promise.resolve({ kind: "done" });
+  }, () => {});
   return seen;
 }
 
@@ -283,9 +274,9 @@ function prefix(text: string, units: number): string {
   return out;
 }
 
-async function until(what: string, done: () => boolean): Promise<void> {
+async function until(what: string, done: () => boolean, check?: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!done()) {
+  while (!(done() || (check && await check()))) {
     assert(Date.now() < deadline, `timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -431,8 +422,8 @@ test("a purge spanning several batches deletes every post with its event and lea
   await store.setTimelineBuiltAt(a.id, now);
   assertEquals((await store.getPosts([...mine, mine[0], "missing"])).length, 1235, "getPosts over many IN lists");
 
-  // Let the relay clear the setup's events, then listen.
-  await new Promise((r) => setTimeout(r, 300));
+  // The setup's events are done with before listening.
+  await db.writer.execute("DELETE FROM outbox");
   const seen = collect(store);
   assertEquals(await store.deleteUser(a.id), true);
   assertEquals(await store.purgeMemberContent(a.id), true);
@@ -661,9 +652,10 @@ test("second degree and mutual counts agree with a reference on a random graph, 
   }
 });
 
-test("the outbox relay's passes on its timer are maintenance, not statements of the app's requests", async ({ store }) => {
+test("the queue's polls are maintenance, not statements of the app's requests", async ({ store }) => {
+  collect(store);
   const before = store.statements;
-  // Longer than the relay's interval (1 s): at least one pass runs, with nothing to move.
+  // Longer than the poll interval (1 s): at least one poll runs, with nothing to claim.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   assertEquals(store.statements, before);
 });
@@ -720,8 +712,7 @@ test("clientIds compare byte for byte, and a message's pair columns are the serv
 });
 
 test("concurrent sends and reads from two instances keep every count and notification exact", async ({ store, url, db }) => {
-  const queue = await Deno.openKv(":memory:");
-  const second = await MysqlStore.open(url, queue);
+  const second = await MysqlStore.open(url);
   try {
     const stores = [store, second];
     const people: string[] = [];
@@ -799,7 +790,6 @@ test("concurrent sends and reads from two instances keep every count and notific
     assertEquals(Number(left.n), 0);
   } finally {
     await second.close();
-    queue.close();
   }
 });
 
@@ -1021,3 +1011,23 @@ test("message listings and the conversation list read their keys, whatever the p
   }
   assertEquals(synced, mine.map((r) => String(r.id)));
 });
+
+// --- the queue (migrations/009) ------------------------------------------------------------------------------------
+
+databaseTest(
+  "migration 009 runs again over itself, and an outbox row written without a due time is due at once",
+  async ({ db }) => {
+    await migrate(db);
+    const before = await assertRerunChangesNothing(db, "009_queue", [
+      "outbox",
+      "dead_letters",
+      "once_records",
+      "search_dirty",
+    ]);
+    assert(before[0].includes("ix_outbox_due"), before[0]);
+    // A writer older than 009 (a rolling upgrade) names no due_at.
+    await db.writer.execute("INSERT INTO outbox (event, created_at) VALUES ('{}', NOW(3))");
+    const [row] = await db.writer.query<{ due: unknown }>("SELECT due_at <= NOW(3) AS due FROM outbox");
+    assertEquals(Number(row.due), 1);
+  },
+);

@@ -1,11 +1,13 @@
 // Purges on MySQL / MariaDB: a deleted member's content, in the order rules/members.ts gives, in bounded transactions
-// and a bounded amount per call; and the expired rows (idempotency keys, session families, tickets) a timer clears.
+// and a bounded amount per call; and the expired rows (idempotency keys, session families, tickets, once records) a
+// timer clears.
 import { MEMBER_PURGE, type MemberPurgeStep } from "../../rules/members.ts";
 import * as connections from "./connections.ts";
 import { deleteExpiredIdempotency } from "./idempotency.ts";
 import * as jobs from "./jobs.ts";
 import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
+import { deleteExpiredOnce } from "./once.ts";
 import * as posts from "./posts.ts";
 import { deleteExpiredSessions } from "./sessions.ts";
 import { type Ctx, dbId } from "./shared.ts";
@@ -58,4 +60,5 @@ export async function purgeExpired(ctx: Ctx): Promise<void> {
   await deleteExpiredIdempotency(ctx, EXPIRED_BATCH);
   await deleteExpiredSessions(ctx, EXPIRED_BATCH);
   await deleteExpiredTickets(ctx, EXPIRED_BATCH);
+  await deleteExpiredOnce(ctx, EXPIRED_BATCH);
 }

@@ -1,14 +1,14 @@
 // What every part of the MySQL adapter shares: id parsing, the outbox, and statement shapes that stay few.
 import { NotFoundError } from "../../errors.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
-import { newEvent } from "../events.ts";
+import { dueAt, newEvent } from "../events.ts";
 import type { DomainEvent, Position } from "../model.ts";
 import { type Database, ER_DUP_ENTRY, errno, type Executor, type Param } from "./pool.ts";
 
 /** What the adapter's parts (posts.ts, timelines.ts, connections.ts) get from the store. */
 export interface Ctx {
   readonly db: Database;
-  /** Starts an outbox relay pass; call it after a commit that wrote events. */
+  /** Wakes this instance's queue listener; call it after a commit that wrote events. */
   kick(): void;
 }
 
@@ -42,6 +42,14 @@ export function limitParam(n: number): string {
 /** A LIKE pattern (with `ESCAPE '!'`) that finds `text` anywhere: `%`, `_` and `!` are literal in it. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[!%_]/g, "!$&")}%`;
+}
+
+/** `DATE_ADD(NOW(3), …)` by `micros(ms)`: leases and waits run on the database's clock, the one every instance shares. */
+export const LATER = "DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)";
+
+/** The parameter of LATER for `ms` milliseconds. */
+export function micros(ms: number): string {
+  return String(Math.max(0, Math.round(ms)) * 1000);
 }
 
 /** Checks a page size the way every listing does. */
@@ -143,13 +151,13 @@ export function rowChunks<T>(rows: readonly T[]): T[][] {
   return out;
 }
 
-/** Commits events in the caller's transaction; the relay moves them to the queue after the commit. */
+/** Commits events in the caller's transaction: each an outbox row, due when its type says (events.ts). */
 export async function writeEvents(tx: Executor, events: readonly DomainEvent[]): Promise<void> {
   for (const chunk of rowChunks(events)) {
     const params: Param[] = [];
-    for (const event of chunk) params.push(JSON.stringify(event), new Date(event.at));
+    for (const event of chunk) params.push(JSON.stringify(event), new Date(event.at), dueAt(event));
     await tx.execute(
-      `INSERT INTO outbox (event, created_at) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`,
+      `INSERT INTO outbox (event, created_at, due_at) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`,
       params,
     );
   }

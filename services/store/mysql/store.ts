@@ -1,8 +1,8 @@
 // The MySQL / MariaDB adapter of the storage port: a facade that binds the port methods of one file per aggregate
 // (users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts,
 // jobs.ts, search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts), as kv/store.ts does for Deno KV. It owns the
-// lifecycle: the pools (pool.ts), migrations (migrate.ts), the outbox relay (outbox.ts) and the timer that purges
-// expired rows. All SQL binds every value as a parameter.
+// lifecycle: the pools (pool.ts), migrations (migrate.ts), the queue on the outbox (queue.ts) with the records beside
+// it (once.ts, dirty.ts), and the timer that purges expired rows. All SQL binds every value as a parameter.
 import { log } from "../../log.ts";
 import { bind } from "../bind.ts";
 import type { Store, StorePorts } from "../store.ts";
@@ -21,11 +21,12 @@ import * as tickets from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 import * as users from "./users.ts";
 import { migrate } from "./migrate.ts";
-import { OutboxRelay } from "./outbox.ts";
 import { type Database, openDatabase } from "./pool.ts";
+import { MysqlDirtyRecords } from "./dirty.ts";
+import { MysqlOnce } from "./once.ts";
+import { MysqlEventQueue, type MysqlQueueOptions } from "./queue.ts";
 import type { Ctx } from "./shared.ts";
 
-const RELAY_INTERVAL_MS = 1_000;
 /** Expired idempotency keys, session families and tickets are purged this often, a bounded batch at a time. */
 const PURGE_INTERVAL_MS = 60_000;
 
@@ -95,18 +96,22 @@ function ports(ctx: Ctx): StorePorts {
 // The port methods are bound in the constructor; ports() is what checks them against StorePorts.
 export interface MysqlStore extends StorePorts {}
 
-/** The storage port on MySQL 8 or MariaDB 10.11; events reach the workers through the given KV queue. */
+/** The storage port on MySQL 8 or MariaDB 10.11; its outbox table is the queue the workers take events from. */
 export class MysqlStore implements Store {
   readonly kind = "mysql";
   #timers: ReturnType<typeof setInterval>[] = [];
   #purging: Promise<void> | null = null;
   #closed = false;
-  readonly #relay: OutboxRelay;
+  readonly queue: MysqlEventQueue;
+  readonly once: MysqlOnce;
+  readonly searchDirty: MysqlDirtyRecords;
   readonly #ctx: Ctx;
 
-  private constructor(private readonly db: Database, readonly queue: Deno.Kv) {
-    this.#relay = new OutboxRelay(db, queue);
-    this.#ctx = { db, kick: () => this.#relay.kick() };
+  private constructor(private readonly db: Database, queue: MysqlQueueOptions) {
+    this.queue = new MysqlEventQueue(db, queue);
+    this.once = new MysqlOnce(db);
+    this.searchDirty = new MysqlDirtyRecords(db);
+    this.#ctx = { db, kick: () => this.queue.kick() };
     Object.assign(this, ports(this.#ctx));
   }
 
@@ -115,8 +120,8 @@ export class MysqlStore implements Store {
     return this.db.statements;
   }
 
-  /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
-  static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
+  /** Connects, applies pending migrations and starts the purge timer; the workers listen on `queue`. */
+  static async open(databaseUrl: string, queue: MysqlQueueOptions = {}): Promise<MysqlStore> {
     const db = openDatabase(databaseUrl);
     try {
       await migrate(db);
@@ -125,11 +130,7 @@ export class MysqlStore implements Store {
       throw err;
     }
     const store = new MysqlStore(db, queue);
-    store.#timers.push(
-      setInterval(() => store.#relay.kick(), RELAY_INTERVAL_MS),
-      setInterval(() => store.#purge(), PURGE_INTERVAL_MS),
-    );
-    store.#relay.kick();
+    store.#timers.push(setInterval(() => store.#purge(), PURGE_INTERVAL_MS));
     return store;
   }
 
@@ -141,7 +142,7 @@ export class MysqlStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
-    await Promise.all([this.#relay.close(), this.#purging]);
+    await Promise.all([this.queue.close(), this.#purging]);
     await this.db.close();
   }
 

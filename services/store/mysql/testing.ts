@@ -43,12 +43,10 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
 /** A store on a scratch database (which MysqlStore.open migrates). */
 export async function openScratchStore(): Promise<ScratchDatabase & { store: MysqlStore }> {
   const database = await openScratchDatabase();
-  const queue = await Deno.openKv(":memory:");
   let store: MysqlStore;
   try {
-    store = await MysqlStore.open(database.url, queue);
+    store = await MysqlStore.open(database.url);
   } catch (err) {
-    queue.close();
     await database.cleanup();
     throw err;
   }
@@ -56,12 +54,8 @@ export async function openScratchStore(): Promise<ScratchDatabase & { store: Mys
     ...database,
     store,
     async cleanup() {
-      try {
-        await store.close();
-        await database.cleanup();
-      } finally {
-        queue.close();
-      }
+      await store.close();
+      await database.cleanup();
     },
   };
 }
