@@ -19,6 +19,9 @@ export function describeAdapters(config: Config): PortAdapter[] {
     config.databaseUrl
       ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
       : { port: "store", adapter: "deno-kv", detail: kvPath },
+    ...(config.databaseReadUrls.length
+      ? [{ port: "store reads", adapter: "mysql replicas", detail: config.databaseReadUrls.map(redact).join(", ") }]
+      : []),
     { port: "queue", adapter: "deno-kv", detail: kvPath },
     config.redisUrl
       ? { port: "rate-limit", adapter: "redis", detail: redact(config.redisUrl) }

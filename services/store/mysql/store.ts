@@ -60,6 +60,7 @@ import * as messages from "./messages.ts";
 import { migrate } from "./migrate.ts";
 import * as notifications from "./notifications.ts";
 import { type Database, type Executor, openDatabase, type Param } from "./pool.ts";
+import { actingMember, type ReplicaOptions, WROTE_AT_COLUMN } from "./replicas.ts";
 import { log } from "../../log.ts";
 import * as posts from "./posts.ts";
 import * as search from "./search.ts";
@@ -173,9 +174,12 @@ export class MysqlStore implements Store {
     return this.db.statements;
   }
 
-  /** Connects, applies pending migrations and starts the outbox relay. The caller keeps ownership of `queue`. */
-  static async open(databaseUrl: string, queue: Deno.Kv): Promise<MysqlStore> {
-    const db = openDatabase(databaseUrl);
+  /**
+   * Connects, applies pending migrations and starts the outbox relay; `reads` names read replicas. The caller keeps
+   * ownership of `queue`.
+   */
+  static async open(databaseUrl: string, queue: Deno.Kv, reads?: ReplicaOptions): Promise<MysqlStore> {
+    const db = openDatabase(databaseUrl, reads);
     try {
       await migrate(db);
     } catch (err) {
@@ -587,6 +591,7 @@ export class MysqlStore implements Store {
       ]);
       return insertId;
     });
+    if (this.db.replicated) actingMember(input.userId, undefined);
     return {
       id,
       userId: input.userId,
@@ -620,10 +625,12 @@ export class MysqlStore implements Store {
     const [row] = await this.db.writer.query<SessionRow & Record<string, unknown>>(
       `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, s.rotated_at, ` +
         `${aliasedUserColumns("u")}` +
-        `${unread} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+        `${unread}${this.db.replicated ? WROTE_AT_COLUMN : ""} FROM sessions s JOIN users u ON u.id = s.user_id ` +
+        `WHERE s.id = ?`,
       [key],
     );
     if (!row) return null;
+    if (this.db.replicated) actingMember(String(row.user_id), row.wrote_at as Date | null);
     const unreadNotifications = Math.min(unreadCap, Number(row.unread_count ?? 0));
     return { session: toSession(row), user: userFromAliased(row), unreadNotifications };
   }
