@@ -380,6 +380,13 @@ function openPool(databaseUrl: string, variable?: string): { pool: Pool; limits:
   return { pool, limits };
 }
 
+// A replica that has not applied the latest migration yet lacks a table or column that code reads: its reads go to
+// the primary until a check finds it well again.
+const SCHEMA_BEHIND = new Set([
+  1146, // ER_NO_SUCH_TABLE
+  1054, // ER_BAD_FIELD_ERROR
+]);
+
 /**
  * The reader role with replicas: a query goes to a replica `replicas` picks for the scope in progress, else to the
  * primary; a replica that fails at the connection is skipped from then on and the read is served by the primary.
@@ -395,7 +402,7 @@ function replicaReader(primary: Db, replicas: Replicas): Db {
       try {
         return await replica.query<T>(sql, params);
       } catch (err) {
-        if (!(err instanceof UnavailableError)) throw err;
+        if (!(err instanceof UnavailableError) && !SCHEMA_BEHIND.has(errno(err) ?? 0)) throw err;
         replicas.failed(replica, err);
         return await primary.query<T>(sql, params);
       }
