@@ -121,6 +121,11 @@ export function requireCaller(session: SessionState): Caller {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Whether a request's method only reads (no CSRF check, no write to record). */
+export function isSafeMethod(method: string): boolean {
+  return SAFE.has(method);
+}
+
 // Synchronous (node:crypto): every signed-in page renders a token, and WebCrypto's async call costs more than the HMAC.
 function tokenFor(app: App, seed: string): string {
   return createHmac("sha256", app.keys.csrf).update(seed).digest("base64url");
@@ -140,7 +145,7 @@ export function assertSameSite(
   token: string | null,
   scope: "cookie-sessions" | "everyone",
 ): void {
-  if (SAFE.has(req.method) || session.via === "bearer") return;
+  if (isSafeMethod(req.method) || session.via === "bearer") return;
   if (scope === "cookie-sessions" && session.via !== "cookie") return;
   const refuse = () =>
     new ForbiddenError("This request did not come from Prok's own pages. Reload the page and try again.");

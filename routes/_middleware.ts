@@ -2,9 +2,10 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { AppState } from "../plugins/app.ts";
 import { clientIp } from "../http/client.ts";
 import { logRequest, requestIdFor } from "../http/request_log.ts";
-import { resolveSession } from "../http/session.ts";
+import { isSafeMethod, resolveSession } from "../http/session.ts";
 import { UnavailableError } from "../services/errors.ts";
 import { withRequestId } from "../services/log.ts";
+import { withRequestReads } from "../services/store/reads.ts";
 import { hasMalformedEscape, isApiPath, problem } from "../http/problem.ts";
 import { notFoundPage } from "../http/pages.ts";
 
@@ -46,9 +47,16 @@ async function requestLog(req: Request, ctx: FreshContext<AppState>) {
   }
 }
 
-// Who is asking, for pages and the API alike; a self-refreshed web session sends its new cookies back.
-async function session(req: Request, ctx: FreshContext<AppState>) {
+// Who is asking, for pages and the API alike; a self-refreshed web session sends its new cookies back. With read
+// replicas the request runs in a scope that keeps a member's reads on the primary until a replica has their latest
+// write, and records an unsafe request's write for their next request (services/store/reads.ts).
+function session(req: Request, ctx: FreshContext<AppState>) {
   if (ctx.destination !== "route" && ctx.destination !== "notFound") return ctx.next();
+  if (!ctx.state.app.config.databaseReadUrls.length) return answerAs(req, ctx);
+  return withRequestReads(!isSafeMethod(req.method), () => answerAs(req, ctx));
+}
+
+async function answerAs(req: Request, ctx: FreshContext<AppState>) {
   const app = ctx.state.app;
   ctx.state.ip = clientIp(req, ctx.remoteAddr, app.config);
   ctx.state.session = await resolveSession(req, ctx.url, app, ctx.state.ip);

@@ -91,7 +91,13 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const kv = await Deno.openKv(kvPath);
   const keys = await deriveKeys(await resolveSecret(config, embedded));
   const store: Store = config.databaseUrl
-    ? await (await import("./store/mysql/store.ts")).MysqlStore.open(config.databaseUrl)
+    ? await (await import("./store/mysql/store.ts")).MysqlStore.open(
+      config.databaseUrl,
+      {},
+      config.databaseReadUrls.length
+        ? { urls: config.databaseReadUrls, maxLagMs: config.databaseReadMaxLagMs }
+        : undefined,
+    )
     : new KvStore(kv);
   // Opened side by side: a Redis that is down at start costs one wait, not one per port.
   const [limiter, pubsub] = await Promise.all([

@@ -13,6 +13,22 @@ const urlWith = (protocols: string[], example: string) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (for example ${example})`);
 
+/** What is wrong with a MySQL URL (a replica's), or null. */
+function databaseUrlProblem(value: string): string | null {
+  const example = "(for example mysql://reader:password@10.0.1.5:3306/prok)";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `is not a URL ${example}`;
+  }
+  if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
+    return `must start with mysql:// or mariadb:// ${example}`;
+  }
+  if (url.pathname.replace(/^\//, "") === "") return `names no database: add it as the path ${example}`;
+  return null;
+}
+
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 const schema = z.object({
@@ -35,6 +51,20 @@ const schema = z.object({
   PROK_ORIGIN: optional(urlWith(["http:", "https:"], "https://prok.example")),
   PROK_SECRET: optional(z.string().min(32, "must be at least 32 characters (for example: openssl rand -base64 48)")),
   DATABASE_URL: optional(urlWith(["mysql:", "mariadb:"], "mysql://user:password@127.0.0.1:3306/prok")),
+  DATABASE_READ_URLS: optional(
+    z.string().superRefine((value, ctx) => {
+      const urls = value.split(",").map((u) => u.trim());
+      urls.forEach((url, i) => {
+        const problem = databaseUrlProblem(url);
+        if (problem) ctx.addIssue({ code: "custom", message: `entry ${i + 1} of ${urls.length} ${problem}` });
+      });
+    }),
+  ),
+  DATABASE_READ_MAX_LAG_S: z.preprocess(
+    (v) => (v === undefined || v === "" ? 5 : Number(v)),
+    z.number({ error: (issue) => issue.code === "invalid_type" ? "must be a number of seconds" : undefined })
+      .min(1, "must be between 1 and 3600 seconds").max(3600, "must be between 1 and 3600 seconds"),
+  ),
   REDIS_URL: optional(urlWith(["redis:", "rediss:"], "redis://127.0.0.1:6379")),
   MEILI_URL: optional(urlWith(["http:", "https:"], "http://127.0.0.1:7700")),
   MEILI_API_KEY: optional(z.string()),
@@ -74,6 +104,10 @@ export interface Config {
   origin?: string;
   secret?: string;
   databaseUrl?: string;
+  /** Read replicas of this instance's region (empty: every read goes to DATABASE_URL). */
+  databaseReadUrls: string[];
+  /** A replica further behind the primary than this many milliseconds serves no reads until it catches up. */
+  databaseReadMaxLagMs: number;
   redisUrl?: string;
   meiliUrl?: string;
   meiliApiKey?: string;
@@ -101,7 +135,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0];
     const name = String(issue.path[0]);
     const value = env[name];
-    const shown = name === "PROK_SECRET" || value === undefined ? "" : ` (got ${JSON.stringify(redact(value))})`;
+    // A list of URLs is redacted entry by entry: parsed whole, one password could slip through.
+    const seen = value?.split(",").map(redact).join(",");
+    const shown = name === "PROK_SECRET" || seen === undefined ? "" : ` (got ${JSON.stringify(seen)})`;
     throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${shown}`);
   }
   const e = result.data;
@@ -127,6 +163,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         "(for example PROK_ORIGIN=https://prok.example)",
     );
   }
+  if (e.DATABASE_READ_URLS && !e.DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid environment variable DATABASE_READ_URLS: replicas need their primary in DATABASE_URL too",
+    );
+  }
   if (e.PROK_PUBSUB === "redis" && !e.REDIS_URL) {
     throw new ConfigError(
       "Invalid environment variable PROK_PUBSUB: redis needs REDIS_URL too (or choose memory or broadcast-channel)",
@@ -144,6 +185,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     origin: e.PROK_ORIGIN?.replace(/\/+$/, ""),
     secret: e.PROK_SECRET,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrls: e.DATABASE_READ_URLS?.split(",").map((u) => u.trim()) ?? [],
+    databaseReadMaxLagMs: e.DATABASE_READ_MAX_LAG_S * 1000,
     redisUrl: e.REDIS_URL,
     meiliUrl: e.MEILI_URL,
     meiliApiKey: e.MEILI_API_KEY,

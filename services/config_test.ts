@@ -8,6 +8,8 @@ Deno.test("[config] no environment at all is the embedded default", () => {
     hostname: "127.0.0.1",
     env: "development",
     dataDir: "./data",
+    databaseReadUrls: [],
+    databaseReadMaxLagMs: 5000,
     rateLimitFactor: 1,
     trustedProxies: [],
     drainMs: 5000,
@@ -88,4 +90,39 @@ Deno.test("[config] a shared MySQL database refuses to start without PROK_SECRET
   }
   const ok = parseConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/prok", PROK_SECRET: "x".repeat(48) });
   assertEquals(ok.databaseUrl, "mysql://root@127.0.0.1:3306/prok");
+});
+
+Deno.test("[config] read replicas: each URL checked and named by its place in the list, passwords hidden", () => {
+  const primary = { DATABASE_URL: "mysql://root@10.0.0.1:3306/prok", PROK_SECRET: "x".repeat(48) };
+  const cases: [Record<string, string>, string][] = [
+    [
+      { ...primary, DATABASE_READ_URLS: "mysql://r:pw1@10.0.1.5/prok,postgres://r:pw2@h/prok" },
+      "DATABASE_READ_URLS: entry 2 of 2 must start",
+    ],
+    [
+      { ...primary, DATABASE_READ_URLS: "mysql://r:pw1@10.0.1.5" },
+      "DATABASE_READ_URLS: entry 1 of 1 names no database",
+    ],
+    [{ ...primary, DATABASE_READ_URLS: "10.0.1.5:3306" }, "DATABASE_READ_URLS: entry 1 of 1 is not a URL"],
+    [
+      { ...primary, DATABASE_READ_URLS: "mysql://r:pw1@10.0.1.5/prok, " },
+      "DATABASE_READ_URLS: entry 2 of 2 is not a URL",
+    ],
+    [{ ...primary, DATABASE_READ_MAX_LAG_S: "0.5" }, "DATABASE_READ_MAX_LAG_S: must be between 1 and 3600"],
+    [{ ...primary, DATABASE_READ_MAX_LAG_S: "5s" }, "DATABASE_READ_MAX_LAG_S: must be a number of seconds"],
+    [{ DATABASE_READ_URLS: "mysql://r@10.0.1.5/prok" }, "DATABASE_READ_URLS: replicas need their primary"],
+  ];
+  for (const [env, expected] of cases) {
+    const err = assertThrows(() => parseConfig(env)) as Error;
+    assertEquals(err instanceof ConfigError, true);
+    assertStringIncludes(err.message, `Invalid environment variable ${expected}`);
+    assertEquals(err.message.includes("\n") || /pw1|pw2/.test(err.message), false, err.message);
+  }
+  const ok = parseConfig({
+    ...primary,
+    DATABASE_READ_URLS: "mysql://r@10.0.1.5:3306/prok, mariadb://r@10.0.1.6/prok",
+    DATABASE_READ_MAX_LAG_S: "2.5",
+  });
+  assertEquals(ok.databaseReadUrls, ["mysql://r@10.0.1.5:3306/prok", "mariadb://r@10.0.1.6/prok"]);
+  assertEquals(ok.databaseReadMaxLagMs, 2500);
 });

@@ -19,6 +19,9 @@ export function describeAdapters(config: Config): PortAdapter[] {
     config.databaseUrl
       ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
       : { port: "store", adapter: "deno-kv", detail: kvPath },
+    ...(config.databaseReadUrls.length
+      ? [{ port: "store reads", adapter: "mysql replicas", detail: config.databaseReadUrls.map(redact).join(", ") }]
+      : []),
     config.databaseUrl
       ? { port: "queue", adapter: "mysql", detail: "the outbox table, claimed with FOR UPDATE SKIP LOCKED" }
       : { port: "queue", adapter: "deno-kv", detail: kvPath },

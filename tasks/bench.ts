@@ -4,9 +4,11 @@
 //   deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]
 //                   [--feed [--feed-database-url mysql://…]]
 //                   [--realtime [--realtime-database-url mysql://…] [--soak-minutes 10] [--soak-rate N]]
+//                   [--replica]
 //
 // --realtime adds WebSocket deliveries across two instances joined by Redis (REDIS_URL, else redis://127.0.0.1:6379),
 // the memory of 10,000 idle sockets, and a soak that checks nothing is lost or duplicated (tasks/bench/realtime.ts).
+// --replica compares the feed API reading a MariaDB replica with it reading the primary (tasks/bench/replica.ts).
 //
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
@@ -18,6 +20,7 @@ import { measurePage, type PageWeight } from "./bench/page.ts";
 import { appCommand, freePort, removeTemporary, type Server, startServer, stop, stopAll } from "./bench/processes.ts";
 import { realtimeBench, type RealtimeResult } from "./bench/realtime.ts";
 import { realtimeChecks, realtimeReport } from "./bench/realtime_report.ts";
+import { replicaBench, type ReplicaResult } from "./bench/replica.ts";
 import { type Check, fmt, table } from "./bench/report.ts";
 
 /** What the bench loads, one line each; `page: true` applies the server-rendered page budgets. */
@@ -73,12 +76,15 @@ interface Options {
   soakMinutes: number;
   /** Deliveries per second during the soak (default: half the highest sustained rate). */
   soakRate?: number;
+  /** Also compare the feed API reading a replica with it reading the primary. */
+  replica: boolean;
 }
 
 const USAGE =
   "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]\n" +
   "                       [--feed [--feed-database-url mysql://…/seeded_db]]\n" +
-  "                       [--realtime [--realtime-database-url mysql://…/db] [--soak-minutes 10] [--soak-rate N]]";
+  "                       [--realtime [--realtime-database-url mysql://…/db] [--soak-minutes 10] [--soak-rate N]]\n" +
+  "                       [--replica]";
 
 function fail(message: string): never {
   console.error(message);
@@ -108,11 +114,12 @@ function parseOptions(args: string[]): Options {
     feed: false,
     realtime: false,
     soakMinutes: 10,
+    replica: false,
   };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    if (flag === "--json" || flag === "--feed" || flag === "--realtime") {
-      options[flag === "--json" ? "json" : flag === "--feed" ? "feed" : "realtime"] = true;
+    if (flag === "--json" || flag === "--feed" || flag === "--realtime" || flag === "--replica") {
+      options[flag.slice(2) as "json" | "feed" | "realtime" | "replica"] = true;
       continue;
     }
     if (flag === "--help" || flag === "-h") {
@@ -381,7 +388,35 @@ async function main(): Promise<number> {
     });
   }
 
-  // 5. Report.
+  // 5. The feed API reading a replica, then reading the primary (--replica).
+  let replicaRun: ReplicaResult | null = null;
+  if (options.replica) {
+    replicaRun = await replicaBench({
+      root: ROOT,
+      secret: randomSecret(),
+      env: childEnv,
+      tool,
+      durationS: options.durationS,
+      warmupS: options.warmupS,
+      threads: options.threads,
+      progress,
+    });
+    for (
+      const [name, side] of [["reads on the replica", replicaRun.onReplica], [
+        "reads on the primary",
+        replicaRun.onPrimary,
+      ]] as const
+    ) {
+      measured.push({
+        name: `home feed API, ${name}`,
+        path: "/api/posts?limit=20",
+        result: side.result,
+        ratio: side.result.rps / baseline.rps,
+      });
+    }
+  }
+
+  // 6. Report.
   const all: Measured[] = [{ name: "hello baseline", path: "/", result: baseline, ratio: 1 }, ...measured];
   const checks: Check[] = [];
   for (const m of all) {
@@ -547,6 +582,19 @@ async function main(): Promise<number> {
         `p99 ${fmt.ms(degree.p99)}; suggestions (20) p50 ${fmt.ms(suggestions.p50)}, p99 ${fmt.ms(suggestions.p99)}`,
     );
   }
+  if (replicaRun) {
+    const { onReplica, onPrimary } = replicaRun;
+    const share = (s: typeof onReplica) => fmt.pct(s.selects.replica / (s.selects.replica + s.selects.primary || 1));
+    say(`\nRead replica: ${replicaRun.describe}`);
+    say(
+      `Feed API reading the replica: ${fmt.int(onReplica.result.rps)} req/s, p99 ${
+        fmt.ms(onReplica.result.latencyMs.p99)
+      }, ${share(onReplica)} of SELECTs on the replica; reading the primary: ${fmt.int(onPrimary.result.rps)} req/s, ` +
+        `p99 ${fmt.ms(onPrimary.result.latencyMs.p99)}, ${share(onPrimary)}. Replica / primary: ${
+          replicaRun.ratio.toFixed(2)
+        }x`,
+    );
+  }
   if (realtime) {
     checks.push(...realtimeChecks(realtime));
     say("");
@@ -583,6 +631,7 @@ async function main(): Promise<number> {
           coldLoads: feed.cold,
         },
         realtime,
+        replica: replicaRun,
         budgets: checks,
         pass: failed === 0,
       },

@@ -1,5 +1,6 @@
 import type { App } from "../services/app.ts";
 import { logRecord } from "../services/log.ts";
+import { onPrimary } from "../services/store/reads.ts";
 import { emailWorkers, mailOrigin } from "./email.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
@@ -18,5 +19,10 @@ export function appWorkers(app: App): Worker[] {
     ...fanoutWorkers(app.store),
     ...emailWorkers({ store: app.store, mail: app.mail, origin: mailOrigin(app.config), log: workerLog }),
     ...searchWorkers(app.searchIndexer),
-  ];
+  ].map(onPrimaryReads);
+}
+
+/** A worker acts on what it reloads, so it reads from the primary, never from a replica that may lag. */
+function onPrimaryReads(worker: Worker): Worker {
+  return { ...worker, run: (event) => onPrimary(() => worker.run(event)) };
 }

@@ -8,6 +8,7 @@
 // syncs the dirty records once the engine answers again. Other failures (a store error, a bug) are marked too and
 // rethrown, so the queue retries the event as well; whichever syncs first wins, and a sync is idempotent.
 import { UnavailableError } from "../errors.ts";
+import { onPrimary } from "../store/reads.ts";
 import type { SearchType } from "../store/model.ts";
 import type { DirtyRecordsPort } from "../store/ports/dirty.ts";
 import type { Store } from "../store/store.ts";
@@ -157,7 +158,7 @@ export class SearchIndexer {
   startSweeping(intervalMs = SWEEP_INTERVAL_MS): void {
     if (this.#timer !== null || this.#closed) return;
     this.#timer = setInterval(() => {
-      this.sweep().catch((err) =>
+      onPrimary(() => this.sweep()).catch((err) =>
         this.#deps.log?.({
           level: "error",
           msg: "search sweep failed",

@@ -92,8 +92,8 @@ export interface FeedTargets {
   page50: string;
 }
 
-/** Signs the member in and walks their home feed to page 50 (20 posts a page). */
-export async function feedTargets(origin: string, email: string, password: string): Promise<FeedTargets> {
+/** Signs the bench member in through the API, answering the access token. */
+export async function signIn(origin: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${origin}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -101,7 +101,12 @@ export async function feedTargets(origin: string, email: string, password: strin
   });
   const body = await res.json();
   if (res.status !== 200) throw new Error(`the bench member could not sign in: ${res.status} ${JSON.stringify(body)}`);
-  const token = body.accessToken as string;
+  return body.accessToken as string;
+}
+
+/** Signs the member in and walks their home feed to page 50 (20 posts a page). */
+export async function feedTargets(origin: string, email: string, password: string): Promise<FeedTargets> {
+  const token = await signIn(origin, email, password);
   const page1 = "/api/posts?limit=20";
   let path = page1;
   for (let page = 1; page < 50; page++) {

@@ -16,7 +16,8 @@ async function run(cmd: string, args: string[]): Promise<void> {
   }
 }
 
-async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `ready` until it holds (a throw counts as not yet); fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready().catch(() => false)) return;
@@ -92,8 +93,14 @@ function privateServer(
   });
 }
 
-/** A MariaDB of its own on a free port, with an empty `prok` database; root over TCP with no password. */
-export async function startPrivateMariadb(bin: Record<string, string>): Promise<PrivateServer> {
+/**
+ * A MariaDB of its own on a free port, with an empty `prok` database; root over TCP with no password. With a
+ * `serverId` it keeps a binary log, so a replica can follow it.
+ */
+export async function startPrivateMariadb(
+  bin: Record<string, string>,
+  options: { serverId?: number } = {},
+): Promise<PrivateServer> {
   const dir = await Deno.makeTempDir({ prefix: "prok-fault-mariadb-" });
   const port = freePort();
   const data = `${dir}/data`;
@@ -103,6 +110,8 @@ export async function startPrivateMariadb(bin: Record<string, string>): Promise<
     "--auth-root-authentication-method=normal",
     "--skip-test-db",
     `--datadir=${data}`,
+    // Its own temporary folder: bootstraps running side by side (a primary and its replica) share nothing in /tmp.
+    `--tmpdir=${dir}`,
   ]);
   const spawn = () =>
     new Deno.Command(bin.mariadbd, {
@@ -112,9 +121,10 @@ export async function startPrivateMariadb(bin: Record<string, string>): Promise<
         `--datadir=${data}`,
         `--socket=${dir}/mysqld.sock`,
         `--pid-file=${dir}/mysqld.pid`,
+        `--tmpdir=${dir}`,
         "--bind-address=127.0.0.1",
         `--port=${port}`,
-        "--skip-log-bin",
+        ...(options.serverId ? ["--log-bin=prok-bin", `--server-id=${options.serverId}`] : ["--skip-log-bin"]),
         "--innodb-buffer-pool-size=32M",
         "--innodb-log-file-size=16M",
         "--skip-name-resolve",
@@ -142,6 +152,44 @@ export async function startPrivateMariadb(bin: Record<string, string>): Promise<
     return true;
   });
   return server;
+}
+
+/** Runs one statement on a private server as root, answering its rows. */
+export async function sqlOn<T = Record<string, unknown>>(server: PrivateServer, statement: string): Promise<T[]> {
+  const { createConnection } = await import("mysql2/promise");
+  const conn = await createConnection({ uri: server.url });
+  try {
+    const [rows] = await conn.query(statement);
+    return rows as T[];
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * A private MariaDB primary and a replica following it: binary log and GTID replication
+ * (`MASTER_USE_GTID=slave_pos`), the replica reconnecting every second after the primary comes back.
+ */
+export async function startReplicatedMariadb(
+  bin: Record<string, string>,
+): Promise<{ primary: PrivateServer; replica: PrivateServer }> {
+  const started = await Promise.allSettled([1, 2].map((serverId) => startPrivateMariadb(bin, { serverId })));
+  const servers = started.flatMap((s) => s.status === "fulfilled" ? [s.value] : []);
+  try {
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const [primary, replica] = servers;
+    await sqlOn(
+      replica,
+      `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', ` +
+        "MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+    );
+    await sqlOn(replica, "START SLAVE");
+    return { primary, replica };
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.cleanup()));
+    throw err;
+  }
 }
 
 /** A Redis of its own on a free port, persisting nothing. */

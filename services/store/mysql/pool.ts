@@ -1,6 +1,8 @@
 // The one module through which all MySQL / MariaDB access goes. Queries name their role on purpose: `db.reader` for
-// reads that may lag, `db.writer` for writes and for reads that must see the latest write. Today both roles are the
-// primary pool; routing reads to regional replicas later changes this module only.
+// reads that may lag, `db.writer` for writes and for reads that must see the latest write. Without read replicas both
+// roles are the primary pool. With them (replicas.ts), a reader query goes to a healthy replica unless the request or
+// job in progress must read the primary (services/store/reads.ts); a reader's writes, transactions and sessions always
+// go to the primary.
 //
 // A database that is down or stalled must not hang requests or answer 500: waiting for a connection and each statement
 // have time limits, and every connection-level failure (refused, lost, timed out, too many connections) is thrown as
@@ -8,6 +10,9 @@
 import mysql from "mysql2/promise";
 import type { Pool, PoolConnection, PoolOptions, ResultSetHeader } from "mysql2/promise";
 import { UnavailableError } from "../../errors.ts";
+import { redact } from "../../config.ts";
+import { currentReads } from "../reads.ts";
+import { RECORD_WRITE_SQL, type ReplicaOptions, Replicas } from "./replicas.ts";
 
 /** A value bound to a `?` placeholder. */
 export type Param = string | number | bigint | boolean | Date | null;
@@ -46,7 +51,9 @@ export interface Database {
   readonly writer: Db;
   /** The writer, for work on a timer that no request waits for (the outbox relay, purges): not in `statements`. */
   readonly maintenance: Db;
-  /** Answers when every pool answers. */
+  /** Whether read replicas are configured (DATABASE_READ_URLS). */
+  readonly replicated: boolean;
+  /** Answers when the primary answers: a replica that is down only sends its reads to the primary. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -143,11 +150,11 @@ interface Limits {
   statement: number;
 }
 
-function millis(url: URL, name: string, fallback: number): number {
+function millis(url: URL, name: string, fallback: number, variable: string): number {
   const value = url.searchParams.get(name);
   if (value === null) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new Error(`DATABASE_URL has ${name}=${value}; expected a whole number of milliseconds`);
+    throw new Error(`${variable} has ${name}=${value}; expected a whole number of milliseconds`);
   }
   return Number(value);
 }
@@ -156,21 +163,21 @@ function millis(url: URL, name: string, fallback: number): number {
  * Pool options from a `mysql://` or `mariadb://` URL; `?connectionLimit=N`, `?ssl=true`, and the time limits
  * `?acquireTimeout=ms` and `?statementTimeout=ms` (5,000 each by default) are understood.
  */
-function poolOptions(databaseUrl: string): PoolOptions & { limits: Limits } {
+function poolOptions(databaseUrl: string, variable = "DATABASE_URL"): PoolOptions & { limits: Limits } {
   let url: URL;
   try {
     url = new URL(databaseUrl);
   } catch {
-    throw new Error("DATABASE_URL is not a URL; expected mysql://user:password@host:3306/database");
+    throw new Error(`${variable} is not a URL; expected mysql://user:password@host:3306/database`);
   }
   if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
-    throw new Error(`DATABASE_URL has scheme "${url.protocol}"; expected mysql:// or mariadb://`);
+    throw new Error(`${variable} has scheme "${url.protocol}"; expected mysql:// or mariadb://`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
-  if (!database) throw new Error("DATABASE_URL names no database; add it as the path, e.g. mysql://root@host/prok");
+  if (!database) throw new Error(`${variable} names no database; add it as the path, e.g. mysql://root@host/prok`);
   const limits: Limits = {
-    acquire: millis(url, "acquireTimeout", ACQUIRE_TIMEOUT_MS),
-    statement: millis(url, "statementTimeout", STATEMENT_TIMEOUT_MS),
+    acquire: millis(url, "acquireTimeout", ACQUIRE_TIMEOUT_MS, variable),
+    statement: millis(url, "statementTimeout", STATEMENT_TIMEOUT_MS, variable),
   };
   const limit = url.searchParams.get("connectionLimit");
   const ssl = url.searchParams.get("ssl");
@@ -294,9 +301,10 @@ function giveBack(conn: PoolConnection, failure: unknown): void {
 
 /**
  * The roles' statements on `pool`. `timeout` bounds each statement of `query`, `execute` and `transaction`; a
- * `session` (locks, migrations, imports) may legitimately wait longer and has only the acquire limit.
+ * `session` (locks, migrations, imports) may legitimately wait longer and has only the acquire limit. `committed`
+ * runs after each `execute` and `transaction` that succeeded.
  */
-function poolDb(pool: Pool, tally: Tally, limits: Limits): Db {
+function poolDb(pool: Pool, tally: Tally, limits: Limits, committed?: () => void): Db {
   async function direct<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
     const conn = await acquire(pool, limits.acquire);
     let failure: unknown;
@@ -311,7 +319,11 @@ function poolDb(pool: Pool, tally: Tally, limits: Limits): Db {
   }
   return {
     query: <T>(sql: string, params?: readonly Param[]) => direct((ex) => ex.query<T>(sql, params)),
-    execute: (sql: string, params?: readonly Param[]) => direct((ex) => ex.execute(sql, params)),
+    async execute(sql: string, params?: readonly Param[]) {
+      const result = await direct((ex) => ex.execute(sql, params));
+      committed?.();
+      return result;
+    },
     async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
       for (let attempt = 1;; attempt++) {
         const conn = await acquire(pool, limits.acquire);
@@ -322,6 +334,7 @@ function poolDb(pool: Pool, tally: Tally, limits: Limits): Db {
             await deadline(conn.beginTransaction(), limits.statement, conn);
             const result = await fn(executor(conn, tally, limits.statement));
             await deadline(conn.commit(), limits.statement, conn);
+            committed?.();
             return result;
           } catch (err) {
             throw classify(err);
@@ -361,9 +374,9 @@ function poolDb(pool: Pool, tally: Tally, limits: Limits): Db {
   };
 }
 
-/** Opens the pools for a `mysql://` or `mariadb://` URL. Nothing connects until the first statement. */
-export function openDatabase(databaseUrl: string): Database {
-  const { limits, ...options } = poolOptions(databaseUrl);
+/** A pool for a `mysql://` or `mariadb://` URL, each new connection set up as SESSION_SETUP says. */
+function openPool(databaseUrl: string, variable?: string): { pool: Pool; limits: Limits } {
+  const { limits, ...options } = poolOptions(databaseUrl, variable);
   const pool = mysql.createPool(options);
   pool.pool.on("connection", (conn) => {
     // Queued before any statement of the caller that asked for this connection, so it is timed too: ending the
@@ -374,25 +387,93 @@ export function openDatabase(databaseUrl: string): Database {
       if (err) conn.destroy();
     });
   });
+  return { pool, limits };
+}
+
+// A replica that has not applied the latest migration yet lacks a table or column that code reads: its reads go to
+// the primary until a check finds it well again.
+const SCHEMA_BEHIND = new Set([
+  1146, // ER_NO_SUCH_TABLE
+  1054, // ER_BAD_FIELD_ERROR
+]);
+
+/**
+ * The reader role with replicas: a query goes to a replica `replicas` picks for the scope in progress, else to the
+ * primary; a replica that fails at the connection is skipped from then on and the read is served by the primary.
+ */
+function replicaReader(primary: Db, replicas: Replicas): Db {
+  return {
+    async query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
+      // Checked from the first read on: by then the store has migrated, so the heartbeat's table is there.
+      replicas.start();
+      const scope = currentReads();
+      const replica = scope?.primary ? null : replicas.pick(scope?.wroteAt);
+      if (!replica) return await primary.query<T>(sql, params);
+      try {
+        return await replica.query<T>(sql, params);
+      } catch (err) {
+        if (!(err instanceof UnavailableError) && !SCHEMA_BEHIND.has(errno(err) ?? 0)) throw err;
+        replicas.failed(replica, err);
+        return await primary.query<T>(sql, params);
+      }
+    },
+    execute: (sql, params) => primary.execute(sql, params),
+    transaction: (fn) => primary.transaction(fn),
+    session: (fn) => primary.session(fn),
+  };
+}
+
+/**
+ * Opens the pools for a `mysql://` or `mariadb://` URL, and one for each read replica when `reads` names some (their
+ * health is checked in the background from the first read on). Nothing connects until the first statement.
+ */
+export function openDatabase(databaseUrl: string, reads?: ReplicaOptions): Database {
+  const { pool, limits } = openPool(databaseUrl);
+  const opened = (reads?.urls ?? []).map((url) => openPool(url, "DATABASE_READ_URLS"));
   const tally: Tally = { statements: 0 };
-  const primary = poolDb(pool, tally, limits);
   const maintenance = poolDb(pool, { statements: 0 }, {
     ...limits,
     statement: Math.max(limits.statement, MAINTENANCE_TIMEOUT_MS),
   });
+  let replicas: Replicas | null = null;
+  let primary: Db;
+  if (reads && opened.length) {
+    // A committed write keeps the rest of its request on the primary, and is recorded as the member's when the
+    // request ends (services/store/reads.ts), so their next request reads it wherever it lands.
+    const record = (memberId: string) => primary.execute(RECORD_WRITE_SQL, [memberId]).then(() => {});
+    primary = poolDb(pool, tally, limits, () => {
+      const scope = currentReads();
+      if (!scope) return;
+      scope.primary = true;
+      scope.recordWrite = record;
+    });
+    replicas = new Replicas(
+      opened.map(({ pool, limits }, i) => ({
+        name: redact(reads.urls[i]),
+        db: poolDb(pool, tally, limits),
+        close: () => pool.end(),
+      })),
+      maintenance,
+      reads.maxLagMs,
+    );
+  } else primary = poolDb(pool, tally, limits);
   let closed: Promise<void> | undefined;
   return {
     get statements() {
       return tally.statements;
     },
-    reader: primary,
+    reader: replicas ? replicaReader(primary, replicas) : primary,
     writer: primary,
     maintenance,
+    replicated: replicas !== null,
     async ping() {
       await primary.query("SELECT 1");
     },
     close() {
-      closed ??= pool.end();
+      closed ??= (async () => {
+        await replicas?.close();
+        await pool.end();
+      })();
       return closed;
     },
   };

@@ -3,6 +3,7 @@
 // effect at once, on every instance.
 import type { Session, SessionByToken, User } from "../model.ts";
 import { type Ctx, dbId } from "./shared.ts";
+import { actingMember, WROTE_AT_COLUMN } from "./replicas.ts";
 import { aliasedUserColumns, userFromAliased } from "./users.ts";
 
 /** Families outlive their expiry by this long, so a late reuse of one of their tokens is still recognised. */
@@ -48,6 +49,7 @@ export async function createSession(
     ]);
     return insertId;
   });
+  if (ctx.db.replicated) actingMember(input.userId, undefined);
   return {
     id,
     userId: input.userId,
@@ -82,10 +84,12 @@ export async function getSessionWithUser(
   const [row] = await ctx.db.writer.query<SessionRow & Record<string, unknown>>(
     `SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.revoked_at, s.rotated_at, ` +
       `${aliasedUserColumns("u")}` +
-      `${unread} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+      `${unread}${ctx.db.replicated ? WROTE_AT_COLUMN : ""} FROM sessions s JOIN users u ON u.id = s.user_id ` +
+      `WHERE s.id = ?`,
     [key],
   );
   if (!row) return null;
+  if (ctx.db.replicated) actingMember(String(row.user_id), row.wrote_at as Date | null);
   const unreadNotifications = Math.min(unreadCap, Number(row.unread_count ?? 0));
   return { session: toSession(row), user: userFromAliased(row), unreadNotifications };
 }

@@ -22,6 +22,7 @@ import * as timelines from "./timelines.ts";
 import * as users from "./users.ts";
 import { migrate } from "./migrate.ts";
 import { type Database, openDatabase } from "./pool.ts";
+import type { ReplicaOptions } from "./replicas.ts";
 import { MysqlDirtyRecords } from "./dirty.ts";
 import { MysqlOnce } from "./once.ts";
 import { MysqlEventQueue, type MysqlQueueOptions } from "./queue.ts";
@@ -120,9 +121,12 @@ export class MysqlStore implements Store {
     return this.db.statements;
   }
 
-  /** Connects, applies pending migrations and starts the purge timer; the workers listen on `queue`. */
-  static async open(databaseUrl: string, queue: MysqlQueueOptions = {}): Promise<MysqlStore> {
-    const db = openDatabase(databaseUrl);
+  /**
+   * Connects, applies pending migrations and starts the purge timer; the workers listen on `queue`. `reads` names
+   * read replicas.
+   */
+  static async open(databaseUrl: string, queue: MysqlQueueOptions = {}, reads?: ReplicaOptions): Promise<MysqlStore> {
+    const db = openDatabase(databaseUrl, reads);
     try {
       await migrate(db);
     } catch (err) {
