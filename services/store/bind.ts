@@ -17,3 +17,57 @@ export function bind<C, M extends Record<K, (ctx: C, ...args: never[]) => unknow
   }
   return bound as { [P in K]: Bound<M[P]> };
 }
+
+/** The port methods each aggregate file exports, the same on both backends: the adapter trees mirror each other. */
+export const PORT_METHODS = {
+  connections: [
+    "createConnection",
+    "getConnection",
+    "setConnectionStatus",
+    "deleteConnection",
+    "listConnectedIds",
+    "listConnections",
+    "listNetwork",
+    "getConnectionBetween",
+    "countPendingSent",
+    "countMutualConnections",
+  ],
+  idempotency: ["claimIdempotency", "renewIdempotency", "finishIdempotency", "releaseIdempotency"],
+  imports: ["importUsers", "importPosts", "importConnections", "importTimeline"],
+  jobs: ["createJob", "getJob", "getJobs", "updateJob", "deleteJob", "listJobs"],
+  messages: [
+    "createMessage",
+    "getMessage",
+    "listMessages",
+    "listMessagesAfter",
+    "listConversations",
+    "openConversation",
+    "markConversationRead",
+  ],
+  notifications: ["listNotifications", "countUnreadNotifications", "markNotificationsRead"],
+  posts: ["createPost", "getPost", "getPosts", "updatePost", "deletePost", "listPosts"],
+  purge: ["purgeMemberContent"],
+  search: ["indexDocuments", "removeDocuments", "clearIndex", "searchIndex"],
+  sessions: [
+    "createSession",
+    "getSession",
+    "getSessionWithUser",
+    "findSessionByToken",
+    "rotateSession",
+    "revokeSession",
+    "revokeUserSessions",
+  ],
+  suggestions: ["listSuggestionCandidates"],
+  tickets: ["saveTicket", "takeTicket"],
+  timelines: [
+    "addToTimelines",
+    "removePostFromTimelines",
+    "removeAuthorFromTimeline",
+    "listTimeline",
+    "listTimelinePosts",
+    "trimTimeline",
+    "getTimelineBuiltAt",
+    "setTimelineBuiltAt",
+  ],
+  users: ["createUser", "getUser", "getUserByEmail", "listUsers", "updateUser", "deleteUser", "getUsers"],
+} as const;

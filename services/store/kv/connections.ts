@@ -13,6 +13,7 @@ import type {
   NetworkListing,
   User,
 } from "../model.ts";
+export { countMutualConnections } from "./graph.ts";
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";

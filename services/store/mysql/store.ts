@@ -4,7 +4,7 @@
 // lifecycle: the pools (pool.ts), migrations (migrate.ts), the queue on the outbox (queue.ts) with the records beside
 // it (once.ts, dirty.ts), and the timer that purges expired rows. All SQL binds every value as a parameter.
 import { log } from "../../log.ts";
-import { bind } from "../bind.ts";
+import { bind, PORT_METHODS } from "../bind.ts";
 import type { Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
@@ -33,64 +33,20 @@ const PURGE_INTERVAL_MS = 60_000;
 
 function ports(ctx: Ctx): StorePorts {
   return {
-    ...bind(ctx, connections, [
-      "createConnection",
-      "getConnection",
-      "setConnectionStatus",
-      "deleteConnection",
-      "listConnectedIds",
-      "listConnections",
-      "listNetwork",
-      "getConnectionBetween",
-      "countPendingSent",
-      "countMutualConnections",
-    ]),
-    ...bind(ctx, idempotency, ["claimIdempotency", "renewIdempotency", "finishIdempotency", "releaseIdempotency"]),
-    ...bind(ctx, imports, ["importUsers", "importPosts", "importConnections", "importTimeline"]),
-    ...bind(ctx, jobs, ["createJob", "getJob", "getJobs", "updateJob", "deleteJob", "listJobs"]),
-    ...bind(ctx, messages, [
-      "createMessage",
-      "getMessage",
-      "listMessages",
-      "listMessagesAfter",
-      "listConversations",
-      "openConversation",
-      "markConversationRead",
-    ]),
-    ...bind(ctx, notifications, ["listNotifications", "countUnreadNotifications", "markNotificationsRead"]),
-    ...bind(ctx, posts, ["createPost", "getPost", "getPosts", "updatePost", "deletePost", "listPosts"]),
-    ...bind(ctx, purge, ["purgeMemberContent"]),
-    ...bind(ctx, search, ["indexDocuments", "removeDocuments", "clearIndex", "searchIndex"]),
-    ...bind(ctx, sessions, [
-      "createSession",
-      "getSession",
-      "getSessionWithUser",
-      "findSessionByToken",
-      "rotateSession",
-      "revokeSession",
-      "revokeUserSessions",
-    ]),
-    ...bind(ctx, suggestions, ["listSuggestionCandidates"]),
-    ...bind(ctx, tickets, ["saveTicket", "takeTicket"]),
-    ...bind(ctx, timelines, [
-      "addToTimelines",
-      "removePostFromTimelines",
-      "removeAuthorFromTimeline",
-      "listTimeline",
-      "listTimelinePosts",
-      "trimTimeline",
-      "getTimelineBuiltAt",
-      "setTimelineBuiltAt",
-    ]),
-    ...bind(ctx, users, [
-      "createUser",
-      "getUser",
-      "getUserByEmail",
-      "listUsers",
-      "updateUser",
-      "deleteUser",
-      "getUsers",
-    ]),
+    ...bind(ctx, connections, PORT_METHODS.connections),
+    ...bind(ctx, idempotency, PORT_METHODS.idempotency),
+    ...bind(ctx, imports, PORT_METHODS.imports),
+    ...bind(ctx, jobs, PORT_METHODS.jobs),
+    ...bind(ctx, messages, PORT_METHODS.messages),
+    ...bind(ctx, notifications, PORT_METHODS.notifications),
+    ...bind(ctx, posts, PORT_METHODS.posts),
+    ...bind(ctx, purge, PORT_METHODS.purge),
+    ...bind(ctx, search, PORT_METHODS.search),
+    ...bind(ctx, sessions, PORT_METHODS.sessions),
+    ...bind(ctx, suggestions, PORT_METHODS.suggestions),
+    ...bind(ctx, tickets, PORT_METHODS.tickets),
+    ...bind(ctx, timelines, PORT_METHODS.timelines),
+    ...bind(ctx, users, PORT_METHODS.users),
   };
 }
 
