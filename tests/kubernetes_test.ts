@@ -30,7 +30,15 @@ const MODELS: Record<string, { module: string; type: string }> = {
 
 const modelOf = (m: Manifest) => MODELS[`${m.apiVersion}/${m.kind}`];
 
-async function render(dir: string): Promise<Manifest[]> {
+const rendered = new Map<string, Promise<Manifest[]>>();
+
+/** The objects kustomize renders for `dir`, rendered once per run (several tests read the overlay). */
+function render(dir: string): Promise<Manifest[]> {
+  if (!rendered.has(dir)) rendered.set(dir, kustomize(dir));
+  return rendered.get(dir)!;
+}
+
+async function kustomize(dir: string): Promise<Manifest[]> {
   const out = await new Deno.Command(bin!.kubectl, { args: ["kustomize", `${KUBERNETES}${dir}`], stdin: "null" })
     .output();
   const stderr = new TextDecoder().decode(out.stderr);

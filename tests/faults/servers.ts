@@ -3,9 +3,8 @@
 // kill -9. Never the shared servers of DATABASE_URL and REDIS_URL. In CI a missing binary fails the test; elsewhere
 // the tests that need it are skipped with a loud notice.
 import { freePort, startServer, stop, track } from "../../tasks/bench/processes.ts";
-import { requireBinaries } from "../../services/testing.ts";
-
-export { requireBinaries };
+// The fault tests find their binaries (mariadbd, redis-server) through this kit too.
+export { requireBinaries } from "../../services/testing.ts";
 
 const PROJECT = new URL("../../", import.meta.url).pathname;
 

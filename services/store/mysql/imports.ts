@@ -6,7 +6,7 @@ import { newUserRecord } from "../records.ts";
 import type { NewPost, NewUser, TimelineEntry } from "../model.ts";
 import type { Database, Executor, Param } from "./pool.ts";
 import { type Ctx, dbId, isDuplicate, rowChunks } from "./shared.ts";
-import { EMAIL_KEY, emailTaken } from "./users.ts";
+import { EMAIL_KEY, emailTaken, NEW_USER_COLUMNS, newUserValues } from "./users.ts";
 
 /** Rows one import transaction writes (as multi-row INSERTs of the ROW_CHUNKS sizes): one commit per this many. */
 const IMPORT_BATCH = 4_096;
@@ -123,25 +123,10 @@ export async function importUsers(ctx: Ctx, users: (NewUser & { createdAt: Date 
     return await insertWithIds(
       ctx.db,
       "users",
-      "INSERT INTO users (id, email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
-        "profile_picture_url, role, created_at, updated_at)",
+      `INSERT INTO users (id, ${NEW_USER_COLUMNS})`,
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       users.map((input) => newUserRecord(input, input.createdAt)),
-      (u, out) =>
-        out.push(
-          u.email,
-          u.email.toLowerCase(),
-          u.passwordHash,
-          u.firstName,
-          u.lastName,
-          u.headline,
-          u.bio,
-          u.location,
-          u.profilePictureUrl,
-          u.role,
-          u.createdAt,
-          u.updatedAt,
-        ),
+      (u, out) => newUserValues(u, out),
     );
   } catch (err) {
     if (isDuplicate(err, EMAIL_KEY)) throw emailTaken();

@@ -175,6 +175,29 @@ const DELETION_STEPS: Record<MemberDeletionStep, (tx: Executor, memberId: string
   idempotencyKeys: (tx, memberId) => tx.execute("DELETE FROM idempotency_keys WHERE user_id = ?", [memberId]),
 };
 
+/** The columns a new member's row sets besides its id (createUser, importUsers), in newUserValues' order. */
+export const NEW_USER_COLUMNS = "email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
+  "profile_picture_url, role, created_at, updated_at";
+
+/** A new member's NEW_USER_COLUMNS values, added to `out`. */
+export function newUserValues(u: Omit<User, "id">, out: Param[]): Param[] {
+  out.push(
+    u.email,
+    u.email.toLowerCase(),
+    u.passwordHash,
+    u.firstName,
+    u.lastName,
+    u.headline,
+    u.bio,
+    u.location,
+    u.profilePictureUrl,
+    u.role,
+    u.createdAt,
+    u.updatedAt,
+  );
+  return out;
+}
+
 export async function createUser(ctx: Ctx, input: NewUser): Promise<User> {
   const now = new Date();
   const user = newUserRecord(input, now);
@@ -182,22 +205,8 @@ export async function createUser(ctx: Ctx, input: NewUser): Promise<User> {
   try {
     id = await ctx.db.writer.transaction(async (tx) => {
       const { insertId } = await tx.execute(
-        "INSERT INTO users (email, email_lower, password_hash, first_name, last_name, headline, bio, location, " +
-          "profile_picture_url, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-          user.email,
-          user.email.toLowerCase(),
-          user.passwordHash,
-          user.firstName,
-          user.lastName,
-          user.headline,
-          user.bio,
-          user.location,
-          user.profilePictureUrl,
-          user.role,
-          now,
-          now,
-        ],
+        `INSERT INTO users (${NEW_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        newUserValues(user, []),
       );
       await writeEvents(tx, [outboxEvent("user.created", insertId)]);
       return insertId;
