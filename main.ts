@@ -8,12 +8,14 @@ import { seedDemo } from "./services/demo.ts";
 import { configOrExit } from "./tasks/cli.ts";
 import { describeAdapters } from "./services/health.ts";
 import { gracefulStop } from "./services/shutdown.ts";
-import { appWorkers } from "./workers/mod.ts";
+import { appSweeps, appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
-import { startRedriving } from "./workers/dead_letters.ts";
+import { openScheduler } from "./services/scheduler.ts";
 import { logRecord as log } from "./services/log.ts";
 
 const env = configOrExit();
+// Deno Deploy: a read-only file system, managed KV, cron instead of timers that a sleeping isolate never fires.
+const onDeploy = env.deploymentId !== undefined;
 
 for (const port of describeAdapters(env)) log({ msg: "port adapter", ...port });
 let app;
@@ -34,10 +36,12 @@ if (env.demo && !env.databaseUrl) {
 }
 const workerLog = (fields: Record<string, unknown>) => log({ ...fields, kind: "worker" });
 const workers = startWorkers(app.store, appWorkers(app), workerLog);
-const redrive = startRedriving(app.store.queue, workerLog);
+const scheduler = openScheduler(onDeploy);
+for (const sweep of appSweeps(app)) scheduler.add(sweep);
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
+  build: { ...config.build, prebuilt: onDeploy },
   plugins: [appPlugin(app), ...(config.plugins ?? [])],
   server: { port: env.port, hostname: env.hostname },
 }, {
@@ -60,11 +64,16 @@ const stop = async (signal: string) => {
   stopping = true;
   log({ msg: "shutting down", signal });
   try {
-    await gracefulStop({ app, server, workers, sweeps: [redrive], log, drainMs: env.drainMs });
+    await gracefulStop({ app, server, workers, sweeps: [scheduler], log, drainMs: env.drainMs });
   } catch (err) {
     log({ level: "error", msg: "graceful stop failed", error: err instanceof Error ? err.message : String(err) });
     Deno.exit(1);
   }
   Deno.exit(0);
 };
-for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => stop(signal));
+// Deploy stops isolates itself and offers no signals to listen to.
+if (!onDeploy) {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => stop(signal));
+  }
+}

@@ -9,8 +9,9 @@ export * from "./types.ts";
 export type { RequestHandler };
 
 /**
- * Reuses the island build when it matches the current sources and static files, and builds it otherwise. An app
- * without islands needs no bundle: its build id is then the static files' fingerprint, for asset() stamps.
+ * Reuses the island build when it matches the current sources and static files, and builds it otherwise; with
+ * `build.prebuilt`, uses the build as it is. An app without islands needs no bundle: its build id is then the static
+ * files' fingerprint, for asset() stamps.
  */
 async function ensureBuild(
   manifest: Manifest,
@@ -19,11 +20,17 @@ async function ensureBuild(
 ): Promise<{ build: BuildMeta | null; id: string }> {
   const staticPrint = await statics.fingerprint();
   if (Object.keys(manifest.islands).length === 0) return { build: null, id: staticPrint.slice(0, 16) };
-  const sourcePrint = await sourceFingerprint(config.root);
   const existing = await readBuild(config);
+  const complete = existing && Object.keys(manifest.islands).every((f) => f in existing.islands);
+  if (config.build.prebuilt) {
+    if (!complete) {
+      throw new Error(`${config.build.outDir} holds no complete island build: run \`deno task build\` before starting`);
+    }
+    return { build: existing, id: existing.buildId };
+  }
+  const sourcePrint = await sourceFingerprint(config.root);
   if (
-    existing && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint &&
-    Object.keys(manifest.islands).every((f) => f in existing.islands)
+    complete && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint
   ) return { build: existing, id: existing.buildId };
   const fresh = await build(manifest, config, { staticPrint, sourcePrint });
   return { build: fresh, id: fresh.buildId };

@@ -178,7 +178,11 @@ export interface FreshConfig {
   // Each plugin types the state its middleware sets; the config accepts any of them.
   // deno-lint-ignore no-explicit-any
   plugins?: Plugin<any>[];
-  build?: { outDir?: string; target?: string | string[] };
+  /**
+   * `prebuilt`: serve the island build `deno task build` left in `outDir` as it is, never building at start (a
+   * read-only file system: Deno Deploy, a locked-down image); start fails when there is none.
+   */
+  build?: { outDir?: string; target?: string | string[]; prebuilt?: boolean };
   staticDir?: string;
   router?: { trailingSlash?: boolean };
   server?: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
@@ -197,7 +201,7 @@ export interface ResolvedConfig {
   root: string;
   // deno-lint-ignore no-explicit-any
   plugins: Plugin<any>[];
-  build: { outDir: string; target: string | string[] };
+  build: { outDir: string; target: string | string[]; prebuilt: boolean };
   staticDir: string;
   router: { trailingSlash: boolean };
   server: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };

@@ -1,7 +1,7 @@
 // The app's long-lived resources, opened once per process (or per test) and handed to routes through ctx.state.
 import type { AuthDeps, SecurityLog } from "./auth.ts";
 import { WriteBudgets } from "./budgets.ts";
-import { type Config, pubsubAdapter } from "./config.ts";
+import { type Config, kvPathOf, pubsubAdapter } from "./config.ts";
 import { type Pingable, type Probe, probeBackends } from "./health.ts";
 import { logRecord } from "./log.ts";
 import { OutboxMailer } from "./mail/outbox.ts";
@@ -71,25 +71,24 @@ const searchLog = (fields: Record<string, unknown>) => logRecord({ kind: "search
 const securityLog: SecurityLog = (event) => logRecord({ kind: "security", ...event });
 
 export interface OpenOptions {
-  /** ":memory:" for tests; defaults to `<dataDir>/prok.kv` for the embedded store, and to ":memory:" beside MySQL. */
+  /**
+   * ":memory:" for tests; defaults to `<dataDir>/prok.kv` for the embedded store (on Deno Deploy, its managed KV),
+   * and to ":memory:" beside MySQL.
+   */
   kvPath?: string;
   log?: SecurityLog;
   /** Size of the bcrypt worker pool (defaults to one fewer than the cores). */
   hashers?: number;
 }
 
-/** Where the embedded Deno KV store lives (with its queue and records). */
-export function kvPathOf(config: Config): string {
-  return `${config.dataDir}/prok.kv`;
-}
-
 /** Opens every adapter the configuration selects and returns the app's resources. */
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
   const kvPath = options.kvPath ?? (config.databaseUrl ? ":memory:" : kvPathOf(config));
-  const embedded = kvPath !== ":memory:";
-  if (embedded) await Deno.mkdir(config.dataDir, { recursive: true });
+  // Only a KV file in the data folder may sit beside a generated secret; Deploy's file system is read-only.
+  const onDisk = kvPath !== undefined && kvPath !== ":memory:";
+  if (onDisk) await Deno.mkdir(config.dataDir, { recursive: true });
   const kv = await Deno.openKv(kvPath);
-  const keys = await deriveKeys(await resolveSecret(config, embedded));
+  const keys = await deriveKeys(await resolveSecret(config, onDisk));
   const store: Store = config.databaseUrl
     ? await (await import("./store/mysql/store.ts")).MysqlStore.open(
       config.databaseUrl,

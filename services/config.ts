@@ -130,7 +130,9 @@ export class ConfigError extends Error {}
 
 /** Validates an environment; throws ConfigError with one line naming the first bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+  // A Deno Deploy isolate serves the public: production unless PROK_ENV says otherwise.
+  const onDeploy = env.DENO_DEPLOYMENT_ID !== undefined && env.DENO_DEPLOYMENT_ID !== "";
+  const result = schema.safeParse(onDeploy && !env.PROK_ENV ? { ...env, PROK_ENV: "production" } : env);
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue.path[0]);
@@ -207,6 +209,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
  */
 export function pubsubAdapter(config: Config): PubSubKind {
   return config.pubsub ?? (config.redisUrl ? "redis" : config.deploymentId ? "broadcast-channel" : "memory");
+}
+
+/** Where the embedded Deno KV store lives (with its queue and records); undefined: Deno Deploy's managed KV. */
+export function kvPathOf(config: Config): string | undefined {
+  return config.deploymentId ? undefined : `${config.dataDir}/prok.kv`;
 }
 
 /** A URL with its password hidden, for logs and messages. */

@@ -1,5 +1,5 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "../framework/testing/assert.ts";
-import { ConfigError, parseConfig } from "./config.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../framework/testing/assert.ts";
+import { ConfigError, kvPathOf, parseConfig } from "./config.ts";
 
 Deno.test("[config] no environment at all is the embedded default", () => {
   const config = parseConfig({});
@@ -125,4 +125,14 @@ Deno.test("[config] read replicas: each URL checked and named by its place in th
   });
   assertEquals(ok.databaseReadUrls, ["mysql://r@10.0.1.5:3306/prok", "mariadb://r@10.0.1.6/prok"]);
   assertEquals(ok.databaseReadMaxLagMs, 2500);
+});
+
+Deno.test("[config] on Deno Deploy: production by default, its managed KV, no data folder", () => {
+  const deploy = { DENO_DEPLOYMENT_ID: "abc123", PROK_SECRET: "s".repeat(40), PROK_ORIGIN: "https://prok.example" };
+  const config = parseConfig(deploy);
+  assertEquals(config.env, "production");
+  assertEquals(kvPathOf(config), undefined);
+  assertEquals(parseConfig({ ...deploy, PROK_ENV: "test" }).env, "test");
+  assert(assertThrows(() => parseConfig({ DENO_DEPLOYMENT_ID: "abc123" }), "PROK_SECRET") instanceof ConfigError);
+  assertEquals(kvPathOf(parseConfig({ PROK_DATA_DIR: "/srv/prok" })), "/srv/prok/prok.kv");
 });

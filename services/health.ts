@@ -1,6 +1,6 @@
 // Which adapter serves each port, and whether the configured backends answer. Open adapters answer for themselves
 // (Meilisearch through the search engine's ping, in services/app.ts checkReadiness).
-import { type Config, pubsubAdapter, redact } from "./config.ts";
+import { type Config, kvPathOf, pubsubAdapter, redact } from "./config.ts";
 import { BROADCAST_CHANNEL_NAME } from "./pubsub/broadcast_channel.ts";
 
 export interface PortAdapter {
@@ -14,7 +14,7 @@ export interface PortAdapter {
  * (verified tokens, rendered post cards, style sheets) is keyed so that each instance may keep its own copy.
  */
 export function describeAdapters(config: Config): PortAdapter[] {
-  const kvPath = `${config.dataDir}/prok.kv`;
+  const kvPath = kvPathOf(config) ?? "Deno Deploy's managed KV";
   return [
     config.databaseUrl
       ? { port: "store", adapter: "mysql", detail: redact(config.databaseUrl) }
@@ -39,6 +39,9 @@ export function describeAdapters(config: Config): PortAdapter[] {
       adapter: "outbox",
       detail: `${config.databaseUrl ? "memory" : kvPath} ["outbox"], shown at /dev/mail in development`,
     },
+    config.deploymentId
+      ? { port: "sweeps", adapter: "deno-cron", detail: "Deno.cron, once per deployment" }
+      : { port: "sweeps", adapter: "timers", detail: "every instance on its own" },
   ];
 }
 

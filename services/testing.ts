@@ -104,3 +104,17 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Runs `fn` with console.log and console.error captured, returning what was written. */
+export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const { log, error } = console;
+  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  console.error = console.log;
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}

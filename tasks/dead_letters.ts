@@ -2,7 +2,7 @@
 // 20 (or all) with their record, time and redrives. A running app sends each back every hour, at most 24 times
 // (workers/dead_letters.ts); `--replay`, once the cause is fixed, gives every letter all its redrives back, and a
 // running instance sends them at its next sweep (within the hour, or a minute after it starts).
-import { kvPathOf } from "../services/app.ts";
+import { kvPathOf } from "../services/config.ts";
 import type { EventQueue } from "../services/store/ports/queue.ts";
 import { configOrExit } from "./cli.ts";
 import { type DeadLetter, isParked, REDRIVE_MAX, unpark } from "../workers/dead_letters.ts";

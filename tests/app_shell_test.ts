@@ -8,7 +8,8 @@ import {
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
 import { requireServer } from "../services/testing.ts";
-import { captureLogs, createTestApp, gzipSize, withTestApp } from "./testing.ts";
+import { captureLogs } from "../services/testing.ts";
+import { createTestApp, gzipSize, withTestApp } from "./testing.ts";
 import { Visitor } from "./visitor.ts";
 
 const failing: Plugin = {

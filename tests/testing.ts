@@ -6,6 +6,7 @@ import { appPlugin } from "../plugins/app.ts";
 import { type App, closeApp, openApp } from "../services/app.ts";
 import { parseConfig } from "../services/config.ts";
 import { assert, assertEquals } from "../framework/testing/assert.ts";
+import { captureLogs } from "../services/testing.ts";
 import { appWorkers } from "../workers/mod.ts";
 import { startWorkers } from "../workers/runner.ts";
 
@@ -50,20 +51,6 @@ export async function withTestApp(
     return (await captureLogs(() => fn(t))).lines;
   } finally {
     await t.close();
-  }
-}
-
-/** Runs `fn` with console.log and console.error captured, returning what was written. */
-export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const { log, error } = console;
-  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-  console.error = console.log;
-  try {
-    return { result: await fn(), lines };
-  } finally {
-    console.log = log;
-    console.error = error;
   }
 }
 

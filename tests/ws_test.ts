@@ -5,78 +5,8 @@ import { eventually, requireServer } from "../services/testing.ts";
 import { LIMITS, SESSION_ENDED } from "../services/realtime/hub.ts";
 import { assertProblem, call, connected, type Json, signUp } from "./api_client.ts";
 import { serveHandler } from "./serve.ts";
+import { asMember, type Client, open } from "./socket_client.ts";
 import { createTestApp, type TestApp } from "./testing.ts";
-
-type Signed = Awaited<ReturnType<typeof signUp>>;
-
-interface Frame {
-  type: string;
-  data: Json;
-}
-
-/** A socket client that keeps every frame and can wait for the next one of a type. */
-class Client {
-  frames: Frame[] = [];
-  closed: Promise<CloseEvent>;
-  #waiters: (() => void)[] = [];
-
-  constructor(readonly ws: WebSocket) {
-    ws.onmessage = (e) => {
-      this.frames.push(JSON.parse(e.data));
-      for (const w of this.#waiters.splice(0)) w();
-    };
-    this.closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e)));
-  }
-
-  send(type: string, data: Json) {
-    this.ws.send(JSON.stringify({ type, data }));
-  }
-
-  /** The first frame of `type` (after `from` frames) matching `ok`, waiting up to 5 s. */
-  async next(type: string, ok: (d: Json) => boolean = () => true, from = 0, waitMs = 5_000): Promise<Json> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const hit = this.frames.slice(from).find((f) => f.type === type && ok(f.data));
-      if (hit) return hit.data;
-      const left = deadline - Date.now();
-      assert(left > 0, `no ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          r();
-        });
-      });
-    }
-  }
-
-  of(type: string): Json[] {
-    return this.frames.filter((f) => f.type === type).map((f) => f.data);
-  }
-
-  close() {
-    this.ws.close();
-    return this.closed;
-  }
-}
-
-async function open(url: string, headers: Record<string, string>): Promise<Client> {
-  // Deno's WebSocket takes headers: how a browser's cookie and Origin are sent here.
-  const ws = new WebSocket(
-    url.replace("http", "ws") + "/api/ws" + (headers.ticket ? `?ticket=${headers.ticket}` : ""),
-    {
-      headers: Object.fromEntries(Object.entries(headers).filter(([k]) => k !== "ticket")),
-    } as unknown as string[],
-  );
-  const client = new Client(ws);
-  await new Promise<void>((resolve, reject) => {
-    ws.addEventListener("open", () => resolve());
-    ws.addEventListener("error", () => reject(new Error("the socket did not open")));
-  });
-  return client;
-}
-
-const asMember = (url: string, who: Signed) => open(url, { cookie: `prok_at=${who.accessToken}`, origin: url });
 
 async function withServed(fn: (t: TestApp, url: string) => Promise<void>, env: Record<string, string> = {}) {
   const t = await createTestApp(env);

@@ -1,11 +1,12 @@
 // Dead letters: events the queue gave up on after its last retry (kept by the queue: Deno KV under
 // ["dead_letters", eventId], or the dead_letters table on MySQL). An outage longer than the retry schedule (about 71
-// minutes: SMTP away for an afternoon) would otherwise park them for good, so every instance sends them back to the
-// queue once an hour, each at most REDRIVE_MAX times (each time with the queue's whole schedule: about two days of
-// tries in all). The workers are idempotent per event (workers/runner.ts), so a redriven event only does what it had
+// minutes: SMTP away for an afternoon) would otherwise park them for good, so a sweep sends them back to the queue
+// once an hour (services/scheduler.ts), each at most REDRIVE_MAX times (each time with the queue's whole schedule:
+// about two days of tries in all). The workers are idempotent per event (workers/runner.ts), so a redriven event only does what it had
 // not done. What is left after that waits for an operator: `deno task dead-letters`.
 import type { DomainEvent } from "../services/store/model.ts";
 import type { DeadLetter, EventQueue } from "../services/store/ports/queue.ts";
+import type { Sweep } from "../services/scheduler.ts";
 import type { WorkerLog } from "./runner.ts";
 
 export type { DeadLetter };
@@ -53,36 +54,16 @@ export async function unpark(queue: EventQueue): Promise<number> {
   return n;
 }
 
-/** Redrives every `intervalMs` (and once soon after start) until stop(), which waits for a sweep under way. */
-export function startRedriving(
-  queue: EventQueue,
-  log: WorkerLog,
-  intervalMs = REDRIVE_INTERVAL_MS,
-): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const run = () => {
-    running ??= redriveDeadLetters(queue).then(({ redriven, parked }) => {
+/** The hourly redrive, for the scheduler (services/scheduler.ts); it logs only when it found letters. */
+export function redriveSweep(queue: EventQueue, log: WorkerLog): Sweep {
+  return {
+    name: "dead-letter-redrive",
+    intervalMs: REDRIVE_INTERVAL_MS,
+    run: async () => {
+      const { redriven, parked } = await redriveDeadLetters(queue);
       if (redriven > 0 || parked > 0) {
         log({ level: parked > 0 ? "warn" : "info", msg: "dead letters redriven", redriven, parked });
       }
-    }).catch((err) =>
-      log({
-        level: "error",
-        msg: "dead-letter redrive failed",
-        error: err instanceof Error ? err.message : String(err),
-      })
-    ).finally(() => running = null);
-  };
-  // The first sweep waits a minute: after a restart, the queue's own retries of what it holds go first.
-  const first = setTimeout(run, Math.min(intervalMs, 60_000));
-  const every = setInterval(run, intervalMs);
-  Deno.unrefTimer(first);
-  Deno.unrefTimer(every);
-  return {
-    async stop() {
-      clearTimeout(first);
-      clearInterval(every);
-      await running;
     },
   };
 }

@@ -5,7 +5,8 @@ import type { DomainEvent } from "../services/store/model.ts";
 import { eventually } from "../services/testing.ts";
 import { kvWork } from "../services/store/kv/testing.ts";
 import { KvEventQueue } from "../services/store/kv/queue.ts";
-import { REDRIVE_INTERVAL_MS, REDRIVE_MAX, redriveDeadLetters, startRedriving, unpark } from "./dead_letters.ts";
+import { TimerScheduler } from "../services/scheduler.ts";
+import { REDRIVE_INTERVAL_MS, REDRIVE_MAX, redriveDeadLetters, redriveSweep, unpark } from "./dead_letters.ts";
 import { DONE_FOR_MS, startWorkers } from "./runner.ts";
 
 Deno.test("[dead letters] an event stops coming back before the workers forget they finished it", () => {
@@ -122,9 +123,10 @@ Deno.test("[dead letters] the sweep runs on its timer, logs what it did, and sto
     const event = newEvent("job.created", "5");
     await kv.set(["dead_letters", event.eventId], event);
     const logs: Record<string, unknown>[] = [];
-    const sweeping = startRedriving(new KvEventQueue(kv), (l) => logs.push(l), 20);
+    const scheduler = new TimerScheduler();
+    scheduler.add({ ...redriveSweep(new KvEventQueue(kv), (l) => logs.push(l)), intervalMs: 20 });
     await eventually(() => Promise.resolve(logs.length), (n) => n >= 1, "a sweep");
-    await sweeping.stop();
+    await scheduler.stop();
     assertEquals(logs[0], { level: "info", msg: "dead letters redriven", redriven: 1, parked: 0 });
     assertEquals(await letters(kv), []);
   } finally {

@@ -5,16 +5,15 @@ import { emailWorkers, mailOrigin } from "./email.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
 import { searchWorkers } from "./search.ts";
+import { redriveSweep } from "./dead_letters.ts";
+import type { Sweep } from "../services/scheduler.ts";
+import { SWEEP_INTERVAL_MS } from "../services/search/indexer.ts";
 
 /** What the email workers log (a mail refused for good), like the runner's log in main.ts. */
 const workerLog = (fields: Record<string, unknown>) => logRecord({ kind: "worker", ...fields });
 
-/**
- * The queue's consumers. Called once, when the workers start: it also starts the search indexer's sweep (records an
- * unavailable search engine could not take yet), which closeApp stops.
- */
+/** The queue's consumers. */
 export function appWorkers(app: App): Worker[] {
-  app.searchIndexer.startSweeping();
   return [
     ...fanoutWorkers(app.store),
     ...emailWorkers({ store: app.store, mail: app.mail, origin: mailOrigin(app.config), log: workerLog }),
@@ -25,4 +24,16 @@ export function appWorkers(app: App): Worker[] {
 /** A worker acts on what it reloads, so it reads from the primary, never from a replica that may lag. */
 function onPrimaryReads(worker: Worker): Worker {
   return { ...worker, run: (event) => onPrimary(() => worker.run(event)) };
+}
+
+/**
+ * The periodic sweeps, for the scheduler: the store's own (MySQL's purge of expired rows), the search catch-up (records
+ * an unavailable engine could not take yet) and the dead-letter redrive.
+ */
+export function appSweeps(app: App): Sweep[] {
+  return [
+    ...app.store.sweeps,
+    { name: "search-catch-up", intervalMs: SWEEP_INTERVAL_MS, run: () => onPrimary(() => app.searchIndexer.sweep()) },
+    redriveSweep(app.store.queue, workerLog),
+  ];
 }

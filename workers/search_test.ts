@@ -5,6 +5,7 @@ import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { UnavailableError } from "../services/errors.ts";
 import { BuiltinSearch } from "../services/search/builtin.ts";
 import { SearchIndexer } from "../services/search/indexer.ts";
+import { TimerScheduler } from "../services/scheduler.ts";
 import type { SearchEngine, SearchQuery, SearchRecord, SearchResult } from "../services/search/types.ts";
 import { newEvent } from "../services/store/events.ts";
 import { KvStore } from "../services/store/kv/store.ts";
@@ -203,8 +204,10 @@ Deno.test({
       assertEquals(await indexer.countDirty(), 9);
 
       engine.down = false;
-      indexer.startSweeping(50);
+      const scheduler = new TimerScheduler();
+      scheduler.add({ name: "search-catch-up", intervalMs: 50, run: () => indexer.sweep() });
       await eventually(() => indexer.countDirty(), (n) => n === 0, "the sweep to catch up");
+      await scheduler.stop();
       assertEquals((await find("posts", "outage")).length, 6);
       assertEquals(await find("posts", "edited"), [posts[0].id]);
       assertEquals(await find("posts", "down"), [posts[0].id]);
@@ -248,16 +251,4 @@ Deno.test({
       kv.close();
     }
   },
-});
-
-Deno.test("[search worker] the sweep timer stops on close", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const store = new KvStore(kv);
-  const indexer = new SearchIndexer({ store, engine: new BuiltinSearch(store), dirty: store.searchDirty });
-  indexer.startSweeping(10);
-  await new Promise((r) => setTimeout(r, 35));
-  await indexer.close();
-  indexer.startSweeping(10); // closed: does not start again
-  await indexer.close();
-  kv.close();
 });

@@ -73,3 +73,28 @@ Deno.test("[islands] a page without islands ships no script and no preload", asy
   assertNotIncludes(html, "<script");
   assertNotIncludes(html, "modulepreload");
 });
+
+Deno.test("[islands] build.prebuilt serves the build as it is, stale or not, and refuses to start without one", async () => {
+  const built = new URL("../../tests/fixtures/app/_fresh/", import.meta.url).pathname;
+  const copy = await Deno.makeTempDir({ prefix: "fresh-prebuilt-" });
+  try {
+    await new Deno.Command("cp", { args: ["-R", `${built}.`, copy] }).output();
+    const meta = JSON.parse(await Deno.readTextFile(`${copy}/meta.json`));
+    await Deno.writeTextFile(`${copy}/meta.json`, JSON.stringify({ ...meta, sourceFingerprint: "stale" }));
+    const prebuilt = await createHandler(manifest, { build: { outDir: copy, prebuilt: true } });
+    const html = await (await prebuilt(new Request("http://localhost/"))).text();
+    assertEquals(state(html).buildId, meta.buildId, "the stale build is served, not rebuilt");
+    const js = await prebuilt(new Request(`http://localhost/_frsh/js/${meta.buildId}/${meta.boot}`));
+    assertEquals(js.status, 200);
+    await js.body?.cancel();
+
+    const empty = await Deno.makeTempDir({ prefix: "fresh-unbuilt-" });
+    const refused = await createHandler(manifest, { build: { outDir: empty, prebuilt: true } }).catch((err) => err);
+    assert(refused instanceof Error, "no build, no start");
+    assertStringIncludes(refused.message, "run `deno task build` before starting");
+    assertEquals([...Deno.readDirSync(empty)], [], "nothing was built");
+    await Deno.remove(empty);
+  } finally {
+    await Deno.remove(copy, { recursive: true });
+  }
+});

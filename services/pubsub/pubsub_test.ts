@@ -21,8 +21,8 @@ Deno.test("[pubsub] the configuration chooses the adapter, and start-up names it
   const cases: [Record<string, string>, string][] = [
     [{}, "memory"],
     [{ REDIS_URL: redis }, "redis"],
-    [{ DENO_DEPLOYMENT_ID: "abc123" }, "broadcast-channel"],
-    [{ DENO_DEPLOYMENT_ID: "abc123", REDIS_URL: redis }, "redis"], // Redis reaches every region; prefer it
+    [{ DENO_DEPLOYMENT_ID: "abc123", PROK_ENV: "test" }, "broadcast-channel"],
+    [{ DENO_DEPLOYMENT_ID: "abc123", PROK_ENV: "test", REDIS_URL: redis }, "redis"], // Redis reaches every region; prefer it
     [{ PROK_PUBSUB: "memory", REDIS_URL: redis }, "memory"],
     [{ PROK_PUBSUB: "broadcast-channel" }, "broadcast-channel"],
   ];

@@ -5,17 +5,16 @@
 // returns. So a record whose sync fails is first marked dirty in the store (ports/dirty.ts); when the engine was
 // merely unavailable the event is then done (retrying it five times over an hour would only add noise, and after the
 // last retry the queue would give it up), and the sweep, which runs every SWEEP_INTERVAL_MS while the workers run,
-// syncs the dirty records once the engine answers again. Other failures (a store error, a bug) are marked too and
+// syncs the dirty records once the engine answers again (the scheduler runs it: workers/mod.ts). Other failures (a store error, a bug) are marked too and
 // rethrown, so the queue retries the event as well; whichever syncs first wins, and a sync is idempotent.
 import { UnavailableError } from "../errors.ts";
-import { onPrimary } from "../store/reads.ts";
 import type { SearchType } from "../store/model.ts";
 import type { DirtyRecordsPort } from "../store/ports/dirty.ts";
 import type { Store } from "../store/store.ts";
 import { jobRecord, personRecord, postRecord } from "./records.ts";
 import type { SearchEngine, SearchRecord } from "./types.ts";
 
-/** How often the dirty records are looked at while the workers run. */
+/** How often the dirty records are looked at (on Deno Deploy's cron: every minute). */
 export const SWEEP_INTERVAL_MS = 15_000;
 /** Dirty records one sweep reads per round, and rounds per sweep (a long outage drains over several sweeps). */
 const SWEEP_BATCH = 100;
@@ -53,7 +52,6 @@ async function load(
 
 export class SearchIndexer {
   readonly #deps: IndexerDeps;
-  #timer: ReturnType<typeof setInterval> | null = null;
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -154,25 +152,9 @@ export class SearchIndexer {
     return synced;
   }
 
-  /** Sweeps every `intervalMs` until close(). */
-  startSweeping(intervalMs = SWEEP_INTERVAL_MS): void {
-    if (this.#timer !== null || this.#closed) return;
-    this.#timer = setInterval(() => {
-      onPrimary(() => this.sweep()).catch((err) =>
-        this.#deps.log?.({
-          level: "error",
-          msg: "search sweep failed",
-          error: err instanceof Error ? err.message : String(err),
-        })
-      );
-    }, intervalMs);
-  }
-
-  /** Stops sweeping and waits for a sweep under way. */
+  /** Refuses further sweeps and waits for a sweep under way. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
     await this.#sweeping?.catch(() => {});
   }
 }

@@ -13,6 +13,7 @@ import type { PageReadsPort } from "./ports/pages.ts";
 import type { EventQueue } from "./ports/queue.ts";
 import type { OnceStore } from "./ports/once.ts";
 import type { DirtyRecordsPort } from "./ports/dirty.ts";
+import type { Sweep } from "../scheduler.ts";
 
 /** Every aggregate's port: what an adapter's aggregate files implement and its facade binds (bind.ts). */
 export interface StorePorts
@@ -43,6 +44,9 @@ export interface Store extends StorePorts {
   readonly once: OnceStore;
   /** Records the search engine could not take yet, beside the queue. */
   readonly searchDirty: DirtyRecordsPort;
+
+  /** Its periodic upkeep, which the app's scheduler runs (MySQL purges expired rows; Deno KV entries expire alone). */
+  readonly sweeps: readonly Sweep[];
 
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;

@@ -219,16 +219,20 @@ export interface AppProcess {
 }
 
 /**
- * Starts the app on a free port with `env` (added to PATH, HOME and Deno's cache and certificate settings only: nothing else leaks in from the test's
- * environment) and waits until `/readyz` answers 200. PROK_ENV defaults to production with a fixed test secret, and
+ * Starts the app on a free port with `env` (added to PATH, HOME and Deno's cache and certificate settings only:
+ * nothing else leaks in from the test's environment) and waits until `/readyz` answers 200. `denoFlags` replace `-A`
+ * (permissions, preloads). PROK_ENV defaults to production with a fixed test secret, and
  * no drain window (no load balancer here to drain): the shutdown test sets PROK_DRAIN_MS itself.
  */
-export async function startApp(env: Record<string, string>, options: { port?: number } = {}): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string>,
+  options: { port?: number; denoFlags?: string[] } = {},
+): Promise<AppProcess> {
   const port = options.port ?? freePort();
   const lines: string[] = [];
   const server = await startServer({
     name: "prok",
-    args: [Deno.execPath(), "run", "-A", "main.ts"],
+    args: [Deno.execPath(), "run", ...options.denoFlags ?? ["-A"], "main.ts"],
     cwd: PROJECT,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",

@@ -5,6 +5,7 @@
 // writeTimelineEntry, writeConnection, writeNotification, writeMessage, writeConversation, writeJob, and the
 // idempotency and ticket writes) that puts the record and all its index keys in one atomic commit, guarded by
 // versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
+import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
 import type { Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
@@ -55,6 +56,8 @@ export class KvStore implements Store {
   readonly queue: KvEventQueue;
   readonly once: KvOnce;
   readonly searchDirty: KvDirtyRecords;
+  /** None: what expires here is written with expireIn, and Deno KV deletes it. */
+  readonly sweeps: readonly Sweep[] = [];
 
   constructor(private readonly kv: Deno.Kv) {
     this.queue = new KvEventQueue(kv);

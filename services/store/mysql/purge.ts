@@ -55,7 +55,7 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
   return true;
 }
 
-/** One timer pass over the rows that expire: a bounded batch of each kind. */
+/** One sweep over the rows that expire: a bounded batch of each kind. */
 export async function purgeExpired(ctx: Ctx): Promise<void> {
   await deleteExpiredIdempotency(ctx, EXPIRED_BATCH);
   await deleteExpiredSessions(ctx, EXPIRED_BATCH);

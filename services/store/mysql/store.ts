@@ -2,8 +2,8 @@
 // (users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts,
 // jobs.ts, search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts), as kv/store.ts does for Deno KV. It owns the
 // lifecycle: the pools (pool.ts), migrations (migrate.ts), the queue on the outbox (queue.ts) with the records beside
-// it (once.ts, dirty.ts), and the timer that purges expired rows. All SQL binds every value as a parameter.
-import { log } from "../../log.ts";
+// it (once.ts, dirty.ts), and the sweep that purges expired rows. All SQL binds every value as a parameter.
+import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
 import type { Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
@@ -56,12 +56,11 @@ export interface MysqlStore extends StorePorts {}
 /** The storage port on MySQL 8 or MariaDB 10.11; its outbox table is the queue the workers take events from. */
 export class MysqlStore implements Store {
   readonly kind = "mysql";
-  #timers: ReturnType<typeof setInterval>[] = [];
-  #purging: Promise<void> | null = null;
   #closed = false;
   readonly queue: MysqlEventQueue;
   readonly once: MysqlOnce;
   readonly searchDirty: MysqlDirtyRecords;
+  readonly sweeps: Sweep[];
   readonly #ctx: Ctx;
 
   private constructor(private readonly db: Database, queue: MysqlQueueOptions) {
@@ -70,6 +69,7 @@ export class MysqlStore implements Store {
     this.searchDirty = new MysqlDirtyRecords(db);
     this.#ctx = { db, kick: () => this.queue.kick() };
     Object.assign(this, ports(this.#ctx));
+    this.sweeps = [{ name: "purge-expired", intervalMs: PURGE_INTERVAL_MS, run: () => purge.purgeExpired(this.#ctx) }];
   }
 
   /** Statements the app's requests sent so far (tests/sql_budget_test.ts counts them per page). */
@@ -77,10 +77,7 @@ export class MysqlStore implements Store {
     return this.db.statements;
   }
 
-  /**
-   * Connects, applies pending migrations and starts the purge timer; the workers listen on `queue`. `reads` names
-   * read replicas.
-   */
+  /** Connects and applies pending migrations; the workers listen on `queue`. `reads` names read replicas. */
   static async open(databaseUrl: string, queue: MysqlQueueOptions = {}, reads?: ReplicaOptions): Promise<MysqlStore> {
     const db = openDatabase(databaseUrl, reads);
     try {
@@ -89,9 +86,7 @@ export class MysqlStore implements Store {
       await db.close();
       throw err;
     }
-    const store = new MysqlStore(db, queue);
-    store.#timers.push(setInterval(() => store.#purge(), PURGE_INTERVAL_MS));
-    return store;
+    return new MysqlStore(db, queue);
   }
 
   async ping(): Promise<void> {
@@ -101,17 +96,7 @@ export class MysqlStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
-    await Promise.all([this.queue.close(), this.#purging]);
+    await this.queue.close();
     await this.db.close();
-  }
-
-  #purge(): void {
-    if (this.#closed || this.#purging) return;
-    this.#purging = purge.purgeExpired(this.#ctx)
-      .catch((err) => log.warn("purge failed; retrying later", { kind: "purge", error: err }))
-      .finally(() => {
-        this.#purging = null;
-      });
   }
 }
