@@ -20,6 +20,8 @@ import { MemoryRateLimiter } from "./ratelimit/memory.ts";
 import { RedisRateLimiter } from "./ratelimit/redis.ts";
 import type { RateLimiter } from "./ratelimit/types.ts";
 import { BuiltinSearch } from "./search/builtin.ts";
+import { DiskBlobs } from "./blobs/disk.ts";
+import type { BlobStore } from "./blobs/types.ts";
 import { SearchIndexer } from "./search/indexer.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { deriveKeys, type Keys, resolveSecret } from "./secrets.ts";
@@ -51,6 +53,8 @@ export interface App {
   hasher: PasswordHasher;
   /** SMTP when SMTP_URL is set, else the development outbox in `kv` (shown at /dev/mail); sent keys in the store. */
   mail: Mailer;
+  /** Media bytes: the S3 bucket when S3_BUCKET is set, else files under `<dataDir>/media`. */
+  blobs: BlobStore;
   /** Meilisearch when MEILI_URL is set, else the builtin engine (its index lives in `store`). */
   search: SearchEngine;
   /** Keeps `search` in line with the store: the search worker's reload-and-index, and its sweep (workers/mod.ts). */
@@ -108,6 +112,10 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const mail: Mailer = config.smtpUrl
     ? new (await import("./mail/smtp.ts")).SmtpMailer(config.smtpUrl, store.once, { origin: config.origin })
     : new OutboxMailer(kv, { once: store.once });
+  // The AWS SDK is loaded only when a bucket is configured, as nodemailer is.
+  const blobs: BlobStore = config.s3
+    ? new (await import("./blobs/s3.ts")).S3Blobs(config.s3)
+    : new DiskBlobs(`${config.dataDir}/media`);
   // Meilisearch is reached on first use, so an app whose Meilisearch is down still starts (and catches up later).
   const search: SearchEngine = config.meiliUrl
     ? new (await import("./search/meilisearch.ts")).MeilisearchSearch(config.meiliUrl, { apiKey: config.meiliApiKey })
@@ -136,6 +144,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     hub,
     hasher: new PasswordHasher(keys.pepper, options.hashers),
     mail,
+    blobs,
     search,
     searchIndexer,
     keys,
@@ -172,6 +181,7 @@ export async function closeApp(app: App, beforeQueueCloses?: () => Promise<void>
   await app.limiter.close();
   await app.pubsub.close();
   await app.mail.close();
+  await app.blobs.close();
   await app.searchIndexer.close();
   await app.search.close();
   if (app.store.kind !== "deno-kv") await app.store.close();
@@ -233,6 +243,8 @@ export async function checkReadiness(app: App): Promise<Readiness> {
     });
   }
   if (app.search.kind === "meilisearch") adapters.push({ name: "meilisearch", ping: () => app.search.ping() });
+  // Without a bucket on Deno Deploy there is no disk for media: readiness says so (degraded, not down).
+  adapters.push({ name: app.blobs.kind === "s3" ? "s3" : "media-folder", ping: () => app.blobs.ping() });
   const mail: Pingable | undefined = app.mail.kind === "smtp"
     ? { name: "smtp", ping: () => app.mail.ping() }
     : undefined;

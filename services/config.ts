@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { type AddressRange, parseRange } from "./net.ts";
 import type { PubSubKind } from "./pubsub/types.ts";
+import type { S3Options } from "./blobs/s3.ts";
 
 const urlWith = (protocols: string[], example: string) =>
   z.string().refine((value) => {
@@ -91,6 +92,16 @@ const schema = z.object({
     z.enum(["memory", "redis", "broadcast-channel"], { error: "must be memory, redis or broadcast-channel" }),
   ),
   DENO_DEPLOYMENT_ID: optional(z.string()),
+  S3_BUCKET: optional(
+    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (for example prok-media)"),
+  ),
+  S3_ENDPOINT: optional(urlWith(["http:", "https:"], "https://s3.eu-central-1.amazonaws.com")),
+  S3_REGION: optional(
+    z.string().regex(/^[a-z0-9-]{2,32}$/, "must be a region name (for example eu-central-1 or auto)"),
+  ),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  S3_FORCE_PATH_STYLE: optional(z.enum(["0", "1", "false", "true"], { error: "must be 1 or 0 (true or false)" })),
 });
 
 export type Env = "development" | "production" | "test";
@@ -124,6 +135,8 @@ export interface Config {
   pubsub?: PubSubKind;
   /** Set by Deno Deploy (DENO_DEPLOYMENT_ID) in every isolate: the app runs there. */
   deploymentId?: string;
+  /** The bucket media blobs go to (S3_*); unset, they go to `<dataDir>/media`. */
+  s3?: S3Options;
 }
 
 export class ConfigError extends Error {}
@@ -139,7 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const value = env[name];
     // A list of URLs is redacted entry by entry: parsed whole, one password could slip through.
     const seen = value?.split(",").map(redact).join(",");
-    const shown = name === "PROK_SECRET" || seen === undefined ? "" : ` (got ${JSON.stringify(seen)})`;
+    const shown = name.includes("SECRET") || seen === undefined ? "" : ` (got ${JSON.stringify(seen)})`;
     throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${shown}`);
   }
   const e = result.data;
@@ -175,6 +188,23 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       "Invalid environment variable PROK_PUBSUB: redis needs REDIS_URL too (or choose memory or broadcast-channel)",
     );
   }
+  const s3Set = [
+    "S3_ENDPOINT",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_FORCE_PATH_STYLE",
+  ] as const;
+  const stray = s3Set.find((name) => e[name] !== undefined);
+  if (stray && !e.S3_BUCKET) {
+    throw new ConfigError(`Invalid environment variable ${stray}: set S3_BUCKET too, or unset ${stray}`);
+  }
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError(
+      "Invalid environment variable S3_SECRET_ACCESS_KEY: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or " +
+        "neither (the SDK then finds credentials itself: an instance role, web identity)",
+    );
+  }
   if (e.MEILI_API_KEY && !e.MEILI_URL) {
     throw new ConfigError("Invalid environment variable MEILI_API_KEY: set MEILI_URL too, or unset MEILI_API_KEY");
   }
@@ -199,6 +229,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
     pubsub: e.PROK_PUBSUB,
     deploymentId: e.DENO_DEPLOYMENT_ID,
+    s3: e.S3_BUCKET
+      ? {
+        bucket: e.S3_BUCKET,
+        endpoint: e.S3_ENDPOINT,
+        region: e.S3_REGION ?? "us-east-1",
+        credentials: e.S3_ACCESS_KEY_ID
+          ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+          : undefined,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE === "1" || e.S3_FORCE_PATH_STYLE === "true",
+      }
+      : undefined,
   });
 }
 

@@ -136,3 +136,39 @@ Deno.test("[config] on Deno Deploy: production by default, its managed KV, no da
   assert(assertThrows(() => parseConfig({ DENO_DEPLOYMENT_ID: "abc123" }), "PROK_SECRET") instanceof ConfigError);
   assertEquals(kvPathOf(parseConfig({ PROK_DATA_DIR: "/srv/prok" })), "/srv/prok/prok.kv");
 });
+
+Deno.test("[config] media: S3 when S3_BUCKET is set, its settings checked together; the secret key never shown", () => {
+  assertEquals(parseConfig({}).s3, undefined);
+  assertEquals(
+    parseConfig({
+      S3_BUCKET: "prok-media",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "key",
+      S3_FORCE_PATH_STYLE: "1",
+    }),
+    {
+      ...parseConfig({}),
+      s3: {
+        bucket: "prok-media",
+        endpoint: "http://127.0.0.1:9000",
+        region: "us-east-1",
+        credentials: { accessKeyId: "id", secretAccessKey: "key" },
+        forcePathStyle: true,
+      },
+    },
+  );
+  assertEquals(parseConfig({ S3_BUCKET: "prok-media", S3_REGION: "auto" }).s3?.credentials, undefined);
+  for (
+    const [env, message] of [
+      [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_ENDPOINT: set S3_BUCKET too"],
+      [{ S3_BUCKET: "Prok_Media" }, "S3_BUCKET: must be an S3 bucket name"],
+      [{ S3_BUCKET: "prok-media", S3_ACCESS_KEY_ID: "id" }, "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY"],
+      [{ S3_BUCKET: "prok-media", S3_FORCE_PATH_STYLE: "yes" }, "S3_FORCE_PATH_STYLE: must be 1 or 0"],
+    ] as const
+  ) {
+    assertThrows(() => parseConfig(env), message);
+  }
+  const err = assertThrows(() => parseConfig({ S3_BUCKET: "b", S3_SECRET_ACCESS_KEY: "hush" })) as Error;
+  assert(!err.message.includes("hush"), err.message);
+});

@@ -39,6 +39,17 @@ export function describeAdapters(config: Config): PortAdapter[] {
       adapter: "outbox",
       detail: `${config.databaseUrl ? "memory" : kvPath} ["outbox"], shown at /dev/mail in development`,
     },
+    config.s3
+      ? {
+        port: "media",
+        adapter: "s3",
+        detail: `${config.s3.endpoint ? redact(config.s3.endpoint) : "AWS"} bucket ${config.s3.bucket}`,
+      }
+      : {
+        port: "media",
+        adapter: "disk",
+        detail: `${config.dataDir}/media${config.deploymentId ? " (Deploy has no disk: set S3_BUCKET)" : ""}`,
+      },
     config.deploymentId
       ? { port: "sweeps", adapter: "deno-cron", detail: "Deno.cron, once per deployment" }
       : { port: "sweeps", adapter: "timers", detail: "every instance on its own" },

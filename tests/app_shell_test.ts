@@ -132,7 +132,7 @@ Deno.test("[shell] /healthz answers while the process runs; /readyz checks the e
     assertEquals([health.status, (await health.json()).status], [200, "ok"]);
     const ready = await t.fetch("/readyz");
     assertEquals(ready.status, 200);
-    assertEquals((await ready.json()).checks, [{ name: "deno-kv", ok: true }]);
+    assertEquals((await ready.json()).checks, [{ name: "deno-kv", ok: true }, { name: "media-folder", ok: true }]);
     t.app.accepting = false;
     const draining = await t.fetch("/readyz");
     assertEquals(draining.status, 503);
@@ -171,7 +171,7 @@ Deno.test({
       const res = await t.fetch("/readyz");
       const body = await res.json();
       assertEquals(res.status, 200, JSON.stringify(body));
-      assertEquals(body.checks.map((c: { name: string }) => c.name), ["mysql", "redis"]);
+      assertEquals(body.checks.map((c: { name: string }) => c.name), ["mysql", "redis", "media-folder"]);
     }, { env: { DATABASE_URL: databaseUrl!, REDIS_URL: redisUrl! } });
   },
 });

@@ -54,9 +54,13 @@ Deno.test("[deploy] on Deno Deploy's terms: register, connect, post, chat and se
       "pubsub=broadcast-channel",
       "search=builtin",
       "mail=outbox",
+      "media=disk",
       "sweeps=deno-cron",
     ]);
     assertEquals(logged().find((l) => l.msg === "listening")?.env, "production", "Deploy is production by default");
+    // No disk for media there without a bucket: serving goes on, and readiness names what is missing.
+    const ready = await api(app.origin, "GET", "/readyz");
+    assertEquals([ready.status, ready.json.degraded], [200, ["media-folder"]]);
 
     const [ada, bo] = [await register(app.origin, "Ada"), await register(app.origin, "Bo")];
     assert(

@@ -95,6 +95,7 @@ Deno.test("[startup] logs the adapter of every port, serves the landing page, an
       "pubsub=memory",
       "search=builtin",
       "mail=outbox",
+      "media=disk",
       "sweeps=timers",
     ]);
     const res = await fetch(`http://127.0.0.1:${port}/`);

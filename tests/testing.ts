@@ -25,7 +25,9 @@ export async function createTestApp(
 ): Promise<TestApp> {
   // A shared database needs a shared secret (services/config.ts); one fixed test secret stands in for it.
   const secret = env.DATABASE_URL && !env.PROK_SECRET ? { PROK_SECRET: "test-secret-of-the-shared-database-0123" } : {};
-  const app = await openApp(parseConfig({ PROK_ENV: "test", ...secret, ...env }), {
+  // Its own data folder (media blobs land there), never the project's ./data.
+  const dataDir = await Deno.makeTempDir({ prefix: "prok-test-" });
+  const app = await openApp(parseConfig({ PROK_ENV: "test", PROK_DATA_DIR: dataDir, ...secret, ...env }), {
     kvPath: options.kvPath ?? ":memory:",
     hashers: 1,
   });
@@ -37,7 +39,12 @@ export async function createTestApp(
     app,
     handler,
     fetch: (path, init) => handler(new Request(`http://localhost${path}`, init)),
-    close: () => closeApp(app),
+    close: async () => {
+      await closeApp(app);
+      await Deno.remove(dataDir, { recursive: true }).catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) throw err; // closed twice
+      });
+    },
   };
 }
 

@@ -1,0 +1,99 @@
+// The blob contract on disk (a temporary folder) and on S3, against s3rver: a real S3-protocol server (HTTP, signed
+// requests, XML errors) started here on a free port over a temporary folder.
+import S3rver from "s3rver";
+import { assertEquals } from "../../framework/testing/assert.ts";
+import { blobContract } from "./contract.ts";
+import { DiskBlobs } from "./disk.ts";
+import { S3Blobs } from "./s3.ts";
+
+blobContract("disk", async () => {
+  const root = await Deno.makeTempDir({ prefix: "prok-blobs-" });
+  const blobs = new DiskBlobs(`${root}/media`);
+  return {
+    blobs,
+    cleanup: async () => {
+      await blobs.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+});
+
+const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+/** A private s3rver with one bucket; the adapter talks to it as to any S3 endpoint, path-style. */
+async function startS3(bucket: string) {
+  const directory = await Deno.makeTempDir({ prefix: "prok-s3-" });
+  const server = new S3rver({
+    port: 0,
+    address: "127.0.0.1",
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    directory,
+    close: async () => {
+      await server.close();
+      await Deno.remove(directory, { recursive: true });
+    },
+  };
+}
+
+blobContract("s3", async () => {
+  const s3 = await startS3("prok-media");
+  const blobs = new S3Blobs({
+    bucket: "prok-media",
+    endpoint: s3.endpoint,
+    region: "us-east-1",
+    credentials: CREDENTIALS,
+    forcePathStyle: true,
+  });
+  return {
+    blobs,
+    cleanup: async () => {
+      await blobs.close();
+      await s3.close();
+    },
+  };
+});
+
+Deno.test({
+  name: "[blobs:s3] objects carry their type and immutable caching; a bucket that is not there fails the ping",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const s3 = await startS3("prok-media");
+    const blobs = new S3Blobs({
+      bucket: "prok-media",
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      credentials: CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const missing = new S3Blobs({
+      bucket: "no-such-bucket",
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      credentials: CREDENTIALS,
+      forcePathStyle: true,
+    });
+    try {
+      await blobs.put("p/1.webp", new Uint8Array([1]));
+      const res = await fetch(`${s3.endpoint}/prok-media/p/1.webp`);
+      assertEquals(
+        [res.headers.get("content-type"), res.headers.get("cache-control")],
+        ["image/webp", "public, max-age=31536000, immutable"],
+      );
+      await res.body?.cancel();
+      let refused = false;
+      await missing.ping().catch(() => refused = true);
+      assertEquals(refused, true);
+    } finally {
+      await blobs.close();
+      await missing.close();
+      await s3.close();
+    }
+  },
+});
