@@ -9,6 +9,7 @@ import {
   NotFoundError,
   RateLimitError,
   UnavailableError,
+  UnsupportedMediaError,
   ValidationError,
 } from "../services/errors.ts";
 import { problem } from "./problem.ts";
@@ -131,6 +132,7 @@ const STATUS: [new (...args: never[]) => DomainError, number, string][] = [
   [ConflictError, 409, "Conflict"],
   [RateLimitError, 429, "Too Many Requests"],
   [UnavailableError, 503, "Service Unavailable"],
+  [UnsupportedMediaError, 415, "Unsupported Media Type"],
 ];
 
 /** The problem+json answer for a known error, or null for anything else (which then becomes a 500). */

@@ -26,6 +26,13 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** A file of a kind that is not taken (415): told by its bytes, never by its name or header. */
+export class UnsupportedMediaError extends DomainError {
+  constructor(message: string) {
+    super(message, "unsupported-media");
+  }
+}
+
 /** No or bad credentials (401). */
 export class AuthenticationError extends DomainError {
   constructor(message = "Sign in to continue.") {

@@ -4,11 +4,12 @@
 //   deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]
 //                   [--feed [--feed-database-url mysql://…]]
 //                   [--realtime [--realtime-database-url mysql://…] [--soak-minutes 10] [--soak-rate N]]
-//                   [--replica]
+//                   [--replica] [--media]
 //
 // --realtime adds WebSocket deliveries across two instances joined by Redis (REDIS_URL, else redis://127.0.0.1:6379),
 // the memory of 10,000 idle sockets, and a soak that checks nothing is lost or duplicated (tasks/bench/realtime.ts).
 // --replica compares the feed API reading a MariaDB replica with it reading the primary (tasks/bench/replica.ts).
+// --media puts a 12 MP photo through the image pipeline: time per photo and peak memory (tasks/bench/media.ts).
 //
 // With --json the human-readable report goes to stderr and one JSON document to stdout.
 import { type LoadResult, runLoad, type Tool, WRK_MISSING, wrkVersion } from "./bench/load.ts";
@@ -21,6 +22,7 @@ import { appCommand, freePort, removeTemporary, type Server, startServer, stop, 
 import { realtimeBench, type RealtimeResult } from "./bench/realtime.ts";
 import { realtimeChecks, realtimeReport } from "./bench/realtime_report.ts";
 import { replicaBench, type ReplicaResult } from "./bench/replica.ts";
+import { mediaBench, type MediaResult } from "./bench/media.ts";
 import { type Check, fmt, table } from "./bench/report.ts";
 
 /** What the bench loads, one line each; `page: true` applies the server-rendered page budgets. */
@@ -78,13 +80,15 @@ interface Options {
   soakRate?: number;
   /** Also compare the feed API reading a replica with it reading the primary. */
   replica: boolean;
+  /** Also put 12 MP photos through the image pipeline. */
+  media: boolean;
 }
 
 const USAGE =
   "usage: deno task bench [--duration 10s] [--warmup 2s] [--connections 32] [--threads 1] [--tool wrk|autocannon] [--json]\n" +
   "                       [--feed [--feed-database-url mysql://…/seeded_db]]\n" +
   "                       [--realtime [--realtime-database-url mysql://…/db] [--soak-minutes 10] [--soak-rate N]]\n" +
-  "                       [--replica]";
+  "                       [--replica] [--media]";
 
 function fail(message: string): never {
   console.error(message);
@@ -115,11 +119,12 @@ function parseOptions(args: string[]): Options {
     realtime: false,
     soakMinutes: 10,
     replica: false,
+    media: false,
   };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    if (flag === "--json" || flag === "--feed" || flag === "--realtime" || flag === "--replica") {
-      options[flag.slice(2) as "json" | "feed" | "realtime" | "replica"] = true;
+    if (["--json", "--feed", "--realtime", "--replica", "--media"].includes(flag)) {
+      options[flag.slice(2) as "json" | "feed" | "realtime" | "replica" | "media"] = true;
       continue;
     }
     if (flag === "--help" || flag === "-h") {
@@ -416,7 +421,14 @@ async function main(): Promise<number> {
     }
   }
 
-  // 6. Report.
+  // 6. The image pipeline on 12 MP photos (--media), alone in its own processes.
+  let media: MediaResult | null = null;
+  if (options.media) {
+    progress("image pipeline: tasks/bench/media.ts");
+    media = await mediaBench(ROOT);
+  }
+
+  // 7. Report.
   const all: Measured[] = [{ name: "hello baseline", path: "/", result: baseline, ratio: 1 }, ...measured];
   const checks: Check[] = [];
   for (const m of all) {
@@ -595,6 +607,26 @@ async function main(): Promise<number> {
         }x`,
     );
   }
+  if (media) {
+    say(
+      `\nImage pipeline, a 12 MP JPEG (${fmt.mb(media.photoBytes)}) into ${media.variants} variants on one core: ` +
+        `${media.ms.map(fmt.ms).join(", ")} (median ${fmt.ms(media.medianMs)}); peak memory above idle ` +
+        `${media.peakAboveIdleMb.toFixed(0)} MB. Other routes' p99 during an upload burst: not measured yet (no ` +
+        "upload route).",
+    );
+    checks.push(
+      {
+        what: "12 MP photo through the pipeline, median",
+        value: fmt.ms(media.medianMs),
+        pass: media.medianMs <= 1_500,
+      },
+      {
+        what: "pipeline peak memory above idle",
+        value: `${media.peakAboveIdleMb.toFixed(0)} MB`,
+        pass: media.peakAboveIdleMb <= 256,
+      },
+    );
+  }
   if (realtime) {
     checks.push(...realtimeChecks(realtime));
     say("");
@@ -632,6 +664,7 @@ async function main(): Promise<number> {
         },
         realtime,
         replica: replicaRun,
+        media,
         budgets: checks,
         pass: failed === 0,
       },

@@ -64,7 +64,7 @@ Deno.test("[deploy] on Deno Deploy's terms: register, connect, post, chat and se
 
     const [ada, bo] = [await register(app.origin, "Ada"), await register(app.origin, "Bo")];
     assert(
-      logged().some((l) => l.msg === "no worker threads; bcrypt runs on the event loop"),
+      logged().some((l) => l.msg === "no worker threads; passwords run on the event loop"),
       "passwords were hashed without a Worker",
     );
     await connect(app.origin, ada, bo);

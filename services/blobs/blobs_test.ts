@@ -41,15 +41,13 @@ async function startS3(bucket: string) {
   };
 }
 
+/** The adapter on `bucket` of a server startS3 started, path-style as self-hosted servers want. */
+const s3Blobs = (endpoint: string, bucket = "prok-media") =>
+  new S3Blobs({ bucket, endpoint, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true });
+
 blobContract("s3", async () => {
   const s3 = await startS3("prok-media");
-  const blobs = new S3Blobs({
-    bucket: "prok-media",
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    credentials: CREDENTIALS,
-    forcePathStyle: true,
-  });
+  const blobs = s3Blobs(s3.endpoint);
   return {
     blobs,
     cleanup: async () => {
@@ -65,20 +63,8 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const s3 = await startS3("prok-media");
-    const blobs = new S3Blobs({
-      bucket: "prok-media",
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      credentials: CREDENTIALS,
-      forcePathStyle: true,
-    });
-    const missing = new S3Blobs({
-      bucket: "no-such-bucket",
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      credentials: CREDENTIALS,
-      forcePathStyle: true,
-    });
+    const blobs = s3Blobs(s3.endpoint);
+    const missing = s3Blobs(s3.endpoint, "no-such-bucket");
     try {
       await blobs.put("p/1.webp", new Uint8Array([1]));
       const res = await fetch(`${s3.endpoint}/prok-media/p/1.webp`);

@@ -1,0 +1,42 @@
+// `deno task bench --media`: what one 12 MP photo costs the image pipeline, on one core (the pool runs one photo at a
+// time in one worker): milliseconds per photo and the memory above the process's idle size at its peak. Measured in
+// a process of its own, so nothing else the bench did counts towards the peak.
+export interface MediaResult {
+  photoBytes: number;
+  variants: number;
+  /** Each round's milliseconds; the first includes warming the WebAssembly code. */
+  ms: number[];
+  medianMs: number;
+  /** VmHWM minus VmRSS before the first photo. */
+  peakAboveIdleMb: number;
+}
+
+const probe = async (root: string, ...args: string[]) => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/bench/media_probe.ts", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`the media probe (${args[0]}) failed with exit ${out.code}`);
+  return new TextDecoder().decode(out.stdout).trim();
+};
+
+export async function mediaBench(root: string, rounds = 5): Promise<MediaResult> {
+  const photo = await Deno.makeTempFile({ prefix: "prok-bench-photo-", suffix: ".jpg" });
+  let measured;
+  try {
+    await probe(root, "make", photo);
+    measured = JSON.parse((await probe(root, "run", photo, String(rounds))).split("\n").pop()!);
+  } finally {
+    await Deno.remove(photo);
+  }
+  const sorted = [...measured.ms].sort((a: number, b: number) => a - b);
+  return {
+    photoBytes: measured.photoBytes,
+    variants: measured.variants,
+    ms: measured.ms,
+    medianMs: sorted[Math.floor(sorted.length / 2)],
+    peakAboveIdleMb: (measured.peakKb - measured.idleKb) / 1024,
+  };
+}
