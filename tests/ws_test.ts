@@ -187,6 +187,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "[ws] a message sent the moment a socket opens reaches it live, however slowly its channel subscribes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withServed(async (t, url) => {
+      const [a, b] = await connected(t);
+      // Redis takes a round trip to subscribe; here it takes 300 ms, so a window before it would lose the message.
+      const pubsub = t.app.pubsub;
+      const subscribe = pubsub.subscribe.bind(pubsub);
+      pubsub.subscribe = async (channel, onMessage) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return await subscribe(channel, onMessage);
+      };
+      const sa = await asMember(url, a);
+      const sent = await call(
+        t,
+        "POST",
+        "/api/messages",
+        { receiverId: a.user.id, content: "right away" },
+        b.accessToken,
+      );
+      assertEquals(sent.status, 201, sent.text);
+      assertEquals(((await sa.next("message:receive")).message as Json).id, sent.json.id);
+      await sa.close();
+    });
+  },
+});
+
+Deno.test({
   name: "[ws] after a reconnect, sync brings exactly what was missed, in order",
   sanitizeOps: false,
   sanitizeResources: false,

@@ -102,12 +102,24 @@ function text(data: Record<string, unknown>, field: string, max: number, min = 1
   return value;
 }
 
+/** A member's sockets in this process, the ones still opening, and their one subscription to the member's channel. */
+interface Here {
+  clients: Client[];
+  opening: number;
+  subscribed: Promise<() => Promise<void>>;
+  /** The subscription failed: sockets still opening are closed as they open, and the next one subscribes anew. */
+  failed: boolean;
+}
+
+/** How long an upgrade waits for its member's subscription before answering anyway (the resync covers the rest). */
+const SUBSCRIBE_WAIT_MS = 2_000;
+
 export class Hub {
   /**
    * Each member with sockets here: those sockets (an array: a member has a few at most, and a process holds
    * thousands of members, each of whom would cost a set), and their one subscription to the member's channel.
    */
-  readonly #members = new Map<string, { clients: Client[]; subscribed: Promise<() => Promise<void>> }>();
+  readonly #members = new Map<string, Here>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
   /** When each sender's `typing:start` to each member was last relayed. */
   readonly #typingRelayed = new Map<string, number>();
@@ -127,8 +139,12 @@ export class Hub {
     return n;
   }
 
-  /** Takes a socket of a signed-in member (upgraded, maybe not yet open). Over the cap it is closed with 1008. */
-  accept(socket: HubSocket, user: User, sessionId: string): void {
+  /**
+   * Takes a socket of a signed-in member (upgraded, not yet open). Over the cap it is closed with 1008. Resolves once
+   * the member's channel is subscribed (or after SUBSCRIBE_WAIT_MS): the route answers the upgrade then, so nothing
+   * published after the client sees `open` can pass its socket by.
+   */
+  accept(socket: HubSocket, user: User, sessionId: string): Promise<void> {
     // The closures below must not mention `user`, or they would keep the whole record alive with the socket.
     const { id, firstName, lastName, headline, profilePictureUrl } = user;
     const member = { id, firstName, lastName, headline, profilePictureUrl };
@@ -142,11 +158,18 @@ export class Hub {
       syncs: 0,
       syncSince: 0,
     };
+    // The entry outlives this socket's opening (it is dropped only with no socket open or opening), so it is the one
+    // the socket joins.
+    const here = this.#here(id);
+    here.opening++;
+    let opened = false;
     socket.addEventListener("open", () => {
+      opened = true;
+      here.opening--;
       if (this.#closing) return socket.close(GOING_AWAY, "server shutting down");
-      const mine = this.#members.get(id)?.clients;
-      if (mine && mine.length >= LIMITS.socketsPerMember) return socket.close(POLICY, TOO_MANY_SOCKETS);
-      this.#add(client);
+      if (here.failed) return socket.close(TRY_AGAIN, "live delivery unavailable");
+      if (here.clients.length >= LIMITS.socketsPerMember) return socket.close(POLICY, TOO_MANY_SOCKETS);
+      here.clients.push(client);
       this.#lease(client);
     }, { once: true }); // an idle socket holds as few listeners as it can
     socket.addEventListener("message", (e) => {
@@ -154,7 +177,13 @@ export class Hub {
         this.deps.log({ msg: "websocket frame failed", userId: id, error: String(err) });
       });
     });
-    socket.addEventListener("close", () => this.#remove(client));
+    socket.addEventListener("close", () => {
+      if (!opened) here.opening--;
+      this.#remove(client, here);
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS));
+    return Promise.race([here.subscribed.then(() => {}), waited]).finally(() => clearTimeout(timer));
   }
 
   /** Closes every socket with 1001, as a process about to stop does. */
@@ -171,19 +200,22 @@ export class Hub {
     }
   }
 
-  #add(client: Client): void {
-    const memberId = client.member.id;
-    const here = this.#members.get(memberId);
-    if (here) return void here.clients.push(client);
-    const clients = [client];
+  /** The member's entry, made and subscribed when this is their first socket here. */
+  #here(memberId: string): Here {
+    const existing = this.#members.get(memberId);
+    if (existing) return existing;
     const channel = memberChannel(memberId);
-    const subscribed = this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(clients, raw)).catch((err) => {
+    const here: Here = { clients: [], opening: 0, failed: false, subscribed: Promise.resolve(() => Promise.resolve()) };
+    here.subscribed = this.deps.pubsub.subscribe(channel, (raw) => this.#deliver(here.clients, raw)).catch((err) => {
       // A deaf socket is worse than none: closed with "try again later", its client reconnects and subscribes anew.
       this.deps.log({ msg: "websocket subscribe failed", channel, error: String(err) });
-      for (const c of clients) c.socket.close(TRY_AGAIN, "live delivery unavailable");
+      here.failed = true;
+      if (this.#members.get(memberId) === here) this.#members.delete(memberId);
+      for (const c of here.clients) c.socket.close(TRY_AGAIN, "live delivery unavailable");
       return () => Promise.resolve();
     });
-    this.#members.set(memberId, { clients, subscribed });
+    this.#members.set(memberId, here);
+    return here;
   }
 
   /**
@@ -223,16 +255,16 @@ export class Hub {
     Deno.unrefTimer(this.#renewing);
   }
 
-  #remove(client: Client): void {
+  #remove(client: Client, here: Here): void {
     const memberId = client.member.id;
-    const here = this.#members.get(memberId);
-    const at = here ? here.clients.indexOf(client) : -1;
-    if (!here || at < 0) return;
-    here.clients.splice(at, 1);
-    // Issued after the take on the same connection, so it is never overtaken by it.
-    this.deps.limiter.releaseLease(socketsKey(memberId), client.id).catch(() => {}); // else it lapses by itself
-    if (here.clients.length > 0) return;
-    this.#members.delete(memberId);
+    const at = here.clients.indexOf(client);
+    if (at >= 0) {
+      here.clients.splice(at, 1);
+      // Issued after the take on the same connection, so it is never overtaken by it.
+      this.deps.limiter.releaseLease(socketsKey(memberId), client.id).catch(() => {}); // else it lapses by itself
+    }
+    if (here.clients.length > 0 || here.opening > 0) return;
+    if (this.#members.get(memberId) === here) this.#members.delete(memberId);
     here.subscribed.then((stop) => stop()).catch(() => {});
     if (this.#members.size === 0) {
       clearInterval(this.#renewing);

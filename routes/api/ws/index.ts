@@ -29,7 +29,7 @@ export const handler: Handlers<unknown, AppState> = {
       : null;
     if (!caller) throw new AuthenticationError("Sign in, or bring a ticket from POST /api/ws/ticket.");
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: IDLE_TIMEOUT_S });
-    app.hub.accept(socket, caller.user, caller.session.id);
+    await app.hub.accept(socket, caller.user, caller.session.id);
     return response;
   },
 };
