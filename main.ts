@@ -38,6 +38,7 @@ const redrive = startRedriving(app.store.queue, workerLog);
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
+  build: { ...config.build, prebuilt: env.prebuilt },
   plugins: [appPlugin(app), ...(config.plugins ?? [])],
   server: { port: env.port, hostname: env.hostname },
 }, {

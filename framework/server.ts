@@ -25,6 +25,12 @@ async function ensureBuild(
     existing && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint &&
     Object.keys(manifest.islands).every((f) => f in existing.islands)
   ) return { build: existing, id: existing.buildId };
+  if (config.build.prebuilt) {
+    throw new Error(
+      `the island bundle in ${config.build.outDir} is ${existing ? "stale" : "missing"}: run \`deno task build\` ` +
+        "before starting (a prebuilt app never builds at start)",
+    );
+  }
   const fresh = await build(manifest, config, { staticPrint, sourcePrint });
   return { build: fresh, id: fresh.buildId };
 }

@@ -178,7 +178,8 @@ export interface FreshConfig {
   // Each plugin types the state its middleware sets; the config accepts any of them.
   // deno-lint-ignore no-explicit-any
   plugins?: Plugin<any>[];
-  build?: { outDir?: string; target?: string | string[] };
+  /** `prebuilt`: use the bundle `dev.ts build` made, never build at start (an image whose app folder is read-only). */
+  build?: { outDir?: string; target?: string | string[]; prebuilt?: boolean };
   staticDir?: string;
   router?: { trailingSlash?: boolean };
   server?: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };
@@ -197,7 +198,7 @@ export interface ResolvedConfig {
   root: string;
   // deno-lint-ignore no-explicit-any
   plugins: Plugin<any>[];
-  build: { outDir: string; target: string | string[] };
+  build: { outDir: string; target: string | string[]; prebuilt: boolean };
   staticDir: string;
   router: { trailingSlash: boolean };
   server: Partial<Deno.ServeTcpOptions> & { port?: number; hostname?: string };

@@ -21,7 +21,7 @@ function resolved(root: string): ResolvedConfig {
   return {
     root,
     plugins: [],
-    build: { outDir: "_fresh", target: "es2022" },
+    build: { outDir: "_fresh", target: "es2022", prebuilt: false },
     staticDir: "static",
     router: { trailingSlash: false },
     server: {},

@@ -28,7 +28,11 @@ export function resolveConfig(manifest: Manifest, config: FreshConfig = {}): Res
   return {
     root,
     plugins: config.plugins ?? [],
-    build: { outDir: resolve(root, config.build?.outDir ?? "_fresh"), target: config.build?.target ?? "es2022" },
+    build: {
+      outDir: resolve(root, config.build?.outDir ?? "_fresh"),
+      target: config.build?.target ?? "es2022",
+      prebuilt: config.build?.prebuilt ?? false,
+    },
     staticDir: resolve(root, config.staticDir ?? "static"),
     router: { trailingSlash: config.router?.trailingSlash ?? false },
     server: config.server ?? {},

@@ -73,3 +73,15 @@ Deno.test("[islands] a page without islands ships no script and no preload", asy
   assertNotIncludes(html, "<script");
   assertNotIncludes(html, "modulepreload");
 });
+
+Deno.test("[islands] a prebuilt app with no bundle stops at start instead of building one", async () => {
+  const outDir = await Deno.makeTempDir();
+  try {
+    const err = await createHandler(manifest, { build: { outDir, prebuilt: true } }).catch((e: Error) => e);
+    assert(err instanceof Error, "start-up went on");
+    assertStringIncludes(err.message, "is missing: run `deno task build`");
+    assertEquals([...Deno.readDirSync(outDir)], [], "nothing was built");
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
