@@ -1,6 +1,6 @@
 // The Docker image, built from the Dockerfile and run as it ships: deploy/docker/build-and-smoke-test.sh builds it with
 // buildah (no Docker engine here; base images made from Debian packages, reused once made), runs it as uid 10001 with
-// /app read-only and smoke-tests it over HTTP. Minutes on a first run, well under one once the base images exist.
+// /app read-only and smoke-tests it over HTTP. About ten minutes on a first run (the base images), three after.
 import { assert } from "../framework/testing/assert.ts";
 import { requireBinaries } from "../services/testing.ts";
 

@@ -36,7 +36,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/prok-image.XXXXXX")
 CONTAINER=
 APP_PID=
 cleanup() {
-  [[ -n $APP_PID ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  if [[ -n $APP_PID ]]; then
+    kill "$APP_PID" 2>/dev/null || true
+    wait "$APP_PID" 2>/dev/null || true
+  fi
   if [[ -n $CONTAINER ]]; then
     "${BUILDAH[@]}" umount "$CONTAINER" >/dev/null 2>&1 || true
     "${BUILDAH[@]}" rm "$CONTAINER" >/dev/null 2>&1 || true
@@ -108,8 +111,8 @@ else
 fi
 log "building $IMAGE (buildah bud --pull=never)"
 previous=$("${BUILDAH[@]}" images -q "$IMAGE" 2>/dev/null || true)
-# Docker's format: OCI images have no HEALTHCHECK.
-"${BUILDAH[@]}" bud "${RUN_FLAGS[@]}" --pull=never --format docker --layers -t "$IMAGE" "$context" \
+# Docker's format: OCI images have no HEALTHCHECK. No layer cache: every run would keep its intermediate images.
+"${BUILDAH[@]}" bud "${RUN_FLAGS[@]}" --pull=never --format docker -t "$IMAGE" "$context" \
   >"$WORK/build.log" 2>&1 || fail "buildah bud failed:"$'\n'"$(tail -40 "$WORK/build.log")"
 # The image this tag named before, unless the build was all cache hits: each run would otherwise keep one more.
 [[ -n $previous && $previous != $("${BUILDAH[@]}" images -q "$IMAGE") ]] && "${BUILDAH[@]}" rmi "$previous" >/dev/null 2>&1 || true
