@@ -1,4 +1,6 @@
-# Prok: docker build -t prok . && docker run -e PROK_SECRET=... -p 8000:8000 prok   (or: docker compose up)
+# Prok: docker build -t prok .
+#       docker run -e PROK_SECRET=... -e PROK_ORIGIN=https://... -v prok-data:/app/data -p 8000:8000 prok
+#       (or: docker compose up; README "Deploying" says more)
 #
 # Deno comes from npm in the build stage. The runtime stage holds only the deno binary, the app with its island
 # bundles (_fresh/), its npm dependencies (node_modules/) and a warm DENO_DIR, so nothing is downloaded at runtime.
@@ -25,10 +27,12 @@ COPY deno.json deno.lock ./
 RUN deno install --frozen
 
 COPY . .
-# Island bundles into _fresh/ (and fresh.gen.ts), then every module main.ts reaches into DENO_DIR.
+# Island bundles into _fresh/ (and fresh.gen.ts), then every module main.ts reaches into DENO_DIR. Some npm packages
+# ship world-writable files: no file of the app may be writable by its user.
 RUN deno task build \
-    && deno cache --frozen main.ts services/password_worker.ts \
-    && mv /app/.deno-cache /deno-cache
+    && deno cache --frozen main.ts services/password_worker.ts services/media/media_worker.ts \
+    && mv /app/.deno-cache /deno-cache \
+    && chmod -R go-w /app
 
 # ---------------------------------------------------------------------------------------------------------------------
 FROM debian:bookworm-slim AS runtime
@@ -44,7 +48,10 @@ COPY --from=build /app /app
 COPY --from=build --chown=prok:prok /deno-cache /app/.deno-cache
 
 # Docker sets HOSTNAME to the container's name; Prok reads it as the address to listen on, so it is set here.
+# PROK_PREBUILT: the bundles in _fresh/ are served as built above; start-up never rebuilds them (it could not: /app is
+# read-only to the app).
 ENV PROK_ENV=production \
+    PROK_PREBUILT=1 \
     HOSTNAME=0.0.0.0 \
     PORT=8000 \
     PROK_DATA_DIR=/app/data \
@@ -57,9 +64,9 @@ VOLUME ["/app/data"]
 USER prok
 EXPOSE 8000
 
-# No curl in the image: deno itself asks the liveness route.
+# No curl in the image, and a second deno every 30 s would cost a runtime's start: bash alone asks the liveness route.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["deno", "eval", "--no-config", "const r = await fetch('http://127.0.0.1:8000/healthz'); Deno.exit(r.ok ? 0 : 1)"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8000} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [ \"$status\" = 200 ]"]
 
 # --cached-only: fail loudly rather than download anything at runtime.
 CMD ["deno", "run", "-A", "--cached-only", "main.ts"]

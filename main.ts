@@ -41,7 +41,7 @@ for (const sweep of appSweeps(app)) scheduler.add(sweep);
 const server = await start(manifest, {
   ...config,
   dev: env.env === "development",
-  build: { ...config.build, prebuilt: onDeploy },
+  build: { ...config.build, prebuilt: env.prebuilt || onDeploy },
   plugins: [appPlugin(app), ...(config.plugins ?? [])],
   server: { port: env.port, hostname: env.hostname },
 }, {

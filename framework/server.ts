@@ -9,9 +9,9 @@ export * from "./types.ts";
 export type { RequestHandler };
 
 /**
- * Reuses the island build when it matches the current sources and static files, and builds it otherwise; with
- * `build.prebuilt`, uses the build as it is. An app without islands needs no bundle: its build id is then the static
- * files' fingerprint, for asset() stamps.
+ * Reuses the island build when it matches the current sources and static files, and builds it otherwise (with
+ * `build.prebuilt`, refuses to). An app without islands needs no bundle: its build id is then the static files'
+ * fingerprint, for asset() stamps.
  */
 async function ensureBuild(
   manifest: Manifest,
@@ -22,16 +22,16 @@ async function ensureBuild(
   if (Object.keys(manifest.islands).length === 0) return { build: null, id: staticPrint.slice(0, 16) };
   const existing = await readBuild(config);
   const complete = existing && Object.keys(manifest.islands).every((f) => f in existing.islands);
-  if (config.build.prebuilt) {
-    if (!complete) {
-      throw new Error(`${config.build.outDir} holds no complete island build: run \`deno task build\` before starting`);
-    }
-    return { build: existing, id: existing.buildId };
-  }
   const sourcePrint = await sourceFingerprint(config.root);
   if (
     complete && existing.staticFingerprint === staticPrint && existing.sourceFingerprint === sourcePrint
   ) return { build: existing, id: existing.buildId };
+  if (config.build.prebuilt) {
+    throw new Error(
+      `the island bundle in ${config.build.outDir} is ${existing ? "stale" : "missing"}: run \`deno task build\` ` +
+        "before starting (a prebuilt app never builds at start)",
+    );
+  }
   const fresh = await build(manifest, config, { staticPrint, sourcePrint });
   return { build: fresh, id: fresh.buildId };
 }

@@ -179,8 +179,8 @@ export interface FreshConfig {
   // deno-lint-ignore no-explicit-any
   plugins?: Plugin<any>[];
   /**
-   * `prebuilt`: serve the island build `deno task build` left in `outDir` as it is, never building at start (a
-   * read-only file system: Deno Deploy, a locked-down image); start fails when there is none.
+   * `prebuilt`: use the bundle `deno task build` made and never build at start (Deno Deploy, an image whose app folder
+   * is read-only); start fails when it is missing or stale.
    */
   build?: { outDir?: string; target?: string | string[]; prebuilt?: boolean };
   staticDir?: string;

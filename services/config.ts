@@ -88,6 +88,7 @@ const schema = z.object({
       .max(600_000, "must be between 0 and 600000"),
   ),
   PROK_DEMO: optional(z.enum(["0", "1"], { error: "must be 0 or 1" })),
+  PROK_PREBUILT: optional(z.enum(["0", "1"], { error: "must be 0 or 1" })),
   PROK_PUBSUB: optional(
     z.enum(["memory", "redis", "broadcast-channel"], { error: "must be memory, redis or broadcast-channel" }),
   ),
@@ -131,6 +132,8 @@ export interface Config {
   drainMs: number;
   /** Seed a demo network into an empty embedded store in development (default on there, never in production). */
   demo: boolean;
+  /** Serve only the island bundle built ahead (`deno task build`): a missing or stale one stops start-up. */
+  prebuilt: boolean;
   /** The pub/sub adapter PROK_PUBSUB asks for; unset, `pubsubAdapter` chooses from the rest. */
   pubsub?: PubSubKind;
   /** Set by Deno Deploy (DENO_DEPLOYMENT_ID) in every isolate: the app runs there. */
@@ -227,6 +230,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustedProxies: e.PROK_TRUSTED_PROXIES?.split(",").map((entry) => parseRange(entry)!) ?? [],
     drainMs: e.PROK_DRAIN_MS,
     demo: e.PROK_ENV === "development" && e.PROK_DEMO !== "0",
+    prebuilt: e.PROK_PREBUILT === "1",
     pubsub: e.PROK_PUBSUB,
     deploymentId: e.DENO_DEPLOYMENT_ID,
     s3: e.S3_BUCKET

@@ -14,6 +14,7 @@ Deno.test("[config] no environment at all is the embedded default", () => {
     trustedProxies: [],
     drainMs: 5000,
     demo: true,
+    prebuilt: false,
   });
   assertEquals(Object.isFrozen(config), true);
 });
@@ -31,6 +32,7 @@ Deno.test("[config] a bad value is one line naming the variable and the fix", ()
     [{ PROK_RATE_LIMIT_FACTOR: "0" }, "PROK_RATE_LIMIT_FACTOR: must be between 0.01 and 10000"],
     [{ PROK_TRUSTED_PROXIES: "10.0.0.1, evil host" }, "PROK_TRUSTED_PROXIES: must be a comma-separated list"],
     [{ PROK_DEMO: "yes" }, "PROK_DEMO: must be 0 or 1"],
+    [{ PROK_PREBUILT: "true" }, "PROK_PREBUILT: must be 0 or 1"],
     [{ PROK_DRAIN_MS: "5s" }, "PROK_DRAIN_MS: must be a number"],
     [{ PROK_DRAIN_MS: "-1" }, "PROK_DRAIN_MS: must be between 0 and 600000"],
     [{ HOSTNAME: "0.0.0.0; rm -rf" }, "HOSTNAME: must be an address to listen on"],

@@ -74,27 +74,30 @@ Deno.test("[islands] a page without islands ships no script and no preload", asy
   assertNotIncludes(html, "modulepreload");
 });
 
-Deno.test("[islands] build.prebuilt serves the build as it is, stale or not, and refuses to start without one", async () => {
+Deno.test("[islands] build.prebuilt serves a current build, and stops at start on a stale or missing one", async () => {
   const built = new URL("../../tests/fixtures/app/_fresh/", import.meta.url).pathname;
   const copy = await Deno.makeTempDir({ prefix: "fresh-prebuilt-" });
+  const empty = await Deno.makeTempDir({ prefix: "fresh-unbuilt-" });
   try {
     await new Deno.Command("cp", { args: ["-R", `${built}.`, copy] }).output();
     const meta = JSON.parse(await Deno.readTextFile(`${copy}/meta.json`));
-    await Deno.writeTextFile(`${copy}/meta.json`, JSON.stringify({ ...meta, sourceFingerprint: "stale" }));
     const prebuilt = await createHandler(manifest, { build: { outDir: copy, prebuilt: true } });
     const html = await (await prebuilt(new Request("http://localhost/"))).text();
-    assertEquals(state(html).buildId, meta.buildId, "the stale build is served, not rebuilt");
+    assertEquals(state(html).buildId, meta.buildId, "the build is served as it is");
     const js = await prebuilt(new Request(`http://localhost/_frsh/js/${meta.buildId}/${meta.boot}`));
     assertEquals(js.status, 200);
     await js.body?.cancel();
 
-    const empty = await Deno.makeTempDir({ prefix: "fresh-unbuilt-" });
-    const refused = await createHandler(manifest, { build: { outDir: empty, prebuilt: true } }).catch((err) => err);
-    assert(refused instanceof Error, "no build, no start");
-    assertStringIncludes(refused.message, "run `deno task build` before starting");
+    await Deno.writeTextFile(`${copy}/meta.json`, JSON.stringify({ ...meta, sourceFingerprint: "stale" }));
+    const stale = await createHandler(manifest, { build: { outDir: copy, prebuilt: true } }).catch((e: Error) => e);
+    assert(stale instanceof Error, "a stale build, no start");
+    assertStringIncludes(stale.message, "is stale: run `deno task build`");
+    const missing = await createHandler(manifest, { build: { outDir: empty, prebuilt: true } }).catch((e: Error) => e);
+    assert(missing instanceof Error, "no build, no start");
+    assertStringIncludes(missing.message, "is missing: run `deno task build`");
     assertEquals([...Deno.readDirSync(empty)], [], "nothing was built");
-    await Deno.remove(empty);
   } finally {
     await Deno.remove(copy, { recursive: true });
+    await Deno.remove(empty, { recursive: true });
   }
 });
