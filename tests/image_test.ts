@@ -3,16 +3,10 @@
 // /app read-only and smoke-tests it over HTTP. About ten minutes on a first run (the base images), three after.
 import { assert } from "../framework/testing/assert.ts";
 import { requireBinaries } from "../services/testing.ts";
+import { freePort } from "../tasks/bench/processes.ts";
 
 const SCRIPT = new URL("../deploy/docker/build-and-smoke-test.sh", import.meta.url).pathname;
 const bin = requireBinaries("buildah", "debootstrap", "curl");
-
-/** A port nothing listens on now. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  listener.close();
-  return (listener.addr as Deno.NetAddr).port;
-}
 
 Deno.test({
   name: "[image] the Dockerfile builds, and the image serves members as uid 10001 with its app folder read-only",

@@ -1,6 +1,7 @@
 // main.ts as a process: what an operator sees at start-up, and a clean stop on SIGTERM. Children get a cleared
 // environment (clearEnv) so that backends CI configures do not leak into "no environment at all".
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../framework/testing/assert.ts";
+import { freePort } from "../tasks/bench/processes.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const CLEAN_ENV = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "SMTP_URL", "PROK_SECRET", "PROK_ORIGIN"];
@@ -9,13 +10,6 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of CLEAN_ENV) delete env[name];
   return { ...env, NO_COLOR: "1", PROK_DRAIN_MS: "0", ...extra };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 Deno.test("[startup] a bad environment value stops start-up with one line naming it", async () => {
