@@ -44,7 +44,19 @@ export interface Store extends StorePorts {
   /** Records the search engine could not take yet, beside the queue. */
   readonly searchDirty: DirtyRecordsPort;
 
+  /** Each connection pool's use now (none on Deno KV, which has no pool). */
+  pools(): PoolUsage[];
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PoolUsage {
+  /** `primary`, or a replica's redacted URL. */
+  pool: string;
+  /** Connections open, of which `idle` wait for work; `waiting` callers queue for one; at most `limit` open. */
+  open: number;
+  idle: number;
+  waiting: number;
+  limit: number;
 }

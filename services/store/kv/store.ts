@@ -6,7 +6,8 @@
 // idempotency and ticket writes) that puts the record and all its index keys in one atomic commit, guarded by
 // versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
 import { bind, PORT_METHODS } from "../bind.ts";
-import type { Store, StorePorts } from "../store.ts";
+import { tracedMethods } from "../../telemetry.ts";
+import type { PoolUsage, Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
@@ -60,7 +61,11 @@ export class KvStore implements Store {
     this.queue = new KvEventQueue(kv);
     this.once = new KvOnce(kv);
     this.searchDirty = new KvDirtyRecords(kv);
-    Object.assign(this, ports({ kv }));
+    Object.assign(this, tracedMethods(this.kind, ports({ kv })));
+  }
+
+  pools(): PoolUsage[] {
+    return [];
   }
 
   /** One cheap read: answers when KV answers. */

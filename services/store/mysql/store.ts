@@ -5,7 +5,8 @@
 // it (once.ts, dirty.ts), and the timer that purges expired rows. All SQL binds every value as a parameter.
 import { log } from "../../log.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
-import type { Store, StorePorts } from "../store.ts";
+import { tracedMethods } from "../../telemetry.ts";
+import type { PoolUsage, Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
@@ -69,7 +70,7 @@ export class MysqlStore implements Store {
     this.once = new MysqlOnce(db);
     this.searchDirty = new MysqlDirtyRecords(db);
     this.#ctx = { db, kick: () => this.queue.kick() };
-    Object.assign(this, ports(this.#ctx));
+    Object.assign(this, tracedMethods(this.kind, ports(this.#ctx)));
   }
 
   /** Statements the app's requests sent so far (tests/sql_budget_test.ts counts them per page). */
@@ -92,6 +93,10 @@ export class MysqlStore implements Store {
     const store = new MysqlStore(db, queue);
     store.#timers.push(setInterval(() => store.#purge(), PURGE_INTERVAL_MS));
     return store;
+  }
+
+  pools(): PoolUsage[] {
+    return this.db.pools();
   }
 
   async ping(): Promise<void> {
