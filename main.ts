@@ -12,6 +12,7 @@ import { appSweeps, appWorkers } from "./workers/mod.ts";
 import { startWorkers } from "./workers/runner.ts";
 import { openScheduler } from "./services/scheduler.ts";
 import { logRecord as log } from "./services/log.ts";
+import { observe } from "./services/telemetry.ts";
 
 const env = configOrExit();
 // Deno Deploy: a read-only file system, managed KV, cron instead of timers that a sleeping isolate never fires.
@@ -34,6 +35,8 @@ if (env.demo && !env.databaseUrl) {
     console.log(`Their shared password, shown once: ${demo.password}`);
   }
 }
+// Read by the OpenTelemetry gauges at each export (OTEL_DENO=true; otherwise nothing is registered).
+observe({ openSockets: () => app.hub.size, backlog: () => app.store.queue.backlog(), pools: () => app.store.pools() });
 const workerLog = (fields: Record<string, unknown>) => log({ ...fields, kind: "worker" });
 const workers = startWorkers(app.store, appWorkers(app), workerLog);
 const scheduler = openScheduler(onDeploy);

@@ -1,7 +1,9 @@
 // The one logger of the server: JSON lines on stdout (errors and warnings on stderr), each with its time, level and
-// message, plus the request id when the line is written while a request is being answered. Collectors read one
-// event per line, so nothing here ever prints a multi-line value: an error's stack is one string field.
+// message, plus the request id when the line is written while a request is being answered and, with OpenTelemetry on,
+// the trace and span ids of the span in progress, so a line finds its trace. Collectors read one event per line, so
+// nothing here ever prints a multi-line value: an error's stack is one string field.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { traceFields } from "./telemetry.ts";
 
 export type Level = "debug" | "info" | "warn" | "error";
 
@@ -36,6 +38,8 @@ function formatLine(level: Level, msg: string, fields: Fields = {}): string {
   const requestId = requests.getStore();
   const line: Fields = { time: new Date().toISOString(), level, msg };
   if (requestId) line.requestId = requestId;
+  const trace = traceFields();
+  if (trace) Object.assign(line, trace);
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined && key !== "time" && key !== "level" && key !== "msg") line[key] = value;
   }

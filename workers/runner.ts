@@ -11,6 +11,7 @@ import type { DomainEvent } from "../services/store/model.ts";
 import type { EventQueue, Verdict } from "../services/store/ports/queue.ts";
 import type { OnceStore } from "../services/store/ports/once.ts";
 import { type OnceTerms, runOnce } from "../services/once.ts";
+import { traced } from "../services/telemetry.ts";
 
 export interface Worker {
   /** Stable name: it keys the record of which events this worker finished. */
@@ -57,7 +58,8 @@ interface Delivery {
   claims: Set<string[]>;
   /** Settles when the handler is done, either way. */
   settled: Promise<unknown>;
-  cutOff(): void;
+  /** Sends the event back without waiting for the handler; resolves once the queue has that verdict to record. */
+  cutOff(): Promise<void>;
 }
 
 /**
@@ -107,7 +109,8 @@ export function startWorkers(
       try {
         const key = ["worker_events", worker.name, message.eventId];
         claims.add(key);
-        const outcome = await runOnce(once, key, terms, () => worker.run(message)).finally(() => claims.delete(key));
+        const run = () => traced(`worker ${worker.name}`, { "prok.worker": worker.name }, () => worker.run(message));
+        const outcome = await runOnce(once, key, terms, run).finally(() => claims.delete(key));
         // Retried later, when the other delivery has finished.
         if (outcome === "busy") failures.push(`${worker.name} (busy elsewhere)`);
       } catch (err) {
@@ -130,13 +133,24 @@ export function startWorkers(
     const claims = new Set<string[]>();
     let cutOff!: () => void;
     const cut = new Promise<Verdict>((resolve) => cutOff = () => resolve({ kind: "back", delayMs: CUT_OFF_DELAY_MS }));
-    const work = handle(event, claims);
-    const delivery: Delivery = { claims, settled: work.catch(() => {}), cutOff };
+    const work = traced(`queue ${event.type}`, {
+      "messaging.operation.type": "process",
+      "prok.event.type": event.type,
+      "prok.event.id": event.eventId,
+      "prok.event.retries": event.retries ?? 0,
+    }, () => handle(event, claims));
+    const answered = Promise.withResolvers<void>();
+    const delivery: Delivery = {
+      claims,
+      settled: work.catch(() => {}),
+      cutOff: () => (cutOff(), answered.promise),
+    };
     running.add(delivery);
     try {
       return await Promise.race([work, cut]);
     } finally {
       running.delete(delivery);
+      answered.resolve();
     }
   }, log);
 
@@ -150,11 +164,14 @@ export function startWorkers(
     ]);
     clearTimeout(timer);
     const late = waiting.filter((d) => running.has(d));
+    const answers: Promise<void>[] = [];
     for (const delivery of late) {
       // The handler runs on until the process ends, but its claims go now, so the event's return is not kept waiting.
       for (const key of delivery.claims) await once.release(key);
-      delivery.cutOff();
+      answers.push(delivery.cutOff());
     }
+    // A queue closed right after this must have had the send-backs already, or the events wait out a lease.
+    await Promise.all(answers);
     return { finished: waiting.length - late.length, abandoned: late.length };
   };
 

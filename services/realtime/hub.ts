@@ -9,6 +9,7 @@ import { messageBody } from "../schemas.ts";
 import type { User } from "../store/model.ts";
 import { type Actor, type Envelope, memberChannel, messageJson, type ServerEvent } from "./events.ts";
 import { isStorableText, NOT_STORABLE } from "../text.ts";
+import { countDeliveries, traced } from "../telemetry.ts";
 
 /** The part of a WebSocket the hub uses (the browser and Deno shapes), so tests can hand it their own. */
 export interface HubSocket {
@@ -78,6 +79,9 @@ const socketsKey = (memberId: string) => `ws:sockets:${memberId}`;
 const SETTLED = Promise.resolve();
 
 type Incoming = { type: string; data: Record<string, unknown> };
+
+/** The frame types a client may send: a span is named by one of them (or `unknown`), never by what a client wrote. */
+const INCOMING_TYPES = new Set(["message:send", "typing:start", "typing:stop", "sync"]);
 
 const encoder = new TextEncoder();
 
@@ -284,14 +288,15 @@ export class Hub {
     }
     const frame = JSON.stringify(envelope.event);
     const then = envelope.then && JSON.stringify(envelope.then);
-    let sent = false;
+    let sent = 0;
     for (const c of clients) {
       if (c.id !== envelope.skip && c.socket.readyState === OPEN) {
         c.socket.send(frame);
         if (then) c.socket.send(then);
-        sent = true;
+        sent++;
       }
     }
+    countDeliveries(envelope.event.type, sent);
     if (sent && envelope.delivered) {
       const { to, id } = envelope.delivered;
       const receipt: Envelope = {
@@ -321,7 +326,8 @@ export class Hub {
         throw new FrameError("bad-frame", 'frames are { "type": string, "data": object }');
       }
       if (typeof frame.data.clientId === "string") clientId = frame.data.clientId;
-      await this.#handle(client, frame);
+      const type = INCOMING_TYPES.has(frame.type) ? frame.type : "unknown";
+      await traced(`websocket ${type}`, { "prok.websocket.event": type }, () => this.#handle(client, frame));
     } catch (err) {
       const [code, message] = err instanceof FrameError
         ? [err.code, err.message]

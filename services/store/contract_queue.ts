@@ -65,6 +65,19 @@ export function queueContract(test: ContractTest) {
     assertEquals((await letters(store)).map((l) => l.redrives), [0]);
   });
 
+  test("[queue] the backlog counts the events not done yet, from the oldest, and the dead letters", async (store) => {
+    assertEquals(await store.queue.backlog(), { depth: 0, oldestAt: null, deadLetters: 0 });
+    const before = Date.now();
+    await store.createUser(newUser(1));
+    const waiting = await store.queue.backlog();
+    assertEquals([waiting.depth, waiting.deadLetters], [1, 0]);
+    // Stamped by the store's clock (MySQL's NOW), so only loosely compared with this one.
+    assert(Math.abs(Date.parse(waiting.oldestAt!) - before) < 60_000, waiting.oldestAt ?? "no oldest");
+    store.queue.listen((event) => Promise.resolve({ kind: "dead", event }), () => {});
+    await eventually(() => store.queue.backlog(), (b) => b.depth === 0 && b.deadLetters === 1, "the event buried");
+    assertEquals((await store.queue.backlog()).oldestAt, null);
+  });
+
   test("[once] work runs once; a second claim sees it done, or busy while it runs; a failure frees the key", async (store) => {
     const key = ["worker_events", "contract", crypto.randomUUID()];
     let runs = 0;

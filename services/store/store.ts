@@ -48,7 +48,19 @@ export interface Store extends StorePorts {
   /** Its periodic upkeep, which the app's scheduler runs (MySQL purges expired rows; Deno KV entries expire alone). */
   readonly sweeps: readonly Sweep[];
 
+  /** Each connection pool's use now (none on Deno KV, which has no pool). */
+  pools(): PoolUsage[];
   /** Answers when the backend answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PoolUsage {
+  /** `primary`, or a replica's redacted URL. */
+  pool: string;
+  /** Connections open, of which `idle` wait for work; `waiting` callers queue for one; at most `limit` open. */
+  open: number;
+  idle: number;
+  waiting: number;
+  limit: number;
 }

@@ -4,7 +4,8 @@
 import { NotFoundError } from "../../errors.ts";
 import { connectionEvents, connectionNotices, pairTaken } from "../../rules/connections.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { newEvent } from "../events.ts";
+import { enqueueEvent } from "./queue.ts";
 import type {
   Connection,
   ConnectionsPage,
@@ -78,7 +79,7 @@ export function writeConnection(
   for (const notice of connectionNotices(before, after, new Date())) addNotification(op, notice);
   for (const type of connectionEvents(before, after)) {
     const event = newEvent(type, c.id, new Date(), members);
-    op.enqueue(event, enqueueOptions(event));
+    enqueueEvent(op, event);
   }
   return op;
 }

@@ -19,7 +19,8 @@
 import { jobChanges } from "../../rules/patches.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { newEvent } from "../events.ts";
+import { enqueueEvent } from "./queue.ts";
 import { jobQueryWords, locationNeedle, matchesJobQuery, matchesLocation } from "../job_filters.ts";
 import { newJobRecord } from "../records.ts";
 import type { DomainEvent, IdempotencyCompletion, Job, JobPatch, JobsPage, JobsQuery, NewJob, User } from "../model.ts";
@@ -57,7 +58,7 @@ export function writeJob(
   for (const key of newKeys) op.set(key, after);
   if (type === null) return op;
   const event = newEvent(type, job.id, new Date(), after ? undefined : [job.posterId]);
-  return op.enqueue(event, enqueueOptions(event));
+  return enqueueEvent(op, event);
 }
 
 /** Publishes a job; NotFoundError when the poster does not exist (or is being deleted). Commits `job.created`. */

@@ -5,7 +5,8 @@
 // records, so unread counts are exact and no message is added after a member's deletion (the purge finds them all).
 import { NotFoundError } from "../../errors.ts";
 import { checkClientId, messageNotice, messageTime, unreadNoticeStep } from "../../rules/messages.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { newEvent } from "../events.ts";
+import { enqueueEvent } from "./queue.ts";
 import type {
   Conversation,
   ConversationOpening,
@@ -176,7 +177,7 @@ export async function createMessage(
     if (!keep) writeNotification(op, null, { id, ...messageNotice(message) });
     // Held back by the queue (enqueueOptions): the unread-messages email is decided a while after the message.
     const event = newEvent("message.created", id, createdAt, [senderId, receiverId]);
-    op.enqueue(event, enqueueOptions(event));
+    enqueueEvent(op, event);
     if (done && held) recordAnswer(op, held, done, { message, created: true });
     if ((await commitOrRetry(op)).ok) return { message, created: true };
   }

@@ -2,7 +2,8 @@
 import { postChanges } from "../../rules/patches.ts";
 import { nextUpdatedAt } from "../../rules/time.ts";
 import { NotFoundError } from "../../errors.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { newEvent } from "../events.ts";
+import { enqueueEvent } from "./queue.ts";
 import type {
   DomainEvent,
   IdempotencyCompletion,
@@ -37,7 +38,7 @@ export function writePost(
   }
   if (type === null) return op;
   const event = newEvent(type, post.id, new Date(), after ? undefined : [post.authorId]);
-  return op.enqueue(event, enqueueOptions(event));
+  return enqueueEvent(op, event);
 }
 
 /** Publishes a post; NotFoundError when the author does not exist (or is being deleted). Commits `post.created`. */

@@ -1,9 +1,10 @@
 // The queue port on Deno KV's own queue: the store enqueues each event in the atomic commit of its write
 // (events.ts's options), `listenQueue` delivers it, and the verdicts become new enqueues or dead letters
-// (["dead_letters", eventId]). A process that dies mid-event gets Deno's own redelivery.
+// (["dead_letters", eventId]). A process that dies mid-event gets Deno's own redelivery. Deno KV cannot say what
+// its queue holds, so the same commits keep a ledger of the events not done yet, for the backlog gauges.
 import { enqueueOptions, isDomainEvent, RETRY_SCHEDULE_MS } from "../events.ts";
 import type { DomainEvent } from "../model.ts";
-import type { DeadLetter, EventQueue, QueueListener, QueueLog, Verdict } from "../ports/queue.ts";
+import type { DeadLetter, EventQueue, QueueBacklog, QueueListener, QueueLog, Verdict } from "../ports/queue.ts";
 
 /** Where an event that failed for good is kept. */
 export function deadLetterKey(eventId: string): Deno.KvKey {
@@ -11,6 +12,30 @@ export function deadLetterKey(eventId: string): Deno.KvKey {
 }
 
 const PREFIX: Deno.KvKey = ["dead_letters"];
+
+/**
+ * The ledger of events not yet done, oldest `at` first. One that Deno KV itself gave up on (its handler threw each
+ * time) stays in it, and among the dead letters, until a redrive delivers it.
+ */
+const PENDING: Deno.KvKey = ["queue_pending"];
+
+function pendingKey(event: DomainEvent): Deno.KvKey {
+  return [...PENDING, event.at, event.eventId];
+}
+
+/** Enqueues `event` in the commit `op`, and enters it in the ledger (the last verdict on it takes it out). */
+export function enqueueEvent(op: Deno.AtomicOperation, event: DomainEvent): Deno.AtomicOperation {
+  return op.enqueue(event, enqueueOptions(event)).set(pendingKey(event), true);
+}
+
+/** Keys the backlog counts at most, so a gauge read stays one bounded scan; the count stops there. */
+const COUNT_CAP = 10_000;
+
+async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
+  let n = 0;
+  for await (const _ of kv.list({ prefix }, { limit: COUNT_CAP })) n++;
+  return n;
+}
 
 export class KvEventQueue implements EventQueue {
   readonly kind = "deno-kv";
@@ -30,9 +55,10 @@ export class KvEventQueue implements EventQueue {
     const record = async (event: DomainEvent, verdict: Verdict): Promise<void> => {
       switch (verdict.kind) {
         case "done":
-          return;
+          return await kv.delete(pendingKey(event));
         case "dead":
-          return void await kv.set(deadLetterKey(event.eventId), verdict.event);
+          return void await kv.atomic().set(deadLetterKey(event.eventId), verdict.event).delete(pendingKey(event))
+            .commit();
         case "retry":
           return void await kv.enqueue(verdict.event, redelivery(verdict.event, verdict.delayMs));
         case "back":
@@ -72,6 +98,15 @@ export class KvEventQueue implements EventQueue {
     };
   }
 
+  async backlog(): Promise<QueueBacklog> {
+    const [depth, deadLetters, oldest] = await Promise.all([
+      countKeys(this.kv, PENDING),
+      countKeys(this.kv, PREFIX),
+      Array.fromAsync(this.kv.list({ prefix: PENDING }, { limit: 1 })),
+    ]);
+    return { depth, oldestAt: oldest.length ? String(oldest[0].key[1]) : null, deadLetters };
+  }
+
   async *deadLetters(): AsyncGenerator<DeadLetter> {
     for await (const entry of this.kv.list({ prefix: PREFIX })) {
       const event = isDomainEvent(entry.value) ? entry.value : null;
@@ -81,11 +116,8 @@ export class KvEventQueue implements EventQueue {
 
   async redrive(letter: DeadLetter, event: DomainEvent): Promise<boolean> {
     const key = JSON.parse(letter.key) as Deno.KvKey;
-    const { ok } = await this.kv.atomic()
-      .check({ key, versionstamp: letter.version })
-      .delete(key)
-      .enqueue(event, enqueueOptions(event))
-      .commit();
+    const op = this.kv.atomic().check({ key, versionstamp: letter.version }).delete(key);
+    const { ok } = await enqueueEvent(op, event).commit();
     return ok;
   }
 

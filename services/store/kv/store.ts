@@ -7,7 +7,8 @@
 // versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
 import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
-import type { Store, StorePorts } from "../store.ts";
+import { tracedMethods } from "../../telemetry.ts";
+import type { PoolUsage, Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
@@ -63,7 +64,11 @@ export class KvStore implements Store {
     this.queue = new KvEventQueue(kv);
     this.once = new KvOnce(kv);
     this.searchDirty = new KvDirtyRecords(kv);
-    Object.assign(this, ports({ kv }));
+    Object.assign(this, tracedMethods(this.kind, ports({ kv })));
+  }
+
+  pools(): PoolUsage[] {
+    return [];
   }
 
   /** One cheap read: answers when KV answers. */

@@ -5,7 +5,8 @@ import { nextUpdatedAt } from "../../rules/time.ts";
 import { profileChanges } from "../../rules/patches.ts";
 import { ConflictError } from "../../errors.ts";
 import { newUserRecord } from "../records.ts";
-import { enqueueOptions, newEvent } from "../events.ts";
+import { newEvent } from "../events.ts";
+import { enqueueEvent } from "./queue.ts";
 import {
   type DomainEvent,
   type ListUsersQuery,
@@ -88,7 +89,7 @@ async function writeUser(
 ): Promise<boolean> {
   const op = stageUser(ctx.kv.atomic(), before, after);
   const event = newEvent(type, after?.id ?? before.value!.id);
-  op.enqueue(event, enqueueOptions(event));
+  enqueueEvent(op, event);
   return (await commitOrRetry(op)).ok;
 }
 

@@ -13,6 +13,7 @@ import { UnavailableError } from "../../errors.ts";
 import { redact } from "../../config.ts";
 import { currentReads } from "../reads.ts";
 import { RECORD_WRITE_SQL, type ReplicaOptions, Replicas } from "./replicas.ts";
+import type { PoolUsage } from "../store.ts";
 
 /** A value bound to a `?` placeholder. */
 export type Param = string | number | bigint | boolean | Date | null;
@@ -55,6 +56,8 @@ export interface Database {
   readonly replicated: boolean;
   /** Answers when the primary answers: a replica that is down only sends its reads to the primary. */
   ping(): Promise<void>;
+  /** The primary's pool and each replica's, as they are now (the telemetry gauges). */
+  pools(): PoolUsage[];
   close(): Promise<void>;
 }
 
@@ -423,6 +426,25 @@ function replicaReader(primary: Db, replicas: Replicas): Db {
   };
 }
 
+// mysql2 has no public API for a pool's use: these are the queues its pool keeps (lib/base/pool.js).
+interface PoolInternals {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+  config: { connectionLimit: number };
+}
+
+function usage(name: string, pool: Pool): PoolUsage {
+  const core = pool.pool as unknown as PoolInternals;
+  return {
+    pool: name,
+    open: core._allConnections.length,
+    idle: core._freeConnections.length,
+    waiting: core._connectionQueue.length,
+    limit: core.config.connectionLimit,
+  };
+}
+
 /**
  * Opens the pools for a `mysql://` or `mariadb://` URL, and one for each read replica when `reads` names some (their
  * health is checked in the background from the first read on). Nothing connects until the first statement.
@@ -469,6 +491,7 @@ export function openDatabase(databaseUrl: string, reads?: ReplicaOptions): Datab
     async ping() {
       await primary.query("SELECT 1");
     },
+    pools: () => [usage("primary", pool), ...opened.map((o, i) => usage(redact(reads!.urls[i]), o.pool))],
     close() {
       closed ??= (async () => {
         await replicas?.close();

@@ -7,7 +7,7 @@
 // events wakes it at once (kick).
 import { dueAt, isDomainEvent } from "../events.ts";
 import type { DomainEvent } from "../model.ts";
-import type { DeadLetter, EventQueue, QueueListener, QueueLog, Verdict } from "../ports/queue.ts";
+import type { DeadLetter, EventQueue, QueueBacklog, QueueListener, QueueLog, Verdict } from "../ports/queue.ts";
 import type { Database } from "./pool.ts";
 import { inLists, LATER, limitParam, micros } from "./shared.ts";
 
@@ -228,6 +228,20 @@ export class MysqlEventQueue implements EventQueue {
         [eventId, text],
       );
     });
+  }
+
+  async backlog(): Promise<QueueBacklog> {
+    const [[waiting], [dead]] = await Promise.all([
+      this.db.maintenance.query<{ depth: number; oldest: Date | null }>(
+        "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox",
+      ),
+      this.db.maintenance.query<{ n: number }>("SELECT COUNT(*) AS n FROM dead_letters"),
+    ]);
+    return {
+      depth: Number(waiting.depth),
+      oldestAt: waiting.oldest?.toISOString() ?? null,
+      deadLetters: Number(dead.n),
+    };
   }
 
   async *deadLetters(): AsyncGenerator<DeadLetter> {

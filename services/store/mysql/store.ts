@@ -5,7 +5,8 @@
 // it (once.ts, dirty.ts), and the sweep that purges expired rows. All SQL binds every value as a parameter.
 import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
-import type { Store, StorePorts } from "../store.ts";
+import { tracedMethods } from "../../telemetry.ts";
+import type { PoolUsage, Store, StorePorts } from "../store.ts";
 import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
@@ -68,7 +69,7 @@ export class MysqlStore implements Store {
     this.once = new MysqlOnce(db);
     this.searchDirty = new MysqlDirtyRecords(db);
     this.#ctx = { db, kick: () => this.queue.kick() };
-    Object.assign(this, ports(this.#ctx));
+    Object.assign(this, tracedMethods(this.kind, ports(this.#ctx)));
     this.sweeps = [{ name: "purge-expired", intervalMs: PURGE_INTERVAL_MS, run: () => purge.purgeExpired(this.#ctx) }];
   }
 
@@ -87,6 +88,10 @@ export class MysqlStore implements Store {
       throw err;
     }
     return new MysqlStore(db, queue);
+  }
+
+  pools(): PoolUsage[] {
+    return this.db.pools();
   }
 
   async ping(): Promise<void> {

@@ -41,6 +41,15 @@ export interface DeadLetter {
   version: string;
 }
 
+/** What waits on a queue, for the telemetry gauges. */
+export interface QueueBacklog {
+  /** Events not yet done: due, held back or waiting for a retry. */
+  depth: number;
+  /** The `at` of the oldest of them; null when there are none. */
+  oldestAt: string | null;
+  deadLetters: number;
+}
+
 export interface EventQueue {
   readonly kind: "deno-kv" | "mysql";
   /**
@@ -53,6 +62,8 @@ export interface EventQueue {
    * ledger failed) leaves the event to come back as after a crash.
    */
   listen(handle: (event: DomainEvent) => Promise<Verdict>, log: QueueLog): QueueListener;
+  /** How many events wait, since when, and how many were given up on. */
+  backlog(): Promise<QueueBacklog>;
   /** Every dead letter, in no particular order. */
   deadLetters(): AsyncIterable<DeadLetter>;
   /** Removes `letter` and puts `event` on the queue, due now, in one commit; false when the letter changed. */
