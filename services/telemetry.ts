@@ -114,7 +114,7 @@ export function observe(gauges: Gauges): void {
   // One read of the queue for the three: it is a store round trip.
   meter.addBatchObservableCallback(async (result) => {
     const backlog = await gauges.backlog();
-    result.observe(depth, backlog.depth);
+    if (backlog.depth !== null) result.observe(depth, backlog.depth);
     result.observe(dead, backlog.deadLetters);
     const oldest = backlog.oldestAt ? Date.parse(backlog.oldestAt) : NaN;
     result.observe(age, Number.isNaN(oldest) ? 0 : Math.max(0, (Date.now() - oldest) / 1000));

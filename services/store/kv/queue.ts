@@ -1,10 +1,12 @@
 // The queue port on Deno KV's own queue: the store enqueues each event in the atomic commit of its write
 // (events.ts's options), `listenQueue` delivers it, and the verdicts become new enqueues or dead letters
 // (["dead_letters", eventId]). A process that dies mid-event gets Deno's own redelivery. Deno KV cannot say what
-// its queue holds, so the same commits keep a ledger of the events not done yet, for the backlog gauges.
+// its queue holds, so while telemetry is on the same commits keep a ledger of the events not done yet, for the backlog
+// gauges. Off (the default), there is no ledger: it would cost every event a write that nothing reads.
 import { enqueueOptions, isDomainEvent, RETRY_SCHEDULE_MS } from "../events.ts";
 import type { DomainEvent } from "../model.ts";
 import type { DeadLetter, EventQueue, QueueBacklog, QueueListener, QueueLog, Verdict } from "../ports/queue.ts";
+import { telemetryOn } from "../../telemetry.ts";
 
 /** Where an event that failed for good is kept. */
 export function deadLetterKey(eventId: string): Deno.KvKey {
@@ -23,9 +25,13 @@ function pendingKey(event: DomainEvent): Deno.KvKey {
   return [...PENDING, event.at, event.eventId];
 }
 
+/** Whether the ledger is kept: only when something reads it. */
+const LEDGER = telemetryOn;
+
 /** Enqueues `event` in the commit `op`, and enters it in the ledger (the last verdict on it takes it out). */
 export function enqueueEvent(op: Deno.AtomicOperation, event: DomainEvent): Deno.AtomicOperation {
-  return op.enqueue(event, enqueueOptions(event)).set(pendingKey(event), true);
+  const queued = op.enqueue(event, enqueueOptions(event));
+  return LEDGER ? queued.set(pendingKey(event), true) : queued;
 }
 
 /** Keys the backlog counts at most, so a gauge read stays one bounded scan; the count stops there. */
@@ -55,10 +61,11 @@ export class KvEventQueue implements EventQueue {
     const record = async (event: DomainEvent, verdict: Verdict): Promise<void> => {
       switch (verdict.kind) {
         case "done":
-          return await kv.delete(pendingKey(event));
-        case "dead":
-          return void await kv.atomic().set(deadLetterKey(event.eventId), verdict.event).delete(pendingKey(event))
-            .commit();
+          return LEDGER ? await kv.delete(pendingKey(event)) : undefined;
+        case "dead": {
+          const op = kv.atomic().set(deadLetterKey(event.eventId), verdict.event);
+          return void await (LEDGER ? op.delete(pendingKey(event)) : op).commit();
+        }
         case "retry":
           return void await kv.enqueue(verdict.event, redelivery(verdict.event, verdict.delayMs));
         case "back":
@@ -99,9 +106,10 @@ export class KvEventQueue implements EventQueue {
   }
 
   async backlog(): Promise<QueueBacklog> {
-    const [depth, deadLetters, oldest] = await Promise.all([
+    const deadLetters = await countKeys(this.kv, PREFIX);
+    if (!LEDGER) return { depth: null, oldestAt: null, deadLetters };
+    const [depth, oldest] = await Promise.all([
       countKeys(this.kv, PENDING),
-      countKeys(this.kv, PREFIX),
       Array.fromAsync(this.kv.list({ prefix: PENDING }, { limit: 1 })),
     ]);
     return { depth, oldestAt: oldest.length ? String(oldest[0].key[1]) : null, deadLetters };

@@ -43,8 +43,11 @@ export interface DeadLetter {
 
 /** What waits on a queue, for the telemetry gauges. */
 export interface QueueBacklog {
-  /** Events not yet done: due, held back or waiting for a retry. */
-  depth: number;
+  /**
+   * Events not yet done: due, held back or waiting for a retry. null: not counted (Deno KV counts them only while
+   * telemetry is on, since the ledger that counts them costs a write per event).
+   */
+  depth: number | null;
   /** The `at` of the oldest of them; null when there are none. */
   oldestAt: string | null;
   deadLetters: number;
