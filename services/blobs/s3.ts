@@ -24,7 +24,7 @@ export interface S3Options {
   forcePathStyle: boolean;
 }
 
-export const IMMUTABLE = "public, max-age=31536000, immutable";
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 export class S3Blobs implements BlobStore {
   readonly kind = "s3";

@@ -22,13 +22,13 @@ import { isComplete, type Sniffed, sniffImage } from "./sniff.ts";
 export type MediaPurpose = "avatar" | "post";
 
 /** Sizes per purpose (API.md, Media): avatars are square, post images keep their shape. */
-export const VARIANT_SIZES: Record<MediaPurpose, readonly number[]> = {
+const VARIANT_SIZES: Record<MediaPurpose, readonly number[]> = {
   avatar: [64, 128, 256, 512],
   post: [480, 960, 1600],
 };
 
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-export const MAX_PIXELS = 40_000_000;
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_PIXELS = 40_000_000;
 const WEBP_QUALITY = 75;
 const JPEG_QUALITY = 78;
 /** The placeholder is computed from at most this many pixels a side (ThumbHash's own limit is 100). */
@@ -63,7 +63,7 @@ export function loadMagick(): Promise<void> {
 }
 
 /** What the upload is, checked from its bytes: throws 415 for anything but the formats taken, 422 for a bomb. */
-export function checkUpload(bytes: Uint8Array): Sniffed {
+function checkUpload(bytes: Uint8Array): Sniffed {
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
     throw new ValidationError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
   }
