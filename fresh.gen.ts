@@ -16,47 +16,50 @@ import * as $11 from "./routes/api/connections/index.ts";
 import * as $12 from "./routes/api/connections/suggestions.ts";
 import * as $13 from "./routes/api/jobs/[id].ts";
 import * as $14 from "./routes/api/jobs/index.ts";
-import * as $15 from "./routes/api/messages/[id].ts";
-import * as $16 from "./routes/api/messages/index.ts";
-import * as $17 from "./routes/api/messages/read.ts";
-import * as $18 from "./routes/api/notifications/index.ts";
-import * as $19 from "./routes/api/notifications/read.ts";
-import * as $20 from "./routes/api/openapi.json.ts";
-import * as $21 from "./routes/api/posts/[id].ts";
-import * as $22 from "./routes/api/posts/index.ts";
-import * as $23 from "./routes/api/search.ts";
-import * as $24 from "./routes/api/users/[id].ts";
-import * as $25 from "./routes/api/users/index.ts";
-import * as $26 from "./routes/api/users/me.ts";
-import * as $27 from "./routes/api/ws/index.ts";
-import * as $28 from "./routes/api/ws/ticket.ts";
-import * as $29 from "./routes/dev/mail.tsx";
-import * as $30 from "./routes/feed.tsx";
-import * as $31 from "./routes/healthz.ts";
-import * as $32 from "./routes/in/[id].tsx";
-import * as $33 from "./routes/index.tsx";
-import * as $34 from "./routes/jobs/[id].tsx";
-import * as $35 from "./routes/jobs/[id]/delete.tsx";
-import * as $36 from "./routes/jobs/[id]/edit.tsx";
-import * as $37 from "./routes/jobs/index.tsx";
-import * as $38 from "./routes/jobs/new.tsx";
-import * as $39 from "./routes/login.tsx";
-import * as $40 from "./routes/logout.tsx";
-import * as $41 from "./routes/messaging/[id].tsx";
-import * as $42 from "./routes/messaging/index.tsx";
-import * as $43 from "./routes/network/[section].tsx";
-import * as $44 from "./routes/network/act.tsx";
-import * as $45 from "./routes/network/index.tsx";
-import * as $46 from "./routes/network/invite.tsx";
-import * as $47 from "./routes/notifications/index.tsx";
-import * as $48 from "./routes/notifications/read.tsx";
-import * as $49 from "./routes/posts/[id].tsx";
-import * as $50 from "./routes/posts/[id]/delete.tsx";
-import * as $51 from "./routes/readyz.ts";
-import * as $52 from "./routes/register.tsx";
-import * as $53 from "./routes/search/index.tsx";
-import * as $54 from "./routes/settings/delete.tsx";
-import * as $55 from "./routes/settings/index.tsx";
+import * as $15 from "./routes/api/media/[id].ts";
+import * as $16 from "./routes/api/media/index.ts";
+import * as $17 from "./routes/api/messages/[id].ts";
+import * as $18 from "./routes/api/messages/index.ts";
+import * as $19 from "./routes/api/messages/read.ts";
+import * as $20 from "./routes/api/notifications/index.ts";
+import * as $21 from "./routes/api/notifications/read.ts";
+import * as $22 from "./routes/api/openapi.json.ts";
+import * as $23 from "./routes/api/posts/[id].ts";
+import * as $24 from "./routes/api/posts/index.ts";
+import * as $25 from "./routes/api/search.ts";
+import * as $26 from "./routes/api/users/[id].ts";
+import * as $27 from "./routes/api/users/index.ts";
+import * as $28 from "./routes/api/users/me.ts";
+import * as $29 from "./routes/api/ws/index.ts";
+import * as $30 from "./routes/api/ws/ticket.ts";
+import * as $31 from "./routes/dev/mail.tsx";
+import * as $32 from "./routes/feed.tsx";
+import * as $33 from "./routes/healthz.ts";
+import * as $34 from "./routes/in/[id].tsx";
+import * as $35 from "./routes/index.tsx";
+import * as $36 from "./routes/jobs/[id].tsx";
+import * as $37 from "./routes/jobs/[id]/delete.tsx";
+import * as $38 from "./routes/jobs/[id]/edit.tsx";
+import * as $39 from "./routes/jobs/index.tsx";
+import * as $40 from "./routes/jobs/new.tsx";
+import * as $41 from "./routes/login.tsx";
+import * as $42 from "./routes/logout.tsx";
+import * as $43 from "./routes/media/[...key].ts";
+import * as $44 from "./routes/messaging/[id].tsx";
+import * as $45 from "./routes/messaging/index.tsx";
+import * as $46 from "./routes/network/[section].tsx";
+import * as $47 from "./routes/network/act.tsx";
+import * as $48 from "./routes/network/index.tsx";
+import * as $49 from "./routes/network/invite.tsx";
+import * as $50 from "./routes/notifications/index.tsx";
+import * as $51 from "./routes/notifications/read.tsx";
+import * as $52 from "./routes/posts/[id].tsx";
+import * as $53 from "./routes/posts/[id]/delete.tsx";
+import * as $54 from "./routes/readyz.ts";
+import * as $55 from "./routes/register.tsx";
+import * as $56 from "./routes/search/index.tsx";
+import * as $57 from "./routes/settings/delete.tsx";
+import * as $58 from "./routes/settings/index.tsx";
 import * as $i0 from "./islands/Chat.tsx";
 import * as $i1 from "./islands/Composer.tsx";
 import * as $i2 from "./islands/NotificationBell.tsx";
@@ -78,47 +81,50 @@ const manifest = {
     "./routes/api/connections/suggestions.ts": $12,
     "./routes/api/jobs/[id].ts": $13,
     "./routes/api/jobs/index.ts": $14,
-    "./routes/api/messages/[id].ts": $15,
-    "./routes/api/messages/index.ts": $16,
-    "./routes/api/messages/read.ts": $17,
-    "./routes/api/notifications/index.ts": $18,
-    "./routes/api/notifications/read.ts": $19,
-    "./routes/api/openapi.json.ts": $20,
-    "./routes/api/posts/[id].ts": $21,
-    "./routes/api/posts/index.ts": $22,
-    "./routes/api/search.ts": $23,
-    "./routes/api/users/[id].ts": $24,
-    "./routes/api/users/index.ts": $25,
-    "./routes/api/users/me.ts": $26,
-    "./routes/api/ws/index.ts": $27,
-    "./routes/api/ws/ticket.ts": $28,
-    "./routes/dev/mail.tsx": $29,
-    "./routes/feed.tsx": $30,
-    "./routes/healthz.ts": $31,
-    "./routes/in/[id].tsx": $32,
-    "./routes/index.tsx": $33,
-    "./routes/jobs/[id].tsx": $34,
-    "./routes/jobs/[id]/delete.tsx": $35,
-    "./routes/jobs/[id]/edit.tsx": $36,
-    "./routes/jobs/index.tsx": $37,
-    "./routes/jobs/new.tsx": $38,
-    "./routes/login.tsx": $39,
-    "./routes/logout.tsx": $40,
-    "./routes/messaging/[id].tsx": $41,
-    "./routes/messaging/index.tsx": $42,
-    "./routes/network/[section].tsx": $43,
-    "./routes/network/act.tsx": $44,
-    "./routes/network/index.tsx": $45,
-    "./routes/network/invite.tsx": $46,
-    "./routes/notifications/index.tsx": $47,
-    "./routes/notifications/read.tsx": $48,
-    "./routes/posts/[id].tsx": $49,
-    "./routes/posts/[id]/delete.tsx": $50,
-    "./routes/readyz.ts": $51,
-    "./routes/register.tsx": $52,
-    "./routes/search/index.tsx": $53,
-    "./routes/settings/delete.tsx": $54,
-    "./routes/settings/index.tsx": $55,
+    "./routes/api/media/[id].ts": $15,
+    "./routes/api/media/index.ts": $16,
+    "./routes/api/messages/[id].ts": $17,
+    "./routes/api/messages/index.ts": $18,
+    "./routes/api/messages/read.ts": $19,
+    "./routes/api/notifications/index.ts": $20,
+    "./routes/api/notifications/read.ts": $21,
+    "./routes/api/openapi.json.ts": $22,
+    "./routes/api/posts/[id].ts": $23,
+    "./routes/api/posts/index.ts": $24,
+    "./routes/api/search.ts": $25,
+    "./routes/api/users/[id].ts": $26,
+    "./routes/api/users/index.ts": $27,
+    "./routes/api/users/me.ts": $28,
+    "./routes/api/ws/index.ts": $29,
+    "./routes/api/ws/ticket.ts": $30,
+    "./routes/dev/mail.tsx": $31,
+    "./routes/feed.tsx": $32,
+    "./routes/healthz.ts": $33,
+    "./routes/in/[id].tsx": $34,
+    "./routes/index.tsx": $35,
+    "./routes/jobs/[id].tsx": $36,
+    "./routes/jobs/[id]/delete.tsx": $37,
+    "./routes/jobs/[id]/edit.tsx": $38,
+    "./routes/jobs/index.tsx": $39,
+    "./routes/jobs/new.tsx": $40,
+    "./routes/login.tsx": $41,
+    "./routes/logout.tsx": $42,
+    "./routes/media/[...key].ts": $43,
+    "./routes/messaging/[id].tsx": $44,
+    "./routes/messaging/index.tsx": $45,
+    "./routes/network/[section].tsx": $46,
+    "./routes/network/act.tsx": $47,
+    "./routes/network/index.tsx": $48,
+    "./routes/network/invite.tsx": $49,
+    "./routes/notifications/index.tsx": $50,
+    "./routes/notifications/read.tsx": $51,
+    "./routes/posts/[id].tsx": $52,
+    "./routes/posts/[id]/delete.tsx": $53,
+    "./routes/readyz.ts": $54,
+    "./routes/register.tsx": $55,
+    "./routes/search/index.tsx": $56,
+    "./routes/settings/delete.tsx": $57,
+    "./routes/settings/index.tsx": $58,
   },
   islands: {
     "./islands/Chat.tsx": $i0,

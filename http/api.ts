@@ -29,16 +29,18 @@ export class HttpProblem extends Error {
 /** Reads a body of at most MAX_BODY_BYTES; a larger one (declared or streamed) is a 413 with `tooLarge`. */
 export async function readCapped(
   req: Request,
-  tooLarge = `Bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+  tooLarge: string | (() => Error) = `Bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+  max = MAX_BODY_BYTES,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  const refuse = () => typeof tooLarge === "string" ? new HttpProblem(413, "Content Too Large", tooLarge) : tooLarge();
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > MAX_BODY_BYTES) throw new HttpProblem(413, "Content Too Large", tooLarge);
+  if (declared > max) throw refuse();
   if (!req.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body) {
     size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, "Content Too Large", tooLarge);
+    if (size > max) throw refuse();
     chunks.push(chunk);
   }
   const out = new Uint8Array(size);

@@ -9,6 +9,8 @@ import {
   jobPatch,
   jobsQuery,
   loginBody,
+  mediaPatch,
+  mediaQuery,
   messageBody,
   messagesQuery,
   messagesReadBody,
@@ -37,11 +39,30 @@ interface Operation {
   auth: boolean;
   body?: Schema;
   query?: z.ZodObject;
+  /** An image upload (http/uploads.ts): multipart/form-data, or the bytes as the body. */
+  upload?: true;
   /** Creating POSTs that honour Idempotency-Key. */
   idempotent?: boolean;
   /** Status → the resource answered, or "" for no content. */
   responses: Record<number, ResourceName | "">;
 }
+
+const UPLOAD_BODY = {
+  required: true,
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object",
+        required: ["file"],
+        properties: {
+          file: { type: "string", contentMediaType: "application/octet-stream", description: "At most 10 MiB" },
+          purpose: { type: "string", enum: ["avatar", "post"], description: "Or ?purpose=" },
+        },
+      },
+    },
+    "image/*": { schema: { type: "string", contentMediaType: "image/*", description: "With ?purpose=" } },
+  },
+};
 
 const OPERATIONS: Operation[] = [
   {
@@ -163,6 +184,41 @@ const OPERATIONS: Operation[] = [
     path: "/api/posts/{id}",
     operationId: "deletePost",
     summary: "Delete a post (its author or an admin)",
+    auth: true,
+    responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
+  },
+  {
+    method: "post",
+    path: "/api/media",
+    operationId: "uploadMedia",
+    summary: "Upload an image (avatar or post): re-encoded, resized, every metadata block stripped",
+    auth: true,
+    query: mediaQuery,
+    upload: true,
+    responses: { 201: "Media", 401: "Problem", 415: "Problem", 422: "Problem", 429: "Problem" },
+  },
+  {
+    method: "get",
+    path: "/api/media/{id}",
+    operationId: "getMedia",
+    summary: "One of the caller's uploads",
+    auth: true,
+    responses: { 200: "Media", 401: "Problem", 403: "Problem", 404: "Problem" },
+  },
+  {
+    method: "put",
+    path: "/api/media/{id}",
+    operationId: "updateMedia",
+    summary: "Set an upload's alt text (its owner)",
+    auth: true,
+    body: mediaPatch,
+    responses: { 200: "Media", 401: "Problem", 403: "Problem", 404: "Problem", 422: "Problem" },
+  },
+  {
+    method: "delete",
+    path: "/api/media/{id}",
+    operationId: "deleteMedia",
+    summary: "Delete an upload and its files (its owner)",
     auth: true,
     responses: { 204: "", 401: "Problem", 403: "Problem", 404: "Problem" },
   },
@@ -412,6 +468,7 @@ function operations(): Record<string, Record<string, unknown>> {
           },
         }
         : {}),
+      ...(op.upload ? { requestBody: UPLOAD_BODY } : {}),
       responses: Object.fromEntries(
         Object.entries(op.responses).map(([status, schema]) => [
           status,

@@ -37,11 +37,29 @@ export const Me = z.strictObject({ ...User.shape, email: text });
 /** What GET and PUT /api/users/{id} answer: Me when the member is the caller, User for anyone else. */
 export const Profile = z.union([Me, User]);
 
+export const MediaVariant = z.strictObject({
+  url: text,
+  width: count,
+  height: count,
+  type: z.enum(["image/webp", "image/jpeg"]),
+});
+
+export const Media = z.strictObject({
+  id: text,
+  purpose: z.enum(["avatar", "post"]),
+  width: count,
+  height: count,
+  alt: text,
+  placeholder: text.describe("A ThumbHash, base64"),
+  variants: z.array(MediaVariant).describe("Largest first, WebP then JPEG at each size"),
+});
+
 export const Post = z.strictObject({
   id: text,
   author: UserSummary,
   content: text,
-  mediaUrl: nullableText,
+  mediaUrl: nullableText.describe("The first image's 960 px JPEG, for clients of v1"),
+  media: z.array(Media),
   createdAt: dateTime,
   updatedAt: dateTime,
 });
@@ -134,6 +152,7 @@ export const RESOURCES = {
   Me,
   Profile,
   UserSummaryPage,
+  Media,
   Post,
   PostPage,
   Connection,

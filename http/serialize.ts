@@ -11,6 +11,12 @@ import type { SearchResult } from "../services/site_search.ts";
 import type { Suggestion } from "../services/suggestions.ts";
 import type { MemberSummary, User } from "../services/store/model.ts";
 import type * as R from "./resources.ts";
+import { legacyMediaUrl, type MediaView } from "../services/media/media.ts";
+import { shownUrl } from "../services/media/urls.ts";
+
+export function mediaJson(m: MediaView): z.infer<typeof R.Media> {
+  return m;
+}
 
 export function userSummary(u: MemberSummary): z.infer<typeof R.UserSummary> {
   return {
@@ -18,7 +24,7 @@ export function userSummary(u: MemberSummary): z.infer<typeof R.UserSummary> {
     firstName: u.firstName,
     lastName: u.lastName,
     headline: u.headline,
-    profilePictureUrl: u.profilePictureUrl,
+    profilePictureUrl: shownUrl(u.profilePictureUrl),
   };
 }
 
@@ -75,12 +81,13 @@ export function notificationJson({ notification: n, actor }: NotificationView): 
 }
 
 /** A post as a server-rendered card takes it: the API's shape without what a card does not show. */
-export function postCard({ post, author }: PostView) {
+export function postCard({ post, author, media }: PostView) {
   return {
     id: post.id,
     author,
     content: post.content,
-    mediaUrl: post.mediaUrl,
+    mediaUrl: legacyMediaUrl(media) ?? shownUrl(post.mediaUrl),
+    media,
     createdAt: post.createdAt.toISOString(),
   };
 }

@@ -56,6 +56,8 @@ async function requestLog(req: Request, ctx: FreshContext<AppState>) {
 // write, and records an unsafe request's write for their next request (services/store/reads.ts).
 function session(req: Request, ctx: FreshContext<AppState>) {
   if (ctx.destination !== "route" && ctx.destination !== "notFound") return ctx.next();
+  // Media are public and the same for everyone (a CDN's origin): no session to resolve.
+  if (ctx.url.pathname.startsWith("/media/")) return ctx.next();
   if (!ctx.state.app.config.databaseReadUrls.length) return answerAs(req, ctx);
   return withRequestReads(!isSafeMethod(req.method), () => answerAs(req, ctx));
 }

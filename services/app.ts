@@ -22,6 +22,9 @@ import type { RateLimiter } from "./ratelimit/types.ts";
 import { BuiltinSearch } from "./search/builtin.ts";
 import { DiskBlobs } from "./blobs/disk.ts";
 import type { BlobStore } from "./blobs/types.ts";
+import { ImageProcessor } from "./media/images.ts";
+import type { MediaDeps } from "./media/media.ts";
+import { useMediaBaseUrl } from "./media/urls.ts";
 import { SearchIndexer } from "./search/indexer.ts";
 import type { SearchEngine } from "./search/types.ts";
 import { deriveKeys, type Keys, resolveSecret } from "./secrets.ts";
@@ -55,6 +58,8 @@ export interface App {
   mail: Mailer;
   /** Media bytes: the S3 bucket when S3_BUCKET is set, else files under `<dataDir>/media`. */
   blobs: BlobStore;
+  /** The image pipeline, off the event loop (a worker, where the platform has them). */
+  images: ImageProcessor;
   /** Meilisearch when MEILI_URL is set, else the builtin engine (its index lives in `store`). */
   search: SearchEngine;
   /** Keeps `search` in line with the store: the search worker's reload-and-index, and its sweep (workers/mod.ts). */
@@ -112,6 +117,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const mail: Mailer = config.smtpUrl
     ? new (await import("./mail/smtp.ts")).SmtpMailer(config.smtpUrl, store.once, { origin: config.origin })
     : new OutboxMailer(kv, { once: store.once });
+  useMediaBaseUrl(config.mediaBaseUrl);
   // The AWS SDK is loaded only when a bucket is configured, as nodemailer is.
   const blobs: BlobStore = config.s3
     ? new (await import("./blobs/s3.ts")).S3Blobs(config.s3)
@@ -145,6 +151,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     hasher: new PasswordHasher(keys.pepper, options.hashers),
     mail,
     blobs,
+    images: new ImageProcessor(),
     search,
     searchIndexer,
     keys,
@@ -181,6 +188,7 @@ export async function closeApp(app: App, beforeQueueCloses?: () => Promise<void>
   await app.limiter.close();
   await app.pubsub.close();
   await app.mail.close();
+  app.images.close();
   await app.blobs.close();
   await app.searchIndexer.close();
   await app.search.close();
@@ -210,8 +218,16 @@ export function searchDeps(app: App): SearchDeps {
 
 export function domainDeps(
   app: App,
-): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps & JobsDeps {
-  return { store: app.store, cursorKey: app.keys.cursor, log: app.log, live: app.live, budgets: app.budgets };
+): UsersDeps & PostsDeps & ConnectionsDeps & NotificationsDeps & MessagesDeps & JobsDeps & MediaDeps {
+  return {
+    store: app.store,
+    cursorKey: app.keys.cursor,
+    log: app.log,
+    live: app.live,
+    budgets: app.budgets,
+    blobs: app.blobs,
+    images: app.images,
+  };
 }
 
 export interface Readiness {

@@ -31,6 +31,11 @@ export const BUDGETS = {
     windows: [{ count: 20, windowMs: MINUTE }, { count: 100, windowMs: HOUR }],
     refusal: "You are sending invitations too fast; wait a moment.",
   },
+  /** Image uploads: each costs a second of CPU; a member fills a profile and a few posts well within it. */
+  upload: {
+    windows: [{ count: 20, windowMs: HOUR }],
+    refusal: "You have uploaded 20 images in the last hour; wait a while before the next.",
+  },
   /** WebSocket tickets: a client needs one per connection, and reconnects with backoff. */
   wsTicket: {
     windows: [{ count: 30, windowMs: MINUTE }],

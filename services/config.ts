@@ -93,6 +93,7 @@ const schema = z.object({
     z.enum(["memory", "redis", "broadcast-channel"], { error: "must be memory, redis or broadcast-channel" }),
   ),
   DENO_DEPLOYMENT_ID: optional(z.string()),
+  PROK_MEDIA_BASE_URL: optional(urlWith(["http:", "https:"], "https://cdn.prok.example")),
   S3_BUCKET: optional(
     z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (for example prok-media)"),
   ),
@@ -138,6 +139,8 @@ export interface Config {
   pubsub?: PubSubKind;
   /** Set by Deno Deploy (DENO_DEPLOYMENT_ID) in every isolate: the app runs there. */
   deploymentId?: string;
+  /** Where media URLs point: a CDN whose origin is this app's /media/* (PROK_MEDIA_BASE_URL); "" for this app. */
+  mediaBaseUrl: string;
   /** The bucket media blobs go to (S3_*); unset, they go to `<dataDir>/media`. */
   s3?: S3Options;
 }
@@ -233,6 +236,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     prebuilt: e.PROK_PREBUILT === "1",
     pubsub: e.PROK_PUBSUB,
     deploymentId: e.DENO_DEPLOYMENT_ID,
+    mediaBaseUrl: e.PROK_MEDIA_BASE_URL?.replace(/\/+$/, "") ?? "",
     s3: e.S3_BUCKET
       ? {
         bucket: e.S3_BUCKET,

@@ -15,6 +15,7 @@ Deno.test("[config] no environment at all is the embedded default", () => {
     drainMs: 5000,
     demo: true,
     prebuilt: false,
+    mediaBaseUrl: "",
   });
   assertEquals(Object.isFrozen(config), true);
 });
@@ -161,6 +162,11 @@ Deno.test("[config] media: S3 when S3_BUCKET is set, its settings checked togeth
     },
   );
   assertEquals(parseConfig({ S3_BUCKET: "prok-media", S3_REGION: "auto" }).s3?.credentials, undefined);
+  assertEquals(
+    parseConfig({ PROK_MEDIA_BASE_URL: "https://cdn.prok.example/" }).mediaBaseUrl,
+    "https://cdn.prok.example",
+  );
+  assert(assertThrows(() => parseConfig({ PROK_MEDIA_BASE_URL: "cdn.prok.example" }), "PROK_MEDIA_BASE_URL") instanceof ConfigError);
   for (
     const [env, message] of [
       [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_ENDPOINT: set S3_BUCKET too"],

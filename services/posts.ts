@@ -11,12 +11,24 @@ import type { ImportsPort } from "./store/ports/imports.ts";
 import type { PostsPort, TimelinesPort } from "./store/ports/posts.ts";
 import type { PageReadsPort } from "./store/ports/pages.ts";
 import type { Once } from "./idempotency.ts";
+import type { MediaPort } from "./store/ports/media.ts";
+import type { BlobStore } from "./blobs/types.ts";
+import {
+  checkIssuedUrl,
+  mediaForPost,
+  mediaOfPosts,
+  type MediaView,
+  mediaView,
+  removePostMedia,
+} from "./media/media.ts";
 
 /** The storage ports this module uses. */
-type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ImportsPort & PageReadsPort;
+type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ImportsPort & PageReadsPort & MediaPort;
 
 export interface PostsDeps {
   store: Store;
+  /** Where a deleted post's images are removed from. */
+  blobs: BlobStore;
   cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
   budgets: Pick<WriteBudgets, "spend">;
@@ -26,6 +38,15 @@ export interface PostsDeps {
 export interface PostView {
   post: Post;
   author: MemberSummary;
+  /** Its images, in order (those deleted since are left out). */
+  media: MediaView[];
+}
+
+/** What a post is written with (API.md, POST /api/posts). */
+export interface PostInput {
+  content: string;
+  mediaUrl?: string | null;
+  mediaIds?: string[];
 }
 
 export interface PostsPageView {
@@ -36,31 +57,45 @@ export interface PostsPageView {
 /** How many posts a rebuilt timeline starts with; deeper pages of an old account come from its authors' lists. */
 export const REBUILD_DEPTH = 1000;
 
-async function withAuthors(store: MembersPort, posts: Post[], known?: MemberSummary[]): Promise<PostView[]> {
-  const authors = known ? new Map(known.map((u) => [u.id, u])) : await membersById(store, posts.map((p) => p.authorId));
+/** The posts with their authors and images: one read of each for a whole page, never one per post. */
+async function withAuthors(
+  store: MembersPort & MediaPort,
+  posts: Post[],
+  known?: MemberSummary[],
+): Promise<PostView[]> {
+  const [authors, media] = await Promise.all([
+    known ? new Map(known.map((u) => [u.id, u])) : membersById(store, posts.map((p) => p.authorId)),
+    mediaOfPosts({ store }, posts),
+  ]);
   // A post whose author is being purged is skipped rather than shown without one.
-  return posts.flatMap((post) => authors.has(post.authorId) ? [{ post, author: authors.get(post.authorId)! }] : []);
+  return posts.flatMap((post) =>
+    authors.has(post.authorId)
+      ? [{ post, author: authors.get(post.authorId)!, media: media.get(post.id)!.map(mediaView) }]
+      : []
+  );
 }
 
 export async function createPost(
   deps: PostsDeps,
   caller: User,
-  input: { content: string; mediaUrl?: string | null },
+  input: PostInput,
   once?: Once<PostView>,
 ): Promise<PostView> {
+  checkIssuedUrl("mediaUrl", input.mediaUrl);
+  const media = (await mediaForPost(deps, caller, input.mediaIds ?? [])).map(mediaView);
   await deps.budgets.spend("post", caller.id);
   const post = await deps.store.createPost(
-    { authorId: caller.id, content: input.content, mediaUrl: input.mediaUrl },
-    once?.completing((post: Post) => ({ post, author: caller })),
+    { authorId: caller.id, content: input.content, mediaUrl: input.mediaUrl, mediaIds: input.mediaIds },
+    once?.completing((post: Post) => ({ post, author: caller, media })),
   );
   // The author sees their post at once on the page they land on; the fan-out worker brings it to everyone else (and
   // adding it again there changes nothing).
   await deps.store.addToTimelines([caller.id], { postId: post.id, authorId: caller.id, createdAt: post.createdAt });
-  return { post, author: caller };
+  return { post, author: caller, media };
 }
 
 /** The posts among `ids` that still exist with their authors, in the order of `ids` (search hits). */
-export async function getPostsView(store: PostsPort & MembersPort, ids: string[]): Promise<PostView[]> {
+export async function getPostsView(store: PostsPort & MembersPort & MediaPort, ids: string[]): Promise<PostView[]> {
   return await withAuthors(store, await store.getPosts(ids));
 }
 
@@ -75,13 +110,16 @@ export async function updatePost(
   deps: PostsDeps,
   caller: User,
   id: string,
-  patch: { content?: string; mediaUrl?: string | null },
+  patch: Partial<PostInput>,
 ): Promise<PostView> {
   const { post } = await getPostView(deps, id);
   if (post.authorId !== caller.id) throw new ForbiddenError("Only the author may edit this post.");
+  checkIssuedUrl("mediaUrl", patch.mediaUrl);
+  if (patch.mediaIds) await mediaForPost(deps, caller, patch.mediaIds, id);
   const updated = await deps.store.updatePost(id, patch);
   if (!updated) throw new NotFoundError("post");
-  return { post: updated, author: caller };
+  const [view] = await withAuthors(deps.store, [updated], [caller]);
+  return view;
 }
 
 export async function deletePost(deps: PostsDeps, caller: User, id: string): Promise<void> {
@@ -90,6 +128,7 @@ export async function deletePost(deps: PostsDeps, caller: User, id: string): Pro
     throw new ForbiddenError("Only the author or an admin may delete this post.");
   }
   if (!await deps.store.deletePost(id)) throw new NotFoundError("post");
+  await removePostMedia(deps, post);
   if (post.authorId !== caller.id) deps.log({ msg: "admin deleted a post", adminId: caller.id, postId: id });
 }
 

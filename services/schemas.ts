@@ -36,13 +36,9 @@ export const password = str()
   .refine((s) => codePoints(s) <= 256, "must be at most 256 characters")
   .meta({ minLength: 8, maxLength: 256 });
 const name = text(1, 100).refine((s) => !isInvisible(s), "must have a visible character");
-const pictureUrl = str().max(2048, "must be at most 2,048 characters").refine((s) => {
-  try {
-    return ["https:", "http:"].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-}, "must be an http or https URL").nullable();
+/** An image URL set directly: services/media/media.ts (checkIssuedUrl) takes only the ones this server issued. */
+const pictureUrl = str().max(2048, "must be at most 2,048 characters").nullable();
+const id = str().min(1, "must not be empty").max(64, "must be at most 64 characters");
 
 export const registerBody = z.strictObject({
   email,
@@ -66,19 +62,31 @@ export const profilePatch = z.strictObject({
   bio: text(0, 2600, { multiline: true }).optional(),
   location: text(0, 255).optional(),
   profilePictureUrl: pictureUrl.optional(),
+  /** An avatar upload of the member's (POST /api/media, purpose avatar); null removes the picture. */
+  profilePictureId: id.nullable().optional(),
 });
 
 const postContent = text(1, 3000, { multiline: true }).refine((s) => s.trim() !== "", "must not be blank");
 
+const mediaIds = z.array(id).max(4, "must hold at most 4 images");
+
 export const postBody = z.strictObject({
   content: postContent,
   mediaUrl: pictureUrl.optional(),
+  mediaIds: mediaIds.optional(),
 });
 
 export const postPatch = z.strictObject({
   content: postContent.optional(),
   mediaUrl: pictureUrl.optional(),
+  mediaIds: mediaIds.optional(),
 });
+
+export const mediaPurpose = z.enum(["avatar", "post"], { error: "must be avatar or post" });
+
+export const mediaQuery = z.strictObject({ purpose: mediaPurpose.optional() });
+
+export const mediaPatch = z.strictObject({ alt: text(0, 1000, { multiline: true }) });
 
 export const postsQuery = z.strictObject({
   feed: z.enum(["home", "all"], { error: "must be home or all" }).optional(),

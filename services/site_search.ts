@@ -10,9 +10,10 @@ import type { SearchType, User } from "./store/model.ts";
 import type { JobsPort } from "./store/ports/jobs.ts";
 import type { MembersPort } from "./store/ports/members.ts";
 import type { PostsPort } from "./store/ports/posts.ts";
+import type { MediaPort } from "./store/ports/media.ts";
 
 /** The storage ports this module uses. */
-type Store = MembersPort & PostsPort & JobsPort;
+type Store = MembersPort & PostsPort & JobsPort & MediaPort;
 
 export interface SearchDeps {
   store: Store;

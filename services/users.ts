@@ -8,11 +8,13 @@ import type { Live } from "./realtime/events.ts";
 import type { User, UserPatch } from "./store/model.ts";
 import type { ConnectionsPort } from "./store/ports/network.ts";
 import type { MembersPort } from "./store/ports/members.ts";
+import type { MediaPort } from "./store/ports/media.ts";
+import { checkIssuedUrl, type MediaDeps, retirePicture, setProfilePicture } from "./media/media.ts";
 
 /** The storage ports this module uses. */
-type Store = MembersPort & ConnectionsPort;
+type Store = MembersPort & ConnectionsPort & MediaPort;
 
-export interface UsersDeps {
+export interface UsersDeps extends MediaDeps {
   store: Store;
   cursorKey: Uint8Array;
   log: (event: Record<string, unknown>) => void;
@@ -21,10 +23,9 @@ export interface UsersDeps {
 }
 
 /** The fields a member may change on a profile (API.md, PUT /api/users/:id). */
-export type ProfilePatch = Pick<
-  UserPatch,
-  "firstName" | "lastName" | "headline" | "bio" | "location" | "profilePictureUrl"
->;
+export type ProfilePatch =
+  & Pick<UserPatch, "firstName" | "lastName" | "headline" | "bio" | "location" | "profilePictureUrl">
+  & { profilePictureId?: string | null };
 
 export async function getMember(deps: Pick<UsersDeps, "store">, id: string): Promise<User> {
   const user = await deps.store.getUser(id);
@@ -78,10 +79,14 @@ export async function updateProfile(
   id: string,
   patch: ProfilePatch,
 ): Promise<{ user: User; relation: Relation }> {
-  await getMember(deps, id); // unknown is 404 before the 403 question
+  const member = await getMember(deps, id); // unknown is 404 before the 403 question
   assertMayChange(caller, id, "edit");
-  const updated = await deps.store.updateUser(id, patch);
+  const { profilePictureId, ...fields } = patch;
+  checkIssuedUrl("profilePictureUrl", fields.profilePictureUrl);
+  let updated = await deps.store.updateUser(id, fields);
+  if (updated && profilePictureId !== undefined) updated = await setProfilePicture(deps, updated, profilePictureId);
   if (!updated) throw new NotFoundError("member");
+  await retirePicture(deps, member, updated);
   if (caller.id !== id) deps.log({ msg: "admin edited a profile", adminId: caller.id, userId: id });
   return { user: updated, relation: await relationTo(deps.store, caller, updated) };
 }

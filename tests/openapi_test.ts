@@ -34,6 +34,6 @@ Deno.test("[openapi] every operation has its own operationId", async () => {
     assertEquals(ops.filter((o) => !o.id).map((o) => o.at), []);
     const ids = ops.map((o) => o.id);
     assertEquals(ids.length, new Set(ids).size);
-    assertEquals(ops.length, 32);
+    assertEquals(ops.length, 36);
   });
 });

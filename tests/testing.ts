@@ -67,7 +67,10 @@ export async function gzipSize(text: string): Promise<number> {
 }
 
 /** Runs `fn` against a fresh app whose workers listen on its queue, as in production. */
-export async function withWorkers(fn: (t: TestApp) => Promise<void>): Promise<void> {
+export async function withWorkers(
+  fn: (t: TestApp) => Promise<void>,
+  options: { env?: Record<string, string> } = {},
+): Promise<void> {
   await withTestApp(async (t) => {
     const running = startWorkers(t.app.store, appWorkers(t.app), () => {});
     try {
@@ -76,7 +79,7 @@ export async function withWorkers(fn: (t: TestApp) => Promise<void>): Promise<vo
       await t.close();
       await running.catch(() => {});
     }
-  });
+  }, options);
 }
 
 /**

@@ -5,6 +5,7 @@ import { emailWorkers, mailOrigin } from "./email.ts";
 import { fanoutWorkers } from "./fanout.ts";
 import type { Worker } from "./runner.ts";
 import { searchWorkers } from "./search.ts";
+import { mediaWorkers, orphanMediaSweep } from "./media.ts";
 import { redriveSweep } from "./dead_letters.ts";
 import type { Sweep } from "../services/scheduler.ts";
 import { SWEEP_INTERVAL_MS } from "../services/search/indexer.ts";
@@ -18,6 +19,7 @@ export function appWorkers(app: App): Worker[] {
     ...fanoutWorkers(app.store),
     ...emailWorkers({ store: app.store, mail: app.mail, origin: mailOrigin(app.config), log: workerLog }),
     ...searchWorkers(app.searchIndexer),
+    ...mediaWorkers(app),
   ].map(onPrimaryReads);
 }
 
@@ -28,12 +30,14 @@ function onPrimaryReads(worker: Worker): Worker {
 
 /**
  * The periodic sweeps, for the scheduler: the store's own (MySQL's purge of expired rows), the search catch-up (records
- * an unavailable engine could not take yet) and the dead-letter redrive.
+ * an unavailable engine could not take yet), the dead-letter redrive and the orphan-media sweep.
  */
 export function appSweeps(app: App): Sweep[] {
+  const orphans = orphanMediaSweep(app);
   return [
     ...app.store.sweeps,
     { name: "search-catch-up", intervalMs: SWEEP_INTERVAL_MS, run: () => onPrimary(() => app.searchIndexer.sweep()) },
     redriveSweep(app.store.queue, workerLog),
+    { ...orphans, run: () => onPrimary(() => orphans.run()) },
   ];
 }

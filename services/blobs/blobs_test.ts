@@ -1,10 +1,10 @@
 // The blob contract on disk (a temporary folder) and on S3, against s3rver: a real S3-protocol server (HTTP, signed
 // requests, XML errors) started here on a free port over a temporary folder.
-import S3rver from "s3rver";
 import { assertEquals } from "../../framework/testing/assert.ts";
 import { blobContract } from "./contract.ts";
 import { DiskBlobs } from "./disk.ts";
 import { S3Blobs } from "./s3.ts";
+import { CREDENTIALS, startS3 } from "./s3_testing.ts";
 
 blobContract("disk", async () => {
   const root = await Deno.makeTempDir({ prefix: "prok-blobs-" });
@@ -17,29 +17,6 @@ blobContract("disk", async () => {
     },
   };
 });
-
-const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-
-/** A private s3rver with one bucket; the adapter talks to it as to any S3 endpoint, path-style. */
-async function startS3(bucket: string) {
-  const directory = await Deno.makeTempDir({ prefix: "prok-s3-" });
-  const server = new S3rver({
-    port: 0,
-    address: "127.0.0.1",
-    directory,
-    silent: true,
-    configureBuckets: [{ name: bucket }],
-  });
-  const { port } = await server.run();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    directory,
-    close: async () => {
-      await server.close();
-      await Deno.remove(directory, { recursive: true });
-    },
-  };
-}
 
 /** The adapter on `bucket` of a server startS3 started, path-style as self-hosted servers want. */
 const s3Blobs = (endpoint: string, bucket = "prok-media") =>

@@ -18,8 +18,10 @@ import {
 import { rgbaToThumbHash } from "thumbhash";
 import { UnsupportedMediaError, ValidationError } from "../errors.ts";
 import { isComplete, type Sniffed, sniffImage } from "./sniff.ts";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "./limits.ts";
 
-export type MediaPurpose = "avatar" | "post";
+export type { MediaPurpose } from "../store/model.ts";
+import type { MediaPurpose } from "../store/model.ts";
 
 /** Sizes per purpose (API.md, Media): avatars are square, post images keep their shape. */
 const VARIANT_SIZES: Record<MediaPurpose, readonly number[]> = {
@@ -27,7 +29,6 @@ const VARIANT_SIZES: Record<MediaPurpose, readonly number[]> = {
   post: [480, 960, 1600],
 };
 
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const MAX_PIXELS = 40_000_000;
 const WEBP_QUALITY = 75;
 const JPEG_QUALITY = 78;
@@ -65,7 +66,7 @@ export function loadMagick(): Promise<void> {
 /** What the upload is, checked from its bytes: throws 415 for anything but the formats taken, 422 for a bomb. */
 function checkUpload(bytes: Uint8Array): Sniffed {
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
-    throw new ValidationError(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    throw new ValidationError(tooLargeMessage());
   }
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new UnsupportedMediaError("Upload a JPEG, PNG, WebP, AVIF or GIF image.");

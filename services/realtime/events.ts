@@ -1,6 +1,7 @@
 // What travels to members' sockets, and the publishing side the services use. Every event goes through the pub/sub
 // port on the member's channel, so a socket on any instance gets it; the hub (hub.ts) of each instance subscribes to
 // the channels of the members it holds sockets for.
+import { shownUrl } from "../media/urls.ts";
 import type { PubSub } from "../pubsub/types.ts";
 import type { Message, NotificationType, User } from "../store/model.ts";
 
@@ -60,7 +61,7 @@ export function liveNotification(type: NotificationType, actor: Actor, subjectId
       firstName: actor.firstName,
       lastName: actor.lastName,
       headline: actor.headline,
-      profilePictureUrl: actor.profilePictureUrl,
+      profilePictureUrl: shownUrl(actor.profilePictureUrl),
     },
     subjectId,
     read: false,

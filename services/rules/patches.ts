@@ -12,7 +12,7 @@ const PROFILE_FIELDS = [
   "role",
 ] as const satisfies readonly (keyof UserPatch)[];
 
-const POST_FIELDS = ["content", "mediaUrl"] as const satisfies readonly (keyof PostPatch)[];
+const POST_FIELDS = ["content", "mediaUrl", "mediaIds"] as const satisfies readonly (keyof PostPatch)[];
 
 const JOB_FIELDS = ["title", "description", "location", "salaryRange", "jobType"] as const satisfies readonly (
   keyof JobPatch

@@ -35,6 +35,15 @@ export const PORT_METHODS = {
   idempotency: ["claimIdempotency", "renewIdempotency", "finishIdempotency", "releaseIdempotency"],
   imports: ["importUsers", "importPosts", "importConnections", "importTimeline"],
   jobs: ["createJob", "getJob", "getJobs", "updateJob", "deleteJob", "listJobs"],
+  media: [
+    "createMedia",
+    "getMedia",
+    "getMediaMany",
+    "updateMedia",
+    "deleteMedia",
+    "listMemberMedia",
+    "listUnattachedMedia",
+  ],
   messages: [
     "createMessage",
     "getMessage",

@@ -5,6 +5,7 @@ import { ConflictError } from "../errors.ts";
 import { fixtureTest } from "../testing.ts";
 import { idempotencyContract } from "./contract_idempotency.ts";
 import { jobsContract } from "./contract_jobs.ts";
+import { mediaContract } from "./contract_media.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { rulesContract } from "./contract_rules.ts";
 import { queueContract } from "./contract_queue.ts";
@@ -542,6 +543,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
         authorId: input.authorId,
         content: input.content,
         mediaUrl: input.mediaUrl ?? null,
+        mediaIds: [],
         createdAt: input.createdAt,
         updatedAt: input.createdAt,
       });
@@ -637,6 +639,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   networkContract(test);
   messagesContract(test);
   jobsContract(test);
+  mediaContract(test);
   searchContract(test);
   rulesContract(test);
   queueContract(test);

@@ -123,6 +123,8 @@ export interface Post {
   /** Exactly as written (1..3,000 characters). */
   content: string;
   mediaUrl: string | null;
+  /** Its images (0..4, in order); absent on posts written before media existed. */
+  mediaIds?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -131,9 +133,44 @@ export interface NewPost {
   authorId: string;
   content: string;
   mediaUrl?: string | null;
+  /** Media the adapter attaches to the post in the same commit (services/media/media.ts checks they may be). */
+  mediaIds?: string[];
 }
 
-export type PostPatch = Partial<Pick<Post, "content" | "mediaUrl">>;
+/** A new `mediaIds` attaches the added media and detaches the dropped ones in the same commit. */
+export type PostPatch = Partial<Pick<Post, "content" | "mediaUrl" | "mediaIds">>;
+
+export type MediaPurpose = "avatar" | "post";
+
+/** One encoding of an upload at one size, stored in the blob store under `key`. */
+export interface MediaVariant {
+  key: string;
+  width: number;
+  height: number;
+  type: "image/webp" | "image/jpeg";
+}
+
+/** An uploaded image: its record; the bytes of its variants are in the blob store. */
+export interface Media {
+  id: string;
+  ownerId: string;
+  purpose: MediaPurpose;
+  width: number;
+  height: number;
+  /** 0..1,000 characters. */
+  alt: string;
+  /** A ThumbHash, base64. */
+  placeholder: string;
+  /** Largest first. */
+  variants: MediaVariant[];
+  /** `post:<id>` or `avatar:<memberId>`; null until attached (an upload never attached is swept after a day). */
+  attachedTo: string | null;
+  createdAt: Date;
+}
+
+export type NewMedia = Omit<Media, "id" | "createdAt" | "attachedTo">;
+
+export type MediaPatch = Partial<Pick<Media, "alt" | "attachedTo" | "variants">>;
 
 /** Where a newest-first listing of posts (or timeline entries) stopped. */
 export type PostPosition = Position;

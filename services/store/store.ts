@@ -5,6 +5,7 @@ import type { MembersPort, SessionsPort } from "./ports/members.ts";
 import type { IdempotencyPort } from "./ports/idempotency.ts";
 import type { PostsPort, TimelinesPort } from "./ports/posts.ts";
 import type { ConnectionsPort, NotificationsPort } from "./ports/network.ts";
+import type { MediaPort } from "./ports/media.ts";
 import type { MessagesPort } from "./ports/messages.ts";
 import type { JobsPort } from "./ports/jobs.ts";
 import type { SearchIndexPort } from "./ports/search.ts";
@@ -26,6 +27,7 @@ export interface StorePorts
     ConnectionsPort,
     NotificationsPort,
     MessagesPort,
+    MediaPort,
     JobsPort,
     SearchIndexPort,
     ImportsPort,

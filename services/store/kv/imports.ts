@@ -138,6 +138,7 @@ export async function importPosts(ctx: Ctx, posts: (NewPost & { createdAt: Date 
     authorId: input.authorId,
     content: input.content,
     mediaUrl: input.mediaUrl ?? null,
+    mediaIds: [],
     createdAt: new Date(input.createdAt),
     updatedAt: new Date(input.createdAt),
   }));

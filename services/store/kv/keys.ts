@@ -51,6 +51,10 @@
 //   ["conversations_by_time", memberId, lastAtMs, lastMessageId] → otherId; moved with the newest message
 //   ["ws_tickets", hash]                                 → StoredTicket; single-use WebSocket tickets
 //
+//   ["media", id]                                        → Media
+//   ["media_by_owner", ownerId, id]                      → true; what deleting the member removes
+//   ["media_unattached", createdAtMs, id]                → true; while unattached, for the orphan sweep
+//
 //   ["jobs", id]                                         → Job
 //   ["jobs_by_created", createdAtMs, id]                 → Job (a copy: every job, newest first, one range)
 //   ["jobs_by_type", jobType, createdAtMs, id]           → Job (a copy: one type's jobs; moves when the type does)
@@ -59,7 +63,7 @@
 // Session keys expire (expireIn) a day after their family does, idempotency keys with their claim and tickets with
 // themselves, so KV cleans them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Job, JobType, Message, Notification, Post, TicketGrant, User } from "../model.ts";
+import type { Connection, Job, JobType, Media, Message, Notification, Post, TicketGrant, User } from "../model.ts";
 import { headlineWords } from "../words.ts";
 import { MAX_KEY_TEXT } from "./shared.ts";
 
@@ -122,6 +126,17 @@ export const postsByAuthor = (authorId: string): Deno.KvKey => ["posts_by_author
 export function postIndexKeys(p: Post): Deno.KvKey[] {
   const ms = p.createdAt.getTime();
   return [["posts_by_created", ms, p.id], ["posts_by_author", p.authorId, ms, p.id]];
+}
+
+export const media = (id: string): Deno.KvKey => ["media", id];
+export const mediaByOwner = (ownerId: string): Deno.KvKey => ["media_by_owner", ownerId];
+export const MEDIA_UNATTACHED: Deno.KvKey = ["media_unattached"];
+
+/** Every index key of a media record: the owner's list always, the orphan list while unattached. */
+export function mediaIndexKeys(m: Media): Deno.KvKey[] {
+  const index: Deno.KvKey[] = [[...mediaByOwner(m.ownerId), m.id]];
+  if (m.attachedTo === null) index.push([...MEDIA_UNATTACHED, m.createdAt.getTime(), m.id]);
+  return index;
 }
 
 /** The value of a `timeline_by_post` key: enough to find the entry's other two keys. */

@@ -17,6 +17,7 @@ import type {
 import { heldClaim, recordAnswer } from "./idempotency.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
+import { stageAttachments } from "./media.ts";
 import { checkLimit, commitOrRetry, type Ctx, getEntries, listNewest, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /**
@@ -53,6 +54,7 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
       authorId: input.authorId,
       content: input.content,
       mediaUrl: input.mediaUrl ?? null,
+      mediaIds: input.mediaIds ?? [],
       createdAt: new Date(ms),
       updatedAt: new Date(ms),
     };
@@ -60,6 +62,7 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
     const op = ctx.kv.atomic().check(author);
     const fresh = { key: keys.post(id), value: null, versionstamp: null };
     if (done && claim) recordAnswer(op, claim, done, post);
+    await stageAttachments(ctx, op, id, [], post.mediaIds!);
     if ((await commitOrRetry(writePost(op, fresh, post, "post.created"))).ok) return post;
   }
   throw lostRaces("member");
@@ -83,7 +86,9 @@ export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promis
     const entry = await ctx.kv.get<Post>(keys.post(id));
     if (!entry.value) return null;
     const next: Post = { ...entry.value, ...changes, updatedAt: nextUpdatedAt(entry.value.updatedAt) };
-    if ((await commitOrRetry(writePost(ctx.kv.atomic(), entry, next, "post.updated"))).ok) return next;
+    const op = ctx.kv.atomic();
+    await stageAttachments(ctx, op, id, entry.value.mediaIds ?? [], next.mediaIds ?? []);
+    if ((await commitOrRetry(writePost(op, entry, next, "post.updated"))).ok) return next;
   }
   throw lostRaces("post");
 }
@@ -97,7 +102,9 @@ export async function deletePost(ctx: Ctx, id: string): Promise<boolean> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const entry = await ctx.kv.get<Post>(keys.post(id));
     if (!entry.value) return false;
-    if ((await commitOrRetry(writePost(ctx.kv.atomic(), entry, null, "post.deleted"))).ok) return true;
+    const op = ctx.kv.atomic();
+    await stageAttachments(ctx, op, id, entry.value.mediaIds ?? [], []);
+    if ((await commitOrRetry(writePost(op, entry, null, "post.deleted"))).ok) return true;
   }
   throw lostRaces("post");
 }

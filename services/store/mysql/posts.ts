@@ -4,6 +4,7 @@ import { postChanges } from "../../rules/patches.ts";
 import type { IdempotencyCompletion, NewPost, Post, PostPatch, PostsPage, PostsQuery } from "../model.ts";
 import type { Param } from "./pool.ts";
 import { holdClaim, recordAnswer } from "./idempotency.ts";
+import { setAttachments } from "./media.ts";
 import {
   type Ctx,
   dbId,
@@ -19,13 +20,14 @@ import {
   writeEvents,
 } from "./shared.ts";
 
-const POST_COLUMNS = "id, author_id, content, media_url, created_at, updated_at";
+const POST_COLUMNS = "id, author_id, content, media_url, media_ids, created_at, updated_at";
 
 export interface PostRow {
   id: string | number;
   author_id: string | number;
   content: string;
   media_url: string | null;
+  media_ids: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -36,6 +38,7 @@ export function toPost(row: PostRow): Post {
     authorId: String(row.author_id),
     content: row.content,
     mediaUrl: row.media_url,
+    mediaIds: row.media_ids ? row.media_ids.split(",") : [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -46,19 +49,22 @@ export async function createPost(ctx: Ctx, input: NewPost, done?: IdempotencyCom
   if (!authorId) throw new NotFoundError("member");
   const now = new Date();
   const mediaUrl = input.mediaUrl ?? null;
+  const mediaIds = input.mediaIds ?? [];
   const post = await ctx.db.writer.transaction(async (tx) => {
     await lockMembers(tx, [authorId]);
     await holdClaim(tx, done);
     const { insertId } = await tx.execute(
-      "INSERT INTO posts (author_id, content, media_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-      [authorId, input.content, mediaUrl, now, now],
+      "INSERT INTO posts (author_id, content, media_url, media_ids, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+      [authorId, input.content, mediaUrl, mediaIds.join(","), now, now],
     );
+    await setAttachments(tx, insertId, [], mediaIds);
     await writeEvents(tx, [outboxEvent("post.created", insertId)]);
     const post: Post = {
       id: insertId,
       authorId,
       content: input.content,
       mediaUrl,
+      mediaIds,
       createdAt: now,
       updatedAt: new Date(now),
     };
@@ -91,13 +97,22 @@ export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
 export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {
   const key = dbId(id);
   if (!key) return null;
-  const changes = (Object.entries(postChanges(patch)) as [keyof PostPatch, Param][])
-    .map(([field, value]): [string, Param] => [POST_PATCH_COLUMNS[field], value]);
-  return await updateRow(ctx, POST_UPDATE, key, changes);
+  const changes = (Object.entries(postChanges(patch)) as [keyof PostPatch, Param | string[]][])
+    .map(([field, value]): [string, Param] => [
+      POST_PATCH_COLUMNS[field],
+      Array.isArray(value) ? value.join(",") : value,
+    ]);
+  return await updateRow(ctx, POST_UPDATE, key, changes, async (tx, row) => {
+    if (patch.mediaIds) await setAttachments(tx, key, toPost(row).mediaIds!, patch.mediaIds);
+  });
 }
 
 /** The column of each field a post patch may set (rules/patches.ts decides which it sets). */
-const POST_PATCH_COLUMNS = { content: "content", mediaUrl: "media_url" } as const satisfies Record<
+const POST_PATCH_COLUMNS = {
+  content: "content",
+  mediaUrl: "media_url",
+  mediaIds: "media_ids",
+} as const satisfies Record<
   keyof PostPatch,
   string
 >;
@@ -109,9 +124,13 @@ export async function deletePost(ctx: Ctx, id: string): Promise<boolean> {
   const key = dbId(id);
   if (!key) return false;
   const deleted = await ctx.db.writer.transaction(async (tx) => {
-    const [row] = await tx.query<{ author_id: string }>("SELECT author_id FROM posts WHERE id = ? FOR UPDATE", [key]);
+    const [row] = await tx.query<{ author_id: string; media_ids: string }>(
+      "SELECT author_id, media_ids FROM posts WHERE id = ? FOR UPDATE",
+      [key],
+    );
     if (!row) return false;
     await tx.execute("DELETE FROM posts WHERE id = ?", [key]);
+    if (row.media_ids) await setAttachments(tx, key, row.media_ids.split(","), []);
     await writeEvents(tx, [outboxEvent("post.deleted", key, [String(row.author_id)])]);
     return true;
   });

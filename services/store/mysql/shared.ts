@@ -186,10 +186,13 @@ export async function updateRow<R extends { updated_at: Date }, T>(
   update: { table: string; columns: string; event: DomainEvent["type"]; toRecord: (row: R) => T },
   key: string,
   changes: [column: string, value: Param][],
+  /** More writes of the same transaction, given the row before the update. */
+  also?: (tx: Executor, before: R) => Promise<void>,
 ): Promise<T | null> {
   const updated = await ctx.db.writer.transaction(async (tx) => {
     const [row] = await tx.query<R>(`SELECT ${update.columns} FROM ${update.table} WHERE id = ? FOR UPDATE`, [key]);
     if (!row) return null;
+    await also?.(tx, row);
     const next: R = { ...row, ...Object.fromEntries(changes), updated_at: nextUpdatedAt(row.updated_at) };
     const sets = [...changes.map(([column]) => `${column} = ?`), "updated_at = ?"];
     await tx.execute(`UPDATE ${update.table} SET ${sets.join(", ")} WHERE id = ?`, [

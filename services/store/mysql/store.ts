@@ -11,6 +11,7 @@ import * as connections from "./connections.ts";
 import * as idempotency from "./idempotency.ts";
 import * as imports from "./imports.ts";
 import * as jobs from "./jobs.ts";
+import * as media from "./media.ts";
 import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
@@ -38,6 +39,7 @@ function ports(ctx: Ctx): StorePorts {
     ...bind(ctx, idempotency, PORT_METHODS.idempotency),
     ...bind(ctx, imports, PORT_METHODS.imports),
     ...bind(ctx, jobs, PORT_METHODS.jobs),
+    ...bind(ctx, media, PORT_METHODS.media),
     ...bind(ctx, messages, PORT_METHODS.messages),
     ...bind(ctx, notifications, PORT_METHODS.notifications),
     ...bind(ctx, posts, PORT_METHODS.posts),

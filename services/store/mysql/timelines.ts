@@ -65,7 +65,7 @@ export async function removeAuthorFromTimeline(ctx: Ctx, memberId: string, autho
 // the largest single cost of a feed read under Deno's node:net. LEFT JOINs, so `next` follows the timeline itself.
 // An author is what a card shows of them: not their email, password hash or bio, twenty times a page.
 const TIMELINE_POSTS_SELECT = "SELECT t.post_id AS t_post_id, t.created_at AS t_created_at, " +
-  `p.id, p.author_id, p.content, p.media_url, p.created_at, p.updated_at, ${aliasedSummaryColumns("u")} ` +
+  `p.id, p.author_id, p.content, p.media_url, p.media_ids, p.created_at, p.updated_at, ${aliasedSummaryColumns("u")} ` +
   `FROM ${TIMELINE_T} LEFT JOIN posts p ON p.id = t.post_id LEFT JOIN users u ON u.id = p.author_id `;
 export const TIMELINE_POSTS_FIRST_SQL = TIMELINE_POSTS_SELECT +
   "WHERE t.member_id = ? ORDER BY t.created_at DESC, t.post_id DESC LIMIT ?";
