@@ -60,9 +60,11 @@ import * as $55 from "./routes/register.tsx";
 import * as $56 from "./routes/search/index.tsx";
 import * as $57 from "./routes/settings/delete.tsx";
 import * as $58 from "./routes/settings/index.tsx";
+import * as $59 from "./routes/settings/picture.tsx";
 import * as $i0 from "./islands/Chat.tsx";
 import * as $i1 from "./islands/Composer.tsx";
 import * as $i2 from "./islands/NotificationBell.tsx";
+import * as $i3 from "./islands/PicturePicker.tsx";
 
 const manifest = {
   routes: {
@@ -125,11 +127,13 @@ const manifest = {
     "./routes/search/index.tsx": $56,
     "./routes/settings/delete.tsx": $57,
     "./routes/settings/index.tsx": $58,
+    "./routes/settings/picture.tsx": $59,
   },
   islands: {
     "./islands/Chat.tsx": $i0,
     "./islands/Composer.tsx": $i1,
     "./islands/NotificationBell.tsx": $i2,
+    "./islands/PicturePicker.tsx": $i3,
   },
   baseUrl: import.meta.url,
 };

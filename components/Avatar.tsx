@@ -1,8 +1,13 @@
+import { avatarSources } from "./picture.ts";
+
 export interface AvatarProps {
   firstName: string;
   lastName: string;
+  /** An issued URL (the API shows no other); null shows the initials. */
   pictureUrl: string | null;
   size: "sm" | "lg";
+  /** The name is next to it: no alt text, and lazy (a list of pictures must not hold up the first screen). */
+  decorative?: boolean;
 }
 
 const SIZES = {
@@ -20,17 +25,25 @@ function initials(first: string, last: string): string {
 export function Avatar(props: AvatarProps) {
   const size = SIZES[props.size];
   const name = `${props.firstName} ${props.lastName}`;
-  if (props.pictureUrl) {
+  // Only an upload's URL is shown: one from before uploads (another site's) would tell it who looks.
+  const sources = props.pictureUrl ? avatarSources(props.pictureUrl) : null;
+  if (sources) {
     return (
-      <img
-        src={props.pictureUrl}
-        width={size.px}
-        height={size.px}
-        alt={`Photo of ${name}`}
-        referrerpolicy="no-referrer"
-        decoding="async"
-        class={`${size.box} shrink-0 rounded-full bg-gray-200 object-cover`}
-      />
+      <picture class="shrink-0">
+        <source data-fresh-disable-lock type="image/webp" srcset={sources.webp} sizes={`${size.px}px`} />
+        <img
+          data-fresh-disable-lock
+          src={sources.src}
+          srcset={sources.jpeg}
+          sizes={`${size.px}px`}
+          width={size.px}
+          height={size.px}
+          alt={props.decorative ? "" : `Photo of ${name}`}
+          loading={props.decorative ? "lazy" : undefined}
+          decoding="async"
+          class={`${size.box} shrink-0 rounded-full bg-gray-200 object-cover`}
+        />
+      </picture>
     );
   }
   return (

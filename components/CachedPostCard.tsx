@@ -18,13 +18,15 @@ export class CardCache {
     return this.#entries.size;
   }
 
-  card(post: CardPost, now: Date): HtmlFragment {
+  card(post: CardPost, now: Date, eager = false): HtmlFragment {
     const { author } = post;
     const key = [
       post.id,
       post.createdAt,
       whenText(new Date(post.createdAt), now),
       post.mediaUrl ?? "",
+      JSON.stringify(post.media),
+      eager ? "eager" : "",
       author.id,
       author.firstName,
       author.lastName,
@@ -38,7 +40,7 @@ export class CardCache {
       this.#entries.set(key, hit);
       return hit;
     }
-    const made = renderFragment(<PostCard post={post} now={now} />);
+    const made = renderFragment(<PostCard post={post} now={now} eager={eager} />);
     this.#entries.set(key, made);
     this.#bytes += cost(key, made);
     for (const [oldest, entry] of this.#entries) {
@@ -58,6 +60,6 @@ function cost(key: string, entry: HtmlFragment): number {
 const cards = new CardCache(4 * 1024 * 1024);
 
 /** A post's card as an `<li>` of a list of posts, from the shared cache. */
-export function CachedPostCard(props: { post: CardPost; now: Date }) {
-  return <FragmentHtml as="li" fragment={cards.card(props.post, props.now)} />;
+export function CachedPostCard(props: { post: CardPost; now: Date; eager?: boolean }) {
+  return <FragmentHtml as="li" fragment={cards.card(props.post, props.now, props.eager)} />;
 }

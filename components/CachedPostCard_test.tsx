@@ -10,6 +10,7 @@ function post(id: string, content = `Post ${id} about shipping https://example.c
     id,
     content,
     mediaUrl: null,
+    media: [],
     createdAt: "2026-11-26T09:00:00.000Z",
     author: { id: "u1", firstName: "Ada", lastName: "Lovelace", headline: "Engineer", profilePictureUrl: null },
   };

@@ -53,7 +53,10 @@ export function FeedPage(props: FeedPageProps) {
             ? (props.paged ? <p class="mt-4 text-gray-700">There are no earlier posts.</p> : <Empty />)
             : (
               <ol class="mt-4 space-y-4">
-                {posts.map((post) => <CachedPostCard key={post.id} post={post} now={props.now} />)}
+                {posts.map((post, i) => (
+                  // Only the first card's images can be on the first screen: the others load as they come near.
+                  <CachedPostCard key={post.id} post={post} now={props.now} eager={i === 0 && !props.paged} />
+                ))}
               </ol>
             )}
           {(props.nextCursor || props.paged) && (

@@ -1,5 +1,6 @@
 import { Avatar } from "./Avatar.tsx";
-import { foldText, httpUrl, isImageUrl, type Segment, whenText } from "./post_text.ts";
+import { foldText, type Segment, whenText } from "./post_text.ts";
+import { type CardMedia, PostMedia } from "./PostMedia.tsx";
 
 /** A post's author as a card shows them (the API's UserSummary). */
 export interface CardAuthor {
@@ -15,7 +16,9 @@ export interface CardPost {
   id: string;
   author: CardAuthor;
   content: string;
+  /** An image this server issued, set directly by a v1 client (`media` is what uploads give). */
   mediaUrl: string | null;
+  media: CardMedia[];
   /** ISO 8601. */
   createdAt: string;
 }
@@ -39,57 +42,41 @@ function Text(props: { segments: Segment[] }) {
   );
 }
 
-function Media(props: { url: string | null; name: string }) {
-  const url = httpUrl(props.url);
-  if (!url) return null;
-  if (isImageUrl(url)) {
-    return (
-      <img
-        src={url}
-        width={600}
-        height={400}
-        loading="lazy"
-        decoding="async"
-        referrerpolicy="no-referrer"
-        alt={`Image shared by ${props.name}`}
-        class="mt-3 aspect-[3/2] w-full rounded-md bg-gray-100 object-cover"
-      />
-    );
-  }
+/** An image a v1 client attached by its URL (one this server issued): no sizes or variants to offer. */
+function LegacyImage(props: { url: string; name: string }) {
   return (
-    <p class="mt-3 break-all text-sm">
-      <a href={url} rel="nofollow noopener ugc" class={LINK}>{url}</a>
-    </p>
+    <img
+      data-fresh-disable-lock
+      src={props.url}
+      width={600}
+      height={400}
+      loading="lazy"
+      decoding="async"
+      alt={`Image shared by ${props.name}`}
+      class="mt-3 aspect-[3/2] w-full rounded-md bg-gray-100 object-cover"
+    />
   );
 }
 
 /** One post: who wrote it and when, its text (links clickable, long posts folded) and its media. */
-export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3 }) {
+export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3; eager?: boolean }) {
   const { post } = props;
   const { author } = post;
   const name = `${author.firstName} ${author.lastName}`;
-  const picture = httpUrl(author.profilePictureUrl);
   const at = new Date(post.createdAt);
   const text = foldText(post.content);
   const Heading = props.level === 2 ? "h2" : "h3";
   return (
     <article class="rounded-lg border border-gray-200 bg-white p-4 shadow-sm">
       <div class="flex items-start gap-3">
-        {picture
-          ? (
-            // Decorative (the name is next to it) and lazy: a feed of pictures must not hold up the first screen.
-            <img
-              src={picture}
-              width={40}
-              height={40}
-              loading="lazy"
-              decoding="async"
-              referrerpolicy="no-referrer"
-              alt=""
-              class="h-10 w-10 shrink-0 rounded-full bg-gray-200 object-cover"
-            />
-          )
-          : <Avatar firstName={author.firstName} lastName={author.lastName} pictureUrl={null} size="sm" />}
+        {/* Decorative (the name is next to it) and lazy: a feed of pictures must not hold up the first screen. */}
+        <Avatar
+          firstName={author.firstName}
+          lastName={author.lastName}
+          pictureUrl={author.profilePictureUrl}
+          size="sm"
+          decorative
+        />
         <div class="min-w-0 flex-1">
           <Heading class="break-words font-semibold">
             <a href={`/in/${encodeURIComponent(author.id)}`} class={NAME_LINK}>
@@ -118,7 +105,9 @@ export function PostCard(props: { post: CardPost; now: Date; level?: 2 | 3 }) {
           </details>
         )}
       </div>
-      <Media url={post.mediaUrl} name={name} />
+      {post.media.length
+        ? <PostMedia media={post.media} name={name} eager={props.eager} />
+        : post.mediaUrl && <LegacyImage url={post.mediaUrl} name={name} />}
     </article>
   );
 }

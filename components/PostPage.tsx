@@ -24,7 +24,7 @@ export function PostPage(props: PostPageProps) {
         </p>
         <h1 class="mt-4 text-2xl font-bold text-gray-900">Post by {name}</h1>
         <div class="mt-4">
-          <PostCard post={post} now={props.now} level={2} />
+          <PostCard post={post} now={props.now} level={2} eager />
         </div>
         {props.deleteCsrf && (
           <form method="post" action={`/posts/${encodeURIComponent(post.id)}/delete`} class="mt-4">

@@ -1,10 +1,28 @@
 import { Head } from "$fresh/runtime.ts";
+import PicturePicker from "../islands/PicturePicker.tsx";
+import { Avatar } from "./Avatar.tsx";
 import { CsrfField, ErrorSummary, Field, type FormState, Notice, SubmitButton } from "./forms.tsx";
 
 export interface SettingsPageProps {
+  member: { firstName: string; lastName: string; pictureUrl: string | null };
   profile: FormState;
+  picture: FormState;
   remove: FormState;
-  saved: boolean;
+  /** Which form was just saved, to say so. */
+  saved: "profile" | "picture" | null;
+}
+
+/** The page's props for a member: their picture as shown, and the state of each form. */
+export function settingsProps(
+  user: { firstName: string; lastName: string; profilePictureUrl: string | null },
+  forms: Pick<SettingsPageProps, "profile" | "picture" | "remove">,
+  saved: SettingsPageProps["saved"] = null,
+): SettingsPageProps {
+  return {
+    member: { firstName: user.firstName, lastName: user.lastName, pictureUrl: user.profilePictureUrl },
+    ...forms,
+    saved,
+  };
 }
 
 /** The labels of the profile form, also used to word its errors. */
@@ -14,7 +32,6 @@ export const PROFILE_LABELS = {
   headline: "Headline",
   location: "Location",
   bio: "About",
-  profilePictureUrl: "Picture URL",
 };
 
 /** Settings: the profile form, and apart from it, deleting the account behind a typed confirmation. */
@@ -28,9 +45,22 @@ export function SettingsPage(props: SettingsPageProps) {
         <title>Settings — Prok</title>
       </Head>
       <h1 class="text-3xl font-bold text-gray-900">Settings</h1>
-      <section aria-labelledby="profile-title" class="mt-6 rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="picture-title" class="mt-6 rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
+        <h2 id="picture-title" class="text-xl font-semibold text-gray-900">Your picture</h2>
+        {props.saved === "picture" && <Notice>Your picture was saved.</Notice>}
+        <ErrorSummary form={props.picture} id="picture-errors" level={3} />
+        <div class="mt-4">
+          <Avatar {...props.member} size="lg" />
+        </div>
+        <PicturePicker
+          csrf={props.picture.csrf}
+          hasPicture={props.member.pictureUrl !== null}
+          error={props.picture.errors.picture}
+        />
+      </section>
+      <section aria-labelledby="profile-title" class="mt-8 rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
         <h2 id="profile-title" class="text-xl font-semibold text-gray-900">Your profile</h2>
-        {props.saved && <Notice>Your profile was saved.</Notice>}
+        {props.saved === "profile" && <Notice>Your profile was saved.</Notice>}
         <ErrorSummary form={profile} id="profile-errors" level={3} />
         <form method="post" action="/settings" class="max-w-xl">
           <CsrfField token={profile.csrf} />
@@ -70,16 +100,6 @@ export function SettingsPage(props: SettingsPageProps) {
             maxlength={255}
           />
           <Field name="bio" label={PROFILE_LABELS.bio} value={v.bio} error={e.bio} maxlength={2600} rows={6} />
-          <Field
-            name="profilePictureUrl"
-            label={PROFILE_LABELS.profilePictureUrl}
-            hint="The web address of a picture of you, starting with https://."
-            type="url"
-            value={v.profilePictureUrl}
-            error={e.profilePictureUrl}
-            autocomplete="photo"
-            maxlength={2048}
-          />
           <SubmitButton>Save profile</SubmitButton>
         </form>
       </section>

@@ -109,23 +109,6 @@ export function foldText(text: string): FoldedText {
     : { visible: linkify(text), more: null };
 }
 
-const IMAGE_PATH = /\.(png|jpe?g|gif|webp|avif)$/i;
-
-/** True for an http(s) URL whose path ends like an image file; such media is shown as a picture, else as a link. */
-export function isImageUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return (u.protocol === "https:" || u.protocol === "http:") && IMAGE_PATH.test(u.pathname);
-  } catch {
-    return false;
-  }
-}
-
-/** An http(s) URL, or null: media that is anything else is not shown at all. */
-export function httpUrl(url: string | null): string | null {
-  return url ? linkTarget(url) : null;
-}
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

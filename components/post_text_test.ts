@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../framework/testing/assert.ts";
-import { FOLD, foldText, httpUrl, isImageUrl, linkify, type Segment, whenText } from "./post_text.ts";
+import { FOLD, foldText, linkify, type Segment, whenText } from "./post_text.ts";
 
 const links = (segments: Segment[]) => segments.filter((s) => s.href).map((s) => [s.text, s.href]);
 const joined = (segments: Segment[]) => segments.map((s) => s.text).join("");
@@ -127,35 +127,6 @@ Deno.test("[post text] one very long word folds too (CSS break-words wraps it on
   const { visible, more } = foldText(word);
   assertEquals(joined(visible).length, FOLD.keepChars);
   assertEquals(joined(visible) + joined(more!), word);
-});
-
-Deno.test("[post text] media: image URLs by extension, only over http(s)", () => {
-  for (
-    const url of [
-      "https://x.example/a.png",
-      "http://x.example/b.JPG",
-      "https://x.example/c.jpeg?size=2",
-      "https://x.example/d.webp",
-      "https://x.example/e.avif",
-      "https://x.example/f.gif",
-    ]
-  ) {
-    assert(isImageUrl(url), url);
-  }
-  for (
-    const url of [
-      "https://x.example/a.png.html",
-      "https://x.example/page",
-      "javascript:alert(1)//.png",
-      "data:image/png;base64,AAA=",
-      "not a url",
-    ]
-  ) {
-    assert(!isImageUrl(url), url);
-  }
-  assertEquals(httpUrl("javascript:alert(1)"), null);
-  assertEquals(httpUrl(null), null);
-  assertEquals(httpUrl("https://x.example/a"), "https://x.example/a");
 });
 
 Deno.test("[post text] times read as relative when recent, as a date when older", () => {

@@ -10,6 +10,7 @@ import {
   DomainError,
   ForbiddenError,
   RateLimitError,
+  UnsupportedMediaError,
   ValidationError,
 } from "../services/errors.ts";
 import type { SignedIn } from "../services/auth.ts";
@@ -218,6 +219,7 @@ export function formFailure(
     return { status: 429, problem: `Too many attempts. Wait ${wait(seconds)} and try again.`, errors: {}, headers };
   }
   if (err instanceof AuthenticationError) return { status: 401, problem: err.message, errors: {}, headers };
+  if (err instanceof UnsupportedMediaError) return { status: 415, problem: err.message, errors: {}, headers };
   if (err instanceof ForbiddenError) {
     ctx.state.app.log({ msg: "form refused", reason: err.message, path: ctx.url.pathname, ip: ctx.state.ip });
     return {
@@ -239,6 +241,5 @@ export function profileValues(user: User): Record<string, string> {
     headline: user.headline,
     location: user.location,
     bio: user.bio,
-    profilePictureUrl: user.profilePictureUrl ?? "",
   };
 }

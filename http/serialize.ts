@@ -13,6 +13,7 @@ import type { MemberSummary, User } from "../services/store/model.ts";
 import type * as R from "./resources.ts";
 import { legacyMediaUrl, type MediaView } from "../services/media/media.ts";
 import { shownUrl } from "../services/media/urls.ts";
+import { placeholderBackground } from "../services/media/placeholder.ts";
 
 export function mediaJson(m: MediaView): z.infer<typeof R.Media> {
   return m;
@@ -80,20 +81,28 @@ export function notificationJson({ notification: n, actor }: NotificationView): 
   };
 }
 
-/** A post as a server-rendered card takes it: the API's shape without what a card does not show. */
+/** A post as a server-rendered card takes it: its author as shown, its images with their placeholders drawn. */
 export function postCard({ post, author, media }: PostView) {
   return {
     id: post.id,
-    author,
+    author: userSummary(author),
     content: post.content,
-    mediaUrl: legacyMediaUrl(media) ?? shownUrl(post.mediaUrl),
-    media,
+    mediaUrl: shownUrl(post.mediaUrl),
+    media: media.map((m) => ({ ...m, background: placeholderBackground(m.placeholder) })),
     createdAt: post.createdAt.toISOString(),
   };
 }
 
-export function postJson(view: PostView): z.infer<typeof R.Post> {
-  return { ...postCard(view), author: userSummary(view.author), updatedAt: view.post.updatedAt.toISOString() };
+export function postJson({ post, author, media }: PostView): z.infer<typeof R.Post> {
+  return {
+    id: post.id,
+    author: userSummary(author),
+    content: post.content,
+    mediaUrl: legacyMediaUrl(media) ?? shownUrl(post.mediaUrl),
+    media: media.map(mediaJson),
+    createdAt: post.createdAt.toISOString(),
+    updatedAt: post.updatedAt.toISOString(),
+  };
 }
 
 export function jobJson({ job, poster }: JobView): z.infer<typeof R.Job> {

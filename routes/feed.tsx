@@ -19,6 +19,8 @@ import {
 } from "../http/forms.ts";
 import { postBody } from "../services/schemas.ts";
 import { postCard } from "../http/serialize.ts";
+import { formImages, readUploadForm } from "../http/uploads.ts";
+import { MAX_POST_MEDIA, uploadPostImages } from "../services/media/media.ts";
 
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;
@@ -65,13 +67,17 @@ export const handler: Handlers<FeedPageProps, AppState> = {
     if (!caller) return signInFirst("/feed");
     let content = "";
     try {
-      const form = await readForm(req);
+      // With images the form is multipart (and larger than any text form may be).
+      const multipart = req.headers.get("content-type")?.startsWith("multipart/form-data");
+      const form = multipart ? await readUploadForm(req, ctx.url, MAX_POST_MEDIA) : await readForm(req);
       // Browsers send a textarea's line breaks as CRLF; one break is one character, as the counter counted it.
       content = textFields(form, ["content"]).content.replace(/\r\n?/g, "\n");
       assertFormSameSite(req, ctx, form);
       // Only blanks is no post, as the Composer's disabled button says with JavaScript.
       const input = validate(postBody, { content: content.trim() ? content : "" });
-      await createPost(domainDeps(ctx.state.app), caller.user, input);
+      const deps = domainDeps(ctx.state.app);
+      const mediaIds = await uploadPostImages(deps, caller.user, await formImages(form));
+      await createPost(deps, caller.user, { ...input, mediaIds });
       return seeOther("/feed");
     } catch (err) {
       const failure = formFailure(ctx, err, LABELS);

@@ -7,7 +7,9 @@ import {
   assertNotIncludes,
   assertStringIncludes,
 } from "../framework/testing/assert.ts";
+import { MagickFormat } from "@imagemagick/magick-wasm";
 import { REFRESH_GRACE_MS } from "../services/auth.ts";
+import { picture } from "../services/media/test_images.ts";
 import { type TestApp, withTestApp } from "./testing.ts";
 import { csrfOf, forgeries, Visitor } from "./visitor.ts";
 
@@ -317,7 +319,6 @@ Deno.test("[pages] settings: signed out goes to sign-in; a valid edit is saved a
       headline: "Analyst 🧮 of engines",
       location: "London",
       bio: "First line\r\nSecond <b>line</b>",
-      profilePictureUrl: "https://images.example.com/ada.png",
     };
     const saved = await v.post("/settings", { _csrf: csrfOf(page.html), ...edit });
     assertEquals(saved.status, 303, saved.html);
@@ -329,33 +330,72 @@ Deno.test("[pages] settings: signed out goes to sign-in; a valid edit is saved a
     const profile = await v.page(`/in/${id}`);
     assertStringIncludes(profile.html, "Analyst 🧮 of engines");
     assertStringIncludes(profile.html, "First line\nSecond &lt;b>line&lt;/b>");
-    assertMatch(profile.html, /<img[^>]*src="https:\/\/images\.example\.com\/ada\.png"[^>]*>/);
-    const img = profile.html.match(/<img[^>]*>/)![0];
-    assertStringIncludes(img, 'width="96"');
-    assertStringIncludes(img, 'height="96"');
-    assertStringIncludes(img, 'alt="Photo of Ada King"');
 
     const bad = await v.post("/settings", {
       _csrf: csrfOf(page.html),
       ...edit,
       firstName: "",
-      profilePictureUrl: "javascript:alert(1)",
+      headline: "<b>kept</b>",
       bio: "x".repeat(2601),
     });
     assertEquals(bad.status, 422);
     assertStringIncludes(bad.html, "First name must not be empty.");
-    assertStringIncludes(bad.html, "Picture URL must be an http or https URL.");
     assertStringIncludes(bad.html, "About must be at most 2,600 characters.");
-    assertStringIncludes(bad.html, 'value="javascript:alert(1)"');
+    assertStringIncludes(bad.html, 'value="&lt;b>kept&lt;/b>"');
     assertEquals((await t.app.store.getUser(id))?.lastName, "King", "nothing changed");
 
     const forged = await v.post("/settings", { ...edit, lastName: "Forged" }, { origin: "https://evil.example" });
     assertEquals(forged.status, 403);
     assertEquals((await t.app.store.getUser(id))?.lastName, "King");
+  });
+});
 
-    // An empty picture URL removes the picture.
-    await v.post("/settings", { _csrf: csrfOf(page.html), ...edit, profilePictureUrl: "" });
-    assertEquals((await t.app.store.getUser(id))?.profilePictureUrl, null);
+Deno.test("[pages] settings picture without JavaScript: upload, shown in sizes, replaced, removed; bad files refused", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await registered(t);
+    const send = async (fields: Record<string, string | Blob>) => {
+      const form = new FormData();
+      form.set("_csrf", csrfOf((await v.page("/settings")).html));
+      for (const [k, value] of Object.entries(fields)) form.set(k, value);
+      return await v.postForm("/settings/picture", form);
+    };
+    const photo = new Blob([await picture(600, 400, MagickFormat.Jpeg) as Uint8Array<ArrayBuffer>]);
+    const done = await send({ picture: new File([photo], "me.jpg"), alt: "Me at the lathe" });
+    assertEquals(done.status, 303, done.html);
+    assertEquals(done.res.headers.get("location"), "/settings?picture=saved");
+    assertStringIncludes((await v.page("/settings?picture=saved")).html, "Your picture was saved.");
+    const url = (await t.app.store.getUser(id))!.profilePictureUrl!;
+    assertMatch(url, /^\/media\/[0-9a-z]+-[0-9a-f]{16}-256\.jpg$/);
+
+    const profile = (await v.page(`/in/${id}`)).html;
+    const img = profile.match(/<img[^>]*>/)![0];
+    for (const attr of ['width="96"', 'height="96"', 'alt="Photo of Ada ', 'sizes="96px"', " 64w", " 256w"]) {
+      assertStringIncludes(img, attr);
+    }
+    assertMatch(
+      profile,
+      /<source type="image\/webp" srcset="[^"]+-64\.webp 64w, [^"]+-128\.webp 128w, [^"]+-256\.webp 256w"/,
+    );
+    assertEquals((await t.fetch(url)).status, 200);
+
+    const svg = new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], "me.png", { type: "image/png" });
+    const refused = await send({ picture: svg });
+    assertEquals(refused.status, 415);
+    assertStringIncludes(refused.html, "Upload a JPEG, PNG, WebP, AVIF or GIF image.");
+    const none = await send({ picture: new File([], "") });
+    assertEquals(none.status, 422);
+    assertStringIncludes(none.html, "The picture was not chosen.");
+    assertEquals((await t.app.store.getUser(id))!.profilePictureUrl, url, "nothing changed");
+
+    await send({ picture: new File([photo], "again.jpg") });
+    const replaced = (await t.app.store.getUser(id))!.profilePictureUrl!;
+    assert(replaced !== url);
+    assertEquals((await t.fetch(url)).status, 404, "the old picture's files are gone");
+
+    const removed = await send({ remove: "1" });
+    assertEquals(removed.status, 303);
+    assertEquals((await t.app.store.getUser(id))!.profilePictureUrl, null);
+    assertEquals((await t.fetch(replaced)).status, 404);
   });
 });
 

@@ -1,6 +1,8 @@
 // The feed and post pages as a browser without JavaScript uses them: plain form posts with the CSRF token scraped
 // from the page and cookies sent back, through the real app. The fan-out worker is not listening here: tests hand
 // it each new post themselves (fanOut), as the queue would.
+import { MagickFormat } from "@imagemagick/magick-wasm";
+import { picture } from "../services/media/test_images.ts";
 import { renderToString } from "preact-render-to-string";
 import { h } from "preact";
 import {
@@ -140,13 +142,15 @@ Deno.test("[feed] links in posts are clickable only for http(s); markup stays te
     });
     const long = `${"A long post about engines. ".repeat(30)}THE END`;
     await store.createPost({ authorId: id, content: long });
+    // Rows from before uploads hold other sites' URLs: never shown, so no viewer's browser asks those sites.
     await store.createPost({ authorId: id, content: "a picture", mediaUrl: "https://img.example/engine.png" });
     await store.createPost({ authorId: id, content: "a page", mediaUrl: "https://docs.example/notes" });
-    const bare = await v.page("/feed");
-    assertEquals(articles(bare.html), 4);
-    assertEquals(bare.html.match(/<img/g)?.length, 1, "initials need no image; a page URL is a link, not an image");
     await store.updateUser(id, { profilePictureUrl: "https://img.example/me.png" });
     const { html } = await v.page("/feed");
+    assertEquals(articles(html), 4);
+    assertEquals(html.match(/<img/g), null, "initials, and no hot-linked media");
+    assertNotIncludes(html, "img.example");
+    assertNotIncludes(html, "docs.example");
 
     assertNotIncludes(html, "<script>alert(1)");
     assertStringIncludes(html, "&lt;script>alert(1)&lt;/script>");
@@ -155,7 +159,6 @@ Deno.test("[feed] links in posts are clickable only for http(s); markup stays te
     assertNotIncludes(html, 'href="data:');
     const hrefs = [...html.matchAll(/<a href="([^"]+)" rel="nofollow noopener ugc"/g)].map((m) => m[1]);
     assertEquals(hrefs.sort(), [
-      "https://docs.example/notes",
       "https://en.wikipedia.org/wiki/Ada_(language)",
       "https://example.com/a?b=1&amp;c=2",
     ]);
@@ -168,17 +171,16 @@ Deno.test("[feed] links in posts are clickable only for http(s); markup stays te
     assertMatch(html, /<details><summary[^>]*>Show more<\/summary><p>[^<]*THE END<\/p><\/details>/);
     assertEquals(html.match(/<details>/g)?.length, 1, "short posts are not folded");
 
-    const img = html.match(/<img[^>]*src="https:\/\/img\.example\/engine\.png"[^>]*>/)?.[0];
-    assert(img, "an image URL shows as a picture");
+    // A v1 client's issued URL, set directly, shows as a picture in its fixed box.
+    const v1 = await store.createPost({ authorId: id, content: "v1", mediaUrl: "/media/a1-0123456789abcdef-960.jpg" });
+    await store.addToTimelines([id], { postId: v1.id, authorId: id, createdAt: v1.createdAt });
+    const issued = (await v.page("/feed")).html;
+    const img = issued.match(/<img[^>]*src="\/media\/a1-0123456789abcdef-960\.jpg"[^>]*>/)?.[0];
+    assert(img, "an issued image URL shows as a picture");
     for (const attr of ['width="600"', 'height="400"', 'loading="lazy"', "object-cover", 'alt="Image shared by ']) {
       assertStringIncludes(img, attr);
     }
-    const avatars = html.match(/<img[^>]*src="https:\/\/img\.example\/me\.png"[^>]*>/g) ?? [];
-    assertEquals(avatars.length, 4, "the author's picture on each card");
-    for (const tag of html.match(/<img[^>]*>/g)!) {
-      for (const attr of [/ width="\d+"/, / height="\d+"/, / loading="lazy"/]) assertMatch(tag, attr);
-    }
-    assertMatch(html, /\.aspect-\\\[3\\\/2\\\]\{aspect-ratio:3\/2\}/, "the picture's box is styled");
+    assertMatch(issued, /\.aspect-\\\[3\\\/2\\\]\{aspect-ratio:3\/2\}/, "the picture's box is styled");
   });
 });
 
@@ -188,7 +190,7 @@ Deno.test("[feed] cards reused from an earlier view keep their styles, and show 
     const post = await t.app.store.createPost({
       authorId: id,
       content: "First draft",
-      mediaUrl: "https://i.example/a.png",
+      mediaUrl: "/media/a1-0123456789abcdef-960.jpg",
     });
     const style = (html: string) => html.match(/<style id="__TWIND"[^>]*>([^<]*)<\/style>/)![1];
     const first = (await v.page("/feed")).html;
@@ -312,19 +314,43 @@ Deno.test("[feed] / sends a signed-in member to the feed; visitors still get the
 Deno.test("[feed] the Composer's source names every class the post cards it renders use (twind reads islands only)", async () => {
   const source = await Deno.readTextFile(new URL("../islands/Composer.tsx", import.meta.url));
   const listed = classesInSource(source);
+  const variant = (id: string, width: number, height: number, type: "image/webp" | "image/jpeg") => ({
+    url: `/media/${id}-0123456789abcdef-${width}.${type === "image/webp" ? "webp" : "jpg"}`,
+    width,
+    height,
+    type,
+  });
+  const image = (id: string, height: number) => ({
+    id,
+    width: 960,
+    height,
+    alt: "",
+    background: "linear-gradient(#102030,#405060,#708090)",
+    variants: [variant(id, 960, height, "image/webp"), variant(id, 960, height, "image/jpeg")],
+  });
   const post: CardPost = {
     id: "p1",
     author: { id: "u1", firstName: "Ada", lastName: "King", headline: "Analyst", profilePictureUrl: null },
     content: `${"https://example.com/ and more words. ".repeat(30)}`,
-    mediaUrl: "https://img.example/a.png",
+    mediaUrl: null,
+    media: [image("a1", 640)],
     createdAt: new Date().toISOString(),
   };
   const used = new Set<string>();
   for (
-    const variant of [post, { ...post, mediaUrl: "https://example.com/page" }, {
-      ...post,
-      author: { ...post.author, profilePictureUrl: "https://img.example/me.png" },
-    }]
+    const variant of [
+      post,
+      { ...post, media: [image("a1", 2000)] },
+      {
+        ...post,
+        media: [image("a1", 640), image("a2", 640), image("a3", 640)],
+      },
+      { ...post, media: [], mediaUrl: "/media/a4-0123456789abcdef-960.jpg" },
+      {
+        ...post,
+        author: { ...post.author, profilePictureUrl: "/media/a5-0123456789abcdef-256.jpg" },
+      },
+    ]
   ) {
     classesInHtml(renderToString(h(PostCard, { post: variant, now: new Date() })), used);
   }
@@ -343,4 +369,58 @@ Deno.test("[feed] posting faster than the budget is a friendly 429 with the text
     assertStringIncludes(res.html, "Wait ");
     assertStringIncludes(res.html, "Two, too soon");
   }, { env: { PROK_RATE_LIMIT_FACTOR: "0.05" } });
+});
+
+Deno.test("[feed] without JavaScript the Composer posts up to 4 photos with their descriptions; a bad file keeps the text", async () => {
+  await withTestApp(async (t) => {
+    const { v, id } = await joinAs(t, "Ada");
+    const photo = await picture(1200, 800, MagickFormat.Jpeg) as Uint8Array<ArrayBuffer>;
+    const compose = async (rows: [File | null, string][], content = "Photos from the workshop") => {
+      const form = new FormData();
+      form.set("_csrf", csrfOf((await v.page("/feed")).html));
+      form.set("content", content);
+      for (const [file, alt] of rows) {
+        form.append("images", file ?? new File([], ""));
+        form.append("alt", alt);
+      }
+      return await v.postForm("/feed", form);
+    };
+    const page = (await v.page("/feed")).html;
+    assertMatch(page, /<form method="post" action="\/feed" enctype="multipart\/form-data"/);
+    assertEquals(page.match(/<input type="file" name="images"/g)?.length, 4);
+
+    const done = await compose([[new File([photo], "a.jpg"), "The lathe"], [null, ""], [
+      new File([photo], "b.jpg"),
+      "",
+    ]]);
+    assertEquals(done.status, 303, done.html);
+    const html = (await v.page("/feed")).html;
+    const pictures = html.match(/<picture>[\s\S]*?<\/picture>/g) ?? [];
+    assertEquals(pictures.length, 2);
+    assertStringIncludes(pictures[0]!, 'alt="The lathe"');
+    assertStringIncludes(pictures[1]!, 'alt="Photo 2 of 2 shared by Ada ');
+    for (const p of pictures) {
+      assertMatch(
+        p,
+        /<source type="image\/webp" srcset="\/media\/[^"]+-480\.webp 480w, \/media\/[^"]+-960\.webp 960w"/,
+      );
+      assertMatch(p, / sizes="\(min-width: 42rem\) 20rem, calc\(50vw - 2rem\)"/);
+      assertMatch(p, / width="960" height="640"/);
+      assertMatch(
+        p,
+        /style="aspect-ratio:1 \/ 1;background:linear-gradient\(#[0-9a-f]{6},#[0-9a-f]{6},#[0-9a-f]{6}\)"/,
+      );
+      assertNotIncludes(p, 'loading="lazy"'); // the first card: on the first screen
+      assertNotIncludes(p, "__frsh_c");
+    }
+    const [post] = (await t.app.store.listPosts({ authorId: id, limit: 1 })).items;
+    assertEquals(post.mediaIds?.length, 2);
+
+    const svg = new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], "c.jpg", { type: "image/jpeg" });
+    const refused = await compose([[svg, ""]], "Kept when refused");
+    assertEquals(refused.status, 415);
+    assertStringIncludes(refused.html, "Upload a JPEG, PNG, WebP, AVIF or GIF image.");
+    assertStringIncludes(refused.html, "Kept when refused");
+    assertEquals((await t.app.store.listPosts({ authorId: id, limit: 5 })).items.length, 1, "nothing posted");
+  });
 });

@@ -45,6 +45,12 @@ export class Visitor {
     const res = await this.request(path, { method: "POST", headers: h, body: new URLSearchParams(fields).toString() });
     return { status: res.status, html: await res.text(), res };
   }
+
+  /** A multipart form post (files included), as a browser sends a form with enctype="multipart/form-data". */
+  async postForm(path: string, form: FormData, headers: HeadersInit = {}) {
+    const res = await this.request(path, { method: "POST", headers, body: form });
+    return { status: res.status, html: await res.text(), res };
+  }
 }
 
 export function csrfOf(html: string): string {

@@ -114,7 +114,10 @@ hooks.__b = (vnode: VNode<Record<string, unknown>>) => {
       // Styling plugins get the class attributes as rendered, instead of scanning the HTML for them again.
       const classes = props.class ?? props.className;
       if (typeof classes === "string") current.classes.add(classes);
-      if (type === "img" || type === "source") {
+      // Fresh's opt-out, for URLs that are already immutable (uploaded media): unstamped, and the marker dropped.
+      if ((type === "img" || type === "source") && props["data-fresh-disable-lock"]) {
+        delete props["data-fresh-disable-lock"];
+      } else if (type === "img" || type === "source") {
         if (typeof props.src === "string") props.src = asset(props.src);
         if (typeof props.srcset === "string") props.srcset = assetSrcSet(props.srcset);
         if (typeof props.srcSet === "string") props.srcSet = assetSrcSet(props.srcSet);

@@ -3,7 +3,7 @@ import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { deleteAccount } from "../../services/users.ts";
-import { SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
+import { SettingsPage, type SettingsPageProps, settingsProps } from "../../components/SettingsPage.tsx";
 import {
   assertFormSameSite,
   formFailure,
@@ -44,11 +44,14 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
     } catch (err) {
       const failure = formFailure(ctx, err, LABELS);
       if (!failure) throw err;
-      return ctx.render({
-        profile: await formState(ctx, profileValues(caller.user)),
-        remove: await formState(ctx, { confirm }, failure),
-        saved: false,
-      }, { status: failure.status, headers: failure.headers });
+      return ctx.render(
+        settingsProps(caller.user, {
+          profile: await formState(ctx, profileValues(caller.user)),
+          picture: await formState(ctx),
+          remove: await formState(ctx, { confirm }, failure),
+        }),
+        { status: failure.status, headers: failure.headers },
+      );
     }
   },
 };

@@ -2,7 +2,7 @@ import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
 import { updateProfile } from "../../services/users.ts";
-import { PROFILE_LABELS, SettingsPage, type SettingsPageProps } from "../../components/SettingsPage.tsx";
+import { PROFILE_LABELS, SettingsPage, type SettingsPageProps, settingsProps } from "../../components/SettingsPage.tsx";
 import { validate } from "../../http/api.ts";
 import {
   assertFormSameSite,
@@ -17,17 +17,25 @@ import {
 } from "../../http/forms.ts";
 import { profilePatch } from "../../services/schemas.ts";
 
-const FIELDS = ["firstName", "lastName", "headline", "location", "bio", "profilePictureUrl"] as const;
+const FIELDS = ["firstName", "lastName", "headline", "location", "bio"] as const;
 
 export const handler: Handlers<SettingsPageProps, AppState> = {
   async GET(_req, ctx) {
     const caller = ctx.state.session.caller;
     if (!caller) return signInFirst("/settings");
-    return ctx.render({
-      profile: await formState(ctx, profileValues(caller.user)),
-      remove: await formState(ctx),
-      saved: ctx.url.searchParams.get("saved") === "1",
-    }, { headers: NO_STORE });
+    const saved = ctx.url.searchParams.get("saved") === "1"
+      ? "profile"
+      : ctx.url.searchParams.get("picture") === "saved"
+      ? "picture"
+      : null;
+    return ctx.render(
+      settingsProps(caller.user, {
+        profile: await formState(ctx, profileValues(caller.user)),
+        picture: await formState(ctx),
+        remove: await formState(ctx),
+      }, saved),
+      { headers: NO_STORE },
+    );
   },
   async POST(req, ctx) {
     const caller = ctx.state.session.caller;
@@ -37,23 +45,24 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
       const form = await readForm(req);
       values = textFields(form, FIELDS);
       assertFormSameSite(req, ctx, form);
-      const picture = values.profilePictureUrl.trim();
       const patch = validate(profilePatch, {
         ...values,
         // Browsers send a textarea's line breaks as CRLF; one break is one character, as the field counted it.
         bio: values.bio.replace(/\r\n?/g, "\n"),
-        profilePictureUrl: picture === "" ? null : picture,
       });
       await updateProfile(domainDeps(ctx.state.app), caller.user, caller.user.id, patch);
       return seeOther("/settings?saved=1");
     } catch (err) {
       const failure = formFailure(ctx, err, PROFILE_LABELS);
       if (!failure) throw err;
-      return ctx.render({
-        profile: await formState(ctx, values, failure),
-        remove: await formState(ctx),
-        saved: false,
-      }, { status: failure.status, headers: failure.headers });
+      return ctx.render(
+        settingsProps(caller.user, {
+          profile: await formState(ctx, values, failure),
+          picture: await formState(ctx),
+          remove: await formState(ctx),
+        }),
+        { status: failure.status, headers: failure.headers },
+      );
     }
   },
 };

@@ -105,6 +105,33 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * A page form's images for a post, each uploaded with its alt text, in order: what the Composer sends without
+ * JavaScript. Resolves to their ids for the post; what a refusal leaves behind is swept as unattached.
+ */
+export async function uploadPostImages(
+  deps: MediaDeps,
+  caller: User,
+  images: { bytes: Uint8Array; alt: string }[],
+): Promise<string[]> {
+  if (images.length > MAX_POST_MEDIA) {
+    throw new ValidationError(`A post carries at most ${MAX_POST_MEDIA} images.`);
+  }
+  const ids: string[] = [];
+  for (const [i, image] of images.entries()) {
+    try {
+      const media = await uploadMedia(deps, caller, image.bytes, "post");
+      if (image.alt) await deps.store.updateMedia(media.id, { alt: image.alt });
+      ids.push(media.id);
+    } catch (err) {
+      // Which image it was, when there are several.
+      if (images.length > 1 && err instanceof Error) err.message = `Image ${i + 1}: ${err.message}`;
+      throw err;
+    }
+  }
+  return ids;
+}
+
 /** The caller's own media; 404 when there is none, 403 when it is someone else's. */
 export async function ownMedia(deps: Pick<MediaDeps, "store">, caller: User, id: string): Promise<Media> {
   const media = await deps.store.getMedia(id);
@@ -209,6 +236,27 @@ export async function retirePicture(
   if (!previous || previous.mediaId === current?.mediaId) return;
   const old = await deps.store.getMedia(previous.mediaId);
   if (old?.ownerId === before.id && old.attachedTo === `avatar:${before.id}`) await removeMedia(deps, old);
+}
+
+/**
+ * The Settings picker: a new picture from an upload (with its description), or null to remove the picture.
+ * Undefined (the form sent no file) is a 422 asking for one.
+ */
+export async function changePicture(
+  deps: MediaDeps,
+  member: User,
+  image: { bytes: Uint8Array; alt: string } | null | undefined,
+): Promise<void> {
+  if (image === undefined) {
+    throw new ValidationError("Choose a picture to upload.", [{ path: "picture", message: "was not chosen" }]);
+  }
+  if (image === null) {
+    await setProfilePicture(deps, member, null);
+    return;
+  }
+  const media = await uploadMedia(deps, member, image.bytes, "avatar");
+  if (image.alt) await deps.store.updateMedia(media.id, { alt: image.alt });
+  await setProfilePicture(deps, member, media.id);
 }
 
 /** A picture or media URL set directly must be one this server issued (API.md: no hot-linked images). */

@@ -1,6 +1,13 @@
 // Real images for the media tests, made with the same ImageMagick build: what a phone camera sends (EXIF with
 // orientation and GPS), and a pixel bomb.
-import { CompositeOperator, MagickColor, type MagickFormat, MagickImage, Point } from "@imagemagick/magick-wasm";
+import {
+  CompositeOperator,
+  MagickColor,
+  MagickFormat,
+  MagickImage,
+  MagickReadSettings,
+  Point,
+} from "@imagemagick/magick-wasm";
 import { loadMagick } from "./pipeline.ts";
 import { be16 as u16, be32 as u32, bytes } from "./test_bytes.ts";
 
@@ -73,6 +80,24 @@ export function withExif(jpeg: Uint8Array, orientation: number): Uint8Array {
   ];
   const app1 = [0xff, 0xe1, ...u16(2 + 6 + tiff.length), ...bytes("Exif\0\0"), ...tiff];
   return new Uint8Array([0xff, 0xd8, ...app1, ...jpeg.subarray(2)]);
+}
+
+/**
+ * A JPEG with the detail of a photo (ImageMagick's fractal plasma: colour noise at every scale), so encoded sizes are
+ * those of real pictures, not of flat colour.
+ */
+export async function photo(width: number, height: number): Promise<Uint8Array> {
+  await loadMagick();
+  const image = MagickImage.create();
+  try {
+    image.read("plasma:fractal", new MagickReadSettings({ width, height }));
+    image.quality = 90;
+    let out = new Uint8Array();
+    image.write(MagickFormat.Jpeg, (data) => out = data.slice());
+    return out;
+  } finally {
+    image.dispose();
+  }
 }
 
 /** A 1 KB PNG whose header claims 50,000 × 50,000 pixels. */

@@ -21,6 +21,7 @@ const posts = Array.from({ length: 20 }, (_, i) => {
     },
     content: gen.post(),
     mediaUrl: null,
+    media: [],
     createdAt: new Date(now.getTime() - i * 3_600_000).toISOString(),
   };
 });
