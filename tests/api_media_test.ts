@@ -314,6 +314,15 @@ Deno.test({
         const inBucket = await fetch(`${s3.endpoint}/prok-media/${new URL(url).pathname.slice(1)}`);
         assertEquals(inBucket.status, 200);
         await inBucket.body?.cancel();
+        const inBucketOf = (u: string) => fetch(`${s3.endpoint}/prok-media/${new URL(u).pathname.slice(1)}`);
+        const image = media(await upload(t, a, await picture(800, 600, MagickFormat.Jpeg), { purpose: "post" }));
+        const post = await call(t, "POST", "/api/posts", { content: "On S3", mediaIds: [image.id] }, a.accessToken);
+        await call(t, "DELETE", `/api/posts/${post.json.id}`, undefined, a.accessToken);
+        for (const v of image.variants) {
+          const res = await inBucketOf(v.url);
+          assertEquals(res.status, 404, `a deleted post's ${v.url} is gone from the bucket`);
+          await res.body?.cancel();
+        }
         await call(t, "PUT", `/api/users/${a.user.id}`, { profilePictureId: m.id }, a.accessToken);
         assertEquals((await call(t, "DELETE", `/api/users/${a.user.id}`, undefined, a.accessToken)).status, 204);
         await eventually(() => t.app.store.getMedia(m.id), (got) => got === null, "the member's media deleted");

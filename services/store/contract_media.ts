@@ -1,6 +1,7 @@
 // The contract of media records and of the posts that attach them, part of the one suite storeContract() runs
 // against every adapter.
-import { assert, assertEquals } from "../../framework/testing/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
+import { ConflictError } from "../errors.ts";
 import { type ContractTest, later, newUser, UNICODE, UNKNOWN } from "./contract.ts";
 import type { Media, NewMedia } from "./model.ts";
 import type { Store } from "./store.ts";
@@ -85,6 +86,11 @@ export function mediaContract(test: ContractTest) {
     const { items } = await store.listPosts({ authorId: author.id, limit: 5 });
     assertEquals(items[0].mediaIds, [c.id, b.id]);
 
+    const taken = await assertRejects(() =>
+      store.createPost({ authorId: author.id, content: "Mine too", mediaIds: [b.id] })
+    );
+    assert(taken instanceof ConflictError, String(taken));
+    assertEquals((await store.listPosts({ authorId: author.id, limit: 5 })).items.length, 1, "nothing written");
     const plain = await store.createPost({ authorId: author.id, content: "No photos" });
     assertEquals(plain.mediaIds, []);
     assertEquals((await store.getPost(plain.id))!.mediaIds, []);

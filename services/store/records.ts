@@ -39,3 +39,8 @@ export function idempotencyClaimLost(): ConflictError {
     "This request's claim on its Idempotency-Key lapsed and another request holds it now; retry with the same key.",
   );
 }
+
+/** A post's write found one of its images attached to another post since the service checked it: nothing written. */
+export function mediaTaken(): ConflictError {
+  return new ConflictError("An image of this post was attached to another post at the same time; upload it again.");
+}

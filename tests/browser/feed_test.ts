@@ -63,7 +63,10 @@ browserTest(
       await page.waitForFunction(() => document.querySelector("#post-content-count")?.textContent === "51 / 3,000");
       assert(await button.isEnabled());
       await page.keyboard.press("Tab");
-      assert(await button.evaluate((el) => el === document.activeElement), "Tab reaches Post");
+      const photos = page.getByLabel("Add photos", { exact: true });
+      assert(await photos.evaluate((el) => el === document.activeElement), "Tab reaches Add photos");
+      await page.keyboard.press("Tab");
+      assert(await button.evaluate((el) => el === document.activeElement), "then Post");
       await page.keyboard.press("Enter");
 
       const created = page.getByRole("list", { name: "Your new posts" }).locator("article");

@@ -3,6 +3,7 @@
 import type { Media, MediaPatch, NewMedia } from "../model.ts";
 import { isId, newId } from "./ids.ts";
 import * as keys from "./keys.ts";
+import { mediaTaken } from "../records.ts";
 import { checkLimit, commitOrRetry, type Ctx, getEntries, lostRaces, MAX_TRIES, values } from "./shared.ts";
 
 /** Adds to `op` the record and its index keys (a null `after` deletes them), checking `before` when it exists. */
@@ -83,7 +84,7 @@ export function listUnattachedMedia(ctx: Ctx, before: Date, limit: number): Prom
 /**
  * Adds to `op` the attachment changes of a post's media going from `before` to `after` ids: the dropped ones are
  * detached, the added ones attached to `post:<postId>`, each checked against the entry read here so a concurrent
- * change fails the commit. Media that no longer exist are skipped.
+ * change fails the commit. Media that no longer exist are skipped; one attached meanwhile is a ConflictError.
  */
 export async function stageAttachments(
   ctx: Ctx,
@@ -96,7 +97,9 @@ export async function stageAttachments(
   const entries = await getEntries<Media>(ctx, changed.filter(isId).map((id) => keys.media(id)));
   for (const entry of entries) {
     if (!entry.value) continue;
-    const attachedTo = after.includes(entry.value.id) ? `post:${postId}` : null;
-    writeMedia(op, entry, { ...entry.value, attachedTo });
+    const attaching = after.includes(entry.value.id);
+    // The service checked the media were free; a post that took one since wins, and this write fails whole.
+    if (attaching && entry.value.attachedTo !== null) throw mediaTaken();
+    writeMedia(op, entry, { ...entry.value, attachedTo: attaching ? `post:${postId}` : null });
   }
 }

@@ -2,6 +2,7 @@
 // through setAttachments.
 import type { Media, MediaPatch, MediaPurpose, MediaVariant, NewMedia } from "../model.ts";
 import type { Executor, Param } from "./pool.ts";
+import { mediaTaken } from "../records.ts";
 import { type Ctx, dbId, dbIds, inLists, limitParam, pageLimit } from "./shared.ts";
 
 const MEDIA_COLUMNS = "id, owner_id, purpose, width, height, alt, placeholder, variants, attached_to, created_at";
@@ -119,12 +120,19 @@ export async function setAttachments(
 ): Promise<void> {
   const dropped = dbIds(before.filter((id) => !after.includes(id)));
   const added = dbIds(after.filter((id) => !before.includes(id)));
-  for (const [ids, attachedTo] of [[dropped, null], [added, `post:${postId}`]] as const) {
-    for (const list of inLists(ids)) {
-      await tx.execute(`UPDATE media SET attached_to = ? WHERE id IN (${list.placeholders})`, [
-        attachedTo,
-        ...list.params,
-      ]);
-    }
+  for (const list of inLists(dropped)) {
+    await tx.execute(`UPDATE media SET attached_to = NULL WHERE id IN (${list.placeholders})`, list.params);
+  }
+  for (const list of inLists(added)) {
+    // Only free media: the service checked them, and a post that took one since wins (this transaction rolls back).
+    const taken = await tx.query<{ id: string }>(
+      `SELECT id FROM media WHERE id IN (${list.placeholders}) AND attached_to IS NOT NULL FOR UPDATE`,
+      list.params,
+    );
+    if (taken.length) throw mediaTaken();
+    await tx.execute(`UPDATE media SET attached_to = ? WHERE id IN (${list.placeholders})`, [
+      `post:${postId}`,
+      ...list.params,
+    ]);
   }
 }
