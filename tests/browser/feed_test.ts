@@ -4,18 +4,13 @@ import { assert, assertEquals, assertStringIncludes } from "$fresh/testing/asser
 import type { Page } from "playwright-core";
 import { withWorkers } from "../testing.ts";
 import { browserTest } from "./harness.ts";
+import { joinByForm } from "./join.ts";
 
 const LABEL = "Share something with your network";
 
 /** Joins through the form and opens the feed. */
 async function joinAndOpenFeed(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.getByLabel("First name").fill("Ada");
-  await page.getByLabel("Last name").fill("Lovelace");
-  await page.getByLabel("Email").fill(`feed.${crypto.randomUUID().slice(0, 8)}@example.com`);
-  await page.getByLabel("Password").fill("a long and memorable passphrase");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/in\/[\w-]+$/);
+  await joinByForm(page, url, { firstName: "Ada", lastName: "Lovelace" });
   await page.goto(`${url}/`);
   await page.waitForURL(`${url}/feed`); // members start at their feed
 }

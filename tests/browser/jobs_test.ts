@@ -4,16 +4,10 @@ import { assert, assertEquals } from "$fresh/testing/assert.ts";
 import type { Page } from "playwright-core";
 import { withWorkers } from "../testing.ts";
 import { browserTest } from "./harness.ts";
+import { joinByForm } from "./join.ts";
 
-async function join(page: Page, url: string, firstName: string, hiring: boolean): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.getByLabel("First name").fill(firstName);
-  await page.getByLabel("Last name").fill("Jobs");
-  await page.getByLabel("Email").fill(`${firstName.toLowerCase()}.${crypto.randomUUID().slice(0, 8)}@example.com`);
-  await page.getByLabel("Password").fill("a long and memorable passphrase");
-  if (hiring) await page.getByLabel("I'm hiring").check();
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/in\/[\w-]+$/);
+function join(page: Page, url: string, firstName: string, hiring: boolean): Promise<string> {
+  return joinByForm(page, url, { firstName, lastName: "Jobs" }, { hiring });
 }
 
 browserTest(

@@ -8,6 +8,7 @@ import { photo as makePhoto, picture } from "../../services/media/test_images.ts
 import { call, signUp } from "../api_client.ts";
 import { gzipSize, withWorkers } from "../testing.ts";
 import { browserTest } from "./harness.ts";
+import { joinByForm } from "./join.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "prok-photos-" });
 const PHOTO = `${dir}/workshop.jpg`;
@@ -21,13 +22,7 @@ function report(line: string): void {
 }
 
 async function join(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.getByLabel("First name").fill("Grace");
-  await page.getByLabel("Last name").fill("Hopper");
-  await page.getByLabel("Email").fill(`photos.${crypto.randomUUID().slice(0, 8)}@example.com`);
-  await page.getByLabel("Password").fill("a long and memorable passphrase");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/in\/[\w-]+$/);
+  await joinByForm(page, url, { firstName: "Grace", lastName: "Hopper" });
 }
 
 /** The URL an <img> shows, once it has loaded (lazy or not). */

@@ -5,16 +5,10 @@ import { assert, assertEquals } from "$fresh/testing/assert.ts";
 import type { Page } from "playwright-core";
 import { withWorkers } from "../testing.ts";
 import { browserTest } from "./harness.ts";
+import { joinByForm } from "./join.ts";
 
-async function join(page: Page, url: string, firstName: string): Promise<string> {
-  await page.goto(`${url}/register`);
-  await page.getByLabel("First name").fill(firstName);
-  await page.getByLabel("Last name").fill("Network");
-  await page.getByLabel("Email").fill(`${firstName.toLowerCase()}.${crypto.randomUUID().slice(0, 8)}@example.com`);
-  await page.getByLabel("Password").fill("a long and memorable passphrase");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/in\/[\w-]+$/);
-  return new URL(page.url()).pathname;
+function join(page: Page, url: string, firstName: string): Promise<string> {
+  return joinByForm(page, url, { firstName, lastName: "Network" });
 }
 
 async function post(page: Page, url: string, text: string): Promise<void> {

@@ -29,7 +29,7 @@ import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
-  dbIds,
+  recordsByIds,
   inLists,
   keysetPage,
   likePattern,
@@ -118,16 +118,8 @@ export async function getJob(ctx: Ctx, id: string): Promise<Job | null> {
 }
 
 /** The jobs that exist among `ids`, in the order of `ids` (missing ones are skipped). */
-export async function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
-  const found = new Map<string, Job>();
-  for (const list of inLists(dbIds(ids))) {
-    const rows = await ctx.db.reader.query<JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN (${list.placeholders})`,
-      list.params,
-    );
-    for (const row of rows) found.set(String(row.id), toJob(row));
-  }
-  return ids.flatMap((id) => found.get(id) ?? []);
+export function getJobs(ctx: Ctx, ids: string[]): Promise<Job[]> {
+  return recordsByIds(ctx, `SELECT ${JOB_COLUMNS} FROM jobs`, ids, toJob);
 }
 
 /** Applies the patch (undefined fields are left alone); updatedAt moves by at least a millisecond. */

@@ -3,7 +3,7 @@
 import type { Media, MediaPatch, MediaPurpose, MediaVariant, NewMedia } from "../model.ts";
 import type { Executor, Param } from "./pool.ts";
 import { mediaTaken } from "../records.ts";
-import { type Ctx, dbId, dbIds, inLists, limitParam, pageLimit } from "./shared.ts";
+import { type Ctx, dbId, dbIds, inLists, limitParam, pageLimit, recordsByIds } from "./shared.ts";
 
 const MEDIA_COLUMNS = "id, owner_id, purpose, width, height, alt, placeholder, variants, attached_to, created_at";
 
@@ -61,16 +61,8 @@ export async function getMedia(ctx: Ctx, id: string): Promise<Media | null> {
   return row ? toMedia(row) : null;
 }
 
-export async function getMediaMany(ctx: Ctx, ids: string[]): Promise<Media[]> {
-  const found = new Map<string, Media>();
-  for (const list of inLists(dbIds(ids))) {
-    const rows = await ctx.db.reader.query<MediaRow>(
-      `SELECT ${MEDIA_COLUMNS} FROM media WHERE id IN (${list.placeholders})`,
-      list.params,
-    );
-    for (const row of rows) found.set(String(row.id), toMedia(row));
-  }
-  return ids.flatMap((id) => found.get(id) ?? []);
+export function getMediaMany(ctx: Ctx, ids: string[]): Promise<Media[]> {
+  return recordsByIds(ctx, `SELECT ${MEDIA_COLUMNS} FROM media`, ids, toMedia);
 }
 
 export async function updateMedia(ctx: Ctx, id: string, patch: MediaPatch): Promise<Media | null> {

@@ -8,7 +8,7 @@ import { setAttachments } from "./media.ts";
 import {
   type Ctx,
   dbId,
-  dbIds,
+  recordsByIds,
   deleteInBatches,
   inLists,
   limitParam,
@@ -82,16 +82,8 @@ export async function getPost(ctx: Ctx, id: string): Promise<Post | null> {
   return row ? toPost(row) : null;
 }
 
-export async function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
-  const found = new Map<string, Post>();
-  for (const list of inLists(dbIds(ids))) {
-    const rows = await ctx.db.reader.query<PostRow>(
-      `SELECT ${POST_COLUMNS} FROM posts WHERE id IN (${list.placeholders})`,
-      list.params,
-    );
-    for (const row of rows) found.set(String(row.id), toPost(row));
-  }
-  return ids.flatMap((id) => found.get(id) ?? []);
+export function getPosts(ctx: Ctx, ids: string[]): Promise<Post[]> {
+  return recordsByIds(ctx, `SELECT ${POST_COLUMNS} FROM posts`, ids, toPost);
 }
 
 export async function updatePost(ctx: Ctx, id: string, patch: PostPatch): Promise<Post | null> {

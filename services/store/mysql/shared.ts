@@ -139,6 +139,24 @@ export function inLists(values: readonly string[]): { placeholders: string; para
   return out;
 }
 
+/**
+ * The records among `ids` that exist, in the order of `ids` (missing ones skipped): `select` (`SELECT <columns> FROM
+ * <table>`) on the reader, by primary key, in IN lists of the few sizes `inLists` makes.
+ */
+export async function recordsByIds<R extends { id: string | number }, T>(
+  ctx: Ctx,
+  select: string,
+  ids: readonly string[],
+  toRecord: (row: R) => T,
+): Promise<T[]> {
+  const found = new Map<string, T>();
+  for (const list of inLists(dbIds(ids))) {
+    const rows = await ctx.db.reader.query<R>(`${select} WHERE id IN (${list.placeholders})`, list.params);
+    for (const row of rows) found.set(String(row.id), toRecord(row));
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
+
 /** Splits rows into chunks whose sizes come from a fixed short list, biggest first. */
 export function rowChunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
