@@ -35,7 +35,23 @@ async function pageCounts(env: (url: string) => Record<string, string>): Promise
       }
       await store.createConnection({ senderId: dee.id, receiverId: ada.id, message: "" });
       await store.createConnection({ senderId: ada.id, receiverId: eve.id, message: "" });
-      const post = await store.createPost({ authorId: bob.id, content: "Shipping the feed https://example.com" });
+      // A post with photos: their records come with the page, not one read per card.
+      const photos = await Promise.all([1, 2].map(() =>
+        store.createMedia({
+          ownerId: bob.id,
+          purpose: "post",
+          width: 960,
+          height: 640,
+          alt: "",
+          placeholder: "",
+          variants: [{ key: "media/x-0123456789abcdef-960.jpg", width: 960, height: 640, type: "image/jpeg" }],
+        })
+      ));
+      const post = await store.createPost({
+        authorId: bob.id,
+        content: "Shipping the feed https://example.com",
+        mediaIds: photos.map((m) => m.id),
+      });
       await store.createMessage({ senderId: bob.id, receiverId: ada.id, content: "Hello Ada" });
       const job = await store.createJob({
         posterId: bob.id,
