@@ -29,7 +29,6 @@ import { holdClaim, recordAnswer } from "./idempotency.ts";
 import {
   type Ctx,
   dbId,
-  recordsByIds,
   inLists,
   keysetPage,
   likePattern,
@@ -38,6 +37,7 @@ import {
   OLDER_THAN,
   outboxEvent,
   pageLimit,
+  recordsByIds,
   updateRow,
   writeEvents,
 } from "./shared.ts";

@@ -8,7 +8,6 @@ import { setAttachments } from "./media.ts";
 import {
   type Ctx,
   dbId,
-  recordsByIds,
   deleteInBatches,
   inLists,
   limitParam,
@@ -16,6 +15,7 @@ import {
   newestPage,
   outboxEvent,
   pageLimit,
+  recordsByIds,
   updateRow,
   writeEvents,
 } from "./shared.ts";
