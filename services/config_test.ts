@@ -166,7 +166,10 @@ Deno.test("[config] media: S3 when S3_BUCKET is set, its settings checked togeth
     parseConfig({ PROK_MEDIA_BASE_URL: "https://cdn.prok.example/" }).mediaBaseUrl,
     "https://cdn.prok.example",
   );
-  assert(assertThrows(() => parseConfig({ PROK_MEDIA_BASE_URL: "cdn.prok.example" }), "PROK_MEDIA_BASE_URL") instanceof ConfigError);
+  assert(
+    assertThrows(() => parseConfig({ PROK_MEDIA_BASE_URL: "cdn.prok.example" }), "PROK_MEDIA_BASE_URL") instanceof
+      ConfigError,
+  );
   for (
     const [env, message] of [
       [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_ENDPOINT: set S3_BUCKET too"],
