@@ -3,7 +3,7 @@ import { start } from "$fresh/server.ts";
 import config from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { appPlugin } from "./plugins/app.ts";
-import { openApp } from "./services/app.ts";
+import { domainDeps, openApp } from "./services/app.ts";
 import { seedDemo } from "./services/demo.ts";
 import { configOrExit } from "./tasks/cli.ts";
 import { describeAdapters } from "./services/health.ts";
@@ -28,7 +28,7 @@ try {
   Deno.exit(1);
 }
 if (env.demo && !env.databaseUrl) {
-  const demo = await seedDemo(app.store, app.hasher);
+  const demo = await seedDemo({ ...domainDeps(app), hasher: app.hasher });
   if (demo) {
     log({ msg: "demo network seeded", members: demo.emails });
     console.log(`Demo members (development only; PROK_DEMO=0 turns this off): ${demo.emails.join(", ")}`);

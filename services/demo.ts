@@ -1,10 +1,13 @@
 // A small demo network for a fresh development store, so a newcomer has someone to look at. Every demo member is
-// marked as such in their headline, and they share one password that start-up prints once.
+// marked as such in their headline, has a drawn profile picture, and they share one password that start-up prints
+// once.
+import { giveGeneratedAvatars } from "./media/generated_avatars.ts";
+import type { MediaDeps } from "./media/media.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import type { MembersPort } from "./store/ports/members.ts";
 
-/** The storage ports this module uses. */
-type Store = MembersPort;
+/** What seeding the demo uses: the members' store, and the media service's ports for their pictures. */
+export type DemoDeps = MediaDeps & { store: MembersPort; hasher: PasswordHasher };
 
 const PEOPLE = [
   ["Amara", "Okafor", "Product designer", "Lagos", "recruiter"],
@@ -21,14 +24,16 @@ export interface DemoResult {
 }
 
 /** Seeds the demo members when the store has no member at all; null when it already had some. */
-export async function seedDemo(store: Store, hasher: PasswordHasher): Promise<DemoResult | null> {
+export async function seedDemo(deps: DemoDeps): Promise<DemoResult | null> {
+  const { store, hasher } = deps;
   if ((await store.listUsers({ limit: 1 })).items.length > 0) return null;
   const password = `demo-${crypto.randomUUID().slice(0, 13)}`;
   const passwordHash = await hasher.hash(password);
   const emails: string[] = [];
+  const ids: string[] = [];
   for (const [firstName, lastName, job, location, role] of PEOPLE) {
     const email = `${firstName.toLowerCase().normalize("NFD").replace(/[^a-z]/g, "")}.demo@prok.test`;
-    await store.createUser({
+    const user = await store.createUser({
       email,
       passwordHash,
       firstName,
@@ -39,6 +44,8 @@ export async function seedDemo(store: Store, hasher: PasswordHasher): Promise<De
       bio: "This is a demo account created for a fresh development install. It is not a real person.",
     });
     emails.push(email);
+    ids.push(user.id);
   }
+  await giveGeneratedAvatars(deps, ids);
   return { emails, password };
 }

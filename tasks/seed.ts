@@ -1,12 +1,14 @@
-// deno task seed [--members N] [--posts M] [--connections K] [--seed S] [--days D]
+// deno task seed [--members N] [--posts M] [--connections K] [--seed S] [--days D] [--avatars A]
 //
 // Fills an empty store (MySQL when DATABASE_URL is set, else the embedded Deno KV file under PROK_DATA_DIR) with a
 // deterministic, realistic-looking network: N members, about K accepted connections each (biased toward the same
 // city), M posts over the last D days from a skewed set of authors, and every member's home timeline (their own and
-// their connections' newest posts), built here in memory and written with the store's bulk imports, so no event and
-// no worker is involved. The same --seed gives the same names, texts and graph. Seeded members share one password,
-// printed at the end, and have @seed.prok.test emails.
-import { type App, closeApp, openApp } from "../services/app.ts";
+// their connections' newest posts), built here in memory and written with the store's bulk imports, so no queue worker
+// is involved. The first A members get a drawn profile picture through the image pipeline and the media service, as if
+// they had uploaded it (their profile edits are the only events the seed commits). The same --seed gives the same
+// names, texts and graph. Seeded members share one password, printed at the end, and have @seed.prok.test emails.
+import { type App, closeApp, domainDeps, openApp } from "../services/app.ts";
+import { giveGeneratedAvatars } from "../services/media/generated_avatars.ts";
 import { configOrExit } from "./cli.ts";
 import { REBUILD_DEPTH } from "../services/posts.ts";
 import type { NewUser, TimelineEntry } from "../services/store/model.ts";
@@ -20,6 +22,8 @@ export interface SeedOptions {
   seed: number;
   /** Posts are spread over this many days up to `now`. */
   days: number;
+  /** The first this many members get a drawn profile picture (DEFAULTS.avatars unless given). */
+  avatars?: number;
   /** The end of the period (defaults to the start of the run). */
   now?: Date;
   /** Timeline entries per member (the app's rebuild depth unless given). */
@@ -33,8 +37,8 @@ export interface SeedOptions {
 }
 
 export interface PhaseSummary {
-  name: "members" | "connections" | "posts" | "timelines";
-  /** Records written: members, connections, posts, timeline entries. */
+  name: "members" | "avatars" | "connections" | "posts" | "timelines";
+  /** Records written: members, profile pictures, connections, posts, timeline entries. */
   count: number;
   ms: number;
 }
@@ -50,7 +54,8 @@ export interface SeedResult {
 /** The store already has members: seeding only ever fills an empty one. */
 export class SeedError extends Error {}
 
-export const DEFAULTS = { members: 200, posts: 2_000, connections: 20, seed: 42, days: 365 } as const;
+/** Avatars: each costs a media record, eight files and a profile edit, so a big network gets them on its first 200. */
+export const DEFAULTS = { members: 200, posts: 2_000, connections: 20, seed: 42, days: 365, avatars: 200 } as const;
 
 /** Inclusive bounds of each flag. */
 export const LIMITS = {
@@ -59,23 +64,27 @@ export const LIMITS = {
   connections: [0, 1_000],
   seed: [0, 4_294_967_295],
   days: [1, 3_650],
+  avatars: [0, 10_000],
 } as const satisfies Record<keyof typeof DEFAULTS, readonly [number, number]>;
 
-export const USAGE = `usage: deno task seed [--members N] [--posts M] [--connections K] [--seed S] [--days D]
+export const USAGE =
+  `usage: deno task seed [--members N] [--posts M] [--connections K] [--seed S] [--days D] [--avatars A]
 
 Fills an empty store (MySQL when DATABASE_URL is set, else the Deno KV file under PROK_DATA_DIR) with a
 deterministic network: N members, about K accepted connections each, M posts over the last D days, and every
-member's home timeline. The same --seed gives the same names, texts and graph.
+member's home timeline. The first A members get a drawn profile picture, stored where the app keeps media
+(S3_BUCKET, else PROK_DATA_DIR/media). The same --seed gives the same names, texts and graph.
 
   --members N       members (default ${DEFAULTS.members}, ${LIMITS.members[0]}..${fmt(LIMITS.members[1])})
   --posts M         posts (default ${fmt(DEFAULTS.posts)}, ${LIMITS.posts[0]}..${fmt(LIMITS.posts[1])})
   --connections K   connections per member, about (default ${DEFAULTS.connections}, ${LIMITS.connections[0]}..${
-  fmt(LIMITS.connections[1])
-}, below N)
+    fmt(LIMITS.connections[1])
+  }, below N)
   --seed S          random seed (default ${DEFAULTS.seed})
-  --days D          days the posts span, up to now (default ${DEFAULTS.days}, ${LIMITS.days[0]}..${
-  fmt(LIMITS.days[1])
-})`;
+  --days D          days the posts span, up to now (default ${DEFAULTS.days}, ${LIMITS.days[0]}..${fmt(LIMITS.days[1])})
+  --avatars A       members given a profile picture, the first ones (default ${DEFAULTS.avatars}, ${
+    LIMITS.avatars[0]
+  }..${fmt(LIMITS.avatars[1])})`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Members joined over this period before the first post. */
@@ -396,6 +405,14 @@ export async function seed(app: App, options: SeedOptions): Promise<SeedResult> 
     return n;
   });
 
+  // --- avatars: through the pipeline and the media service, as uploads would be ---------------------------------------
+  const avatarIds = memberIds.slice(0, options.avatars ?? DEFAULTS.avatars);
+  await phase(
+    "avatars",
+    avatarIds.length,
+    (bar) => giveGeneratedAvatars(domainDeps(app), avatarIds, bar.update.bind(bar)),
+  );
+
   // --- connections ---------------------------------------------------------------------------------------------------
   const graphRandom = prng(subSeed(options.seed, 1));
   const edges = buildGraph(cityOf, k, graphRandom);
@@ -532,7 +549,13 @@ function duration(ms: number): string {
 /** The closing summary: what each phase wrote and how long it took. */
 export function summary(result: SeedResult, kind: string): string {
   const total = result.phases.reduce((sum, p) => sum + p.ms, 0);
-  const what = { members: "members", connections: "connections", posts: "posts", timelines: "timeline entries" };
+  const what = {
+    members: "members",
+    avatars: "profile pictures",
+    connections: "connections",
+    posts: "posts",
+    timelines: "timeline entries",
+  };
   const width = Math.max(...result.phases.map((p) => fmt(p.count).length));
   const lines = result.phases.map((p) =>
     `  ${p.name.padEnd(12)} ${fmt(p.count).padStart(width)} ${what[p.name].padEnd(17)} ${duration(p.ms).padStart(12)}`

@@ -1,11 +1,23 @@
 import { assert, assertEquals, assertRejects } from "../framework/testing/assert.ts";
-import type { App } from "../services/app.ts";
+import { parseIssuedUrl } from "../services/media/urls.ts";
+import { PALETTE } from "../services/media/generated_avatars.ts";
+import { captureLogs } from "../services/testing.ts";
 import type { Post, PostPosition, User } from "../services/store/model.ts";
 import type { Store } from "../services/store/store.ts";
-import { createTestApp } from "../tests/testing.ts";
+import { createTestApp, type TestApp } from "../tests/testing.ts";
 import { buildGraph, parseArgs, seed, SeedError, type SeedOptions, summary } from "./seed.ts";
 
-const SMALL: SeedOptions = { members: 60, posts: 900, connections: 8, seed: 7, days: 30, timelineSize: 40, batch: 97 };
+/** More avatar members than the palette has pictures, and fewer than the members: some share, some have none. */
+const SMALL: SeedOptions = {
+  members: 60,
+  posts: 900,
+  connections: 8,
+  seed: 7,
+  days: 30,
+  timelineSize: 40,
+  batch: 97,
+  avatars: PALETTE + 6,
+};
 
 async function allUsers(store: Store): Promise<User[]> {
   const out: User[] = [];
@@ -44,10 +56,10 @@ async function snapshot(store: Store) {
   };
 }
 
-async function withApp(fn: (app: App) => Promise<void>): Promise<void> {
+async function withApp(fn: (t: TestApp) => Promise<void>): Promise<void> {
   const t = await createTestApp();
   try {
-    await fn(t.app);
+    await fn(t);
   } finally {
     await t.close();
   }
@@ -58,11 +70,12 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withApp(async (app) => {
+    withApp(async ({ app }) => {
       const now = new Date();
       const result = await seed(app, { ...SMALL, now });
       const { store } = app;
-      assertEquals(result.phases.map((p) => p.name), ["members", "connections", "posts", "timelines"]);
+      assertEquals(result.phases.map((p) => p.name), ["members", "avatars", "connections", "posts", "timelines"]);
+      assertEquals(result.phases[1].count, SMALL.avatars);
 
       const users = await allUsers(store);
       assertEquals(users.length, SMALL.members);
@@ -91,7 +104,7 @@ Deno.test({
         degrees.push(ids.length);
       }
       const total = degrees.reduce((a, b) => a + b, 0);
-      assertEquals(total / 2, result.phases[1].count, "every connection joins two members, both ways");
+      assertEquals(total / 2, result.phases[2].count, "every connection joins two members, both ways");
       assert(Math.max(...degrees) <= SMALL.connections, `nobody above K: ${degrees}`);
       assert(
         total / degrees.length >= SMALL.connections - 0.5,
@@ -108,7 +121,7 @@ Deno.test({
         assertEquals(await store.getTimelineBuiltAt(id), now);
         entries += page.items.length;
       }
-      assertEquals(result.phases[3].count, entries);
+      assertEquals(result.phases[4].count, entries);
       assert(entries > SMALL.members * SMALL.timelineSize! * 0.8, "most timelines are full");
       assert(summary(result, store.kind).includes(result.password));
 
@@ -122,10 +135,10 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const options = { ...SMALL, members: 30, posts: 120, connections: 5 };
+    const options = { ...SMALL, members: 30, posts: 120, connections: 5, avatars: 0 };
     const runs: Awaited<ReturnType<typeof snapshot>>[] = [];
     for (const s of [11, 11, 12]) {
-      await withApp(async (app) => {
+      await withApp(async ({ app }) => {
         await seed(app, { ...options, seed: s });
         runs.push(await snapshot(app.store));
       });
@@ -134,6 +147,47 @@ Deno.test({
     assert(runs[0].people.join() !== runs[2].people.join() && runs[0].posts.join() !== runs[2].posts.join());
     assert(runs[0].posts.some((p) => /: (Hot take|Question for the network|We're hiring!): [A-Z]/.test(p)));
   },
+});
+
+Deno.test({
+  name: "the first --avatars members get a picture of their own from the pipeline, served under /media/",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withApp(async (t) => {
+      await captureLogs(async () => { // the request log of every picture fetched
+        const result = await seed(t.app, { ...SMALL, members: PALETTE + 10, posts: 0, connections: 2 });
+        const members = await Promise.all(result.memberIds.map((id) => t.app.store.getUser(id)));
+        const pictured = members.slice(0, SMALL.avatars);
+        assert(members.slice(SMALL.avatars).every((m) => m!.profilePictureUrl === null), "the rest have none");
+        const mediaIds = new Set<string>();
+        for (const member of pictured) {
+          const name = parseIssuedUrl(member!.profilePictureUrl ?? "");
+          assert(name, `an issued URL: ${member!.profilePictureUrl}`);
+          assertEquals([name.width, name.ext], [256, "jpg"]);
+          const media = await t.app.store.getMedia(name.mediaId);
+          assertEquals([media?.ownerId, media?.purpose, media?.attachedTo], [
+            member!.id,
+            "avatar",
+            `avatar:${member!.id}`,
+          ]);
+          assertEquals(media!.variants.map((v) => v.width), [512, 512, 256, 256, 128, 128, 64, 64]);
+          mediaIds.add(media!.id);
+          const res = await t.fetch(member!.profilePictureUrl!);
+          assertEquals([res.status, res.headers.get("content-type")], [200, "image/jpeg"]);
+          assert((await res.bytes()).byteLength > 1_000);
+        }
+        assertEquals(mediaIds.size, pictured.length, "a record (and files) per member, even for a shared picture");
+        const [first, sharing] = [pictured[0]!, pictured[PALETTE]!];
+        assert(first.profilePictureUrl !== sharing.profilePictureUrl);
+        const bytes = async (url: string) => await (await t.fetch(url)).bytes();
+        assertEquals(await bytes(first.profilePictureUrl!), await bytes(sharing.profilePictureUrl!), "one picture");
+        assert(
+          (await bytes(pictured[1]!.profilePictureUrl!)).join() !== (await bytes(first.profilePictureUrl!)).join(),
+          "neighbours differ",
+        );
+      });
+    }),
 });
 
 Deno.test("the graph keeps every degree at or below K, mostly at K, with no self or repeated pairs", () => {
@@ -161,9 +215,14 @@ Deno.test("the graph keeps every degree at or below K, mostly at K, with no self
 });
 
 Deno.test("flags are checked, with a usage message for anything off", () => {
-  assertEquals(parseArgs([]), { options: { members: 200, posts: 2_000, connections: 20, seed: 42, days: 365 } });
+  assertEquals(parseArgs([]), {
+    options: { members: 200, posts: 2_000, connections: 20, seed: 42, days: 365, avatars: 200 },
+  });
   assertEquals(parseArgs(["--members", "10,000", "--posts=1_000_000", "--connections", "100", "--seed", "0"]), {
-    options: { members: 10_000, posts: 1_000_000, connections: 100, seed: 0, days: 365 },
+    options: { members: 10_000, posts: 1_000_000, connections: 100, seed: 0, days: 365, avatars: 200 },
+  });
+  assertEquals(parseArgs(["--avatars", "0"]), {
+    options: { members: 200, posts: 2_000, connections: 20, seed: 42, days: 365, avatars: 0 },
   });
   for (
     const args of [
@@ -174,6 +233,7 @@ Deno.test("flags are checked, with a usage message for anything off", () => {
       ["--posts", "99999999999"],
       ["--days", "0"],
       ["--connections", "1001"],
+      ["--avatars", "10001"],
       ["--members", "10", "--connections", "10"],
       ["--force"],
       ["--members"],

@@ -1,7 +1,10 @@
 // main.ts as a process: what an operator sees at start-up, and a clean stop on SIGTERM. Children get a cleared
 // environment (clearEnv) so that backends CI configures do not leak into "no environment at all".
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../framework/testing/assert.ts";
+import { parseIssuedUrl } from "../services/media/urls.ts";
+import { captureLogs } from "../services/testing.ts";
 import { freePort } from "../tasks/bench/processes.ts";
+import { createTestApp } from "./testing.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const CLEAN_ENV = ["DATABASE_URL", "REDIS_URL", "MEILI_URL", "MEILI_API_KEY", "SMTP_URL", "PROK_SECRET", "PROK_ORIGIN"];
@@ -146,6 +149,7 @@ Deno.test("[startup] a fresh development store gets a demo network with its pass
     assert(first.some((l) => l.startsWith("Prok answers this machine only, at http://127.0.0.1:")), first.join("\n"));
     assert(first.some((l) => /Their shared password, shown once: demo-/.test(l)), first.join("\n"));
     assert(first.some((l) => l.includes("amara.demo@prok.test")));
+    await assertDemoPictures(dataDir);
     const second = await runMain({ ...env, PORT: String(freePort()) }, /"msg":"listening"/);
     assert(!second.some((l) => l.includes("shown once")), "only an empty store is seeded");
 
@@ -157,6 +161,26 @@ Deno.test("[startup] a fresh development store gets a demo network with its pass
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+/** Every demo member shows a picture main.ts put through the pipeline, served by GET /media/… (in-process, same KV). */
+async function assertDemoPictures(dataDir: string): Promise<void> {
+  const t = await createTestApp({ PROK_ENV: "development", PROK_DATA_DIR: dataDir }, [], {
+    kvPath: `${dataDir}/prok.kv`,
+  });
+  try {
+    const { items } = await t.app.store.listUsers({ limit: 100 });
+    assertEquals(items.length, 6);
+    for (const member of items) {
+      const url = member.profilePictureUrl ?? "";
+      assert(parseIssuedUrl(url), `${member.email}: an issued picture URL, not ${JSON.stringify(url)}`);
+      const res = await captureLogs(() => t.fetch(url));
+      assertEquals([res.result.status, res.result.headers.get("content-type")], [200, "image/jpeg"], url);
+      await res.result.body?.cancel();
+    }
+  } finally {
+    await t.close();
+  }
+}
 
 Deno.test("[startup] admin:create promotes an existing member or creates an admin with a one-time password", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "prok-admin-" });

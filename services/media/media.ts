@@ -60,8 +60,7 @@ const PROFILE_SIZE = 256;
 const BATCH = 100;
 
 /**
- * Re-encodes the upload (off the event loop), records it, then stores its variants. The record names every key
- * before a blob is written, so whatever a crash leaves is found by the orphan sweep.
+ * Re-encodes the upload (off the event loop), records it, then stores its variants (storeImage).
  */
 export async function uploadMedia(
   deps: MediaDeps,
@@ -70,9 +69,21 @@ export async function uploadMedia(
   purpose: MediaPurpose,
 ): Promise<Media> {
   await deps.budgets.spend("upload", caller.id);
-  const image = await deps.images.process(bytes, purpose);
+  return await storeImage(deps, caller.id, await deps.images.process(bytes, purpose), purpose);
+}
+
+/**
+ * Records an image the pipeline made as `ownerId`'s upload, then stores its variants under keys of that record alone.
+ * The record names every key before a blob is written, so whatever a crash leaves is found by the orphan sweep.
+ */
+export async function storeImage(
+  deps: Pick<MediaDeps, "store" | "blobs">,
+  ownerId: string,
+  image: ProcessedImage,
+  purpose: MediaPurpose,
+): Promise<Media> {
   const draft = await deps.store.createMedia({
-    ownerId: caller.id,
+    ownerId,
     purpose,
     width: image.width,
     height: image.height,

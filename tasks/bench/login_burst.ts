@@ -8,8 +8,8 @@ export interface BurstResult {
   during: LoadResult;
 }
 
-export async function loginBurst(origin: string, tool: Tool, durationS: number): Promise<BurstResult> {
-  if (tool !== "wrk") throw new Error("the login burst needs wrk (a POST body through a wrk script)");
+/** Registers a new bench member through the API: their email, password and access token. */
+export async function registerMember(origin: string): Promise<{ email: string; password: string; token: string }> {
   const email = `bench-${crypto.randomUUID().slice(0, 8)}@prok.test`;
   const password = "bench password 123";
   const res = await fetch(`${origin}/api/auth/register`, {
@@ -17,8 +17,14 @@ export async function loginBurst(origin: string, tool: Tool, durationS: number):
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password, firstName: "Bench", lastName: "Member" }),
   });
-  await res.body?.cancel();
+  const body = await res.json().catch(() => ({}));
   if (res.status !== 201) throw new Error(`registering the bench member answered ${res.status}`);
+  return { email, password, token: body.accessToken };
+}
+
+export async function loginBurst(origin: string, tool: Tool, durationS: number): Promise<BurstResult> {
+  if (tool !== "wrk") throw new Error("the login burst needs wrk (a POST body through a wrk script)");
+  const { email, password } = await registerMember(origin);
 
   const script = await Deno.makeTempFile({ suffix: ".lua" });
   try {

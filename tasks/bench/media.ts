@@ -1,6 +1,7 @@
 // `deno task bench --media`: what one 12 MP photo costs the image pipeline, on one core (the pool runs one photo at a
 // time in one worker): milliseconds per photo and the memory above the process's idle size at its peak. Measured in
-// a process of its own, so nothing else the bench did counts towards the peak.
+// a process of its own, so nothing else the bench did counts towards the peak. The same photo then feeds the upload
+// burst (upload_burst.ts).
 export interface MediaResult {
   photoBytes: number;
   variants: number;
@@ -22,15 +23,20 @@ const probe = async (root: string, ...args: string[]) => {
   return new TextDecoder().decode(out.stdout).trim();
 };
 
-export async function mediaBench(root: string, rounds = 5): Promise<MediaResult> {
+/** Writes a 12 MP camera-like JPEG to a new temporary file and answers its path (the caller removes it). */
+export async function makePhoto(root: string): Promise<string> {
   const photo = await Deno.makeTempFile({ prefix: "prok-bench-photo-", suffix: ".jpg" });
-  let measured;
   try {
     await probe(root, "make", photo);
-    measured = JSON.parse((await probe(root, "run", photo, String(rounds))).split("\n").pop()!);
-  } finally {
+  } catch (err) {
     await Deno.remove(photo);
+    throw err;
   }
+  return photo;
+}
+
+export async function mediaBench(root: string, photo: string, rounds = 5): Promise<MediaResult> {
+  const measured = JSON.parse((await probe(root, "run", photo, String(rounds))).split("\n").pop()!);
   const sorted = [...measured.ms].sort((a: number, b: number) => a - b);
   return {
     photoBytes: measured.photoBytes,
