@@ -55,12 +55,13 @@ import * as $50 from "./routes/notifications/index.tsx";
 import * as $51 from "./routes/notifications/read.tsx";
 import * as $52 from "./routes/posts/[id].tsx";
 import * as $53 from "./routes/posts/[id]/delete.tsx";
-import * as $54 from "./routes/readyz.ts";
-import * as $55 from "./routes/register.tsx";
-import * as $56 from "./routes/search/index.tsx";
-import * as $57 from "./routes/settings/delete.tsx";
-import * as $58 from "./routes/settings/index.tsx";
-import * as $59 from "./routes/settings/picture.tsx";
+import * as $54 from "./routes/posts/new.tsx";
+import * as $55 from "./routes/readyz.ts";
+import * as $56 from "./routes/register.tsx";
+import * as $57 from "./routes/search/index.tsx";
+import * as $58 from "./routes/settings/delete.tsx";
+import * as $59 from "./routes/settings/index.tsx";
+import * as $60 from "./routes/settings/picture.tsx";
 import * as $i0 from "./islands/Chat.tsx";
 import * as $i1 from "./islands/Composer.tsx";
 import * as $i2 from "./islands/NotificationBell.tsx";
@@ -122,12 +123,13 @@ const manifest = {
     "./routes/notifications/read.tsx": $51,
     "./routes/posts/[id].tsx": $52,
     "./routes/posts/[id]/delete.tsx": $53,
-    "./routes/readyz.ts": $54,
-    "./routes/register.tsx": $55,
-    "./routes/search/index.tsx": $56,
-    "./routes/settings/delete.tsx": $57,
-    "./routes/settings/index.tsx": $58,
-    "./routes/settings/picture.tsx": $59,
+    "./routes/posts/new.tsx": $54,
+    "./routes/readyz.ts": $55,
+    "./routes/register.tsx": $56,
+    "./routes/search/index.tsx": $57,
+    "./routes/settings/delete.tsx": $58,
+    "./routes/settings/index.tsx": $59,
+    "./routes/settings/picture.tsx": $60,
   },
   islands: {
     "./islands/Chat.tsx": $i0,

@@ -214,7 +214,17 @@ export default function Composer(props: ComposerProps) {
               error.value ? "border-red-700" : "border-gray-500"
             }`}
           />
-          {live.value ? <Picker images={images.value} pick={pick} remove={remove} change={change} /> : <ImageRows />}
+          {live.value ? <Picker images={images.value} pick={pick} remove={remove} change={change} /> : (
+            // Without JavaScript, photos are picked on a page of their own, where the text typed here goes along.
+            <button
+              type="submit"
+              formaction="/posts/new"
+              formnovalidate
+              class={`mt-3 ${SMALL_BUTTON} focus:outline-none focus:ring-2 focus:ring-brand-600`}
+            >
+              Add photos
+            </button>
+          )}
           <div class="mt-2 flex items-center justify-between gap-4">
             <p id="post-content-count" aria-live="polite" class="text-sm text-gray-600">
               {`${NUMBER.format(count)} / ${LIMIT}`}
@@ -247,27 +257,6 @@ const FIELD = "mt-1 block w-full rounded-md border border-gray-500 bg-white px-3
   "focus:outline-none focus:ring-2 focus:ring-brand-600";
 const SMALL_BUTTON = "rounded-full border border-brand-700 px-4 py-1.5 text-sm font-semibold text-brand-700 " +
   "hover:bg-brand-50 focus-within:ring-2 focus-within:ring-brand-600";
-
-/** Without JavaScript: four rows of a file and its description, sent with the post. */
-function ImageRows() {
-  return (
-    <details class="mt-3">
-      <summary class="cursor-pointer text-sm font-semibold text-brand-700">Add photos (up to {MAX_IMAGES})</summary>
-      {[1, 2, 3, 4].map((n) => (
-        <div key={n} class="mt-2 grid gap-2 sm:grid-cols-2">
-          <label class="block text-sm text-gray-900">
-            Photo {n}
-            <input type="file" name="images" accept={ACCEPT} class="mt-1 block w-full text-sm" />
-          </label>
-          <label class="block text-sm text-gray-900">
-            Describe photo {n}
-            <input name="alt" maxlength={1000} class={FIELD} />
-          </label>
-        </div>
-      ))}
-    </details>
-  );
-}
 
 /** With JavaScript: pictures upload as soon as they are picked, with a preview, progress and a description each. */
 function Picker(props: {

@@ -385,9 +385,19 @@ Deno.test("[feed] without JavaScript the Composer posts up to 4 photos with thei
       }
       return await v.postForm("/feed", form);
     };
-    const page = (await v.page("/feed")).html;
-    assertMatch(page, /<form method="post" action="\/feed" enctype="multipart\/form-data"/);
-    assertEquals(page.match(/<input type="file" name="images"/g)?.length, 4);
+    // The feed's "Add photos" takes the typed text to a page of photo rows, which posts back to /feed.
+    const feed = (await v.page("/feed")).html;
+    assertMatch(feed, /<form method="post" action="\/feed" enctype="multipart\/form-data"/);
+    assertMatch(feed, /<button type="submit" formaction="\/posts\/new" formnovalidate[^>]*>Add photos<\/button>/);
+    const carried = new FormData();
+    carried.set("_csrf", csrfOf(feed));
+    carried.set("content", "Typed on the feed <first>");
+    const page = await v.postForm("/posts/new", carried);
+    assertEquals(page.status, 200);
+    assertStringIncludes(page.html, ">Typed on the feed &lt;first></textarea>");
+    assertMatch(page.html, /<form method="post" action="\/feed" enctype="multipart\/form-data"/);
+    assertEquals(page.html.match(/<input type="file" name="images"/g)?.length, 4);
+    assertEquals((await v.postForm("/posts/new", new FormData())).status, 403, "a forged form is refused");
 
     const done = await compose([[new File([photo], "a.jpg"), "The lathe"], [null, ""], [
       new File([photo], "b.jpg"),

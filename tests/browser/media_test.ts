@@ -69,11 +69,14 @@ for (const js of [true, false]) {
           await card.getByAltText("The workshop floor").waitFor();
           await page.reload();
         } else {
-          await page.getByText("Add photos (up to 4)").click();
-          await page.getByLabel("Photo 1", { exact: true }).setInputFiles(PHOTO);
-          await page.getByLabel("Describe photo 1").fill("The workshop floor");
-          await page.getByLabel("Photo 3", { exact: true }).setInputFiles(SECOND);
           await page.getByLabel("Share something with your network").fill("New tools in the workshop");
+          await page.getByRole("button", { name: "Add photos" }).click();
+          await page.waitForURL(`${url}/posts/new`);
+          const text = page.getByLabel("Share something with your network");
+          assertEquals(await text.inputValue(), "New tools in the workshop", "the typed text comes along");
+          await page.getByRole("group", { name: "Photo 1" }).getByLabel("File").setInputFiles(PHOTO);
+          await page.getByLabel("Describe photo 1").fill("The workshop floor");
+          await page.getByRole("group", { name: "Photo 3" }).getByLabel("File").setInputFiles(SECOND);
           await page.getByRole("button", { name: "Post", exact: true }).click();
           await page.waitForURL(`${url}/feed`);
         }
