@@ -5,7 +5,7 @@ import { getPostView } from "../../services/posts.ts";
 import { PostPage, type PostPageProps } from "../../components/PostPage.tsx";
 import { NO_STORE, signInFirst } from "../../http/forms.ts";
 import { idParam } from "../../services/schemas.ts";
-import { postJson } from "../../http/serialize.ts";
+import { postCard } from "../../http/serialize.ts";
 import { csrfToken } from "../../http/session.ts";
 
 // Posts are for members: a visitor signs in first and comes back here.
@@ -18,7 +18,7 @@ export const handler: Handlers<PostPageProps, AppState> = {
     const view = await getPostView(domainDeps(ctx.state.app), id);
     const mayDelete = view.post.authorId === caller.user.id || caller.user.role === "admin";
     return ctx.render({
-      post: postJson(view),
+      post: postCard(view),
       now: new Date(),
       deleteCsrf: mayDelete ? await csrfToken(ctx.state.app, ctx.state.session) : undefined,
     }, { headers: NO_STORE });

@@ -4,7 +4,7 @@ import { searchDeps } from "../../services/app.ts";
 import { listProblem } from "../../http/pages.ts";
 import { searchSite } from "../../services/site_search.ts";
 import { SearchPage, type SearchPageProps, searchPath, type SearchTab } from "../../components/SearchPage.tsx";
-import { jobJson, postJson, userSummary } from "../../http/serialize.ts";
+import { jobJson, postCard, userSummary } from "../../http/serialize.ts";
 import { withNext } from "../../http/forms.ts";
 
 const PAGE_SIZE = 20;
@@ -35,7 +35,7 @@ export const handler: Handlers<SearchPageProps, AppState> = {
       const page = await searchSite(searchDeps(ctx.state.app), caller, { q, type, limit: PAGE_SIZE, cursor });
       for (const hit of page.items) {
         if (hit.type === "people") data.people.push(userSummary(hit.user));
-        else if (hit.type === "posts") data.posts.push(postJson(hit.post));
+        else if (hit.type === "posts") data.posts.push(postCard(hit.post));
         else data.jobs.push(jobJson(hit.job));
       }
       data.nextCursor = page.nextCursor;
