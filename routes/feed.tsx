@@ -6,7 +6,7 @@ import { createPost, homeFeed, type PostsPageView } from "../services/posts.ts";
 import type { User } from "../services/store/model.ts";
 import { FeedPage, type FeedPageProps } from "../components/FeedPage.tsx";
 import type { FormState } from "../components/forms.tsx";
-import { validate } from "../http/api.ts";
+import { MAX_BODY_BYTES, validate } from "../http/api.ts";
 import {
   assertFormSameSite,
   formFailure,
@@ -20,7 +20,7 @@ import {
 import { postBody } from "../services/schemas.ts";
 import { postCard } from "../http/serialize.ts";
 import { formImages, readUploadForm } from "../http/uploads.ts";
-import { MAX_POST_MEDIA, uploadPostImages } from "../services/media/media.ts";
+import { assertUploadRoom, MAX_POST_MEDIA, uploadPostImages } from "../services/media/media.ts";
 
 const LABELS = { content: "Your post" };
 const PAGE_SIZE = 20;
@@ -69,6 +69,10 @@ export const handler: Handlers<FeedPageProps, AppState> = {
     try {
       // With images the form is multipart (and larger than any text form may be).
       const multipart = req.headers.get("content-type")?.startsWith("multipart/form-data");
+      // A body of photos is only read for a member with uploads left (a form with none is small anyway).
+      if (multipart && Number(req.headers.get("content-length")) > MAX_BODY_BYTES) {
+        await assertUploadRoom(domainDeps(ctx.state.app), caller.user);
+      }
       const form = multipart ? await readUploadForm(req, ctx.url, MAX_POST_MEDIA) : await readForm(req);
       // Browsers send a textarea's line breaks as CRLF; one break is one character, as the counter counted it.
       content = textFields(form, ["content"]).content.replace(/\r\n?/g, "\n");

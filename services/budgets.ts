@@ -4,7 +4,7 @@
 import { RateLimitError, UnavailableError } from "./errors.ts";
 import { log } from "./log.ts";
 import { MemoryRateLimiter } from "./ratelimit/memory.ts";
-import { type RateLimiter, scaledLimit } from "./ratelimit/types.ts";
+import { type RateLimiter, scaledLimit, type WindowCount } from "./ratelimit/types.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -58,7 +58,7 @@ export class WriteBudgets {
    * stored from the primary store alone, and a budget per instance still bounds a member.
    */
   async spend(write: Write, memberId: string): Promise<void> {
-    const { windows, refusal } = BUDGETS[write];
+    const { windows } = BUDGETS[write];
     const count = (limiter: RateLimiter) =>
       Promise.all(windows.map((w) => limiter.hit(`write:${write}:${w.windowMs}:${memberId}`, w.windowMs)));
     const counts = await count(this.limiter).catch((err) => {
@@ -70,9 +70,29 @@ export class WriteBudgets {
       });
       return count(this.#local ??= new MemoryRateLimiter());
     });
+    this.#refuseOver(write, counts, 0);
+  }
+
+  /**
+   * Refuses (429) when `write` has no room left, without counting one: for a write whose request is costly to read
+   * (an upload of 10 MB), checked before its body is read and spent once it is. With the limiter away it lets it by.
+   */
+  async assertRoom(write: Write, memberId: string): Promise<void> {
+    const limiter = this.#local ?? this.limiter;
+    const peek = (w: Window) => limiter.peek(`write:${write}:${w.windowMs}:${memberId}`);
+    const counts = await Promise.all(BUDGETS[write].windows.map(peek)).catch((err) => {
+      if (err instanceof UnavailableError) return [];
+      throw err;
+    });
+    this.#refuseOver(write, counts, 1);
+  }
+
+  /** The RateLimitError when a window's count, plus `adding`, is over its limit. */
+  #refuseOver(write: Write, counts: WindowCount[], adding: number): void {
+    const { windows, refusal } = BUDGETS[write];
     let waitMs = 0;
     counts.forEach((c, i) => {
-      if (c.count > scaledLimit(windows[i].count, this.factor)) waitMs = Math.max(waitMs, c.resetInMs);
+      if (c.count + adding > scaledLimit(windows[i].count, this.factor)) waitMs = Math.max(waitMs, c.resetInMs);
     });
     if (waitMs > 0) throw new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)), refusal);
   }

@@ -150,6 +150,19 @@ Deno.test("[api media] the 21st upload in an hour is 429; alt text is the owner'
     const refused = await upload(t, a, tiny, { raw: "image/png", purpose: "post" });
     assertEquals(refused.status, 429);
     assert(Number(refused.headers.get("retry-after")) > 0);
+    // Refused before its body is read: a member out of uploads cannot make the server read 10 MB more.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (c) => void (pulled++, c.enqueue(new Uint8Array(65536))),
+    });
+    const early = await t.fetch("/api/media?purpose=post", {
+      method: "POST",
+      headers: { authorization: `Bearer ${a.accessToken}`, "content-type": "image/png" },
+      body: endless,
+    });
+    assertEquals(early.status, 429);
+    assert(pulled <= 2, `${pulled} chunks of 64 KB were read`); // the stream fills its queue once by itself
+    await early.body?.cancel();
     assertEquals((await upload(t, b, tiny, { raw: "image/png", purpose: "post" })).status, 201, "per member");
 
     const id = made[0].id;

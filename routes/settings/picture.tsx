@@ -1,7 +1,7 @@
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import type { AppState } from "../../plugins/app.ts";
 import { domainDeps } from "../../services/app.ts";
-import { changePicture } from "../../services/media/media.ts";
+import { assertUploadRoom, changePicture } from "../../services/media/media.ts";
 import { SettingsPage, type SettingsPageProps, settingsProps } from "../../components/SettingsPage.tsx";
 import { assertFormSameSite, formFailure, formState, profileValues, seeOther, signInFirst } from "../../http/forms.ts";
 import { formImages, readUploadForm } from "../../http/uploads.ts";
@@ -13,6 +13,7 @@ export const handler: Handlers<SettingsPageProps, AppState> = {
     const caller = ctx.state.session.caller;
     if (!caller) return signInFirst("/settings");
     try {
+      await assertUploadRoom(domainDeps(ctx.state.app), caller.user);
       const form = await readUploadForm(req, ctx.url);
       assertFormSameSite(req, ctx, form);
       const [image] = form.get("remove") ? [] : await formImages(form, "picture");

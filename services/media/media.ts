@@ -47,7 +47,7 @@ export interface MediaDeps {
   store: Store;
   blobs: BlobStore;
   images: { process(bytes: Uint8Array, purpose: MediaPurpose): Promise<ProcessedImage> };
-  budgets: Pick<WriteBudgets, "spend">;
+  budgets: Pick<WriteBudgets, "spend" | "assertRoom">;
   log: (event: Record<string, unknown>) => void;
 }
 
@@ -58,6 +58,11 @@ export const ORPHAN_AFTER_MS = 24 * 60 * 60 * 1000;
 /** The avatar size a profile's `profilePictureUrl` names (API.md). */
 const PROFILE_SIZE = 256;
 const BATCH = 100;
+
+/** 429 before an upload's body is read, when the member has no upload left this hour (uploadMedia counts it). */
+export async function assertUploadRoom(deps: Pick<MediaDeps, "budgets">, caller: User): Promise<void> {
+  await deps.budgets.assertRoom("upload", caller.id);
+}
 
 /**
  * Re-encodes the upload (off the event loop), records it, then stores its variants (storeImage).
