@@ -5,6 +5,8 @@ import { assert, assertEquals } from "../framework/testing/assert.ts";
 import { createHandler } from "$fresh/server.ts";
 import config from "../fresh.config.ts";
 import manifest from "../fresh.gen.ts";
+import { MagickFormat } from "@imagemagick/magick-wasm";
+import { picture } from "../services/media/test_images.ts";
 import { eventually } from "../services/testing.ts";
 import { api, connect, type Json, register } from "./faults/members.ts";
 import { startApp } from "./faults/servers.ts";
@@ -67,6 +69,17 @@ Deno.test("[deploy] on Deno Deploy's terms: register, connect, post, chat and se
       logged().some((l) => l.msg === "no worker threads; passwords run on the event loop"),
       "passwords were hashed without a Worker",
     );
+    // An upload is put through the pipeline without a Worker, then refused for want of a bucket: 503, not 500.
+    const upload = await fetch(`${app.origin}/api/media?purpose=avatar`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ada.token}`, "content-type": "image/png" },
+      body: await picture(64, 64, MagickFormat.Png) as Uint8Array<ArrayBuffer>,
+    });
+    assertEquals(
+      [upload.status, upload.headers.get("content-type"), (await upload.json()).detail],
+      [503, "application/problem+json", "The media folder is not available right now."],
+    );
+    assert(Number(upload.headers.get("retry-after")) > 0);
     await connect(app.origin, ada, bo);
     const post = await api(app.origin, "POST", "/api/posts", { content: "Serverless quokkas at dawn" }, ada.token);
     assertEquals(post.status, 201, post.text);

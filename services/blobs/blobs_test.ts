@@ -1,6 +1,7 @@
 // The blob contract on disk (a temporary folder) and on S3, against s3rver: a real S3-protocol server (HTTP, signed
 // requests, XML errors) started here on a free port over a temporary folder.
-import { assertEquals } from "../../framework/testing/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../framework/testing/assert.ts";
+import { UnavailableError } from "../errors.ts";
 import { blobContract } from "./contract.ts";
 import { DiskBlobs } from "./disk.ts";
 import { S3Blobs } from "./s3.ts";
@@ -53,10 +54,28 @@ Deno.test({
       let refused = false;
       await missing.ping().catch(() => refused = true);
       assertEquals(refused, true);
+      // A bucket that refuses a write is the backend away (503 for the request), not a bug (500).
+      const put = await assertRejects(() => missing.put("p/2.webp", new Uint8Array([1])));
+      assert(put instanceof UnavailableError, String(put));
     } finally {
       await blobs.close();
       await missing.close();
       await s3.close();
     }
   },
+});
+
+Deno.test("[blobs:disk] a folder that cannot be written is UnavailableError (503), and reads of it too", async () => {
+  const root = await Deno.makeTempDir({ prefix: "prok-blobs-" });
+  try {
+    // A file where the folder should be: nothing can be made under it, as on a read-only or full disk.
+    await Deno.writeTextFile(`${root}/media`, "");
+    const blobs = new DiskBlobs(`${root}/media`);
+    const put = await assertRejects(() => blobs.put("p/1.webp", new Uint8Array([1])));
+    assert(put instanceof UnavailableError, String(put));
+    const del = await assertRejects(() => blobs.delete("p/1.webp"));
+    assert(del instanceof UnavailableError, String(del));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

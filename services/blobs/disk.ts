@@ -1,5 +1,6 @@
 // Blobs as files under one folder (PROK_DATA_DIR/media): the embedded default, for one instance or a shared volume.
 import { dirname, join } from "node:path";
+import { UnavailableError } from "../errors.ts";
 import { blobType } from "./keys.ts";
 import type { BlobStore, StoredBlob } from "./types.ts";
 
@@ -11,16 +12,16 @@ export class DiskBlobs implements BlobStore {
   async put(key: string, bytes: Uint8Array): Promise<void> {
     blobType(key);
     const path = join(this.root, key);
-    await Deno.mkdir(dirname(path), { recursive: true });
     // Written aside and renamed into place: a reader sees the whole file or none. A crash between the two leaves only
     // a temporary file no key can name.
     const aside = `${path}.${crypto.randomUUID()}.tmp`;
     try {
+      await Deno.mkdir(dirname(path), { recursive: true });
       await Deno.writeFile(aside, bytes, { mode: 0o644 });
       await Deno.rename(aside, path);
     } catch (err) {
       await Deno.remove(aside).catch(() => {});
-      throw err;
+      throw unavailable(err);
     }
   }
 
@@ -31,7 +32,7 @@ export class DiskBlobs implements BlobStore {
       file = await Deno.open(join(this.root, key));
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return null;
-      throw err;
+      throw unavailable(err);
     }
     try {
       const { size, isFile } = await file.stat();
@@ -47,7 +48,7 @@ export class DiskBlobs implements BlobStore {
   async delete(key: string): Promise<void> {
     blobType(key);
     await Deno.remove(join(this.root, key)).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      if (!(err instanceof Deno.errors.NotFound)) throw unavailable(err);
     });
   }
 
@@ -62,4 +63,9 @@ export class DiskBlobs implements BlobStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** A folder that cannot be written (a full disk, no permission, no disk at all on Deno Deploy): 503, not 500. */
+function unavailable(err: unknown): UnavailableError {
+  return new UnavailableError("The media folder", { cause: err });
 }

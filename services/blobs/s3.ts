@@ -10,6 +10,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import { UnavailableError } from "../errors.ts";
 import { blobType } from "./keys.ts";
 import type { BlobStore, StoredBlob } from "./types.ts";
 
@@ -44,22 +45,24 @@ export class S3Blobs implements BlobStore {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const contentType = blobType(key);
-    await this.#client.send(
-      new PutObjectCommand({
-        Bucket: this.#bucket,
-        Key: key,
-        Body: bytes,
-        ContentType: contentType,
-        ContentLength: bytes.byteLength,
-        CacheControl: IMMUTABLE,
-      }),
+    await this.#reach(() =>
+      this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+          ContentLength: bytes.byteLength,
+          CacheControl: IMMUTABLE,
+        }),
+      )
     );
   }
 
   async get(key: string): Promise<StoredBlob | null> {
     const contentType = blobType(key);
     try {
-      const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
+      const out = await this.#reach(() => this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key })));
       if (!out.Body) return null;
       return {
         body: out.Body.transformToWebStream() as ReadableStream<Uint8Array>,
@@ -67,7 +70,10 @@ export class S3Blobs implements BlobStore {
         contentType,
       };
     } catch (err) {
-      if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)) {
+      const cause = err instanceof UnavailableError ? err.cause : err;
+      if (
+        cause instanceof NoSuchKey || (cause instanceof S3ServiceException && cause.$metadata.httpStatusCode === 404)
+      ) {
         return null;
       }
       throw err;
@@ -77,11 +83,20 @@ export class S3Blobs implements BlobStore {
   async delete(key: string): Promise<void> {
     blobType(key);
     // S3 answers 204 whether or not the key existed.
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+    await this.#reach(() => this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key })));
   }
 
   async ping(): Promise<void> {
     await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+  }
+
+  /** A bucket that does not answer, or refuses (credentials, a missing bucket), is a 503 for the request, not a 500. */
+  async #reach<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw new UnavailableError("The media bucket", { cause: err });
+    }
   }
 
   close(): Promise<void> {
