@@ -1031,3 +1031,45 @@ databaseTest(
     assertEquals(Number(row.due), 1);
   },
 );
+
+// --- reactions (migrations/012) -------------------------------------------------------------------------------------
+
+databaseTest("migration 012 runs again over itself, and posts written before it count no reactions", async ({ db }) => {
+  await migrate(db);
+  const before = await assertRerunChangesNothing(db, "012_reactions", ["post_reactions", "posts"]);
+  assert(before[0].includes("ix_post_reactions_type_newest") && before[1].includes("reactions_funny"), before[1]);
+  // A writer older than 012 (a rolling upgrade) names no count columns.
+  await db.writer.execute(
+    "INSERT INTO posts (author_id, content, created_at, updated_at) VALUES (1, 'x', NOW(3), NOW(3))",
+  );
+  const [row] = await db.writer.query<Record<string, unknown>>("SELECT reactions_like, reactions_funny FROM posts");
+  assertEquals([Number(row.reactions_like), Number(row.reactions_funny)], [0, 0]);
+});
+
+test("a page's reactions are one statement, read from the posts' own count columns", async ({ store, db }) => {
+  const [author, ada, bob] = [
+    await store.createUser(member(1)),
+    await store.createUser(member(2)),
+    await store.createUser(member(3)),
+  ];
+  const posts = [];
+  for (let i = 0; i < 20; i++) posts.push(await store.createPost({ authorId: author.id, content: `p${i}` }));
+  for (const [i, p] of posts.entries()) {
+    await store.setPostReaction(p.id, ada.id, i % 2 ? "like" : "insightful");
+    if (i % 3 === 0) await store.setPostReaction(p.id, bob.id, "like");
+  }
+  const before = store.statements;
+  const page = await store.getPostReactions(posts.map((p) => p.id), bob.id);
+  assertEquals(store.statements - before, 1);
+  const rows = await db.reader.query<{ id: unknown; reactions_like: unknown; reactions_insightful: unknown }>(
+    "SELECT id, reactions_like, reactions_insightful FROM posts ORDER BY id",
+  );
+  assertEquals(
+    page.map((r) => [r.postId, r.counts.like, r.counts.insightful, r.mine]),
+    rows.map((
+      row,
+      i,
+    ) => [String(row.id), Number(row.reactions_like), Number(row.reactions_insightful), i % 3 ? null : "like"]),
+  );
+  assertEquals(page[0].counts, { like: 1, celebrate: 0, support: 0, insightful: 1, funny: 0 });
+});
