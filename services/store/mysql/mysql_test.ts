@@ -15,6 +15,7 @@ import {
   TIMELINE_POSTS_FIRST_SQL,
 } from "./timelines.ts";
 import { MUTUAL_SQL } from "./connections.ts";
+import { listReactionsSql } from "./reactions.ts";
 import { suggestionsParams, suggestionsSql } from "./suggestions.ts";
 import {
   CONVERSATIONS_SQL,
@@ -1072,4 +1073,52 @@ test("a page's reactions are one statement, read from the posts' own count colum
     ) => [String(row.id), Number(row.reactions_like), Number(row.reactions_insightful), i % 3 ? null : "like"]),
   );
   assertEquals(page[0].counts, { like: 1, celebrate: 0, support: 0, insightful: 1, funny: 0 });
+});
+
+test("every page of a post's reactions is a backward range of its index, never a sort", async ({ store, db }) => {
+  // 200 posts of 40 reactions and one of 2,000, written straight into the table.
+  const types = ["like", "celebrate", "support", "insightful", "funny"];
+  const at = Date.parse("2026-01-01T00:00:00Z");
+  const rows: Param[] = [];
+  for (let i = 0; i < 8_000; i++) rows.push(1 + (i % 200), 1 + Math.floor(i / 200), types[i % 5], new Date(at + i));
+  for (let i = 0; i < 2_000; i++) rows.push(500, 1 + i, types[i % 5], new Date(at + i * 10));
+  for (let i = 0; i < rows.length; i += 4 * 500) {
+    const chunk = rows.slice(i, i + 4 * 500);
+    await db.writer.execute(
+      `INSERT INTO post_reactions (post_id, member_id, type, created_at) VALUES ${
+        Array.from({ length: chunk.length / 4 }, () => "(?, ?, ?, ?)").join(", ")
+      }`,
+      chunk,
+    );
+  }
+  await db.writer.query("ANALYZE TABLE post_reactions");
+  const when = "'2026-01-01 00:00:10.000'";
+  const statements = [
+    ["first page", listReactionsSql(false, false), ["500", "21"], "ix_post_reactions_newest"],
+    ["deep page", listReactionsSql(false, true), ["500", when, when, "1000", "21"], "ix_post_reactions_newest"],
+    ["first page of a type", listReactionsSql(true, false), ["500", "'like'", "21"], "ix_post_reactions_type_newest"],
+    [
+      "deep page of a type",
+      listReactionsSql(true, true),
+      ["500", "'like'", when, when, "1000", "21"],
+      "ix_post_reactions_type_newest",
+    ],
+  ] as const;
+  for (const [what, sql, values, key] of statements) {
+    const literals: string[] = [...values];
+    const [plan] = await db.writer.query<{ key: string; Extra: string | null }>(
+      `EXPLAIN ${sql.replace(/\?/g, () => literals.shift()!)}`,
+    );
+    assertEquals(literals, [], `${what}: every placeholder got its value`);
+    assertEquals(plan.key, key, `${what}: ${JSON.stringify(plan)}`);
+    assert(!String(plan.Extra).includes("filesort"), `${what}: ${JSON.stringify(plan)}`);
+  }
+  // And the adapter pages the same rows: post 500's likes are members 1, 6, 11, …, ten milliseconds apart.
+  const page = await store.listPostReactions("500", {
+    type: "like",
+    limit: 3,
+    after: { createdAt: at + 10_000, id: "1001" },
+  });
+  assertEquals(page.items.map((r) => r.memberId), ["996", "991", "986"]);
+  assertEquals(page.next, { createdAt: at + 9_850, id: "986" });
 });

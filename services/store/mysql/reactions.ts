@@ -131,28 +131,33 @@ export async function getPostReactions(ctx: Ctx, postIds: string[], memberId?: s
   return postIds.map((postId) => found.get(postId) ?? { postId, counts: noReactions(), mine: null });
 }
 
+/**
+ * A page of one post's reactions (`byType`: of one type), newest first, after a position or from the top: a backward
+ * range of ix_post_reactions_newest (or _type_newest), never a sort. The position is spelled out rather than a row
+ * comparison, which MariaDB does not turn into a range (see OLDER_THAN).
+ */
+export function listReactionsSql(byType: boolean, after: boolean): string {
+  return "SELECT post_id, member_id, type, created_at FROM post_reactions WHERE post_id = ? " +
+    (byType ? "AND type = ? " : "") +
+    (after ? "AND (created_at < ? OR (created_at = ? AND member_id < ?)) " : "") +
+    "ORDER BY created_at DESC, member_id DESC LIMIT ?";
+}
+
 export async function listPostReactions(ctx: Ctx, postId: string, query: ReactionsQuery): Promise<ReactionsPage> {
   const limit = pageLimit(query.limit, "listPostReactions");
+  if (query.type !== undefined) assertReactionType(query.type);
   const post = dbId(postId);
   if (!post) return { items: [], next: null };
-  const where = ["post_id = ?"];
   const params: Param[] = [post];
-  if (query.type) {
-    assertReactionType(query.type);
-    where.push("type = ?");
-    params.push(query.type);
-  }
+  if (query.type) params.push(query.type);
   if (query.after) {
     const member = dbId(query.after.id);
     if (!member || !Number.isFinite(query.after.createdAt)) return { items: [], next: null };
-    // Spelled out rather than a row comparison, so MariaDB scans a range of the index (see OLDER_THAN).
     const at = new Date(query.after.createdAt);
-    where.push("(created_at < ? OR (created_at = ? AND member_id < ?))");
     params.push(at, at, member);
   }
   const rows = await ctx.db.reader.query<ReactionRow>(
-    `SELECT post_id, member_id, type, created_at FROM post_reactions WHERE ${where.join(" AND ")} ` +
-      "ORDER BY created_at DESC, member_id DESC LIMIT ?",
+    listReactionsSql(query.type !== undefined, query.after !== undefined),
     [...params, limitParam(limit + 1)],
   );
   const items = rows.slice(0, limit).map(toReaction);
