@@ -6,7 +6,7 @@ import { storeContract } from "../contract.ts";
 import type { DomainEvent, NewUser, TimelinePage } from "../model.ts";
 import type { Store } from "../store.ts";
 import { applyStatement, migrate, readMigrations } from "./migrate.ts";
-import { openDatabase, type Param } from "./pool.ts";
+import { type Executor, openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
 import {
   TIMELINE_AFTER_SQL,
@@ -337,6 +337,21 @@ test("timeline pages stay whole when many entries share one created_at", async (
   assertEquals((await store.listTimeline(m.id, { limit: 100 })).items, []);
 });
 
+/** Writes `values` (one row after another, `columns` each) straight into `table` 500 rows a statement, then ANALYZEs it. */
+async function insertAndAnalyze(db: { writer: Executor }, table: string, columns: string[], values: Param[]) {
+  const row = `(${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < values.length; i += columns.length * 500) {
+    const chunk = values.slice(i, i + columns.length * 500);
+    await db.writer.execute(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${
+        Array.from({ length: chunk.length / columns.length }, () => row).join(", ")
+      }`,
+      chunk,
+    );
+  }
+  await db.writer.query(`ANALYZE TABLE ${table}`);
+}
+
 test("every timeline page is one range scan of the primary key, whatever the page", async ({ store, db }) => {
   // Three members of 1,000 entries from 50 authors among 2,000 members of 10. ix_timeline_member_author covers a
   // page's columns too; on the seeded million posts (10,000 members), MariaDB 10.11 left to choose read the member's
@@ -347,16 +362,7 @@ test("every timeline page is one range scan of the primary key, whatever the pag
   const at = Date.parse("2026-01-01T00:00:00Z");
   for (let i = 0; i < 3000; i++) rows.push(1 + (i % 3), new Date(at + Math.floor(i / 30) * 1000), 10_000 + i, i % 50);
   for (let i = 0; i < 20_000; i++) rows.push(100 + (i % 2000), new Date(at + i), 100_000 + i, i % 50);
-  for (let i = 0; i < rows.length; i += 4 * 500) {
-    const chunk = rows.slice(i, i + 4 * 500);
-    await db.writer.execute(
-      `INSERT INTO timeline (member_id, created_at, post_id, author_id) VALUES ${
-        Array.from({ length: chunk.length / 4 }, () => "(?, ?, ?, ?)").join(", ")
-      }`,
-      chunk,
-    );
-  }
-  await db.writer.query("ANALYZE TABLE timeline");
+  await insertAndAnalyze(db, "timeline", ["member_id", "created_at", "post_id", "author_id"], rows);
   const when = "'2026-01-01 00:00:20.000'";
   const statements = [
     ["first page", TIMELINE_FIRST_SQL, ["2", "21"]],
@@ -1082,16 +1088,7 @@ test("every page of a post's reactions is a backward range of its index, never a
   const rows: Param[] = [];
   for (let i = 0; i < 8_000; i++) rows.push(1 + (i % 200), 1 + Math.floor(i / 200), types[i % 5], new Date(at + i));
   for (let i = 0; i < 2_000; i++) rows.push(500, 1 + i, types[i % 5], new Date(at + i * 10));
-  for (let i = 0; i < rows.length; i += 4 * 500) {
-    const chunk = rows.slice(i, i + 4 * 500);
-    await db.writer.execute(
-      `INSERT INTO post_reactions (post_id, member_id, type, created_at) VALUES ${
-        Array.from({ length: chunk.length / 4 }, () => "(?, ?, ?, ?)").join(", ")
-      }`,
-      chunk,
-    );
-  }
-  await db.writer.query("ANALYZE TABLE post_reactions");
+  await insertAndAnalyze(db, "post_reactions", ["post_id", "member_id", "type", "created_at"], rows);
   const when = "'2026-01-01 00:00:10.000'";
   const statements = [
     ["first page", listReactionsSql(false, false), ["500", "21"], "ix_post_reactions_newest"],
