@@ -1,13 +1,15 @@
 // Keeps home timelines right: a new post reaches its author's and their connections' timelines, a deleted post
-// leaves them, a new connection brings each member the other's recent posts, and an ended one takes them away.
+// leaves them (and its reactions go), a new connection brings each member the other's recent posts, and an ended one
+// takes them away.
 // Every worker reloads by id and may run again for the same event without changing the result.
 import type { MembersPort } from "../services/store/ports/members.ts";
 import type { ConnectionsPort } from "../services/store/ports/network.ts";
 import type { PostsPort, TimelinesPort } from "../services/store/ports/posts.ts";
+import type { ReactionsPort } from "../services/store/ports/reactions.ts";
 import type { Worker } from "./runner.ts";
 
 /** The storage ports this module uses. */
-type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort;
+type Store = PostsPort & TimelinesPort & ConnectionsPort & MembersPort & ReactionsPort;
 
 /** How many of the other member's recent posts a new connection brings into a timeline. */
 export const BACKFILL_POSTS = 100;
@@ -35,6 +37,14 @@ export function fanoutWorkers(store: Store): Worker[] {
       name: "fanout:post-deleted",
       handles: ["post.deleted"],
       run: (event) => store.removePostFromTimelines(event.id),
+    },
+    {
+      name: "purge:post-reactions",
+      handles: ["post.deleted"],
+      async run(event) {
+        // Bounded batches, as for a member's content: a post may have thousands of reactions.
+        while (!await store.purgePostReactions(event.id)) { /* next batch */ }
+      },
     },
     {
       name: "fanout:connection-accepted",

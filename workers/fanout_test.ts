@@ -146,3 +146,24 @@ Deno.test({
     kv.close();
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "[fanout] a deleted post's reactions go with it, and the event redelivered changes nothing",
+  fn: async () => {
+    const { kv, store, ada, bob, cy, deliver, post } = await setup();
+    const p = await post(ada.id, "react to this");
+    const kept = await post(ada.id, "and this");
+    for (const member of [bob, cy]) {
+      await store.setPostReaction(p.id, member.id, "celebrate");
+      await store.setPostReaction(kept.id, member.id, "like");
+    }
+    await store.deletePost(p.id);
+    const deleted = { ...newEvent("post.deleted", p.id), members: [ada.id] };
+    await deliver(deleted);
+    await deliver(deleted);
+    assertEquals((await store.listPostReactions(p.id, { limit: 10 })).items, []);
+    assertEquals((await store.listPostReactions(kept.id, { limit: 10 })).items.length, 2);
+    kv.close();
+  },
+});

@@ -6,11 +6,14 @@ export const MEMBER_DELETION = ["sessions", "idempotencyKeys"] as const;
 export type MemberDeletionStep = typeof MEMBER_DELETION[number];
 
 /**
- * Removed later by the purge (purgeMemberContent), in this order: messages before the conversations that count them,
- * the member's own notifications after the connections and messages whose deletion takes theirs, the timeline last.
+ * Removed later by the purge (purgeMemberContent), in this order: the member's posts (each `post.deleted` event takes
+ * the post's reactions along), their reactions to other posts (each post's counts follow), messages before the
+ * conversations that count them, the member's own notifications after the connections and messages whose deletion
+ * takes theirs, the timeline last.
  */
 export const MEMBER_PURGE = [
   "posts",
+  "reactions",
   "jobs",
   "connections",
   "messages",

@@ -56,6 +56,13 @@ export const PORT_METHODS = {
   notifications: ["listNotifications", "countUnreadNotifications", "markNotificationsRead"],
   posts: ["createPost", "getPost", "getPosts", "updatePost", "deletePost", "listPosts"],
   purge: ["purgeMemberContent"],
+  reactions: [
+    "setPostReaction",
+    "removePostReaction",
+    "getPostReactions",
+    "listPostReactions",
+    "purgePostReactions",
+  ],
   search: ["indexDocuments", "removeDocuments", "clearIndex", "searchIndex"],
   sessions: [
     "createSession",

@@ -9,6 +9,7 @@ import { mediaContract } from "./contract_media.ts";
 import { messagesContract } from "./contract_messages.ts";
 import { rulesContract } from "./contract_rules.ts";
 import { queueContract } from "./contract_queue.ts";
+import { reactionsContract } from "./contract_reactions.ts";
 import { networkContract } from "./contract_network.ts";
 import { searchContract } from "./contract_search.ts";
 import { type DomainEvent, type NewUser, type User, USER_SCAN_BUDGET } from "./model.ts";
@@ -640,6 +641,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>, op
   messagesContract(test);
   jobsContract(test);
   mediaContract(test);
+  reactionsContract(test);
   searchContract(test);
   rulesContract(test);
   queueContract(test);

@@ -189,6 +189,56 @@ export interface PostsPage {
   authors?: MemberSummary[];
 }
 
+/** The kinds of reaction a member can leave on a post, in the order a page shows them. */
+export const REACTION_TYPES = ["like", "celebrate", "support", "insightful", "funny"] as const;
+export type ReactionType = typeof REACTION_TYPES[number];
+
+/** How many reactions of each type a post has. */
+export type ReactionCounts = Record<ReactionType, number>;
+
+/** A member's one reaction to a post; changing its type replaces it (and its time). */
+export interface Reaction {
+  postId: string;
+  memberId: string;
+  type: ReactionType;
+  createdAt: Date;
+}
+
+/** Where a newest-first listing of a post's reactions stopped: `id` is the reacting member's. */
+export type ReactionPosition = Position;
+
+export interface ReactionsQuery {
+  /** Only reactions of this type. */
+  type?: ReactionType;
+  limit: number;
+  after?: ReactionPosition;
+}
+
+export interface ReactionsPage {
+  items: Reaction[];
+  next: ReactionPosition | null;
+}
+
+/** What a post card shows of its reactions: the counts, and the reader's own reaction. */
+export interface PostReactions {
+  postId: string;
+  counts: ReactionCounts;
+  /** The reader's reaction; null when they have none (or no reader was named). */
+  mine: ReactionType | null;
+}
+
+/** Narrows `type` to a reaction type; a RangeError naming the types for anything else. */
+export function assertReactionType(type: string): asserts type is ReactionType {
+  if (!(REACTION_TYPES as readonly string[]).includes(type)) {
+    throw new RangeError(`Unknown reaction type ${JSON.stringify(type)}; use one of ${REACTION_TYPES.join(", ")}.`);
+  }
+}
+
+/** Counts of zero for every type. */
+export function noReactions(): ReactionCounts {
+  return { like: 0, celebrate: 0, support: 0, insightful: 0, funny: 0 };
+}
+
 /** A post that reached a member's home timeline (the fan-out worker writes these). */
 export interface TimelineEntry {
   postId: string;

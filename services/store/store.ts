@@ -6,6 +6,7 @@ import type { IdempotencyPort } from "./ports/idempotency.ts";
 import type { PostsPort, TimelinesPort } from "./ports/posts.ts";
 import type { ConnectionsPort, NotificationsPort } from "./ports/network.ts";
 import type { MediaPort } from "./ports/media.ts";
+import type { ReactionsPort } from "./ports/reactions.ts";
 import type { MessagesPort } from "./ports/messages.ts";
 import type { JobsPort } from "./ports/jobs.ts";
 import type { SearchIndexPort } from "./ports/search.ts";
@@ -28,6 +29,7 @@ export interface StorePorts
     NotificationsPort,
     MessagesPort,
     MediaPort,
+    ReactionsPort,
     JobsPort,
     SearchIndexPort,
     ImportsPort,

@@ -55,6 +55,16 @@
 //   ["media_by_owner", ownerId, id]                      → true; what deleting the member removes
 //   ["media_unattached", createdAtMs, id]                → true; while unattached, for the orphan sweep
 //
+//   ["post_reactions", postId, memberId]                 → Reaction; a member's one reaction to a post, written
+//                                                          under a versionstamp check with the post's checked too
+//   ["post_reactions_by_time", postId, createdAtMs, memberId] → Reaction (a copy: a post's reactions, newest first)
+//   ["post_reactions_by_type", postId, type, createdAtMs, memberId] → Reaction (a copy: one type's, newest first)
+//   ["member_reactions", memberId, postId]               → true; what deleting the member removes
+//   ["post_reaction_counts", postId, type]               → Deno.KvU64; changed only by `sum` in the commit that
+//                                                          writes the reaction (a decrement adds 2^64 - 1), so
+//                                                          racing reactions never lose a count; a deleted post's
+//                                                          reactions and counts are removed by purgePostReactions
+//
 //   ["jobs", id]                                         → Job
 //   ["jobs_by_created", createdAtMs, id]                 → Job (a copy: every job, newest first, one range)
 //   ["jobs_by_type", jobType, createdAtMs, id]           → Job (a copy: one type's jobs; moves when the type does)
@@ -63,7 +73,19 @@
 // Session keys expire (expireIn) a day after their family does, idempotency keys with their claim and tickets with
 // themselves, so KV cleans them up without a sweeper. KV expiry is lazy, so readers still compare the stored expiry themselves. A timeline
 // entry's three keys are always written and deleted together, so removing a post or an author is exact.
-import type { Connection, Job, JobType, Media, Message, Notification, Post, TicketGrant, User } from "../model.ts";
+import type {
+  Connection,
+  Job,
+  JobType,
+  Media,
+  Message,
+  Notification,
+  Post,
+  Reaction,
+  ReactionType,
+  TicketGrant,
+  User,
+} from "../model.ts";
 import { headlineWords } from "../words.ts";
 import { MAX_KEY_TEXT } from "./shared.ts";
 
@@ -137,6 +159,37 @@ export function mediaIndexKeys(m: Media): Deno.KvKey[] {
   const index: Deno.KvKey[] = [[...mediaByOwner(m.ownerId), m.id]];
   if (m.attachedTo === null) index.push([...MEDIA_UNATTACHED, m.createdAt.getTime(), m.id]);
   return index;
+}
+
+export const postReaction = (postId: string, memberId: string): Deno.KvKey => ["post_reactions", postId, memberId];
+export const postReactions = (postId: string): Deno.KvKey => ["post_reactions", postId];
+export const postReactionsByTime = (postId: string): Deno.KvKey => ["post_reactions_by_time", postId];
+export const postReactionsByType = (postId: string, type: ReactionType): Deno.KvKey => [
+  "post_reactions_by_type",
+  postId,
+  type,
+];
+export const memberReactions = (memberId: string): Deno.KvKey => ["member_reactions", memberId];
+export const memberReaction = (memberId: string, postId: string): Deno.KvKey => ["member_reactions", memberId, postId];
+export const postReactionCount = (postId: string, type: ReactionType): Deno.KvKey => [
+  "post_reaction_counts",
+  postId,
+  type,
+];
+
+/** The two listing copies of a reaction: all of the post's, and its type's. */
+export function reactionCopyKeys(r: Reaction): Deno.KvKey[] {
+  const ms = r.createdAt.getTime();
+  return [[...postReactionsByTime(r.postId), ms, r.memberId], [
+    ...postReactionsByType(r.postId, r.type),
+    ms,
+    r.memberId,
+  ]];
+}
+
+/** Every key of a reaction but its post's counters: the record, its listing copies, the member's index key. */
+export function reactionKeys(r: Reaction): Deno.KvKey[] {
+  return [postReaction(r.postId, r.memberId), ...reactionCopyKeys(r), memberReaction(r.memberId, r.postId)];
 }
 
 /** The value of a `timeline_by_post` key: enough to find the entry's other two keys. */

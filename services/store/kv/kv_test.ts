@@ -392,3 +392,36 @@ kvTest("a ticket taken or expired is refused; a malformed hash is unknown", asyn
   assertEquals((await kv.get(["ws_tickets", "h"])).value, null, "an expired ticket taken is gone");
   assertEquals(await store.takeTicket("x".repeat(1_000)), null);
 });
+
+kvTest("a deleted post's reactions go in bounded commits over two calls, leaving no key", async (store, kv) => {
+  const author = await store.createUser(member(0));
+  const readers = [];
+  for (let i = 1; i <= 1_050; i++) readers.push(await store.createUser(member(i)));
+  const before = await allKeys(kv);
+  const post = await store.createPost({ authorId: author.id, content: "popular" });
+  for (let i = 0; i < readers.length; i += 50) {
+    await Promise.all(
+      readers.slice(i, i + 50).map((r, j) => store.setPostReaction(post.id, r.id, j % 2 ? "like" : "funny")),
+    );
+  }
+  await store.removePostReaction(post.id, readers[0].id);
+  assertEquals((await store.getPostReactions([post.id]))[0].counts.like, 525);
+  await store.deletePost(post.id);
+  assertEquals(await store.purgePostReactions(post.id), false, "more than one call's budget");
+  assertEquals(await store.purgePostReactions(post.id), true);
+  assertEquals(await allKeys(kv), before);
+});
+
+kvTest("a deleted member's reactions leave only their posts' counters, moved", async (store, kv) => {
+  const author = await store.createUser(member(0));
+  const post = await store.createPost({ authorId: author.id, content: "hello" });
+  const before = await allKeys(kv);
+  const doomed = await store.createUser(member(1));
+  await store.setPostReaction(post.id, doomed.id, "support");
+  await store.deleteUser(doomed.id);
+  assertEquals(await store.purgeMemberContent(doomed.id), true);
+  const left = await allKeys(kv);
+  assertEquals(left.filter((key) => key[0] !== "post_reaction_counts"), before);
+  const counter = await kv.get<Deno.KvU64>(["post_reaction_counts", post.id, "support"]);
+  assertEquals(counter.value?.value, 0n);
+});

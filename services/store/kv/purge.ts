@@ -9,6 +9,7 @@ import * as keys from "./keys.ts";
 import { writeConversation, writeMessage } from "./messages.ts";
 import { notificationsAbout, writeNotification } from "./notifications.ts";
 import { writePost } from "./posts.ts";
+import { purgeMemberReactions } from "./reactions.ts";
 import { type Ctx, getEntries } from "./shared.ts";
 import { dropPostFromTimelines, dropTimelineEntries } from "./timelines.ts";
 
@@ -31,7 +32,7 @@ const PURGE_CONNECTION_BATCH = 25;
  */
 const PURGE_MESSAGE_BATCH = 50;
 /**
- * Records (posts, jobs, connections, messages, conversations, notifications, timeline entries) one
+ * Records (posts, reactions, jobs, connections, messages, conversations, notifications, timeline entries) one
  * purgeMemberContent call deletes before it answers false; the worker's retries finish the rest, so no single delivery
  * runs for long.
  */
@@ -62,6 +63,7 @@ export async function purgeMemberContent(ctx: Ctx, memberId: string): Promise<bo
  */
 const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, left: number) => Promise<number>> = {
   posts: purgePosts,
+  reactions: purgeMemberReactions,
   jobs: purgeJobs,
   connections: purgeConnections,
   messages: purgeMessages,

@@ -1,10 +1,11 @@
 // The Deno KV adapter of the storage port: a facade that binds the port methods of one file per aggregate (users.ts,
 // sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts, jobs.ts,
-// search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts; reads across the connection graph in graph.ts) to its
-// context. The key layout is in keys.ts. Each entity has one write function (stageUser, writeSession, writePost,
-// writeTimelineEntry, writeConnection, writeNotification, writeMessage, writeConversation, writeJob, and the
-// idempotency and ticket writes) that puts the record and all its index keys in one atomic commit, guarded by
-// versionstamp checks: a lost race fails the commit and the caller re-reads, never overwrites.
+// media.ts, reactions.ts, search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts; reads across the connection
+// graph in graph.ts) to its context. The key layout is in keys.ts. Each entity has one write function (stageUser,
+// writeSession, writePost, writeTimelineEntry, writeConnection, writeNotification, writeMessage, writeConversation,
+// writeJob, writeMedia, writeReaction, and the idempotency and ticket writes) that puts the record and all its index
+// keys in one atomic commit, guarded by versionstamp checks: a lost race fails the commit and the caller re-reads,
+// never overwrites.
 import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
 import { tracedMethods } from "../../telemetry.ts";
@@ -18,6 +19,7 @@ import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
 import * as purge from "./purge.ts";
+import * as reactions from "./reactions.ts";
 import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
 import * as suggestions from "./suggestions.ts";
@@ -41,6 +43,7 @@ function ports(ctx: Ctx): StorePorts {
     ...bind(ctx, notifications, PORT_METHODS.notifications),
     ...bind(ctx, posts, PORT_METHODS.posts),
     ...bind(ctx, purge, PORT_METHODS.purge),
+    ...bind(ctx, reactions, PORT_METHODS.reactions),
     ...bind(ctx, search, PORT_METHODS.search),
     ...bind(ctx, sessions, PORT_METHODS.sessions),
     ...bind(ctx, suggestions, PORT_METHODS.suggestions),

@@ -6,7 +6,7 @@ import { storeContract } from "../contract.ts";
 import type { DomainEvent, NewUser, TimelinePage } from "../model.ts";
 import type { Store } from "../store.ts";
 import { applyStatement, migrate, readMigrations } from "./migrate.ts";
-import { openDatabase, type Param } from "./pool.ts";
+import { type Executor, openDatabase, type Param } from "./pool.ts";
 import { MysqlStore } from "./store.ts";
 import {
   TIMELINE_AFTER_SQL,
@@ -15,6 +15,7 @@ import {
   TIMELINE_POSTS_FIRST_SQL,
 } from "./timelines.ts";
 import { MUTUAL_SQL } from "./connections.ts";
+import { listReactionsSql } from "./reactions.ts";
 import { suggestionsParams, suggestionsSql } from "./suggestions.ts";
 import {
   CONVERSATIONS_SQL,
@@ -336,6 +337,21 @@ test("timeline pages stay whole when many entries share one created_at", async (
   assertEquals((await store.listTimeline(m.id, { limit: 100 })).items, []);
 });
 
+/** Writes `values` (one row after another, `columns` each) straight into `table` 500 rows a statement, then ANALYZEs it. */
+async function insertAndAnalyze(db: { writer: Executor }, table: string, columns: string[], values: Param[]) {
+  const row = `(${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < values.length; i += columns.length * 500) {
+    const chunk = values.slice(i, i + columns.length * 500);
+    await db.writer.execute(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${
+        Array.from({ length: chunk.length / columns.length }, () => row).join(", ")
+      }`,
+      chunk,
+    );
+  }
+  await db.writer.query(`ANALYZE TABLE ${table}`);
+}
+
 test("every timeline page is one range scan of the primary key, whatever the page", async ({ store, db }) => {
   // Three members of 1,000 entries from 50 authors among 2,000 members of 10. ix_timeline_member_author covers a
   // page's columns too; on the seeded million posts (10,000 members), MariaDB 10.11 left to choose read the member's
@@ -346,16 +362,7 @@ test("every timeline page is one range scan of the primary key, whatever the pag
   const at = Date.parse("2026-01-01T00:00:00Z");
   for (let i = 0; i < 3000; i++) rows.push(1 + (i % 3), new Date(at + Math.floor(i / 30) * 1000), 10_000 + i, i % 50);
   for (let i = 0; i < 20_000; i++) rows.push(100 + (i % 2000), new Date(at + i), 100_000 + i, i % 50);
-  for (let i = 0; i < rows.length; i += 4 * 500) {
-    const chunk = rows.slice(i, i + 4 * 500);
-    await db.writer.execute(
-      `INSERT INTO timeline (member_id, created_at, post_id, author_id) VALUES ${
-        Array.from({ length: chunk.length / 4 }, () => "(?, ?, ?, ?)").join(", ")
-      }`,
-      chunk,
-    );
-  }
-  await db.writer.query("ANALYZE TABLE timeline");
+  await insertAndAnalyze(db, "timeline", ["member_id", "created_at", "post_id", "author_id"], rows);
   const when = "'2026-01-01 00:00:20.000'";
   const statements = [
     ["first page", TIMELINE_FIRST_SQL, ["2", "21"]],
@@ -1031,3 +1038,84 @@ databaseTest(
     assertEquals(Number(row.due), 1);
   },
 );
+
+// --- reactions (migrations/012) -------------------------------------------------------------------------------------
+
+databaseTest("migration 012 runs again over itself, and posts written before it count no reactions", async ({ db }) => {
+  await migrate(db);
+  const before = await assertRerunChangesNothing(db, "012_reactions", ["post_reactions", "posts"]);
+  assert(before[0].includes("ix_post_reactions_type_newest") && before[1].includes("reactions_funny"), before[1]);
+  // A writer older than 012 (a rolling upgrade) names no count columns.
+  await db.writer.execute(
+    "INSERT INTO posts (author_id, content, created_at, updated_at) VALUES (1, 'x', NOW(3), NOW(3))",
+  );
+  const [row] = await db.writer.query<Record<string, unknown>>("SELECT reactions_like, reactions_funny FROM posts");
+  assertEquals([Number(row.reactions_like), Number(row.reactions_funny)], [0, 0]);
+});
+
+test("a page's reactions are one statement, read from the posts' own count columns", async ({ store, db }) => {
+  const [author, ada, bob] = [
+    await store.createUser(member(1)),
+    await store.createUser(member(2)),
+    await store.createUser(member(3)),
+  ];
+  const posts = [];
+  for (let i = 0; i < 20; i++) posts.push(await store.createPost({ authorId: author.id, content: `p${i}` }));
+  for (const [i, p] of posts.entries()) {
+    await store.setPostReaction(p.id, ada.id, i % 2 ? "like" : "insightful");
+    if (i % 3 === 0) await store.setPostReaction(p.id, bob.id, "like");
+  }
+  const before = store.statements;
+  const page = await store.getPostReactions(posts.map((p) => p.id), bob.id);
+  assertEquals(store.statements - before, 1);
+  const rows = await db.reader.query<{ id: unknown; reactions_like: unknown; reactions_insightful: unknown }>(
+    "SELECT id, reactions_like, reactions_insightful FROM posts ORDER BY id",
+  );
+  assertEquals(
+    page.map((r) => [r.postId, r.counts.like, r.counts.insightful, r.mine]),
+    rows.map((
+      row,
+      i,
+    ) => [String(row.id), Number(row.reactions_like), Number(row.reactions_insightful), i % 3 ? null : "like"]),
+  );
+  assertEquals(page[0].counts, { like: 1, celebrate: 0, support: 0, insightful: 1, funny: 0 });
+});
+
+test("every page of a post's reactions is a backward range of its index, never a sort", async ({ store, db }) => {
+  // 200 posts of 40 reactions and one of 2,000, written straight into the table.
+  const types = ["like", "celebrate", "support", "insightful", "funny"];
+  const at = Date.parse("2026-01-01T00:00:00Z");
+  const rows: Param[] = [];
+  for (let i = 0; i < 8_000; i++) rows.push(1 + (i % 200), 1 + Math.floor(i / 200), types[i % 5], new Date(at + i));
+  for (let i = 0; i < 2_000; i++) rows.push(500, 1 + i, types[i % 5], new Date(at + i * 10));
+  await insertAndAnalyze(db, "post_reactions", ["post_id", "member_id", "type", "created_at"], rows);
+  const when = "'2026-01-01 00:00:10.000'";
+  const statements = [
+    ["first page", listReactionsSql(false, false), ["500", "21"], "ix_post_reactions_newest"],
+    ["deep page", listReactionsSql(false, true), ["500", when, when, "1000", "21"], "ix_post_reactions_newest"],
+    ["first page of a type", listReactionsSql(true, false), ["500", "'like'", "21"], "ix_post_reactions_type_newest"],
+    [
+      "deep page of a type",
+      listReactionsSql(true, true),
+      ["500", "'like'", when, when, "1000", "21"],
+      "ix_post_reactions_type_newest",
+    ],
+  ] as const;
+  for (const [what, sql, values, key] of statements) {
+    const literals: string[] = [...values];
+    const [plan] = await db.writer.query<{ key: string; Extra: string | null }>(
+      `EXPLAIN ${sql.replace(/\?/g, () => literals.shift()!)}`,
+    );
+    assertEquals(literals, [], `${what}: every placeholder got its value`);
+    assertEquals(plan.key, key, `${what}: ${JSON.stringify(plan)}`);
+    assert(!String(plan.Extra).includes("filesort"), `${what}: ${JSON.stringify(plan)}`);
+  }
+  // And the adapter pages the same rows: post 500's likes are members 1, 6, 11, …, ten milliseconds apart.
+  const page = await store.listPostReactions("500", {
+    type: "like",
+    limit: 3,
+    after: { createdAt: at + 10_000, id: "1001" },
+  });
+  assertEquals(page.items.map((r) => r.memberId), ["996", "991", "986"]);
+  assertEquals(page.next, { createdAt: at + 9_850, id: "986" });
+});

@@ -9,13 +9,14 @@ import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import { deleteExpiredOnce } from "./once.ts";
 import * as posts from "./posts.ts";
+import * as reactions from "./reactions.ts";
 import { deleteExpiredSessions } from "./sessions.ts";
 import { type Ctx, dbId } from "./shared.ts";
 import { deleteExpiredTickets } from "./tickets.ts";
 import * as timelines from "./timelines.ts";
 
 /**
- * A member's content is purged this many rows (posts, jobs, connections, messages, conversations, notifications) per
+ * A member's content is purged this many rows (posts, reactions, jobs, connections, messages, conversations, notifications) per
  * transaction, this many batches per call.
  */
 const MEMBER_PURGE_BATCH = 500;
@@ -26,6 +27,7 @@ const EXPIRED_BATCH = 1_000;
 /** How each step of MEMBER_PURGE is done here: a batch of at most `batch` rows, answering how many it found. */
 const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, batch: number) => Promise<number>> = {
   posts: posts.purgeAuthorPosts,
+  reactions: reactions.purgeMemberReactions,
   jobs: jobs.purgePosterJobs,
   connections: connections.purgeMemberConnections,
   messages: messages.purgeMemberMessages,
@@ -35,9 +37,9 @@ const PURGE_STEPS: Record<MemberPurgeStep, (ctx: Ctx, memberId: string, batch: n
 };
 
 /**
- * Posts first (each commits `post.deleted` and takes its timeline rows along), then jobs (each commits
- * `job.deleted`), then connections (accepted ones commit `connection.removed`; the notifications about them go in
- * the same transaction), then messages sent or received (with the `message:received` notifications about them),
+ * Posts first (each commits `post.deleted` and takes its timeline rows along), then the member's reactions (each
+ * post's count follows in the same transaction), then jobs (each commits `job.deleted`), then connections (accepted
+ * ones commit `connection.removed`; the notifications about them go in the same transaction), then messages sent or received (with the `message:received` notifications about them),
  * then conversations (both rows of each), then the member's own notifications, then the member's own timeline.
  * Each batch is its own transaction; one call does at most MEMBER_PURGE_BATCHES of them and answers false when it
  * stopped with work left, so a worker calls again.

@@ -1,8 +1,9 @@
 // The MySQL / MariaDB adapter of the storage port: a facade that binds the port methods of one file per aggregate
 // (users.ts, sessions.ts, idempotency.ts, posts.ts, timelines.ts, connections.ts, notifications.ts, messages.ts,
-// jobs.ts, search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts), as kv/store.ts does for Deno KV. It owns the
-// lifecycle: the pools (pool.ts), migrations (migrate.ts), the queue on the outbox (queue.ts) with the records beside
-// it (once.ts, dirty.ts), and the sweep that purges expired rows. All SQL binds every value as a parameter.
+// jobs.ts, media.ts, reactions.ts, search.ts, suggestions.ts, tickets.ts, imports.ts, purge.ts), as kv/store.ts does
+// for Deno KV. It owns the lifecycle: the pools (pool.ts), migrations (migrate.ts), the queue on the outbox (queue.ts)
+// with the records beside it (once.ts, dirty.ts), and the sweep that purges expired rows. All SQL binds every value
+// as a parameter.
 import type { Sweep } from "../../scheduler.ts";
 import { bind, PORT_METHODS } from "../bind.ts";
 import { tracedMethods } from "../../telemetry.ts";
@@ -16,6 +17,7 @@ import * as messages from "./messages.ts";
 import * as notifications from "./notifications.ts";
 import * as posts from "./posts.ts";
 import * as purge from "./purge.ts";
+import * as reactions from "./reactions.ts";
 import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
 import * as suggestions from "./suggestions.ts";
@@ -44,6 +46,7 @@ function ports(ctx: Ctx): StorePorts {
     ...bind(ctx, notifications, PORT_METHODS.notifications),
     ...bind(ctx, posts, PORT_METHODS.posts),
     ...bind(ctx, purge, PORT_METHODS.purge),
+    ...bind(ctx, reactions, PORT_METHODS.reactions),
     ...bind(ctx, search, PORT_METHODS.search),
     ...bind(ctx, sessions, PORT_METHODS.sessions),
     ...bind(ctx, suggestions, PORT_METHODS.suggestions),
